@@ -1,0 +1,166 @@
+-- Bianmin Counter: the one SQLite schema (version 1).
+--
+-- The event log (`events`) is the source of truth. Every other table below
+-- the "PROJECTIONS" line is a projection: it is updated in the same
+-- transaction as the event that changes it and can be dropped and rebuilt
+-- from the log at any time (`bianmin rebuild`).
+--
+-- Later schema changes are numbered migrations in src/store/migrations.rs;
+-- this file is never edited for an existing version.
+
+-- Identity of this device, written once by `bianmin init`. Local, not an event.
+CREATE TABLE device (
+    singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
+    device_id   TEXT NOT NULL,
+    device_code TEXT NOT NULL,
+    center_code TEXT NOT NULL,
+    center_name TEXT NOT NULL,
+    role        TEXT NOT NULL CHECK (role IN ('counter', 'agent', 'hub')),
+    created_at  TEXT NOT NULL
+);
+
+-- The append-only event log. `pos` is this file's local insertion order;
+-- (device_id, seq) is the global identity of an event and is gap-free per
+-- device; `hash` chains each device's events through `prev_hash`.
+CREATE TABLE events (
+    pos       INTEGER PRIMARY KEY,
+    event_id  TEXT NOT NULL UNIQUE,
+    device_id TEXT NOT NULL,
+    seq       INTEGER NOT NULL CHECK (seq >= 1),
+    ts        TEXT NOT NULL,
+    user_id   TEXT NOT NULL,
+    case_id   TEXT,
+    kind      TEXT NOT NULL,
+    payload   TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL,
+    UNIQUE (device_id, seq)
+);
+CREATE INDEX events_by_case ON events (case_id) WHERE case_id IS NOT NULL;
+
+CREATE TRIGGER events_are_never_updated BEFORE UPDATE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only');
+END;
+
+CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only');
+END;
+
+-- ======================== PROJECTIONS ========================
+
+CREATE TABLE users (
+    user_id       TEXT PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    display_name  TEXT NOT NULL,
+    staff_no      TEXT NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('clerk', 'agent', 'manager', 'admin')),
+    password_hash TEXT NOT NULL,
+    disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at    TEXT NOT NULL
+);
+
+-- Every published version of every matter; `definition` is the full matter
+-- as JSON, the other columns are copies for querying.
+CREATE TABLE matter_versions (
+    code           TEXT NOT NULL,
+    version        INTEGER NOT NULL CHECK (version >= 1),
+    name           TEXT NOT NULL,
+    case_type      TEXT NOT NULL,
+    promised_days  INTEGER NOT NULL,
+    statutory_days INTEGER NOT NULL,
+    fee            TEXT NOT NULL,
+    definition     TEXT NOT NULL,
+    published_at   TEXT NOT NULL,
+    published_by   TEXT NOT NULL REFERENCES users (user_id),
+    PRIMARY KEY (code, version),
+    CHECK (promised_days <= statutory_days)
+);
+
+-- The version of each matter that new intakes use.
+CREATE TABLE matters (
+    code            TEXT PRIMARY KEY,
+    current_version INTEGER NOT NULL,
+    name            TEXT NOT NULL,
+    FOREIGN KEY (code, current_version) REFERENCES matter_versions (code, version)
+);
+
+CREATE TABLE calendar_years (
+    year      INTEGER PRIMARY KEY,
+    source    TEXT NOT NULL,
+    loaded_at TEXT NOT NULL,
+    loaded_by TEXT NOT NULL REFERENCES users (user_id)
+);
+
+-- Only the exceptions to "Monday to Friday": official holidays and
+-- official make-up working days (调休上班).
+CREATE TABLE calendar_days (
+    day  TEXT PRIMARY KEY,
+    year INTEGER NOT NULL REFERENCES calendar_years (year) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+    name TEXT NOT NULL
+);
+
+-- One row per intake attempt (accepted, on the spot, one-time notice or refusal).
+CREATE TABLE cases (
+    case_id             TEXT PRIMARY KEY,
+    case_no             TEXT NOT NULL UNIQUE,
+    query_code          TEXT NOT NULL,
+    matter_code         TEXT NOT NULL,
+    matter_version      INTEGER NOT NULL,
+    matter_name         TEXT NOT NULL,
+    case_type           TEXT NOT NULL,
+    outcome             TEXT NOT NULL CHECK (outcome IN ('on_the_spot', 'accepted', 'notice', 'refused')),
+    state               TEXT NOT NULL,
+    applicant_name      TEXT NOT NULL,
+    applicant_id_type   TEXT NOT NULL,
+    applicant_id_number TEXT NOT NULL,
+    applicant_phone     TEXT NOT NULL,
+    applicant_address   TEXT NOT NULL,
+    proxy_name          TEXT,
+    proxy_id_type       TEXT,
+    proxy_id_number     TEXT,
+    proxy_phone         TEXT,
+    proxy_relation      TEXT,
+    received_at         TEXT NOT NULL,
+    received_on         TEXT NOT NULL,
+    promised_days       INTEGER NOT NULL,
+    due_date            TEXT,
+    completed_at        TEXT,
+    refusal_reason      TEXT,
+    legal_basis         TEXT NOT NULL,
+    fee                 TEXT NOT NULL,
+    clerk_user_id       TEXT NOT NULL REFERENCES users (user_id),
+    device_id           TEXT NOT NULL,
+    previous_case_id    TEXT REFERENCES cases (case_id),
+    FOREIGN KEY (matter_code, matter_version) REFERENCES matter_versions (code, version)
+);
+CREATE INDEX cases_by_state_due ON cases (state, due_date);
+CREATE INDEX cases_by_received_on ON cases (received_on);
+CREATE INDEX cases_by_applicant_id ON cases (applicant_id_number);
+CREATE INDEX cases_by_applicant_name ON cases (applicant_name);
+CREATE INDEX cases_by_applicant_phone ON cases (applicant_phone);
+CREATE INDEX cases_by_query_code ON cases (query_code);
+CREATE INDEX cases_by_previous ON cases (previous_case_id) WHERE previous_case_id IS NOT NULL;
+
+-- The catalogue materials of a case's matter version and whether each was brought.
+CREATE TABLE case_materials (
+    case_id  TEXT NOT NULL REFERENCES cases (case_id),
+    position INTEGER NOT NULL,
+    name     TEXT NOT NULL,
+    form     TEXT NOT NULL,
+    copies   INTEGER NOT NULL,
+    required INTEGER NOT NULL CHECK (required IN (0, 1)),
+    provided INTEGER NOT NULL CHECK (provided IN (0, 1)),
+    note     TEXT NOT NULL,
+    PRIMARY KEY (case_id, position)
+);
+
+-- The last per-device daily serial used in a case number.
+CREATE TABLE daily_serials (
+    device_id   TEXT NOT NULL,
+    day         TEXT NOT NULL,
+    last_serial INTEGER NOT NULL,
+    PRIMARY KEY (device_id, day)
+);

@@ -1,0 +1,63 @@
+//! Who is acting: users, their roles, passwords, and what each role may do.
+//!
+//! - [`roles`]: the role × action table; every core entry point asks it.
+//! - [`password`]: argon2 hashing and the password rules.
+//! - [`users`]: adding, listing, disabling users and logging in.
+
+pub mod password;
+pub mod roles;
+pub mod users;
+
+use serde::{Deserialize, Serialize};
+
+pub use roles::{Action, Role};
+
+/// Refusals about users and permissions.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("用户名或密码错误")]
+    BadCredentials,
+    #[error("账号“{0}”已停用，请联系系统管理员")]
+    Disabled(String),
+    #[error("当前账号（{role}）无权{action}")]
+    Forbidden {
+        role: &'static str,
+        action: &'static str,
+    },
+    #[error("密码太短：{role}账号的密码至少 {min} 位")]
+    PasswordTooShort { role: &'static str, min: usize },
+    #[error("用户名“{0}”已被使用")]
+    UsernameTaken(String),
+    #[error("用户名“{0}”格式不对：应为 2 到 32 个字符，不含空格")]
+    BadUsername(String),
+    #[error("工号“{0}”格式不对：应为 1 到 16 位字母或数字")]
+    BadStaffNo(String),
+    #[error("未知的角色“{0}”，可选：clerk（窗口人员）、agent（村代办员）、manager（负责人）、admin（系统管理员）")]
+    UnknownRole(String),
+    #[error("找不到用户“{0}”")]
+    NoSuchUser(String),
+    #[error("不能停用自己的账号")]
+    CannotDisableSelf,
+    #[error("不能停用最后一个可用的系统管理员账号")]
+    LastAdmin,
+    #[error("密码处理失败：{0}")]
+    Hash(String),
+}
+
+/// A logged-in user; every acting core function takes one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub user_id: String,
+    pub username: String,
+    pub display_name: String,
+    /// 工号, printed on slips.
+    pub staff_no: String,
+    pub role: Role,
+}
+
+impl Session {
+    /// Refuses unless this user's role may perform `action`.
+    pub fn require(&self, action: Action) -> Result<(), AuthError> {
+        roles::require(self.role, action)
+    }
+}

@@ -1,0 +1,250 @@
+//! Users of this center: adding (by an admin; the first admin at `init`),
+//! listing, disabling, and logging in. Each change is a `user.*` event.
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use super::{password, Action, AuthError, Role, Session};
+use crate::applicant;
+use crate::store::events::{self, kinds, Draft, Event};
+use crate::store::{device, Store, StoreError};
+
+/// What an admin enters to create a user.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub staff_no: String,
+    pub role: Role,
+    pub password: String,
+}
+
+/// Payload of `user.added`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UserAdded {
+    pub user_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub staff_no: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+/// Payload of `user.disabled`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UserDisabled {
+    pub user_id: String,
+}
+
+/// A user as listed (never with the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserInfo {
+    pub user_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub staff_no: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub created_at: String,
+}
+
+fn checked(new: &NewUser) -> crate::Result<UserAdded> {
+    let username = new.username.trim();
+    if !(2..=32).contains(&username.chars().count()) || username.chars().any(char::is_whitespace) {
+        return Err(AuthError::BadUsername(new.username.clone()).into());
+    }
+    let staff_no = new.staff_no.trim();
+    if !(1..=16).contains(&staff_no.len()) || !staff_no.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(AuthError::BadStaffNo(new.staff_no.clone()).into());
+    }
+    let display_name = applicant::name::check(&new.display_name, "姓名")?;
+    password::check_policy(new.role, &new.password)?;
+    Ok(UserAdded {
+        user_id: uuid::Uuid::now_v7().to_string(),
+        username: username.to_owned(),
+        display_name,
+        staff_no: staff_no.to_owned(),
+        role: new.role,
+        password_hash: password::hash(&new.password)?,
+    })
+}
+
+fn insert(
+    tx: &Transaction<'_>,
+    now: DateTime<FixedOffset>,
+    acting_user: Option<&str>,
+    added: UserAdded,
+) -> crate::Result<UserInfo> {
+    if find(tx, &added.username)?.is_some() {
+        return Err(AuthError::UsernameTaken(added.username).into());
+    }
+    let dev = device::load(tx)?;
+    let user_id = added.user_id.clone();
+    let username = added.username.clone();
+    events::append(
+        tx,
+        &dev.device_id,
+        now,
+        Draft {
+            // The first admin creates itself.
+            user_id: acting_user.unwrap_or(&user_id).to_owned(),
+            case_id: None,
+            kind: kinds::USER_ADDED,
+            payload: serde_json::to_value(added).map_err(|e| AuthError::Hash(e.to_string()))?,
+        },
+    )?;
+    Ok(find(tx, &username)?.ok_or(AuthError::NoSuchUser(username))?)
+}
+
+/// Creates the first admin during set-up, inside the set-up transaction.
+pub(crate) fn add_first_admin(
+    tx: &Transaction<'_>,
+    now: DateTime<FixedOffset>,
+    new: &NewUser,
+) -> crate::Result<UserInfo> {
+    insert(tx, now, None, checked(new)?)
+}
+
+/// Adds a user; only an admin may.
+pub fn add(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    new: &NewUser,
+) -> crate::Result<UserInfo> {
+    session.require(Action::ManageUsers)?;
+    let added = checked(new)?;
+    store.write(|tx| insert(tx, now, Some(&session.user_id), added))
+}
+
+/// Disables a user; they can no longer log in. Their past events stay theirs.
+pub fn disable(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    username: &str,
+) -> crate::Result<UserInfo> {
+    session.require(Action::ManageUsers)?;
+    store.write(|tx| {
+        let user = find(tx, username)?.ok_or_else(|| AuthError::NoSuchUser(username.to_owned()))?;
+        if user.user_id == session.user_id {
+            return Err(AuthError::CannotDisableSelf.into());
+        }
+        if user.role == Role::Admin {
+            let admins: i64 = tx
+                .query_row(
+                    "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(StoreError::from)?;
+            if admins <= 1 {
+                return Err(AuthError::LastAdmin.into());
+            }
+        }
+        let dev = device::load(tx)?;
+        events::append(
+            tx,
+            &dev.device_id,
+            now,
+            Draft {
+                user_id: session.user_id.clone(),
+                case_id: None,
+                kind: kinds::USER_DISABLED,
+                payload: serde_json::json!({ "user_id": user.user_id }),
+            },
+        )?;
+        Ok(find(tx, username)?.ok_or_else(|| AuthError::NoSuchUser(username.to_owned()))?)
+    })
+}
+
+/// Checks a username and password and opens a session.
+pub fn login(conn: &Connection, username: &str, password_text: &str) -> crate::Result<Session> {
+    let row: Option<(String, String, String, String, String, String, bool)> = conn
+        .query_row(
+            "SELECT user_id, username, display_name, staff_no, role, password_hash, disabled
+             FROM users WHERE username = ?1",
+            [username.trim()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+        )
+        .optional()
+        .map_err(StoreError::from)?;
+    let Some((user_id, username, display_name, staff_no, role, hash, disabled)) = row else {
+        // Spend the same work as a real check so that timing does not tell
+        // whether the username exists.
+        let _ = password::verify(password_text, dummy_hash());
+        return Err(AuthError::BadCredentials.into());
+    };
+    if !password::verify(password_text, &hash) {
+        return Err(AuthError::BadCredentials.into());
+    }
+    if disabled {
+        return Err(AuthError::Disabled(username).into());
+    }
+    Ok(Session {
+        user_id,
+        username,
+        display_name,
+        staff_no,
+        role: Role::parse(&role)?,
+    })
+}
+
+/// A real argon2id hash of a random string, verified against when the
+/// username is unknown.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        password::hash(&uuid::Uuid::now_v7().to_string()).unwrap_or_default()
+    })
+}
+
+/// Every user, by username.
+pub fn list(conn: &Connection) -> Result<Vec<UserInfo>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT user_id, username, display_name, staff_no, role, disabled, created_at FROM users ORDER BY username",
+    )?;
+    let rows = stmt.query_map([], row_to_info)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One user by username.
+pub fn find(conn: &Connection, username: &str) -> Result<Option<UserInfo>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT user_id, username, display_name, staff_no, role, disabled, created_at FROM users WHERE username = ?1",
+            [username.trim()],
+            row_to_info,
+        )
+        .optional()?)
+}
+
+fn row_to_info(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserInfo> {
+    let role: String = r.get(4)?;
+    Ok(UserInfo {
+        user_id: r.get(0)?,
+        username: r.get(1)?,
+        display_name: r.get(2)?,
+        staff_no: r.get(3)?,
+        role: Role::parse(&role).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+        disabled: r.get(5)?,
+        created_at: r.get(6)?,
+    })
+}
+
+pub(crate) fn project_added(tx: &Transaction<'_>, event: &Event, p: UserAdded) -> crate::Result<()> {
+    tx.execute(
+        "INSERT INTO users (user_id, username, display_name, staff_no, role, password_hash, disabled, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
+        params![p.user_id, p.username, p.display_name, p.staff_no, p.role.code(), p.password_hash, event.ts],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn project_disabled(tx: &Transaction<'_>, p: UserDisabled) -> crate::Result<()> {
+    tx.execute("UPDATE users SET disabled = 1 WHERE user_id = ?1", [p.user_id])?;
+    Ok(())
+}

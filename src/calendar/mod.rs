@@ -1,0 +1,23 @@
+//! The center's working-day calendar.
+//!
+//! - [`working_days`]: what a working day is and how due dates are counted.
+//! - [`schedule`]: a year's official holidays and make-up workdays, as
+//!   shipped in assets/calendar/ or imported by a manager.
+
+pub mod schedule;
+pub mod working_days;
+
+pub use working_days::Calendar;
+
+/// Refusals of the calendar.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalendarError {
+    #[error("{0} 年的节假日安排尚未导入，无法计算工作日；请中心负责人先导入 {0} 年的放假调休安排")]
+    YearMissing(i32),
+    #[error("节假日安排文件第 {line} 行：{reason}；整份文件未导入")]
+    File { line: usize, reason: String },
+    #[error("工作日天数 {0} 超出范围（0 到 3650）")]
+    DaysOutOfRange(i64),
+    #[error("日期“{0}”格式不对，应为 2026-09-30 这样的形式")]
+    BadDate(String),
+}

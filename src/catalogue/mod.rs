@@ -1,0 +1,23 @@
+//! The catalogue of matters (事项清单) that drives intake.
+//!
+//! - [`matter`]: what a matter is and the rules a matter must obey
+//!   (承诺时限 ≤ 法定时限, 即办件 promise 0, 承诺件 at least 1 day …).
+//! - [`file`]: the TOML catalogue file a manager edits, read with line numbers.
+//! - [`versions`]: publishing versions, importing, exporting, looking up.
+
+pub mod file;
+pub mod matter;
+pub mod versions;
+
+pub use matter::{CaseType, Material, MaterialForm, Matter, PickupMethod};
+
+/// Refusals of catalogue data and look-ups.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("事项 {code}：{reason}")]
+    Rule { code: String, reason: String },
+    #[error("事项清单文件第 {line} 行：{reason}；整份文件未导入")]
+    File { line: usize, reason: String },
+    #[error("事项清单中没有编码为“{0}”的事项")]
+    NoSuchMatter(String),
+}

@@ -1,0 +1,86 @@
+//! What the clerk enters for an intake, and how the materials the applicant
+//! brought are matched against the matter's list.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::IntakeError;
+use crate::applicant::{self, Person};
+use crate::catalogue::Matter;
+
+/// Someone applying on the applicant's behalf (代办人).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proxy {
+    pub person: Person,
+    /// How they relate to the applicant (子女, 配偶, 村代办员 …).
+    pub relation: String,
+}
+
+/// An application as entered at the counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Application {
+    pub matter_code: String,
+    pub applicant: Person,
+    pub proxy: Option<Proxy>,
+    /// The materials brought: 1-based positions in the matter's list, or full names.
+    pub provided: Vec<String>,
+    /// The clerk's reason when refusing (不予受理).
+    pub refusal_reason: Option<String>,
+    /// The case number of an earlier notice or refusal this re-submits.
+    pub resubmission_of: Option<String>,
+}
+
+/// The longest refusal reason or relation text accepted.
+const MAX_REASON_CHARS: usize = 2000;
+
+impl Application {
+    /// Checks the people and texts; returns the application as it will be stored.
+    pub fn checked(self, matter: &Matter, today: NaiveDate) -> crate::Result<Application> {
+        if self.proxy.is_some() && matter.in_person_only {
+            return Err(IntakeError::ProxyNotAllowed(matter.name.clone()).into());
+        }
+        let applicant = self.applicant.checked("申请人姓名", today)?;
+        let proxy = match self.proxy {
+            Some(p) => Some(Proxy {
+                person: p.person.checked("代办人姓名", today)?,
+                relation: applicant::text_field(&p.relation, "代办人与申请人关系", 50, true)?,
+            }),
+            None => None,
+        };
+        let refusal_reason = match self.refusal_reason {
+            Some(r) if r.trim().is_empty() => return Err(IntakeError::RefusalReasonMissing.into()),
+            Some(r) => Some(applicant::text_field(&r, "不予受理理由", MAX_REASON_CHARS, true)?),
+            None => None,
+        };
+        Ok(Application {
+            matter_code: matter.code.clone(),
+            applicant,
+            proxy,
+            provided: self.provided,
+            refusal_reason,
+            resubmission_of: self.resubmission_of.map(|s| s.trim().to_owned()),
+        })
+    }
+
+    /// Which of the matter's materials were brought, by position.
+    pub fn provided_flags(&self, matter: &Matter) -> Result<Vec<bool>, IntakeError> {
+        let mut flags = vec![false; matter.materials.len()];
+        for given in &self.provided {
+            let g = given.trim();
+            let by_position = g
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=flags.len()).contains(n))
+                .map(|n| n - 1);
+            let index = by_position
+                .or_else(|| matter.materials.iter().position(|m| m.name == g))
+                .ok_or_else(|| IntakeError::UnknownMaterial {
+                    matter: matter.name.clone(),
+                    given: given.clone(),
+                    count: flags.len(),
+                })?;
+            flags[index] = true;
+        }
+        Ok(flags)
+    }
+}

@@ -1,0 +1,199 @@
+//! Finding cases: by case number, by the applicant's query code, ID number,
+//! phone or name, and the full detail of one case with its timeline.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+use super::decision::{state_label, Outcome};
+use super::IntakeError;
+use crate::store::events::{self, Event};
+use crate::store::StoreError;
+
+/// One line of a case list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseSummary {
+    pub case_id: String,
+    pub case_no: String,
+    pub query_code: String,
+    pub matter_code: String,
+    pub matter_name: String,
+    pub outcome: Outcome,
+    pub outcome_label: &'static str,
+    pub state: String,
+    pub state_label: &'static str,
+    pub applicant_name: String,
+    pub applicant_id_number: String,
+    pub applicant_phone: String,
+    pub received_at: String,
+    pub received_on: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+}
+
+const SUMMARY_COLUMNS: &str = "case_id, case_no, query_code, matter_code, matter_name, outcome, state,
+     applicant_name, applicant_id_number, applicant_phone, received_at, received_on, due_date";
+
+fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
+    let outcome: String = r.get(5)?;
+    let state: String = r.get(6)?;
+    let outcome = Outcome::parse(&outcome).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, format!("outcome {outcome}").into())
+    })?;
+    Ok(CaseSummary {
+        case_id: r.get(0)?,
+        case_no: r.get(1)?,
+        query_code: r.get(2)?,
+        matter_code: r.get(3)?,
+        matter_name: r.get(4)?,
+        outcome,
+        outcome_label: outcome.label(),
+        state_label: state_label(&state),
+        state,
+        applicant_name: r.get(7)?,
+        applicant_id_number: r.get(8)?,
+        applicant_phone: r.get(9)?,
+        received_at: r.get(10)?,
+        received_on: r.get(11)?,
+        due_date: r.get(12)?,
+    })
+}
+
+/// A case by its number.
+pub fn summary(conn: &Connection, case_no: &str) -> Result<Option<CaseSummary>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM cases WHERE case_no = ?1"))?
+        .query_row([case_no.trim()], summary_row)
+        .optional()?)
+}
+
+/// The case number of the re-submission of a case, if any.
+pub fn resubmission_of(conn: &Connection, case_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT case_no FROM cases WHERE previous_case_id = ?1")?
+        .query_row([case_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Cases matching what a clerk typed in the quick search: an exact case
+/// number, query code, ID number or phone, or a name (exact or prefix).
+/// Newest first, at most `limit`.
+pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<CaseSummary>, StoreError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(Vec::new());
+    }
+    let upper = t.to_ascii_uppercase();
+    let prefix = format!("{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM cases
+         WHERE case_no = ?1 OR query_code = ?2 OR applicant_id_number = ?2 OR applicant_phone = ?1
+            OR applicant_name = ?1 OR applicant_name LIKE ?3 ESCAPE '\\'
+         ORDER BY received_at DESC, case_no DESC LIMIT ?4"
+    ))?;
+    let rows = stmt.query_map(params![t, upper, prefix, limit as i64], summary_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Cases received on a day, in case-number order.
+pub fn received_on(conn: &Connection, day: NaiveDate) -> Result<Vec<CaseSummary>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM cases WHERE received_on = ?1 ORDER BY case_no"
+    ))?;
+    let rows = stmt.query_map([day], summary_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A material line of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MaterialLine {
+    pub position: i64,
+    pub name: String,
+    pub form: String,
+    pub copies: i64,
+    pub required: bool,
+    pub provided: bool,
+    pub note: String,
+}
+
+/// Everything about one case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    pub summary: CaseSummary,
+    pub case_type: String,
+    pub matter_version: i64,
+    pub applicant_id_type: String,
+    pub applicant_address: String,
+    pub proxy_name: Option<String>,
+    pub proxy_relation: Option<String>,
+    pub promised_days: i64,
+    pub completed_at: Option<String>,
+    pub refusal_reason: Option<String>,
+    pub legal_basis: String,
+    pub fee: String,
+    pub clerk_name: String,
+    pub clerk_staff_no: String,
+    pub previous_case_no: Option<String>,
+    pub next_case_no: Option<String>,
+    pub materials: Vec<MaterialLine>,
+    pub timeline: Vec<Event>,
+}
+
+/// The full detail of a case by its number.
+pub fn detail(conn: &Connection, case_no: &str) -> crate::Result<CaseDetail> {
+    let summary = summary(conn, case_no)?.ok_or_else(|| IntakeError::NoSuchCase(case_no.trim().to_owned()))?;
+    let mut detail = conn
+        .query_row(
+            "SELECT c.case_type, c.matter_version, c.applicant_id_type, c.applicant_address, c.proxy_name,
+                    c.proxy_relation, c.promised_days, c.completed_at, c.refusal_reason, c.legal_basis, c.fee,
+                    u.display_name, u.staff_no, p.case_no
+             FROM cases c JOIN users u ON u.user_id = c.clerk_user_id
+             LEFT JOIN cases p ON p.case_id = c.previous_case_id
+             WHERE c.case_id = ?1",
+            [&summary.case_id],
+            |r| {
+                Ok(CaseDetail {
+                    summary: summary.clone(),
+                    case_type: r.get(0)?,
+                    matter_version: r.get(1)?,
+                    applicant_id_type: r.get(2)?,
+                    applicant_address: r.get(3)?,
+                    proxy_name: r.get(4)?,
+                    proxy_relation: r.get(5)?,
+                    promised_days: r.get(6)?,
+                    completed_at: r.get(7)?,
+                    refusal_reason: r.get(8)?,
+                    legal_basis: r.get(9)?,
+                    fee: r.get(10)?,
+                    clerk_name: r.get(11)?,
+                    clerk_staff_no: r.get(12)?,
+                    previous_case_no: r.get(13)?,
+                    next_case_no: None,
+                    materials: Vec::new(),
+                    timeline: Vec::new(),
+                })
+            },
+        )
+        .map_err(StoreError::from)?;
+    detail.next_case_no = resubmission_of(conn, &summary.case_id)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT position, name, form, copies, required, provided, note FROM case_materials
+         WHERE case_id = ?1 ORDER BY position",
+    )?;
+    detail.materials = stmt
+        .query_map([&summary.case_id], |r| {
+            Ok(MaterialLine {
+                position: r.get(0)?,
+                name: r.get(1)?,
+                form: r.get(2)?,
+                copies: r.get(3)?,
+                required: r.get(4)?,
+                provided: r.get(5)?,
+                note: r.get(6)?,
+            })
+        })?
+        .collect::<Result<_, _>>()
+        .map_err(StoreError::from)?;
+    detail.timeline = events::for_case(conn, &summary.case_id)?;
+    Ok(detail)
+}

@@ -1,0 +1,46 @@
+//! Taking in an application at the counter.
+//!
+//! - [`application`]: what the clerk enters (applicant, proxy, materials brought).
+//! - [`decision`]: the one rule that decides 即办 / 受理 / 一次性告知 / 不予受理.
+//! - [`case_number`]: `{center}-{yyyymmdd}-{device}-{serial}` numbers.
+//! - [`query_code`]: the applicant's 6-character 查询码.
+//! - [`record`]: checking, deciding and committing an intake as one event.
+//! - [`lookup`]: finding cases by number, query code, name, ID or phone.
+
+pub mod application;
+pub mod case_number;
+pub mod decision;
+pub mod lookup;
+pub mod query_code;
+pub mod record;
+
+pub use application::{Application, Proxy};
+pub use decision::Outcome;
+pub use record::{record, IntakeResult};
+
+/// Refusals of an intake; nothing is written when one is returned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IntakeError {
+    #[error("事项“{0}”须申请人本人亲自办理，不能由他人代办")]
+    ProxyNotAllowed(String),
+    #[error("不予受理必须写明理由")]
+    RefusalReasonMissing,
+    #[error("事项“{matter}”的申请材料中没有“{given}”；材料请用序号 1 到 {count} 或材料全称")]
+    UnknownMaterial {
+        matter: String,
+        given: String,
+        count: usize,
+    },
+    #[error("找不到办件“{0}”")]
+    NoSuchCase(String),
+    #[error("办件 {case_no} 的结果是“{outcome}”，只有一次性告知或不予受理的办件可以重新提交")]
+    CannotResubmit { case_no: String, outcome: &'static str },
+    #[error("办件 {0} 已经重新提交过（{1}），请在最新的办件上继续")]
+    AlreadyResubmitted(String, String),
+    #[error("重新提交的{what}与原办件 {case_no} 不一致")]
+    ResubmitMismatch { case_no: String, what: &'static str },
+    #[error("本机 {0} 的办件流水号已用完（每天最多 9999 件）")]
+    SerialExhausted(String),
+    #[error("办件编号“{0}”格式不对，应为 中心编码-年月日-设备编号-四位流水号")]
+    BadCaseNumber(String),
+}

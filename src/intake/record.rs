@@ -1,0 +1,293 @@
+//! Recording an intake: check the input, decide the outcome, number the
+//! case and commit it as one `case.received` event in one transaction. The
+//! caller prints a receipt only after this returns Ok — the case is then on
+//! disk (synchronous=FULL).
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rusqlite::{params, OptionalExtension, Transaction};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::decision::{decide, Outcome};
+use super::{case_number, lookup, query_code, Application, IntakeError, Proxy};
+use crate::applicant::Person;
+use crate::auth::{Action, Session};
+use crate::calendar::schedule;
+use crate::catalogue::{versions, CaseType, MaterialForm};
+use crate::store::events::{self, kinds, Draft, Event};
+use crate::store::{device, Store, StoreError};
+
+/// A material of the case's matter version and whether it was brought.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseMaterial {
+    pub name: String,
+    pub form: MaterialForm,
+    pub copies: u32,
+    pub required: bool,
+    pub provided: bool,
+    pub note: String,
+}
+
+/// Payload of `case.received`: everything decided at intake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseReceived {
+    pub case_no: String,
+    pub serial: i64,
+    pub query_code: String,
+    pub matter_code: String,
+    pub matter_version: i64,
+    pub matter_name: String,
+    pub case_type: CaseType,
+    pub outcome: Outcome,
+    pub applicant: Person,
+    pub proxy: Option<Proxy>,
+    pub materials: Vec<CaseMaterial>,
+    pub received_on: NaiveDate,
+    pub promised_days: u32,
+    pub due_date: Option<NaiveDate>,
+    pub refusal_reason: Option<String>,
+    pub legal_basis: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub fee: Decimal,
+    pub previous_case_id: Option<String>,
+}
+
+/// What the counter shows and prints after an intake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IntakeResult {
+    pub case_id: String,
+    pub case_no: String,
+    pub query_code: String,
+    pub outcome: Outcome,
+    pub outcome_label: &'static str,
+    pub matter_code: String,
+    pub matter_name: String,
+    pub received_at: String,
+    pub due_date: Option<NaiveDate>,
+    /// Every missing required material (for 一次性告知), in catalogue order.
+    pub missing: Vec<CaseMaterial>,
+    pub refusal_reason: Option<String>,
+    pub legal_basis: String,
+    pub previous_case_no: Option<String>,
+}
+
+/// Takes in an application: checks, decides and commits it. A refusal of
+/// the input (bad ID, unknown matter, missing calendar year …) writes nothing.
+pub fn record(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    application: Application,
+) -> crate::Result<IntakeResult> {
+    session.require(Action::Intake)?;
+    store.write(|tx| record_in(tx, session, now, application))
+}
+
+/// [`record`] inside the caller's transaction (also used to seed benchmarks).
+pub fn record_in(
+    tx: &Transaction<'_>,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    application: Application,
+) -> crate::Result<IntakeResult> {
+    session.require(Action::Intake)?;
+    let today = now.date_naive();
+    let (matter_version, matter) = versions::current(tx, &application.matter_code)?;
+    let app = application.checked(&matter, today)?;
+    let provided = app.provided_flags(&matter)?;
+    let decision = decide(&matter, &provided, app.refusal_reason.as_deref())?;
+
+    let previous = match &app.resubmission_of {
+        Some(no) => Some(check_resubmission(tx, no, &app)?),
+        None => None,
+    };
+
+    let dev = device::load(tx)?;
+    let due_date = match decision.outcome {
+        Outcome::Accepted => {
+            let cal = schedule::load(tx)?;
+            Some(cal.due_date(today, i64::from(matter.promised_days), 0)?)
+        }
+        _ => None,
+    };
+    let serial = next_serial(tx, &dev.device_id, today)?;
+    if serial > case_number::MAX_SERIAL {
+        return Err(IntakeError::SerialExhausted(today.to_string()).into());
+    }
+    let case_no = case_number::format(&dev.center_code, today, &dev.device_code, serial);
+    let materials: Vec<CaseMaterial> = matter
+        .materials
+        .iter()
+        .zip(&provided)
+        .map(|(m, p)| CaseMaterial {
+            name: m.name.clone(),
+            form: m.form,
+            copies: m.copies,
+            required: m.required,
+            provided: *p,
+            note: m.note.clone(),
+        })
+        .collect();
+    let payload = CaseReceived {
+        case_no: case_no.clone(),
+        serial,
+        query_code: query_code::generate(),
+        matter_code: matter.code.clone(),
+        matter_version,
+        matter_name: matter.name.clone(),
+        case_type: matter.case_type,
+        outcome: decision.outcome,
+        applicant: app.applicant,
+        proxy: app.proxy,
+        materials,
+        received_on: today,
+        promised_days: matter.promised_days,
+        due_date,
+        refusal_reason: app.refusal_reason,
+        legal_basis: matter.legal_basis_text(),
+        fee: matter.fee,
+        previous_case_id: previous.as_ref().map(|(id, _)| id.clone()),
+    };
+    let case_id = uuid::Uuid::now_v7().to_string();
+    let event = events::append(
+        tx,
+        &dev.device_id,
+        now,
+        Draft {
+            user_id: session.user_id.clone(),
+            case_id: Some(case_id.clone()),
+            kind: kinds::CASE_RECEIVED,
+            payload: serde_json::to_value(&payload).map_err(|e| StoreError::BadEvent {
+                device: dev.device_code.clone(),
+                seq: 0,
+                reason: e.to_string(),
+            })?,
+        },
+    )?;
+    Ok(IntakeResult {
+        case_id,
+        case_no,
+        query_code: payload.query_code,
+        outcome: decision.outcome,
+        outcome_label: decision.outcome.label(),
+        matter_code: payload.matter_code,
+        matter_name: payload.matter_name,
+        received_at: event.ts,
+        due_date,
+        missing: decision
+            .missing
+            .iter()
+            .map(|i| payload.materials[*i].clone())
+            .collect(),
+        refusal_reason: payload.refusal_reason,
+        legal_basis: payload.legal_basis,
+        previous_case_no: previous.map(|(_, no)| no),
+    })
+}
+
+fn next_serial(tx: &Transaction<'_>, device_id: &str, day: NaiveDate) -> Result<i64, StoreError> {
+    let last: Option<i64> = tx
+        .prepare_cached("SELECT last_serial FROM daily_serials WHERE device_id = ?1 AND day = ?2")?
+        .query_row(params![device_id, day], |r| r.get(0))
+        .optional()?;
+    Ok(last.unwrap_or(0) + 1)
+}
+
+/// A re-submission must follow a notice or refusal of the same matter and
+/// applicant that was not re-submitted already. Returns (case_id, case_no).
+fn check_resubmission(
+    tx: &Transaction<'_>,
+    case_no: &str,
+    app: &Application,
+) -> crate::Result<(String, String)> {
+    let prev = lookup::summary(tx, case_no)?.ok_or_else(|| IntakeError::NoSuchCase(case_no.to_owned()))?;
+    if !matches!(prev.outcome, Outcome::Notice | Outcome::Refused) {
+        return Err(IntakeError::CannotResubmit {
+            case_no: prev.case_no,
+            outcome: prev.outcome.label(),
+        }
+        .into());
+    }
+    if prev.matter_code != app.matter_code {
+        return Err(IntakeError::ResubmitMismatch {
+            case_no: prev.case_no,
+            what: "事项",
+        }
+        .into());
+    }
+    if prev.applicant_id_number != app.applicant.id_number {
+        return Err(IntakeError::ResubmitMismatch {
+            case_no: prev.case_no,
+            what: "申请人证件号码",
+        }
+        .into());
+    }
+    if let Some(next) = lookup::resubmission_of(tx, &prev.case_id)? {
+        return Err(IntakeError::AlreadyResubmitted(prev.case_no, next).into());
+    }
+    Ok((prev.case_id, prev.case_no))
+}
+
+pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> crate::Result<()> {
+    let case_id = event.case_id.clone().ok_or_else(|| StoreError::BadEvent {
+        device: event.device_id.clone(),
+        seq: event.seq,
+        reason: "受理事件缺少办件标识".into(),
+    })?;
+    let completed_at = (p.outcome == Outcome::OnTheSpot).then(|| event.ts.clone());
+    let proxy = p.proxy.as_ref();
+    tx.prepare_cached(
+        "INSERT INTO cases (case_id, case_no, query_code, matter_code, matter_version, matter_name, case_type,
+            outcome, state, applicant_name, applicant_id_type, applicant_id_number, applicant_phone,
+            applicant_address, proxy_name, proxy_id_type, proxy_id_number, proxy_phone, proxy_relation,
+            received_at, received_on, promised_days, due_date, completed_at, refusal_reason, legal_basis,
+            fee, clerk_user_id, device_id, previous_case_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+    )?
+    .execute(params![
+        case_id,
+        p.case_no,
+        p.query_code,
+        p.matter_code,
+        p.matter_version,
+        p.matter_name,
+        p.case_type.label(),
+        p.outcome.code(),
+        p.outcome.initial_state(),
+        p.applicant.name,
+        p.applicant.id_type.code(),
+        p.applicant.id_number,
+        p.applicant.phone,
+        p.applicant.address,
+        proxy.map(|x| &x.person.name),
+        proxy.map(|x| x.person.id_type.code()),
+        proxy.map(|x| &x.person.id_number),
+        proxy.map(|x| &x.person.phone),
+        proxy.map(|x| &x.relation),
+        event.ts,
+        p.received_on,
+        p.promised_days,
+        p.due_date,
+        completed_at,
+        p.refusal_reason,
+        p.legal_basis,
+        p.fee.to_string(),
+        event.user_id,
+        event.device_id,
+        p.previous_case_id,
+    ])?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO case_materials (case_id, position, name, form, copies, required, provided, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (i, m) in p.materials.iter().enumerate() {
+        stmt.execute(params![case_id, i as i64 + 1, m.name, m.form.label(), m.copies, m.required, m.provided, m.note])?;
+    }
+    tx.prepare_cached(
+        "INSERT INTO daily_serials (device_id, day, last_serial) VALUES (?1, ?2, ?3)
+         ON CONFLICT (device_id, day) DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)",
+    )?
+    .execute(params![event.device_id, p.received_on, p.serial])?;
+    Ok(())
+}

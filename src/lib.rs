@@ -1,0 +1,29 @@
+//! Bianmin Counter (便民服务台) core: every rule and all storage of the
+//! township convenience-service counter.
+//!
+//! The folders follow the words a clerk would use:
+//! - [`store`]: the SQLite file, the hash-chained event log and the tables
+//!   projected from it.
+//! - [`catalogue`]: the matters (事项) a center handles and their versions.
+//! - [`calendar`]: official holidays, make-up workdays and working-day due dates.
+//! - [`applicant`]: checks on an applicant's name, ID number and phone.
+//! - [`intake`]: taking in an application and deciding its outcome.
+//! - [`auth`]: users, roles, passwords and what each role may do.
+//! - [`bench`]: the measurements recorded in docs/BENCHMARKS.md.
+//!
+//! The desktop shell and the `bianmin` command-line tool only parse input,
+//! call one function here and show its result or its [`Error`].
+
+pub mod applicant;
+pub mod auth;
+pub mod calendar;
+pub mod catalogue;
+mod error;
+pub mod intake;
+pub mod setup;
+pub mod store;
+
+pub use error::Error;
+
+/// The result type of every fallible core entry point.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,187 @@
+//! The append-only event log: each device numbers its own events 1, 2, 3 …
+//! without gaps and chains them by SHA-256, so a changed, removed or
+//! reordered event is detected by [`super::verify`].
+//!
+//! `hash = SHA-256(canonical JSON of every field of the event, prev_hash
+//! included)`; the first event of a device has `prev_hash` = 64 zeros.
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::{canonical, projection, StoreError};
+
+/// `prev_hash` of a device's first event.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The kinds of event. The payload of each is a struct in the area that
+/// owns it (named in the comment).
+pub mod kinds {
+    /// auth::users::UserAdded
+    pub const USER_ADDED: &str = "user.added";
+    /// auth::users::UserDisabled
+    pub const USER_DISABLED: &str = "user.disabled";
+    /// catalogue::versions::MatterPublished
+    pub const MATTER_PUBLISHED: &str = "matter.published";
+    /// calendar::schedule::CalendarLoaded
+    pub const CALENDAR_LOADED: &str = "calendar.loaded";
+    /// intake::record::CaseReceived
+    pub const CASE_RECEIVED: &str = "case.received";
+}
+
+/// One stored event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Event {
+    pub event_id: String,
+    pub device_id: String,
+    pub seq: i64,
+    pub ts: String,
+    pub user_id: String,
+    pub case_id: Option<String>,
+    pub kind: String,
+    pub payload: Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// What a caller supplies to append an event; the log fills in the rest.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub user_id: String,
+    pub case_id: Option<String>,
+    pub kind: &'static str,
+    pub payload: Value,
+}
+
+impl Event {
+    /// The exact bytes that are hashed: every field but `hash`, as canonical JSON.
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        let v = json!({
+            "event_id": self.event_id,
+            "device_id": self.device_id,
+            "seq": self.seq,
+            "ts": self.ts,
+            "user_id": self.user_id,
+            "case_id": self.case_id,
+            "kind": self.kind,
+            "payload": self.payload,
+            "prev_hash": self.prev_hash,
+        });
+        canonical::to_string(&v).into_bytes()
+    }
+
+    /// The hash this event should carry.
+    pub fn compute_hash(&self) -> String {
+        hex::encode(Sha256::digest(self.canonical_bytes()))
+    }
+
+    pub(crate) fn from_row(row: &Row<'_>) -> Result<Event, StoreError> {
+        let device_id: String = row.get("device_id")?;
+        let seq: i64 = row.get("seq")?;
+        let payload: String = row.get("payload")?;
+        let payload = serde_json::from_str(&payload).map_err(|e| StoreError::BadEvent {
+            device: device_id.clone(),
+            seq,
+            reason: e.to_string(),
+        })?;
+        Ok(Event {
+            event_id: row.get("event_id")?,
+            device_id,
+            seq,
+            ts: row.get("ts")?,
+            user_id: row.get("user_id")?,
+            case_id: row.get("case_id")?,
+            kind: row.get("kind")?,
+            payload,
+            prev_hash: row.get("prev_hash")?,
+            hash: row.get("hash")?,
+        })
+    }
+}
+
+/// The newest (seq, hash) of a device, if it has any events.
+pub fn head(conn: &Connection, device_id: &str) -> Result<Option<(i64, String)>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT seq, hash FROM events WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1",
+            [device_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// Appends one event of this device and applies it to the projections, in
+/// the caller's transaction.
+pub fn append(
+    tx: &Transaction<'_>,
+    device_id: &str,
+    now: DateTime<FixedOffset>,
+    draft: Draft,
+) -> crate::Result<Event> {
+    let (seq, prev_hash) = match head(tx, device_id)? {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS_HASH.to_owned()),
+    };
+    let mut event = Event {
+        event_id: uuid::Uuid::now_v7().to_string(),
+        device_id: device_id.to_owned(),
+        seq,
+        ts: now.to_rfc3339_opts(SecondsFormat::Millis, false),
+        user_id: draft.user_id,
+        case_id: draft.case_id,
+        kind: draft.kind.to_owned(),
+        payload: draft.payload,
+        prev_hash,
+        hash: String::new(),
+    };
+    event.hash = event.compute_hash();
+    insert(tx, &event)?;
+    projection::apply(tx, &event)?;
+    Ok(event)
+}
+
+fn insert(tx: &Transaction<'_>, e: &Event) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO events (event_id, device_id, seq, ts, user_id, case_id, kind, payload, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        e.event_id,
+        e.device_id,
+        e.seq,
+        e.ts,
+        e.user_id,
+        e.case_id,
+        e.kind,
+        canonical::to_string(&e.payload),
+        e.prev_hash,
+        e.hash
+    ])?;
+    Ok(())
+}
+
+const SELECT: &str =
+    "SELECT event_id, device_id, seq, ts, user_id, case_id, kind, payload, prev_hash, hash FROM events";
+
+/// Every event in this file's order of arrival.
+pub fn all(conn: &Connection) -> Result<Vec<Event>, StoreError> {
+    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY pos"))?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(Event::from_row(row)?);
+    }
+    Ok(out)
+}
+
+/// The events of one case, oldest first.
+pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<Event>, StoreError> {
+    let mut stmt = conn.prepare(&format!("{SELECT} WHERE case_id = ?1 ORDER BY pos"))?;
+    let mut rows = stmt.query([case_id])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(Event::from_row(row)?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,67 @@
+//! The query tables as a function of the event log: [`apply`] sends each
+//! event to the area that owns its table, and [`rebuild`] empties every
+//! projection and replays the whole log in arrival order.
+
+use rusqlite::Transaction;
+use serde::de::DeserializeOwned;
+
+use super::events::{self, kinds, Event};
+use super::{Store, StoreError};
+use crate::{auth, calendar, catalogue, intake};
+
+/// Every projection table, children before parents (the order to empty them).
+pub const TABLES: &[&str] = &[
+    "case_materials",
+    "cases",
+    "daily_serials",
+    "calendar_days",
+    "calendar_years",
+    "matters",
+    "matter_versions",
+    "users",
+];
+
+/// Applies one event to the projections.
+pub fn apply(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
+    match event.kind.as_str() {
+        kinds::USER_ADDED => auth::users::project_added(tx, event, payload(event)?),
+        kinds::USER_DISABLED => auth::users::project_disabled(tx, payload(event)?),
+        kinds::MATTER_PUBLISHED => catalogue::versions::project(tx, event, payload(event)?),
+        kinds::CALENDAR_LOADED => calendar::schedule::project(tx, event, payload(event)?),
+        kinds::CASE_RECEIVED => intake::record::project(tx, event, payload(event)?),
+        other => Err(StoreError::BadEvent {
+            device: event.device_id.clone(),
+            seq: event.seq,
+            reason: format!("未知的事件类型 {other}"),
+        }
+        .into()),
+    }
+}
+
+/// Decodes an event's payload into the struct its kind names.
+pub fn payload<T: DeserializeOwned>(event: &Event) -> Result<T, StoreError> {
+    serde_json::from_value(event.payload.clone()).map_err(|e| StoreError::BadEvent {
+        device: event.device_id.clone(),
+        seq: event.seq,
+        reason: e.to_string(),
+    })
+}
+
+/// Empties every projection and replays the log, in one transaction.
+/// Returns how many events were replayed.
+pub fn rebuild(store: &mut Store) -> crate::Result<usize> {
+    store.write(|tx| {
+        // Deferred so that rows can be emptied and refilled in any order.
+        tx.pragma_update(None, "defer_foreign_keys", "ON")
+            .map_err(StoreError::from)?;
+        for table in TABLES {
+            tx.execute(&format!("DELETE FROM {table}"), [])
+                .map_err(StoreError::from)?;
+        }
+        let all = events::all(tx)?;
+        for event in &all {
+            apply(tx, event)?;
+        }
+        Ok(all.len())
+    })
+}
