@@ -9,6 +9,8 @@
 //! - [`applicant`]: checks on an applicant's name, ID number and phone.
 //! - [`intake`]: taking in an application and deciding its outcome.
 //! - [`auth`]: users, roles, passwords and what each role may do.
+//! - [`setup`]: first-run set-up of a device.
+//! - [`demo`]: a demonstration center with one intake of each outcome.
 //! - [`bench`]: the measurements recorded in docs/BENCHMARKS.md.
 //!
 //! The desktop shell and the `bianmin` command-line tool only parse input,
@@ -16,8 +18,10 @@
 
 pub mod applicant;
 pub mod auth;
+pub mod bench;
 pub mod calendar;
 pub mod catalogue;
+pub mod demo;
 mod error;
 pub mod intake;
 pub mod setup;

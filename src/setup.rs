@@ -34,7 +34,11 @@ pub struct SetupReport {
 }
 
 /// Sets up a new device database.
-pub fn init(store: &mut Store, now: DateTime<FixedOffset>, input: SetupInput) -> crate::Result<SetupReport> {
+pub fn init(
+    store: &mut Store,
+    now: DateTime<FixedOffset>,
+    input: SetupInput,
+) -> crate::Result<SetupReport> {
     let center_code = input.center_code.trim().to_owned();
     let device_code = input.device_code.trim().to_owned();
     device::check_center_code(&center_code).map_err(invalid)?;

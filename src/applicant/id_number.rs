@@ -86,8 +86,8 @@ const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3
 /// Province-level codes (first two digits), plus 91 for the 2023 foreign
 /// permanent residence card that shares the 18-character layout.
 const PROVINCES: [u32; 35] = [
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51,
-    52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 91,
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 91,
 ];
 
 /// The check character GB 11643 gives for the first 17 digits.
@@ -100,6 +100,14 @@ fn check_char(first17: &[u8]) -> char {
     CHECK_CHARS[(sum % 11) as usize]
 }
 
+/// Completes 17 digits with their GB 11643 check character (for generating
+/// demo and benchmark data). `None` when `first17` is not 17 ASCII digits.
+pub fn with_check_char(first17: &str) -> Option<String> {
+    let b = first17.as_bytes();
+    (b.len() == 17 && b.iter().all(u8::is_ascii_digit))
+        .then(|| format!("{first17}{}", check_char(b)))
+}
+
 /// Checks a 居民身份证 number against GB 11643 and says what it encodes.
 pub fn check_resident_id(number: &str, today: NaiveDate) -> Result<ResidentId, ApplicantError> {
     let n = number.trim().to_ascii_uppercase();
@@ -108,7 +116,9 @@ pub fn check_resident_id(number: &str, today: NaiveDate) -> Result<ResidentId, A
         return Err(ApplicantError::IdLength(len));
     }
     let bytes = n.as_bytes();
-    if !bytes[..17].iter().all(u8::is_ascii_digit) || !(bytes[17].is_ascii_digit() || bytes[17] == b'X') {
+    if !bytes[..17].iter().all(u8::is_ascii_digit)
+        || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
+    {
         return Err(ApplicantError::IdCharacters);
     }
     let province: u32 = n[..2].parse().map_err(|_| ApplicantError::IdCharacters)?;
@@ -128,7 +138,11 @@ pub fn check_resident_id(number: &str, today: NaiveDate) -> Result<ResidentId, A
     if expected != found {
         return Err(ApplicantError::IdChecksum { expected, found });
     }
-    let sex = if (bytes[16] - b'0') % 2 == 1 { "男" } else { "女" };
+    let sex = if (bytes[16] - b'0') % 2 == 1 {
+        "男"
+    } else {
+        "女"
+    };
     Ok(ResidentId {
         region_code: n[..6].to_owned(),
         number: n,
@@ -179,6 +193,13 @@ mod tests {
         assert_eq!(a.region_code, "110105");
         let b = check_resident_id(STANDARD_4, today()).unwrap();
         assert_eq!(b.sex, "男");
+    }
+
+    #[test]
+    fn completing_digits_gives_the_standards_numbers() {
+        assert_eq!(with_check_char("11010519491231002").unwrap(), STANDARD_X);
+        assert_eq!(with_check_char("44052418800101001").unwrap(), STANDARD_4);
+        assert_eq!(with_check_char("1101051949123100"), None);
     }
 
     #[test]

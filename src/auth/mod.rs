@@ -15,6 +15,8 @@ pub use roles::{Action, Role};
 /// Refusals about users and permissions.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
+    #[error("此操作需要登录：请用 --user 指定用户名，并用 --password 或环境变量 BIANMIN_PASSWORD 提供密码")]
+    LoginRequired,
     #[error("用户名或密码错误")]
     BadCredentials,
     #[error("账号“{0}”已停用，请联系系统管理员")]

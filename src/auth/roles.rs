@@ -145,7 +145,10 @@ mod tests {
         let msg = require(Role::Clerk, Action::EditCatalogue)
             .unwrap_err()
             .to_string();
-        assert!(msg.contains("窗口人员") && msg.contains("事项清单"), "{msg}");
+        assert!(
+            msg.contains("窗口人员") && msg.contains("事项清单"),
+            "{msg}"
+        );
     }
 
     #[test]

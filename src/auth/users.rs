@@ -166,7 +166,17 @@ pub fn login(conn: &Connection, username: &str, password_text: &str) -> crate::R
             "SELECT user_id, username, display_name, staff_no, role, password_hash, disabled
              FROM users WHERE username = ?1",
             [username.trim()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            },
         )
         .optional()
         .map_err(StoreError::from)?;
@@ -195,9 +205,7 @@ pub fn login(conn: &Connection, username: &str, password_text: &str) -> crate::R
 /// username is unknown.
 fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| {
-        password::hash(&uuid::Uuid::now_v7().to_string()).unwrap_or_default()
-    })
+    DUMMY.get_or_init(|| password::hash(&uuid::Uuid::now_v7().to_string()).unwrap_or_default())
 }
 
 /// Every user, by username.
@@ -235,7 +243,11 @@ fn row_to_info(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserInfo> {
     })
 }
 
-pub(crate) fn project_added(tx: &Transaction<'_>, event: &Event, p: UserAdded) -> crate::Result<()> {
+pub(crate) fn project_added(
+    tx: &Transaction<'_>,
+    event: &Event,
+    p: UserAdded,
+) -> crate::Result<()> {
     tx.execute(
         "INSERT INTO users (user_id, username, display_name, staff_no, role, password_hash, disabled, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
@@ -245,6 +257,9 @@ pub(crate) fn project_added(tx: &Transaction<'_>, event: &Event, p: UserAdded) -
 }
 
 pub(crate) fn project_disabled(tx: &Transaction<'_>, p: UserDisabled) -> crate::Result<()> {
-    tx.execute("UPDATE users SET disabled = 1 WHERE user_id = ?1", [p.user_id])?;
+    tx.execute(
+        "UPDATE users SET disabled = 1 WHERE user_id = ?1",
+        [p.user_id],
+    )?;
     Ok(())
 }

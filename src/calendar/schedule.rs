@@ -119,7 +119,10 @@ impl YearSchedule {
         };
         for h in &file.holidays {
             let at = h.span().start;
-            let (from, to) = (date(text, &h.get_ref().from, at)?, date(text, &h.get_ref().to, at)?);
+            let (from, to) = (
+                date(text, &h.get_ref().from, at)?,
+                date(text, &h.get_ref().to, at)?,
+            );
             if from > to {
                 return Err(err(at, format!("放假开始日期 {from} 晚于结束日期 {to}")));
             }
@@ -260,7 +263,11 @@ pub fn load(conn: &Connection) -> Result<Calendar, StoreError> {
         let year: i32 = r.get(0)?;
         let day: NaiveDate = r.get(1)?;
         let kind: String = r.get(2)?;
-        let kind = if kind == "workday" { DayKind::Workday } else { DayKind::Holiday };
+        let kind = if kind == "workday" {
+            DayKind::Workday
+        } else {
+            DayKind::Holiday
+        };
         cal.insert_day(year, day, kind);
     }
     Ok(cal)
@@ -304,7 +311,9 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CalendarLoaded) ->
                                           loaded_by = excluded.loaded_by",
         params![p.year, p.source, event.ts, event.user_id],
     )?;
-    let mut stmt = tx.prepare_cached("INSERT INTO calendar_days (day, year, kind, name) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO calendar_days (day, year, kind, name) VALUES (?1, ?2, ?3, ?4)",
+    )?;
     for d in p.days {
         stmt.execute(params![d.day, p.year, d.kind.code(), d.name])?;
     }
@@ -329,7 +338,8 @@ mod tests {
 
     #[test]
     fn a_make_up_day_on_a_weekday_is_refused_with_its_line() {
-        let text = "year = 2026\nsource = \"x\"\n\n[[workdays]]\nname = \"错\"\ndate = \"2026-01-05\"\n";
+        let text =
+            "year = 2026\nsource = \"x\"\n\n[[workdays]]\nname = \"错\"\ndate = \"2026-01-05\"\n";
         let err = YearSchedule::parse(text).unwrap_err();
         match err {
             CalendarError::File { line, reason } => {

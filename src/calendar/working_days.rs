@@ -96,12 +96,22 @@ impl Calendar {
 
     /// How many working days lie in (`from`, `to`]; negative when `to` is
     /// before `from` (then it counts (`to`, `from`]).
-    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> Result<i64, CalendarError> {
-        let (a, b, sign) = if to >= from { (from, to, 1) } else { (to, from, -1) };
+    pub fn working_days_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<i64, CalendarError> {
+        let (a, b, sign) = if to >= from {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
         let mut count = 0;
         let mut day = a;
         while day < b {
-            day = day.succ_opt().ok_or(CalendarError::YearMissing(day.year() + 1))?;
+            day = day
+                .succ_opt()
+                .ok_or(CalendarError::YearMissing(day.year() + 1))?;
             if self.is_working_day(day)? {
                 count += 1;
             }
@@ -127,13 +137,23 @@ mod tests {
     #[test]
     fn the_issue_example_spans_the_national_day_week_and_a_make_up_saturday() {
         // 9-30 (Wed) + 5: Oct 1–7 off; 8 Thu, 9 Fri, 10 Sat (make-up), 12 Mon, 13 Tue.
-        assert_eq!(shipped().add_working_days(d(2026, 9, 30), 5).unwrap(), d(2026, 10, 13));
+        assert_eq!(
+            shipped().add_working_days(d(2026, 9, 30), 5).unwrap(),
+            d(2026, 10, 13)
+        );
     }
 
     #[test]
     fn every_2026_make_up_day_is_a_working_day() {
         let cal = shipped();
-        for day in [d(2026, 1, 4), d(2026, 2, 14), d(2026, 2, 28), d(2026, 5, 9), d(2026, 9, 20), d(2026, 10, 10)] {
+        for day in [
+            d(2026, 1, 4),
+            d(2026, 2, 14),
+            d(2026, 2, 28),
+            d(2026, 5, 9),
+            d(2026, 9, 20),
+            d(2026, 10, 10),
+        ] {
             assert!(matches!(day.weekday(), Weekday::Sat | Weekday::Sun));
             assert!(cal.is_working_day(day).unwrap(), "{day}");
         }
@@ -165,35 +185,62 @@ mod tests {
     fn the_spring_festival_week() {
         let cal = shipped();
         // Fri 2026-02-13 + 1 → Sat 02-14 is a make-up workday.
-        assert_eq!(cal.add_working_days(d(2026, 2, 13), 1).unwrap(), d(2026, 2, 14));
+        assert_eq!(
+            cal.add_working_days(d(2026, 2, 13), 1).unwrap(),
+            d(2026, 2, 14)
+        );
         // Sat 02-14 + 1 → 02-15..23 off → Tue 02-24.
-        assert_eq!(cal.add_working_days(d(2026, 2, 14), 1).unwrap(), d(2026, 2, 24));
+        assert_eq!(
+            cal.add_working_days(d(2026, 2, 14), 1).unwrap(),
+            d(2026, 2, 24)
+        );
         // 02-24 Tue, 25, 26, 27 Fri, 28 Sat make-up: 5 working days after 02-23.
-        assert_eq!(cal.add_working_days(d(2026, 2, 23), 5).unwrap(), d(2026, 2, 28));
+        assert_eq!(
+            cal.add_working_days(d(2026, 2, 23), 5).unwrap(),
+            d(2026, 2, 28)
+        );
     }
 
     #[test]
     fn a_case_taken_on_a_saturday_or_a_holiday_counts_from_the_next_working_day() {
         let cal = shipped();
         // Sat 2026-11-21 → Mon 23 is day 1.
-        assert_eq!(cal.add_working_days(d(2026, 11, 21), 1).unwrap(), d(2026, 11, 23));
+        assert_eq!(
+            cal.add_working_days(d(2026, 11, 21), 1).unwrap(),
+            d(2026, 11, 23)
+        );
         // National Day 2026-10-03 → Thu 10-08 is day 1.
-        assert_eq!(cal.add_working_days(d(2026, 10, 3), 1).unwrap(), d(2026, 10, 8));
+        assert_eq!(
+            cal.add_working_days(d(2026, 10, 3), 1).unwrap(),
+            d(2026, 10, 8)
+        );
         // A make-up Saturday is itself not counted when it is the start day.
-        assert_eq!(cal.add_working_days(d(2026, 10, 10), 1).unwrap(), d(2026, 10, 12));
+        assert_eq!(
+            cal.add_working_days(d(2026, 10, 10), 1).unwrap(),
+            d(2026, 10, 12)
+        );
     }
 
     #[test]
     fn zero_days_is_the_same_day() {
-        assert_eq!(shipped().add_working_days(d(2026, 10, 3), 0).unwrap(), d(2026, 10, 3));
+        assert_eq!(
+            shipped().add_working_days(d(2026, 10, 3), 0).unwrap(),
+            d(2026, 10, 3)
+        );
     }
 
     #[test]
     fn suspended_days_move_the_due_date_by_working_days() {
         let cal = shipped();
         // Mon 2026-11-16 + 5 = Mon 11-23; with 3 suspended = Thu 11-26.
-        assert_eq!(cal.due_date(d(2026, 11, 16), 5, 0).unwrap(), d(2026, 11, 23));
-        assert_eq!(cal.due_date(d(2026, 11, 16), 5, 3).unwrap(), d(2026, 11, 26));
+        assert_eq!(
+            cal.due_date(d(2026, 11, 16), 5, 0).unwrap(),
+            d(2026, 11, 23)
+        );
+        assert_eq!(
+            cal.due_date(d(2026, 11, 16), 5, 3).unwrap(),
+            d(2026, 11, 26)
+        );
         // Suspension across the National Day week.
         assert_eq!(cal.due_date(d(2026, 9, 28), 2, 2).unwrap(), d(2026, 10, 9));
     }
@@ -214,15 +261,30 @@ mod tests {
     fn the_2025_2026_year_boundary() {
         let cal = shipped();
         // Wed 2025-12-31 + 1: 2026-01-01..03 off, Sun 01-04 make-up.
-        assert_eq!(cal.add_working_days(d(2025, 12, 31), 1).unwrap(), d(2026, 1, 4));
+        assert_eq!(
+            cal.add_working_days(d(2025, 12, 31), 1).unwrap(),
+            d(2026, 1, 4)
+        );
     }
 
     #[test]
     fn working_days_between_counts_the_end_not_the_start() {
         let cal = shipped();
-        assert_eq!(cal.working_days_between(d(2026, 9, 30), d(2026, 10, 13)).unwrap(), 5);
-        assert_eq!(cal.working_days_between(d(2026, 10, 13), d(2026, 9, 30)).unwrap(), -5);
-        assert_eq!(cal.working_days_between(d(2026, 10, 1), d(2026, 10, 7)).unwrap(), 0);
+        assert_eq!(
+            cal.working_days_between(d(2026, 9, 30), d(2026, 10, 13))
+                .unwrap(),
+            5
+        );
+        assert_eq!(
+            cal.working_days_between(d(2026, 10, 13), d(2026, 9, 30))
+                .unwrap(),
+            -5
+        );
+        assert_eq!(
+            cal.working_days_between(d(2026, 10, 1), d(2026, 10, 7))
+                .unwrap(),
+            0
+        );
     }
 
     #[test]

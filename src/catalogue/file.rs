@@ -97,7 +97,10 @@ mod tests {
             .filter(|(_, l)| l.trim() == "[[matters]]")
             .map(|(i, _)| i + 1)
             .collect();
-        assert!(line >= header_lines[2] && line < header_lines[3], "{line} {header_lines:?}");
+        assert!(
+            line >= header_lines[2] && line < header_lines[3],
+            "{line} {header_lines:?}"
+        );
     }
 
     #[test]

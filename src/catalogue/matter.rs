@@ -174,7 +174,9 @@ impl Matter {
                     self.promised_days
                 ))
             }
-            CaseType::Promised | CaseType::Joint | CaseType::Forwarded if self.promised_days == 0 => {
+            CaseType::Promised | CaseType::Joint | CaseType::Forwarded
+                if self.promised_days == 0 =>
+            {
                 return fail(format!(
                     "{}的承诺时限至少 1 个工作日；当场办结的事项应登记为即办件",
                     self.case_type.label()
@@ -183,7 +185,10 @@ impl Matter {
             _ => {}
         }
         if self.fee.is_sign_negative() || self.fee.scale() > 2 {
-            return fail(format!("收费标准“{}”不对：不能为负数，最多两位小数", self.fee));
+            return fail(format!(
+                "收费标准“{}”不对：不能为负数，最多两位小数",
+                self.fee
+            ));
         }
         if self.legal_basis.is_empty()
             || self
@@ -293,7 +298,10 @@ pub(crate) mod tests {
     #[test]
     fn every_other_type_needs_at_least_one_working_day() {
         for t in [CaseType::Promised, CaseType::Joint, CaseType::Forwarded] {
-            assert!(reason(&sample(t, 0, 5)).contains("至少 1 个工作日"), "{t:?}");
+            assert!(
+                reason(&sample(t, 0, 5)).contains("至少 1 个工作日"),
+                "{t:?}"
+            );
             assert!(sample(t, 1, 5).check().is_ok());
         }
     }

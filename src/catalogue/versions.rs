@@ -188,7 +188,11 @@ pub fn export(conn: &Connection) -> crate::Result<String> {
     Ok(file::to_toml(&matters))
 }
 
-pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: MatterPublished) -> crate::Result<()> {
+pub(crate) fn project(
+    tx: &Transaction<'_>,
+    event: &Event,
+    p: MatterPublished,
+) -> crate::Result<()> {
     let m = &p.matter;
     let definition = serde_json::to_string(m).map_err(|e| StoreError::BadEvent {
         device: event.device_id.clone(),

@@ -49,7 +49,12 @@ impl Application {
         };
         let refusal_reason = match self.refusal_reason {
             Some(r) if r.trim().is_empty() => return Err(IntakeError::RefusalReasonMissing.into()),
-            Some(r) => Some(applicant::text_field(&r, "不予受理理由", MAX_REASON_CHARS, true)?),
+            Some(r) => Some(applicant::text_field(
+                &r,
+                "不予受理理由",
+                MAX_REASON_CHARS,
+                true,
+            )?),
             None => None,
         };
         Ok(Application {

@@ -11,7 +11,10 @@ pub const MAX_SERIAL: i64 = 9999;
 
 /// Formats a case number.
 pub fn format(center_code: &str, day: NaiveDate, device_code: &str, serial: i64) -> String {
-    format!("{center_code}-{}-{device_code}-{serial:04}", day.format("%Y%m%d"))
+    format!(
+        "{center_code}-{}-{device_code}-{serial:04}",
+        day.format("%Y%m%d")
+    )
 }
 
 /// The parts of a case number.
@@ -56,12 +59,26 @@ mod tests {
         let n = format("371402101", day, "A01", 7);
         assert_eq!(n, "371402101-20261123-A01-0007");
         let p = parse(&n).unwrap();
-        assert_eq!((p.center_code.as_str(), p.day, p.device_code.as_str(), p.serial), ("371402101", day, "A01", 7));
+        assert_eq!(
+            (
+                p.center_code.as_str(),
+                p.day,
+                p.device_code.as_str(),
+                p.serial
+            ),
+            ("371402101", day, "A01", 7)
+        );
     }
 
     #[test]
     fn malformed_numbers_are_refused() {
-        for bad in ["", "371402101-20261123-A01", "371402101-20261323-A01-0001", "X-20261123-A01-01", "X-20261123-A01-0000"] {
+        for bad in [
+            "",
+            "371402101-20261123-A01",
+            "371402101-20261323-A01-0001",
+            "X-20261123-A01-01",
+            "X-20261123-A01-0000",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }

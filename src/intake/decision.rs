@@ -44,9 +44,14 @@ impl Outcome {
     }
 
     pub fn parse(s: &str) -> Option<Outcome> {
-        [Outcome::OnTheSpot, Outcome::Accepted, Outcome::Notice, Outcome::Refused]
-            .into_iter()
-            .find(|o| o.code() == s)
+        [
+            Outcome::OnTheSpot,
+            Outcome::Accepted,
+            Outcome::Notice,
+            Outcome::Refused,
+        ]
+        .into_iter()
+        .find(|o| o.code() == s)
     }
 
     /// The state a case starts in after this outcome.
@@ -80,7 +85,11 @@ pub struct Decision {
 
 /// Decides an intake. `provided[i]` says whether material `i` of the matter
 /// was brought; `refusal` is the clerk's reason when refusing.
-pub fn decide(matter: &Matter, provided: &[bool], refusal: Option<&str>) -> Result<Decision, IntakeError> {
+pub fn decide(
+    matter: &Matter,
+    provided: &[bool],
+    refusal: Option<&str>,
+) -> Result<Decision, IntakeError> {
     if let Some(reason) = refusal {
         if reason.trim().is_empty() {
             return Err(IntakeError::RefusalReasonMissing);
@@ -116,20 +125,35 @@ mod tests {
     fn all_required_materials_on_a_promised_matter_is_accepted() {
         let m = sample(CaseType::Promised, 5, 10);
         let d = decide(&m, &[true, true, false], None).unwrap();
-        assert_eq!(d, Decision { outcome: Outcome::Accepted, missing: vec![] });
+        assert_eq!(
+            d,
+            Decision {
+                outcome: Outcome::Accepted,
+                missing: vec![]
+            }
+        );
     }
 
     #[test]
     fn all_required_materials_on_an_on_the_spot_matter_is_completed() {
         let m = sample(CaseType::OnTheSpot, 0, 0);
-        assert_eq!(decide(&m, &[true, true, true], None).unwrap().outcome, Outcome::OnTheSpot);
+        assert_eq!(
+            decide(&m, &[true, true, true], None).unwrap().outcome,
+            Outcome::OnTheSpot
+        );
     }
 
     #[test]
     fn the_notice_lists_every_missing_required_material_and_no_optional_one() {
         let m = sample(CaseType::Promised, 5, 10);
         let d = decide(&m, &[false, false, false], None).unwrap();
-        assert_eq!(d, Decision { outcome: Outcome::Notice, missing: vec![0, 1] });
+        assert_eq!(
+            d,
+            Decision {
+                outcome: Outcome::Notice,
+                missing: vec![0, 1]
+            }
+        );
         let d = decide(&m, &[true, false, true], None).unwrap();
         assert_eq!(d.missing, vec![1]);
         // An on-the-spot matter with missing materials is a notice too.
@@ -140,7 +164,10 @@ mod tests {
     #[test]
     fn a_refusal_needs_a_reason_and_wins_over_missing_materials() {
         let m = sample(CaseType::Promised, 5, 10);
-        assert_eq!(decide(&m, &[], Some("  ")), Err(IntakeError::RefusalReasonMissing));
+        assert_eq!(
+            decide(&m, &[], Some("  ")),
+            Err(IntakeError::RefusalReasonMissing)
+        );
         let d = decide(&m, &[], Some("不属于本中心受理范围")).unwrap();
         assert_eq!(d.outcome, Outcome::Refused);
     }

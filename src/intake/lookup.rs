@@ -30,14 +30,19 @@ pub struct CaseSummary {
     pub due_date: Option<NaiveDate>,
 }
 
-const SUMMARY_COLUMNS: &str = "case_id, case_no, query_code, matter_code, matter_name, outcome, state,
+const SUMMARY_COLUMNS: &str =
+    "case_id, case_no, query_code, matter_code, matter_name, outcome, state,
      applicant_name, applicant_id_number, applicant_phone, received_at, received_on, due_date";
 
 fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
     let outcome: String = r.get(5)?;
     let state: String = r.get(6)?;
     let outcome = Outcome::parse(&outcome).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, format!("outcome {outcome}").into())
+        rusqlite::Error::FromSqlConversionFailure(
+            5,
+            rusqlite::types::Type::Text,
+            format!("outcome {outcome}").into(),
+        )
     })?;
     Ok(CaseSummary {
         case_id: r.get(0)?,
@@ -61,7 +66,9 @@ fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
 /// A case by its number.
 pub fn summary(conn: &Connection, case_no: &str) -> Result<Option<CaseSummary>, StoreError> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM cases WHERE case_no = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM cases WHERE case_no = ?1"
+        ))?
         .query_row([case_no.trim()], summary_row)
         .optional()?)
 }
@@ -83,7 +90,12 @@ pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<CaseSum
         return Ok(Vec::new());
     }
     let upper = t.to_ascii_uppercase();
-    let prefix = format!("{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let prefix = format!(
+        "{}%",
+        t.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {SUMMARY_COLUMNS} FROM cases
          WHERE case_no = ?1 OR query_code = ?2 OR applicant_id_number = ?2 OR applicant_phone = ?1
@@ -141,7 +153,8 @@ pub struct CaseDetail {
 
 /// The full detail of a case by its number.
 pub fn detail(conn: &Connection, case_no: &str) -> crate::Result<CaseDetail> {
-    let summary = summary(conn, case_no)?.ok_or_else(|| IntakeError::NoSuchCase(case_no.trim().to_owned()))?;
+    let summary = summary(conn, case_no)?
+        .ok_or_else(|| IntakeError::NoSuchCase(case_no.trim().to_owned()))?;
     let mut detail = conn
         .query_row(
             "SELECT c.case_type, c.matter_version, c.applicant_id_type, c.applicant_address, c.proxy_name,

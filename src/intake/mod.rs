@@ -34,7 +34,10 @@ pub enum IntakeError {
     #[error("找不到办件“{0}”")]
     NoSuchCase(String),
     #[error("办件 {case_no} 的结果是“{outcome}”，只有一次性告知或不予受理的办件可以重新提交")]
-    CannotResubmit { case_no: String, outcome: &'static str },
+    CannotResubmit {
+        case_no: String,
+        outcome: &'static str,
+    },
     #[error("办件 {0} 已经重新提交过（{1}），请在最新的办件上继续")]
     AlreadyResubmitted(String, String),
     #[error("重新提交的{what}与原办件 {case_no} 不一致")]

@@ -200,7 +200,8 @@ fn check_resubmission(
     case_no: &str,
     app: &Application,
 ) -> crate::Result<(String, String)> {
-    let prev = lookup::summary(tx, case_no)?.ok_or_else(|| IntakeError::NoSuchCase(case_no.to_owned()))?;
+    let prev =
+        lookup::summary(tx, case_no)?.ok_or_else(|| IntakeError::NoSuchCase(case_no.to_owned()))?;
     if !matches!(prev.outcome, Outcome::Notice | Outcome::Refused) {
         return Err(IntakeError::CannotResubmit {
             case_no: prev.case_no,
@@ -282,7 +283,16 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> c
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for (i, m) in p.materials.iter().enumerate() {
-        stmt.execute(params![case_id, i as i64 + 1, m.name, m.form.label(), m.copies, m.required, m.provided, m.note])?;
+        stmt.execute(params![
+            case_id,
+            i as i64 + 1,
+            m.name,
+            m.form.label(),
+            m.copies,
+            m.required,
+            m.provided,
+            m.note
+        ])?;
     }
     tx.prepare_cached(
         "INSERT INTO daily_serials (device_id, day, last_serial) VALUES (?1, ?2, ?3)

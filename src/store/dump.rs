@@ -40,9 +40,9 @@ fn dump_table(conn: &Connection, table: &str, out: &mut String) -> Result<(), St
                 ValueRef::Null => out.push_str("NULL"),
                 ValueRef::Integer(n) => out.push_str(&n.to_string()),
                 ValueRef::Real(f) => out.push_str(&format!("{f:?}")),
-                ValueRef::Text(t) => {
-                    out.push_str(&serde_json::Value::String(String::from_utf8_lossy(t).into_owned()).to_string())
-                }
+                ValueRef::Text(t) => out.push_str(
+                    &serde_json::Value::String(String::from_utf8_lossy(t).into_owned()).to_string(),
+                ),
                 ValueRef::Blob(b) => out.push_str(&hex::encode(b)),
             }
         }

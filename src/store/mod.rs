@@ -30,6 +30,8 @@ pub enum StoreError {
     Open { path: String, reason: String },
     #[error("数据库文件的版本（{found}）比本程序支持的版本（{supported}）新，请先升级便民服务台程序；文件未作任何改动")]
     NewerSchema { found: i64, supported: i64 },
+    #[error("无法读写文件 {path}：{reason}")]
+    File { path: String, reason: String },
     #[error("本机尚未初始化，请先运行 bianmin init 设置服务中心和设备信息")]
     NotInitialized,
     #[error("本机已经初始化过（设备编号 {0}），不能重复初始化")]
@@ -40,6 +42,16 @@ pub enum StoreError {
         seq: i64,
         reason: String,
     },
+}
+
+impl StoreError {
+    /// A file that could not be read or written, with the system's reason.
+    pub fn file(path: &Path, e: std::io::Error) -> StoreError {
+        StoreError::File {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        }
+    }
 }
 
 /// An open device database.

@@ -1,0 +1,180 @@
+//! Measurements behind docs/BENCHMARKS.md (`bianmin bench …`). They build
+//! their own database in a given folder and time the same core functions
+//! the counter calls. Nothing here asserts a timing.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Duration as Days, FixedOffset, NaiveDate, TimeZone};
+use serde::Serialize;
+
+use crate::applicant::{id_number, IdType, Person};
+use crate::auth::users::{self, NewUser};
+use crate::auth::{Role, Session};
+use crate::intake::{self, record::record_in, Application, Outcome};
+use crate::setup::{self, SetupInput};
+use crate::store::device::DeviceRole;
+use crate::store::Store;
+
+/// Latency figures of one measured operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Latency {
+    pub samples: usize,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    pub mean_ms: f64,
+}
+
+impl Latency {
+    /// Summarizes durations (sorted in place).
+    pub fn of(durations: &mut [Duration]) -> Latency {
+        durations.sort_unstable();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let n = durations.len().max(1);
+        let at = |q: f64| {
+            durations
+                .get(((n as f64 * q).ceil() as usize).saturating_sub(1))
+                .copied()
+                .unwrap_or_default()
+        };
+        Latency {
+            samples: durations.len(),
+            p50_ms: ms(at(0.50)),
+            p99_ms: ms(at(0.99)),
+            max_ms: ms(durations.last().copied().unwrap_or_default()),
+            mean_ms: ms(durations.iter().sum::<Duration>()) / n as f64,
+        }
+    }
+}
+
+/// The result of `bianmin bench intake`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IntakeBench {
+    pub existing_cases: usize,
+    pub seed_seconds: f64,
+    /// One accepted case per transaction, synchronous=FULL, as at the counter.
+    pub accepted_commit: Latency,
+    /// Accepted cases per second when taken one transaction each.
+    pub intakes_per_second: f64,
+    pub database_bytes: u64,
+}
+
+/// A fixed weekday in a loaded calendar year, so figures do not depend on
+/// the day the benchmark runs.
+fn bench_time(day: NaiveDate, seconds: i64) -> DateTime<FixedOffset> {
+    let tz = FixedOffset::east_opt(8 * 3600)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC offset"));
+    let naive = day.and_hms_opt(8, 30, 0).unwrap_or_default() + Days::seconds(seconds);
+    tz.from_local_datetime(&naive)
+        .single()
+        .unwrap_or_else(|| tz.from_utc_datetime(&naive))
+}
+
+/// A synthetic applicant with a valid ID number, distinct per `n`.
+pub fn synthetic_applicant(n: usize) -> Person {
+    let first17 = format!("371402{:04}0101{:03}", 1940 + n % 60, n % 1000);
+    Person {
+        name: format!("测试{}", n),
+        id_type: IdType::ResidentId,
+        id_number: id_number::with_check_char(&first17).unwrap_or_default(),
+        phone: format!("139{:08}", n % 100_000_000),
+        address: format!("新湖街道杨庄村{}号", n),
+    }
+}
+
+/// An application that is accepted (all materials of a promised matter).
+fn accepted_application(n: usize) -> Application {
+    Application {
+        matter_code: "MZ-005".into(),
+        applicant: synthetic_applicant(n),
+        proxy: None,
+        provided: vec!["1".into(), "2".into(), "3".into(), "5".into()],
+        refusal_reason: None,
+        resubmission_of: None,
+    }
+}
+
+/// Sets up a bench database in `dir` with a clerk session.
+pub fn bench_store(dir: &Path, now: DateTime<FixedOffset>) -> crate::Result<(Store, Session)> {
+    let path = dir.join("bench.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let mut store = Store::open(&path)?;
+    setup::init(
+        &mut store,
+        now,
+        SetupInput {
+            center_code: "371402101".into(),
+            center_name: "基准测试便民服务中心".into(),
+            device_code: "A01".into(),
+            role: DeviceRole::Counter,
+            admin: NewUser {
+                username: "admin".into(),
+                display_name: "管理员".into(),
+                staff_no: "9001".into(),
+                role: Role::Admin,
+                password: "bench-admin".into(),
+            },
+        },
+    )?;
+    let admin = users::login(store.conn(), "admin", "bench-admin")?;
+    users::add(
+        &mut store,
+        &admin,
+        now,
+        &NewUser {
+            username: "clerk".into(),
+            display_name: "窗口人员".into(),
+            staff_no: "0101".into(),
+            role: Role::Clerk,
+            password: "bench-clerk".into(),
+        },
+    )?;
+    let clerk = users::login(store.conn(), "clerk", "bench-clerk")?;
+    Ok((store, clerk))
+}
+
+/// Adds `count` accepted cases spread over working days of 2025, 400 a day,
+/// in one transaction (the same code path as a real intake).
+pub fn seed_cases(store: &mut Store, clerk: &Session, count: usize) -> crate::Result<()> {
+    let first = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap_or_default();
+    store.write(|tx| {
+        for n in 0..count {
+            let day = first + Days::days((n / 400) as i64);
+            let at = bench_time(day, (n % 400) as i64 * 60);
+            let r = record_in(tx, clerk, at, accepted_application(n))?;
+            debug_assert_eq!(r.outcome, Outcome::Accepted);
+        }
+        Ok(())
+    })
+}
+
+/// Accepted-case commit latency and intake throughput with `existing` cases
+/// already in the database.
+pub fn intake(dir: &Path, existing: usize, samples: usize) -> crate::Result<IntakeBench> {
+    let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+    let (mut store, clerk) = bench_store(dir, bench_time(day, 0))?;
+    let started = Instant::now();
+    seed_cases(&mut store, &clerk, existing)?;
+    let seed_seconds = started.elapsed().as_secs_f64();
+    let mut durations = Vec::with_capacity(samples);
+    let all = Instant::now();
+    for n in 0..samples {
+        let app = accepted_application(existing + n);
+        let t = Instant::now();
+        intake::record(&mut store, &clerk, bench_time(day, n as i64), app)?;
+        durations.push(t.elapsed());
+    }
+    let total = all.elapsed().as_secs_f64();
+    let path = dir.join("bench.db");
+    let database_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    Ok(IntakeBench {
+        existing_cases: existing,
+        seed_seconds,
+        accepted_commit: Latency::of(&mut durations),
+        intakes_per_second: samples as f64 / total.max(f64::EPSILON),
+        database_bytes,
+    })
+}

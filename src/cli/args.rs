@@ -1,0 +1,235 @@
+//! The commands and options of `bianmin` (documented in docs/cli.md).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "bianmin",
+    version,
+    about = "便民服务台：乡镇便民服务中心办件受理（命令行）"
+)]
+pub struct Cli {
+    /// 数据库文件（默认：环境变量 BIANMIN_DB，或本机数据目录下的 bianmin/bianmin.db）
+    #[arg(long, global = true)]
+    pub db: Option<PathBuf>,
+    /// 以 JSON 格式输出（供脚本使用）
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// 操作用户的用户名（需要登录的命令）
+    #[arg(long, global = true)]
+    pub user: Option<String>,
+    /// 操作用户的密码（也可用环境变量 BIANMIN_PASSWORD）
+    #[arg(long, global = true, env = "BIANMIN_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// 初始化本机：服务中心、设备编号、第一个系统管理员，并载入默认事项清单和节假日安排
+    Init(InitArgs),
+    /// 用户管理
+    #[command(subcommand)]
+    User(UserCommand),
+    /// 事项清单
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// 工作日日历
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    /// 受理一件申请（结果：即办、受理、一次性告知或不予受理）
+    Intake(IntakeArgs),
+    /// 查看一个办件的详情和全部记录
+    Case {
+        /// 办件编号
+        case_no: String,
+    },
+    /// 查找办件：办件编号、查询码、姓名、证件号码或电话；或列出某天受理的办件
+    Cases(CasesArgs),
+    /// 校验居民身份证号码（GB 11643）
+    Idcheck {
+        /// 身份证号码
+        number: String,
+    },
+    /// 校验整个事件日志的哈希链
+    Verify,
+    /// 从事件日志重建全部查询表（负责人或系统管理员）
+    Rebuild,
+    /// 本机设备信息
+    Device,
+    /// 演示：在新数据库中建立示例中心并受理四件申请
+    Demo,
+    /// 性能测试（结果记入 docs/BENCHMARKS.md）
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// 中心编码（如乡镇区划代码 371402101）
+    #[arg(long)]
+    pub center_code: String,
+    /// 服务中心名称
+    #[arg(long)]
+    pub center_name: String,
+    /// 设备编号（如 A01 为 1 号窗口，V03 为 3 号村代办电脑）
+    #[arg(long)]
+    pub device_code: String,
+    /// 设备类型：counter（窗口）、agent（村代办）、hub（中心汇总）
+    #[arg(long, default_value = "counter")]
+    pub role: String,
+    /// 系统管理员用户名
+    #[arg(long)]
+    pub admin: String,
+    /// 系统管理员姓名
+    #[arg(long, default_value = "系统管理员")]
+    pub admin_name: String,
+    /// 系统管理员工号
+    #[arg(long, default_value = "9001")]
+    pub admin_staff_no: String,
+    /// 系统管理员密码（至少 8 位；也可用环境变量 BIANMIN_NEW_PASSWORD）
+    #[arg(long, env = "BIANMIN_NEW_PASSWORD", hide_env_values = true)]
+    pub admin_password: String,
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// 新增用户（系统管理员）
+    Add {
+        #[arg(long)]
+        username: String,
+        /// 姓名
+        #[arg(long)]
+        name: String,
+        /// 工号
+        #[arg(long)]
+        staff_no: String,
+        /// 角色：clerk（窗口人员）、agent（村代办员）、manager（负责人）、admin（系统管理员）
+        #[arg(long)]
+        role: String,
+        /// 新用户的密码（也可用环境变量 BIANMIN_NEW_PASSWORD）
+        #[arg(long, env = "BIANMIN_NEW_PASSWORD", hide_env_values = true)]
+        new_password: String,
+    },
+    /// 列出用户
+    List,
+    /// 停用用户（系统管理员）
+    Disable { username: String },
+}
+
+#[derive(Subcommand)]
+pub enum CatalogCommand {
+    /// 列出事项
+    List,
+    /// 查看一个事项的当前版本
+    Show { code: String },
+    /// 导入事项清单文件（TOML，负责人）；整份文件校验通过才导入
+    Import { file: PathBuf },
+    /// 导出当前事项清单（TOML）
+    Export {
+        /// 输出文件；省略则输出到屏幕
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CalendarCommand {
+    /// 计算到期日：受理日之后第 N 个工作日
+    Due {
+        /// 受理日期，如 2026-09-30
+        #[arg(long)]
+        from: String,
+        /// 时限（工作日）
+        #[arg(long)]
+        days: i64,
+        /// 中止（暂停计时）的工作日数
+        #[arg(long, default_value_t = 0)]
+        suspended: i64,
+    },
+    /// 导入一年的放假调休安排（TOML，负责人）
+    Import { file: PathBuf },
+    /// 列出已导入的年份
+    Show,
+}
+
+#[derive(Args)]
+pub struct IntakeArgs {
+    /// 事项编码（见 bianmin catalog list）
+    #[arg(long)]
+    pub matter: String,
+    /// 申请人姓名
+    #[arg(long)]
+    pub name: String,
+    /// 证件类型（默认居民身份证）
+    #[arg(long, default_value = "居民身份证")]
+    pub id_type: String,
+    /// 证件号码
+    #[arg(long)]
+    pub id_number: String,
+    /// 联系电话
+    #[arg(long)]
+    pub phone: String,
+    /// 联系地址
+    #[arg(long)]
+    pub address: String,
+    /// 已提交的材料：序号或材料全称，可重复或用逗号分隔，如 --provided 1,2,3
+    #[arg(long, value_delimiter = ',')]
+    pub provided: Vec<String>,
+    /// 代办人姓名（他人代为申请时填写）
+    #[arg(long)]
+    pub proxy_name: Option<String>,
+    /// 代办人证件类型
+    #[arg(long, default_value = "居民身份证")]
+    pub proxy_id_type: String,
+    /// 代办人证件号码
+    #[arg(long)]
+    pub proxy_id_number: Option<String>,
+    /// 代办人电话
+    #[arg(long)]
+    pub proxy_phone: Option<String>,
+    /// 代办人联系地址
+    #[arg(long)]
+    pub proxy_address: Option<String>,
+    /// 代办人与申请人关系
+    #[arg(long)]
+    pub proxy_relation: Option<String>,
+    /// 不予受理，并写明理由
+    #[arg(long)]
+    pub refuse: Option<String>,
+    /// 重新提交：原一次性告知或不予受理的办件编号
+    #[arg(long)]
+    pub resubmit: Option<String>,
+}
+
+#[derive(Args)]
+pub struct CasesArgs {
+    /// 查找内容：办件编号、查询码、姓名、证件号码或电话
+    #[arg(long)]
+    pub search: Option<String>,
+    /// 列出某天受理的办件，如 2026-11-23
+    #[arg(long)]
+    pub date: Option<String>,
+    /// 最多列出多少件
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// 受理提交延迟（p50/p99）与已有大量办件时的受理吞吐量
+    Intake {
+        /// 数据库中预先存在的办件数
+        #[arg(long, default_value_t = 100_000)]
+        existing: usize,
+        /// 计时的受理次数
+        #[arg(long, default_value_t = 2_000)]
+        samples: usize,
+        /// 存放测试数据库的目录（默认临时目录）
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}

@@ -1,0 +1,655 @@
+//! Runs each command: parse → one core call → print.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use super::args::*;
+use super::output::print;
+use super::paths;
+use bianmin::applicant::{id_number, IdType, Person};
+use bianmin::auth::users::{self, NewUser};
+use bianmin::auth::{AuthError, Role, Session};
+use bianmin::calendar::{schedule, CalendarError};
+use bianmin::catalogue::versions;
+use bianmin::intake::{self, lookup, Application, Outcome, Proxy};
+use bianmin::setup::{self, SetupInput};
+use bianmin::store::device::{self, DeviceRole};
+use bianmin::store::{projection, verify, Store, StoreError};
+use bianmin::{bench, demo, Result};
+
+fn now() -> DateTime<FixedOffset> {
+    chrono::Local::now().fixed_offset()
+}
+
+struct Ctx {
+    db: std::path::PathBuf,
+    json: bool,
+    user: Option<String>,
+    password: Option<String>,
+}
+
+impl Ctx {
+    fn open(&self) -> Result<Store> {
+        Ok(Store::open(&self.db)?)
+    }
+
+    /// Opens the database of an initialized device and logs the user in.
+    fn login(&self) -> Result<(Store, Session)> {
+        let store = self.open()?;
+        device::load(store.conn())?;
+        let (Some(user), Some(password)) = (&self.user, &self.password) else {
+            return Err(AuthError::LoginRequired.into());
+        };
+        let session = users::login(store.conn(), user, password)?;
+        Ok((store, session))
+    }
+
+    fn initialized(&self) -> Result<Store> {
+        let store = self.open()?;
+        device::load(store.conn())?;
+        Ok(store)
+    }
+}
+
+fn read(path: &Path) -> Result<String> {
+    Ok(std::fs::read_to_string(path).map_err(|e| StoreError::file(path, e))?)
+}
+
+fn date(s: &str) -> Result<NaiveDate> {
+    Ok(NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| CalendarError::BadDate(s.to_owned()))?)
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx {
+        db: paths::database(cli.db),
+        json: cli.json,
+        user: cli.user,
+        password: cli.password,
+    };
+    match cli.command {
+        Command::Init(a) => init(&ctx, a),
+        Command::User(c) => user(&ctx, c),
+        Command::Catalog(c) => catalog(&ctx, c),
+        Command::Calendar(c) => calendar(&ctx, c),
+        Command::Intake(a) => intake_cmd(&ctx, a),
+        Command::Case { case_no } => case(&ctx, &case_no),
+        Command::Cases(a) => cases(&ctx, a),
+        Command::Idcheck { number } => idcheck(&ctx, &number),
+        Command::Verify => verify_cmd(&ctx),
+        Command::Rebuild => rebuild(&ctx),
+        Command::Device => device_cmd(&ctx),
+        Command::Demo => demo_cmd(&ctx),
+        Command::Bench(b) => bench_cmd(&ctx, b),
+    }
+}
+
+fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
+    let role = DeviceRole::parse(a.role.trim()).ok_or_else(|| StoreError::Open {
+        path: "设备类型".into(),
+        reason: format!("“{}”不是有效的设备类型，可选 counter、agent、hub", a.role),
+    })?;
+    let mut store = ctx.open()?;
+    let report = setup::init(
+        &mut store,
+        now(),
+        SetupInput {
+            center_code: a.center_code,
+            center_name: a.center_name,
+            device_code: a.device_code,
+            role,
+            admin: NewUser {
+                username: a.admin,
+                display_name: a.admin_name,
+                staff_no: a.admin_staff_no,
+                role: Role::Admin,
+                password: a.admin_password,
+            },
+        },
+    )?;
+    print(ctx.json, &report, |r| {
+        format!(
+            "已初始化：{}（{}），设备 {}（{}）\n系统管理员：{}\n已载入事项 {} 个，节假日安排 {:?} 年\n数据库：{}",
+            r.device.center_name,
+            r.device.center_code,
+            r.device.device_code,
+            r.device.role.label(),
+            r.admin.username,
+            r.matters,
+            r.calendar_years,
+            ctx.db.display()
+        )
+    });
+    Ok(())
+}
+
+fn user(ctx: &Ctx, c: UserCommand) -> Result<()> {
+    match c {
+        UserCommand::Add {
+            username,
+            name,
+            staff_no,
+            role,
+            new_password,
+        } => {
+            let (mut store, session) = ctx.login()?;
+            let role = Role::parse(&role)?;
+            let info = users::add(
+                &mut store,
+                &session,
+                now(),
+                &NewUser {
+                    username,
+                    display_name: name,
+                    staff_no,
+                    role,
+                    password: new_password,
+                },
+            )?;
+            print(ctx.json, &info, |u| {
+                format!(
+                    "已新增用户 {}（{}，工号 {}，{}）",
+                    u.username,
+                    u.display_name,
+                    u.staff_no,
+                    u.role.label()
+                )
+            });
+        }
+        UserCommand::List => {
+            let store = ctx.initialized()?;
+            let list = users::list(store.conn())?;
+            print(ctx.json, &list, |list| {
+                let mut s = String::from("用户名\t姓名\t工号\t角色\t状态\n");
+                for u in list {
+                    let _ = writeln!(
+                        s,
+                        "{}\t{}\t{}\t{}\t{}",
+                        u.username,
+                        u.display_name,
+                        u.staff_no,
+                        u.role.label(),
+                        if u.disabled { "已停用" } else { "正常" }
+                    );
+                }
+                s
+            });
+        }
+        UserCommand::Disable { username } => {
+            let (mut store, session) = ctx.login()?;
+            let info = users::disable(&mut store, &session, now(), &username)?;
+            print(ctx.json, &info, |u| {
+                format!("已停用用户 {}（{}）", u.username, u.display_name)
+            });
+        }
+    }
+    Ok(())
+}
+
+fn catalog(ctx: &Ctx, c: CatalogCommand) -> Result<()> {
+    match c {
+        CatalogCommand::List => {
+            let store = ctx.initialized()?;
+            let list = versions::list(store.conn())?;
+            print(ctx.json, &list, |list| {
+                let mut s = String::from("编码\t版本\t类型\t承诺/法定时限\t名称\n");
+                for m in list {
+                    let _ = writeln!(
+                        s,
+                        "{}\tv{}\t{}\t{}/{} 个工作日\t{}",
+                        m.code, m.version, m.case_type, m.promised_days, m.statutory_days, m.name
+                    );
+                }
+                s
+            });
+        }
+        CatalogCommand::Show { code } => {
+            let store = ctx.initialized()?;
+            let (version, matter) = versions::current(store.conn(), &code)?;
+            let value = serde_json::json!({ "version": version, "matter": matter });
+            print(ctx.json, &value, |_| {
+                let mut s = format!(
+                    "{} {}（第 {} 版）\n实施部门：{}\n办件类型：{}\n承诺时限：{} 个工作日；法定时限：{} 个工作日\n收费：{} 元（{}）\n{}\n设定依据：{}\n申请材料：\n",
+                    matter.code,
+                    matter.name,
+                    version,
+                    matter.department,
+                    matter.case_type.label(),
+                    matter.promised_days,
+                    matter.statutory_days,
+                    matter.fee,
+                    matter.fee_basis,
+                    if matter.in_person_only { "须本人亲自办理" } else { "可以代办" },
+                    matter.legal_basis_text()
+                );
+                for (i, m) in matter.materials.iter().enumerate() {
+                    let _ = writeln!(
+                        s,
+                        "  {}. {}（{}，{} 份，{}）{}",
+                        i + 1,
+                        m.name,
+                        m.form.label(),
+                        m.copies,
+                        if m.required { "必交" } else { "选交" },
+                        m.note
+                    );
+                }
+                s
+            });
+        }
+        CatalogCommand::Import { file } => {
+            let text = read(&file)?;
+            let (mut store, session) = ctx.login()?;
+            let report = versions::import(&mut store, &session, now(), &text)?;
+            print(ctx.json, &report, |r| {
+                format!(
+                    "事项清单已导入：新增 {} 个，更新 {} 个（生成新版本），未变 {} 个",
+                    r.added.len(),
+                    r.updated.len(),
+                    r.unchanged
+                )
+            });
+        }
+        CatalogCommand::Export { out } => {
+            let store = ctx.initialized()?;
+            let text = versions::export(store.conn())?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &text).map_err(|e| StoreError::file(&path, e))?;
+                    let value = serde_json::json!({ "out": path, "bytes": text.len() });
+                    print(ctx.json, &value, |_| {
+                        format!("事项清单已导出到 {}", path.display())
+                    });
+                }
+                None => print!("{text}"),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn calendar(ctx: &Ctx, c: CalendarCommand) -> Result<()> {
+    match c {
+        CalendarCommand::Due {
+            from,
+            days,
+            suspended,
+        } => {
+            let from = date(&from)?;
+            // Without a set-up database the shipped schedules are used.
+            let cal = match ctx.initialized() {
+                Ok(store) => schedule::load(store.conn())?,
+                Err(_) => {
+                    let years = schedule::SHIPPED
+                        .iter()
+                        .map(|t| schedule::YearSchedule::parse(t))
+                        .collect::<std::result::Result<Vec<_>, _>>()?;
+                    bianmin::calendar::Calendar::from_schedules(&years)
+                }
+            };
+            let due = cal.due_date(from, days, suspended)?;
+            let value = serde_json::json!({ "from": from, "days": days, "suspended": suspended, "due": due });
+            print(ctx.json, &value, |_| due.to_string());
+        }
+        CalendarCommand::Import { file } => {
+            let text = read(&file)?;
+            let (mut store, session) = ctx.login()?;
+            let s = schedule::import(&mut store, &session, now(), &text)?;
+            let days = s.days();
+            let value = serde_json::json!({ "year": s.year, "days": days.len() });
+            print(ctx.json, &value, |_| {
+                format!(
+                    "已导入 {} 年放假调休安排（{} 个特殊日期）",
+                    s.year,
+                    days.len()
+                )
+            });
+        }
+        CalendarCommand::Show => {
+            let store = ctx.initialized()?;
+            let years = schedule::years(store.conn())?;
+            print(ctx.json, &years, |ys| {
+                let mut s = String::new();
+                for y in ys {
+                    let _ = writeln!(
+                        s,
+                        "{} 年：放假 {} 天，调休上班 {} 天（{}）",
+                        y.year, y.holidays, y.workdays, y.source
+                    );
+                }
+                s
+            });
+        }
+    }
+    Ok(())
+}
+
+fn intake_cmd(ctx: &Ctx, a: IntakeArgs) -> Result<()> {
+    let (mut store, session) = ctx.login()?;
+    let proxy = match a.proxy_name {
+        Some(name) => Some(Proxy {
+            person: Person {
+                name,
+                id_type: IdType::parse(&a.proxy_id_type)?,
+                id_number: a.proxy_id_number.unwrap_or_default(),
+                phone: a.proxy_phone.unwrap_or_default(),
+                address: a.proxy_address.unwrap_or_else(|| a.address.clone()),
+            },
+            relation: a.proxy_relation.unwrap_or_default(),
+        }),
+        None => None,
+    };
+    let application = Application {
+        matter_code: a.matter,
+        applicant: Person {
+            name: a.name,
+            id_type: IdType::parse(&a.id_type)?,
+            id_number: a.id_number,
+            phone: a.phone,
+            address: a.address,
+        },
+        proxy,
+        provided: a
+            .provided
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect(),
+        refusal_reason: a.refuse,
+        resubmission_of: a.resubmit,
+    };
+    let r = intake::record(&mut store, &session, now(), application)?;
+    print(ctx.json, &r, |r| {
+        let mut s = format!(
+            "结果：{}\n办件编号：{}\n查询码：{}\n事项：{}\n",
+            r.outcome_label, r.case_no, r.query_code, r.matter_name
+        );
+        match r.outcome {
+            Outcome::Accepted => {
+                if let Some(d) = r.due_date {
+                    let _ = writeln!(s, "承诺办结日期：{}", d.format("%Y年%m月%d日"));
+                }
+            }
+            Outcome::OnTheSpot => s.push_str("已当场办结\n"),
+            Outcome::Notice => {
+                s.push_str("需补齐以下全部材料：\n");
+                for (i, m) in r.missing.iter().enumerate() {
+                    let _ = writeln!(
+                        s,
+                        "  {}. {}（{}，{} 份）{}",
+                        i + 1,
+                        m.name,
+                        m.form.label(),
+                        m.copies,
+                        m.note
+                    );
+                }
+            }
+            Outcome::Refused => {
+                let _ = writeln!(
+                    s,
+                    "不予受理理由：{}",
+                    r.refusal_reason.as_deref().unwrap_or_default()
+                );
+                let _ = writeln!(s, "依据：{}", r.legal_basis);
+            }
+        }
+        if let Some(prev) = &r.previous_case_no {
+            let _ = writeln!(s, "重新提交自：{prev}");
+        }
+        s
+    });
+    Ok(())
+}
+
+fn case(ctx: &Ctx, case_no: &str) -> Result<()> {
+    let store = ctx.initialized()?;
+    let d = lookup::detail(store.conn(), case_no)?;
+    print(ctx.json, &d, |d| {
+        let c = &d.summary;
+        let mut s = format!(
+            "办件编号：{}（查询码 {}）\n事项：{} {}（第 {} 版，{}）\n结果：{}；状态：{}\n申请人：{}，{}，电话 {}\n地址：{}\n受理时间：{}，经办人：{}（工号 {}）\n",
+            c.case_no, c.query_code, c.matter_code, c.matter_name, d.matter_version, d.case_type,
+            c.outcome_label, c.state_label, c.applicant_name, c.applicant_id_number, c.applicant_phone,
+            d.applicant_address, c.received_at, d.clerk_name, d.clerk_staff_no
+        );
+        if let Some(p) = &d.proxy_name {
+            let _ = writeln!(
+                s,
+                "代办人：{}（{}）",
+                p,
+                d.proxy_relation.as_deref().unwrap_or_default()
+            );
+        }
+        if let Some(due) = c.due_date {
+            let _ = writeln!(s, "承诺办结日期：{due}");
+        }
+        if let Some(r) = &d.refusal_reason {
+            let _ = writeln!(s, "不予受理理由：{r}");
+        }
+        if let Some(p) = &d.previous_case_no {
+            let _ = writeln!(s, "重新提交自：{p}");
+        }
+        if let Some(n) = &d.next_case_no {
+            let _ = writeln!(s, "已重新提交为：{n}");
+        }
+        s.push_str("材料：\n");
+        for m in &d.materials {
+            let _ = writeln!(
+                s,
+                "  {}. [{}] {}（{}，{} 份，{}）",
+                m.position,
+                if m.provided { "已交" } else { "未交" },
+                m.name,
+                m.form,
+                m.copies,
+                if m.required { "必交" } else { "选交" }
+            );
+        }
+        s.push_str("记录：\n");
+        for e in &d.timeline {
+            let _ = writeln!(
+                s,
+                "  {} {} 第 {} 号事件 {}",
+                e.ts,
+                e.kind,
+                e.seq,
+                e.hash.get(..12).unwrap_or_default()
+            );
+        }
+        s
+    });
+    Ok(())
+}
+
+fn cases(ctx: &Ctx, a: CasesArgs) -> Result<()> {
+    let store = ctx.initialized()?;
+    let list = match (&a.search, &a.date) {
+        (Some(text), _) => lookup::search(store.conn(), text, a.limit)?,
+        (None, Some(day)) => lookup::received_on(store.conn(), date(day)?)?,
+        (None, None) => lookup::received_on(store.conn(), now().date_naive())?,
+    };
+    print(ctx.json, &list, |list| {
+        if list.is_empty() {
+            return "没有找到办件".into();
+        }
+        let mut s = String::from("办件编号\t查询码\t结果\t状态\t申请人\t事项\t到期日\n");
+        for c in list {
+            let _ = writeln!(
+                s,
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                c.case_no,
+                c.query_code,
+                c.outcome_label,
+                c.state_label,
+                c.applicant_name,
+                c.matter_name,
+                c.due_date
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "—".into())
+            );
+        }
+        s
+    });
+    Ok(())
+}
+
+fn idcheck(ctx: &Ctx, number: &str) -> Result<()> {
+    let info = id_number::check_resident_id(number, now().date_naive())?;
+    print(ctx.json, &info, |i| {
+        format!(
+            "有效：{}\n出生日期：{}\n性别：{}\n行政区划代码：{}",
+            i.number,
+            i.birth_date.format("%Y年%m月%d日"),
+            i.sex,
+            i.region_code
+        )
+    });
+    Ok(())
+}
+
+fn verify_cmd(ctx: &Ctx) -> Result<()> {
+    let store = ctx.initialized()?;
+    let report = verify::verify(store.conn())?;
+    print(ctx.json, &report, |r| {
+        let mut s = String::new();
+        for c in &r.chains {
+            let _ = writeln!(
+                s,
+                "设备 {}：{} 条事件，链头 {}",
+                c.device_id,
+                c.events,
+                c.head_hash.get(..16).unwrap_or_default()
+            );
+        }
+        match &r.broken {
+            None => {
+                let _ = write!(s, "哈希链完整：共 {} 条事件", r.events());
+            }
+            Some(b) => s.push_str(&b.to_string()),
+        }
+        s
+    });
+    match report.broken {
+        None => Ok(()),
+        Some(b) => Err(StoreError::BadEvent {
+            device: b.device_id,
+            seq: b.seq,
+            reason: b.problem,
+        }
+        .into()),
+    }
+}
+
+fn rebuild(ctx: &Ctx) -> Result<()> {
+    let (mut store, session) = ctx.login()?;
+    session.require(bianmin::auth::Action::Maintain)?;
+    let n = projection::rebuild(&mut store)?;
+    let value = serde_json::json!({ "events": n });
+    print(ctx.json, &value, |_| {
+        format!("已从 {n} 条事件重建全部查询表")
+    });
+    Ok(())
+}
+
+fn device_cmd(ctx: &Ctx) -> Result<()> {
+    let store = ctx.open()?;
+    let d = device::load(store.conn())?;
+    print(ctx.json, &d, |d| {
+        format!(
+            "服务中心：{}（{}）\n设备编号：{}（{}）\n设备标识：{}",
+            d.center_name,
+            d.center_code,
+            d.device_code,
+            d.role.label(),
+            d.device_id
+        )
+    });
+    Ok(())
+}
+
+fn demo_cmd(ctx: &Ctx) -> Result<()> {
+    let report = demo::run(&ctx.db, now())?;
+    print(ctx.json, &report, |r| {
+        let mut s = format!(
+            "演示数据库：{}\n服务中心：{}\n账号：\n",
+            r.database, r.center_name
+        );
+        for (u, p, role) in &r.accounts {
+            let _ = writeln!(s, "  {u} / {p}（{role}）");
+        }
+        s.push_str("演示受理：\n");
+        for i in &r.intakes {
+            let _ = write!(s, "  [{}] {} {}", i.outcome_label, i.case_no, i.matter_name);
+            if let Some(d) = i.due_date {
+                let _ = write!(s, "，承诺办结 {d}");
+            }
+            if !i.missing.is_empty() {
+                let names: Vec<&str> = i.missing.iter().map(|m| m.name.as_str()).collect();
+                let _ = write!(s, "，缺：{}", names.join("、"));
+            }
+            s.push('\n');
+        }
+        let _ = write!(
+            s,
+            "事件 {} 条，哈希链{}",
+            r.events,
+            if r.chain_ok { "完整" } else { "损坏" }
+        );
+        s
+    });
+    Ok(())
+}
+
+fn bench_cmd(ctx: &Ctx, b: BenchCommand) -> Result<()> {
+    match b {
+        BenchCommand::Intake {
+            existing,
+            samples,
+            dir,
+        } => {
+            let tmp;
+            let dir = match dir {
+                Some(d) => {
+                    std::fs::create_dir_all(&d).map_err(|e| StoreError::file(&d, e))?;
+                    d
+                }
+                None => {
+                    tmp = tempdir()?;
+                    tmp.0.clone()
+                }
+            };
+            let r = bench::intake(&dir, existing, samples)?;
+            print(ctx.json, &r, |r| {
+                format!(
+                    "已有办件 {}（预置耗时 {:.1} 秒）\n受理提交延迟（{} 次，synchronous=FULL）：p50 {:.3} ms，p99 {:.3} ms，最大 {:.3} ms\n受理吞吐量：{:.0} 件/秒\n数据库大小：{:.1} MB",
+                    r.existing_cases,
+                    r.seed_seconds,
+                    r.accepted_commit.samples,
+                    r.accepted_commit.p50_ms,
+                    r.accepted_commit.p99_ms,
+                    r.accepted_commit.max_ms,
+                    r.intakes_per_second,
+                    r.database_bytes as f64 / 1e6
+                )
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A temporary folder removed when dropped.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tempdir() -> Result<TempDir> {
+    let p = std::env::temp_dir().join(format!("bianmin-bench-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&p).map_err(|e| StoreError::file(&p, e))?;
+    Ok(TempDir(p))
+}

@@ -1,0 +1,25 @@
+//! The command-line tool: [`args`] declares the commands, [`commands`] runs
+//! them, [`output`] prints results and errors, [`paths`] finds the database.
+
+mod args;
+mod commands;
+mod output;
+mod paths;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Parses the command line, runs the command, and turns its result into an
+/// exit status.
+pub fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let json = cli.json;
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            output::error(json, &e);
+            ExitCode::FAILURE
+        }
+    }
+}
