@@ -62,4 +62,12 @@ impl Session {
     pub fn require(&self, action: Action) -> Result<(), AuthError> {
         roles::require(self.role, action)
     }
+
+    /// The check every acting core entry point makes: the role may perform
+    /// `action`, and the user still exists and is not disabled (a session
+    /// opened before an admin disabled the user is refused from then on).
+    pub fn authorize(&self, conn: &rusqlite::Connection, action: Action) -> crate::Result<()> {
+        self.require(action)?;
+        users::check_active(conn, &self.user_id)
+    }
 }

@@ -113,7 +113,7 @@ pub fn add(
     now: DateTime<FixedOffset>,
     new: &NewUser,
 ) -> crate::Result<UserInfo> {
-    session.require(Action::ManageUsers)?;
+    session.authorize(store.conn(), Action::ManageUsers)?;
     let added = checked(new)?;
     store.write(|tx| insert(tx, now, Some(&session.user_id), added))
 }
@@ -125,7 +125,7 @@ pub fn disable(
     now: DateTime<FixedOffset>,
     username: &str,
 ) -> crate::Result<UserInfo> {
-    session.require(Action::ManageUsers)?;
+    session.authorize(store.conn(), Action::ManageUsers)?;
     store.write(|tx| {
         let user = find(tx, username)?.ok_or_else(|| AuthError::NoSuchUser(username.to_owned()))?;
         if user.user_id == session.user_id {
@@ -206,6 +206,22 @@ pub fn login(conn: &Connection, username: &str, password_text: &str) -> crate::R
 fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| password::hash(&uuid::Uuid::now_v7().to_string()).unwrap_or_default())
+}
+
+/// Refuses a user id that is unknown or disabled.
+pub fn check_active(conn: &Connection, user_id: &str) -> crate::Result<()> {
+    let row: Option<(String, bool)> = conn
+        .prepare_cached("SELECT username, disabled FROM users WHERE user_id = ?1")
+        .and_then(|mut s| {
+            s.query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
+        .map_err(StoreError::from)?;
+    match row {
+        None => Err(AuthError::NoSuchUser(user_id.to_owned()).into()),
+        Some((username, true)) => Err(AuthError::Disabled(username).into()),
+        Some(_) => Ok(()),
+    }
 }
 
 /// Every user, by username.

@@ -244,7 +244,7 @@ pub fn import(
     now: DateTime<FixedOffset>,
     text: &str,
 ) -> crate::Result<YearSchedule> {
-    session.require(Action::EditCalendar)?;
+    session.authorize(store.conn(), Action::EditCalendar)?;
     let schedule = YearSchedule::parse(text)?;
     store.write(|tx| append_loaded(tx, &session.user_id, now, &schedule))?;
     Ok(schedule)

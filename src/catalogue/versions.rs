@@ -143,7 +143,7 @@ pub fn publish(
     now: DateTime<FixedOffset>,
     matter: &Matter,
 ) -> crate::Result<Option<i64>> {
-    session.require(Action::EditCatalogue)?;
+    session.authorize(store.conn(), Action::EditCatalogue)?;
     store.write(|tx| publish_in(tx, &session.user_id, now, matter))
 }
 
@@ -174,7 +174,7 @@ pub fn import(
     now: DateTime<FixedOffset>,
     text: &str,
 ) -> crate::Result<ImportReport> {
-    session.require(Action::EditCatalogue)?;
+    session.authorize(store.conn(), Action::EditCatalogue)?;
     let matters = file::parse(text)?;
     store.write(|tx| import_in(tx, &session.user_id, now, &matters))
 }

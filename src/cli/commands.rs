@@ -544,7 +544,7 @@ fn verify_cmd(ctx: &Ctx) -> Result<()> {
 
 fn rebuild(ctx: &Ctx) -> Result<()> {
     let (mut store, session) = ctx.login()?;
-    session.require(bianmin::auth::Action::Maintain)?;
+    session.authorize(store.conn(), bianmin::auth::Action::Maintain)?;
     let n = projection::rebuild(&mut store)?;
     let value = serde_json::json!({ "events": n });
     print(ctx.json, &value, |_| {

@@ -79,7 +79,6 @@ pub fn record(
     now: DateTime<FixedOffset>,
     application: Application,
 ) -> crate::Result<IntakeResult> {
-    session.require(Action::Intake)?;
     store.write(|tx| record_in(tx, session, now, application))
 }
 
@@ -90,7 +89,7 @@ pub fn record_in(
     now: DateTime<FixedOffset>,
     application: Application,
 ) -> crate::Result<IntakeResult> {
-    session.require(Action::Intake)?;
+    session.authorize(tx, Action::Intake)?;
     let today = now.date_naive();
     let (matter_version, matter) = versions::current(tx, &application.matter_code)?;
     let app = application.checked(&matter, today)?;

@@ -14,7 +14,8 @@ const MIGRATIONS: &[&str] = &[include_str!("../../schema.sql")];
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+/// Refuses a file written by a newer program; reads only.
+pub(super) fn refuse_newer(conn: &Connection) -> Result<i64, StoreError> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema {
@@ -22,6 +23,11 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             supported: SCHEMA_VERSION,
         });
     }
+    Ok(found)
+}
+
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found = refuse_newer(conn)?;
     if found == SCHEMA_VERSION {
         return Ok(());
     }

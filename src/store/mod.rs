@@ -88,6 +88,8 @@ impl Store {
 
     fn from_connection(mut conn: Connection) -> Result<Store, StoreError> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Refuse a newer file before any pragma below writes to it.
+        migrations::refuse_newer(&conn)?;
         // WAL for concurrent readers; FULL so that a committed acceptance
         // survives a power cut (the receipt is printed only after commit).
         conn.pragma_update(None, "journal_mode", "WAL")?;

@@ -1,0 +1,95 @@
+//! Catalogue and calendar files imported by a manager: whole or not at all.
+
+mod common;
+
+use bianmin::calendar::schedule;
+use bianmin::catalogue::{file, versions};
+use bianmin::Error;
+use common::*;
+
+#[test]
+fn a_file_with_one_bad_matter_imports_nothing() {
+    let mut c = center();
+    let mut matters = file::parse(file::DEFAULT).unwrap();
+    matters[0].name = "改过名字的事项".into();
+    let mut new = matters[1].clone();
+    new.code = "XX-001".into();
+    matters.push(new);
+    let last = matters.len() - 1;
+    matters[last - 1].promised_days = matters[last - 1].statutory_days + 1;
+    matters[last - 1].case_type = bianmin::catalogue::CaseType::Promised;
+    let text = file::to_toml(&matters);
+    let before = snapshot(&c.store);
+    let err = versions::import(&mut c.store, &c.manager, monday(), &text).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("第") && msg.contains("行") && msg.contains("整份文件未导入"),
+        "{msg}"
+    );
+    assert_eq!(snapshot(&c.store), before, "nothing half-imported");
+}
+
+#[test]
+fn a_good_file_adds_and_versions_and_skips_the_unchanged() {
+    let mut c = center();
+    let mut matters = file::parse(file::DEFAULT).unwrap();
+    matters[0].name = "城乡居民基本养老保险参保登记（新）".into();
+    let mut new = matters[1].clone();
+    new.code = "XX-001".into();
+    matters.push(new);
+    let report =
+        versions::import(&mut c.store, &c.manager, monday(), &file::to_toml(&matters)).unwrap();
+    assert_eq!(report.added, ["XX-001"]);
+    assert_eq!(report.updated, [matters[0].code.clone()]);
+    assert_eq!(report.unchanged, matters.len() - 2);
+    let (v, m) = versions::current(c.store.conn(), &matters[0].code).unwrap();
+    assert_eq!(
+        (v, m.name.as_str()),
+        (2, "城乡居民基本养老保险参保登记（新）")
+    );
+    // Export then import is a no-op.
+    let exported = versions::export(c.store.conn()).unwrap();
+    let again = versions::import(&mut c.store, &c.manager, monday(), &exported).unwrap();
+    assert!(again.added.is_empty() && again.updated.is_empty());
+}
+
+#[test]
+fn only_a_manager_imports_a_catalogue_or_a_calendar() {
+    let mut c = center();
+    let before = snapshot(&c.store);
+    for s in [&c.clerk, &c.admin] {
+        assert!(matches!(
+            versions::import(&mut c.store, s, monday(), file::DEFAULT),
+            Err(Error::Auth(_))
+        ));
+        assert!(matches!(
+            schedule::import(&mut c.store, s, monday(), schedule::SHIPPED[1]),
+            Err(Error::Auth(_))
+        ));
+    }
+    assert_eq!(snapshot(&c.store), before);
+}
+
+#[test]
+fn importing_next_years_calendar_makes_its_due_dates_computable() {
+    let mut c = center();
+    let cal = schedule::load(c.store.conn()).unwrap();
+    assert!(cal
+        .add_working_days(chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(), 1)
+        .is_err());
+    let y2027 = "year = 2027\nsource = \"测试\"\n[[holidays]]\nname = \"元旦\"\nfrom = \"2027-01-01\"\nto = \"2027-01-03\"\n";
+    let bad = y2027.replace("2027-01-03", "2027-13-03");
+    let before = snapshot(&c.store);
+    let err = schedule::import(&mut c.store, &c.manager, monday(), &bad).unwrap_err();
+    assert!(err.to_string().contains("第 3 行"), "{err}");
+    assert_eq!(snapshot(&c.store), before);
+    schedule::import(&mut c.store, &c.manager, monday(), y2027).unwrap();
+    let cal = schedule::load(c.store.conn()).unwrap();
+    // Thu 2026-12-31 + 1: Jan 1 (Fri) is a holiday, 2–3 weekend → Mon 2027-01-04.
+    assert_eq!(
+        cal.add_working_days(chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(), 1)
+            .unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap()
+    );
+    assert_eq!(schedule::years(c.store.conn()).unwrap().len(), 3);
+}

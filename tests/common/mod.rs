@@ -1,0 +1,127 @@
+//! Shared set-up for integration tests: a fresh device database in a
+//! temporary folder with an admin, a manager and a clerk.
+#![allow(dead_code)]
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+
+use bianmin::applicant::{id_number, IdType, Person};
+use bianmin::auth::users::{self, NewUser};
+use bianmin::auth::{Role, Session};
+use bianmin::intake::Application;
+use bianmin::setup::{self, SetupInput};
+use bianmin::store::device::DeviceRole;
+use bianmin::store::{dump, Store};
+
+pub struct Center {
+    pub dir: tempfile::TempDir,
+    pub store: Store,
+    pub admin: Session,
+    pub manager: Session,
+    pub clerk: Session,
+}
+
+/// 09:30 China time on a day.
+pub fn at(y: i32, m: u32, d: u32) -> DateTime<FixedOffset> {
+    let tz = FixedOffset::east_opt(8 * 3600).unwrap();
+    tz.from_local_datetime(
+        &NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(9, 30, 0)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+/// Monday 2026-11-23.
+pub fn monday() -> DateTime<FixedOffset> {
+    at(2026, 11, 23)
+}
+
+pub fn center() -> Center {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("center.db")).unwrap();
+    let now = monday();
+    setup::init(
+        &mut store,
+        now,
+        SetupInput {
+            center_code: "371402101".into(),
+            center_name: "新湖街道便民服务中心".into(),
+            device_code: "A01".into(),
+            role: DeviceRole::Counter,
+            admin: NewUser {
+                username: "admin".into(),
+                display_name: "管理员".into(),
+                staff_no: "9001".into(),
+                role: Role::Admin,
+                password: "admin-pass".into(),
+            },
+        },
+    )
+    .unwrap();
+    let admin = users::login(store.conn(), "admin", "admin-pass").unwrap();
+    for (u, role, no) in [
+        ("manager", Role::Manager, "0100"),
+        ("clerk", Role::Clerk, "0101"),
+    ] {
+        users::add(
+            &mut store,
+            &admin,
+            now,
+            &NewUser {
+                username: u.into(),
+                display_name: "测试".into(),
+                staff_no: no.into(),
+                role,
+                password: format!("{u}-pass"),
+            },
+        )
+        .unwrap();
+    }
+    let manager = users::login(store.conn(), "manager", "manager-pass").unwrap();
+    let clerk = users::login(store.conn(), "clerk", "clerk-pass").unwrap();
+    Center {
+        dir,
+        store,
+        admin,
+        manager,
+        clerk,
+    }
+}
+
+/// A valid 居民身份证 number distinct per `n` (born 1950 + n).
+pub fn id(n: u32) -> String {
+    id_number::with_check_char(&format!("371402{}0315{:03}", 1950 + n, n)).unwrap()
+}
+
+pub fn person(name: &str, n: u32) -> Person {
+    Person {
+        name: name.into(),
+        id_type: IdType::ResidentId,
+        id_number: id(n),
+        phone: "13905341234".into(),
+        address: "新湖街道杨庄村3组".into(),
+    }
+}
+
+/// An application for a matter with the given materials.
+pub fn application(matter: &str, applicant: Person, provided: &[&str]) -> Application {
+    Application {
+        matter_code: matter.into(),
+        applicant,
+        proxy: None,
+        provided: provided.iter().map(|s| s.to_string()).collect(),
+        refusal_reason: None,
+        resubmission_of: None,
+    }
+}
+
+/// Every projection, plus the number of events: equal before and after
+/// means nothing was written.
+pub fn snapshot(store: &Store) -> (String, i64) {
+    let events: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    (dump::projections(store.conn()).unwrap(), events)
+}
