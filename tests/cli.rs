@@ -1,0 +1,543 @@
+//! The `bianmin` binary as a script or an administrator uses it: exit
+//! codes, Chinese messages on stderr, `--json` output.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_bianmin");
+
+struct Db {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+fn run(db: &Path, args: &[&str], password: Option<&str>) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("BIANMIN_PASSWORD")
+        .env_remove("BIANMIN_NEW_PASSWORD")
+        .env_remove("BIANMIN_DB");
+    if let Some(p) = password {
+        cmd.env("BIANMIN_PASSWORD", p);
+    }
+    cmd.output().expect("bianmin runs")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn refused(out: &Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected a refusal: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_str(&ok(out)).unwrap()
+}
+
+fn initialized() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a01.db");
+    ok(&run(
+        &path,
+        &[
+            "init",
+            "--center-code",
+            "371402101",
+            "--center-name",
+            "新湖街道便民服务中心",
+            "--device-code",
+            "A01",
+            "--admin",
+            "admin",
+            "--admin-password",
+            "admin-pass",
+        ],
+        None,
+    ));
+    ok(&run(
+        &path,
+        &[
+            "--user",
+            "admin",
+            "user",
+            "add",
+            "--username",
+            "clerk",
+            "--name",
+            "王芳",
+            "--staff-no",
+            "0102",
+            "--role",
+            "clerk",
+            "--new-password",
+            "clerk-pass",
+        ],
+        Some("admin-pass"),
+    ));
+    ok(&run(
+        &path,
+        &[
+            "--user",
+            "admin",
+            "user",
+            "add",
+            "--username",
+            "boss",
+            "--name",
+            "张丽",
+            "--staff-no",
+            "0101",
+            "--role",
+            "manager",
+            "--new-password",
+            "boss-pass",
+        ],
+        Some("admin-pass"),
+    ));
+    Db { _dir: dir, path }
+}
+
+fn intake(db: &Db, extra: &[&str]) -> Output {
+    let id = common::id(1);
+    let mut args = vec![
+        "--json",
+        "--user",
+        "clerk",
+        "intake",
+        "--name",
+        "刘桂英",
+        "--id-number",
+        &id,
+        "--phone",
+        "13905341234",
+        "--address",
+        "杨庄村",
+    ];
+    args.extend_from_slice(extra);
+    run(&db.path, &args, Some("clerk-pass"))
+}
+
+#[test]
+fn calendar_due_prints_the_issue_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        &dir.path().join("none.db"),
+        &["calendar", "due", "--from", "2026-09-30", "--days", "5"],
+        None,
+    );
+    assert_eq!(ok(&out).trim(), "2026-10-13");
+    let out = run(
+        &dir.path().join("none.db"),
+        &[
+            "--json",
+            "calendar",
+            "due",
+            "--from",
+            "2026-12-31",
+            "--days",
+            "1",
+        ],
+        None,
+    );
+    assert!(refused(&out).contains("2027"));
+}
+
+#[test]
+fn idcheck_explains_valid_and_invalid_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let out = ok(&run(&db, &["idcheck", "11010519491231002x"], None));
+    assert!(
+        out.contains("有效：11010519491231002X")
+            && out.contains("1949年12月31日")
+            && out.contains("女"),
+        "{out}"
+    );
+    let err = refused(&run(&db, &["idcheck", "110105194912310021"], None));
+    assert!(err.contains("校验位") && err.contains("应为 X"), "{err}");
+    let err = refused(&run(&db, &["idcheck", "1101051949"], None));
+    assert!(err.contains("18 位"), "{err}");
+}
+
+#[test]
+fn each_intake_outcome_through_the_binary() {
+    let db = initialized();
+    let v = json(&intake(
+        &db,
+        &["--matter", "MZ-005", "--provided", "1,2,3,5"],
+    ));
+    assert_eq!(v["outcome"], "accepted");
+    let case_no = v["case_no"].as_str().unwrap().to_owned();
+    assert!(
+        case_no.starts_with("371402101-") && case_no.contains("-A01-0001"),
+        "{case_no}"
+    );
+    assert!(v["due_date"].is_string());
+    let v = json(&intake(
+        &db,
+        &["--matter", "MZ-001", "--provided", "2", "--provided", "3"],
+    ));
+    assert_eq!(v["outcome"], "notice");
+    let missing: Vec<&str> = v["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "最低生活保障申请书",
+            "家庭收入和财产状况声明",
+            "家庭经济状况核对授权书",
+            "银行账户"
+        ]
+    );
+    let v = json(&intake(
+        &db,
+        &["--matter", "ZJ-001", "--refuse", "非本集体经济组织成员"],
+    ));
+    assert_eq!(v["outcome"], "refused");
+    assert!(v["legal_basis"].as_str().unwrap().contains("土地管理法"));
+    let v = json(&intake(
+        &db,
+        &[
+            "--matter",
+            "MZ-006",
+            "--provided",
+            "居民身份证,近期免冠一寸照片",
+        ],
+    ));
+    assert_eq!(v["outcome"], "on_the_spot");
+    // Human output of the case and the search.
+    let shown = ok(&run(&db.path, &["case", &case_no], None));
+    assert!(
+        shown.contains("刘桂英")
+            && shown.contains("高龄津贴申请")
+            && shown.contains("case.received"),
+        "{shown}"
+    );
+    let found: Value = serde_json::from_str(&ok(&run(
+        &db.path,
+        &["--json", "cases", "--search", "刘桂英"],
+        None,
+    )))
+    .unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 4);
+    let verify = ok(&run(&db.path, &["verify"], None));
+    assert!(verify.contains("哈希链完整"), "{verify}");
+}
+
+#[test]
+fn refusals_exit_1_with_a_chinese_message_and_write_nothing() {
+    let db = initialized();
+    let count = || -> i64 {
+        rusqlite::Connection::open(&db.path)
+            .unwrap()
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = count();
+    let bad_id = run(
+        &db.path,
+        &[
+            "--user",
+            "clerk",
+            "intake",
+            "--matter",
+            "MZ-005",
+            "--name",
+            "刘",
+            "--id-number",
+            "110105194912310021",
+            "--phone",
+            "13905341234",
+            "--address",
+            "x",
+            "--provided",
+            "1,2,3,5",
+        ],
+        Some("clerk-pass"),
+    );
+    assert!(refused(&bad_id).contains("校验位"));
+    let out = run(
+        &db.path,
+        &[
+            "--user",
+            "clerk",
+            "intake",
+            "--matter",
+            "MZ-005",
+            "--name",
+            "刘",
+            "--id-number",
+            "11010519491231002X",
+            "--phone",
+            "1",
+            "--address",
+            "x",
+        ],
+        Some("wrong"),
+    );
+    assert!(refused(&out).contains("用户名或密码错误"));
+    let out = run(
+        &db.path,
+        &[
+            "intake",
+            "--matter",
+            "MZ-005",
+            "--name",
+            "刘",
+            "--id-number",
+            "11010519491231002X",
+            "--phone",
+            "1",
+            "--address",
+            "x",
+        ],
+        None,
+    );
+    assert!(refused(&out).contains("需要登录"));
+    let json_err = run(
+        &db.path,
+        &[
+            "--json",
+            "--user",
+            "clerk",
+            "catalog",
+            "import",
+            "/nonexistent.toml",
+        ],
+        Some("clerk-pass"),
+    );
+    let err: Value = serde_json::from_str(refused(&json_err).trim()).unwrap();
+    assert!(err["error"].as_str().unwrap().contains("无法读写文件"));
+    assert_eq!(count(), before, "no refused command wrote an event");
+}
+
+#[test]
+fn catalogue_export_edit_import_by_the_manager() {
+    let db = initialized();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("catalog.toml");
+    ok(&run(
+        &db.path,
+        &["catalog", "export", "--out", file.to_str().unwrap()],
+        None,
+    ));
+    let text = std::fs::read_to_string(&file).unwrap();
+    // A clerk may not import; a broken file names its line; a good edit makes version 2.
+    let err = refused(&run(
+        &db.path,
+        &[
+            "--user",
+            "clerk",
+            "catalog",
+            "import",
+            file.to_str().unwrap(),
+        ],
+        Some("clerk-pass"),
+    ));
+    assert!(err.contains("无权"), "{err}");
+    let broken = text.replacen("promised_days = 5", "promised_days = 50", 1);
+    std::fs::write(&file, &broken).unwrap();
+    let err = refused(&run(
+        &db.path,
+        &[
+            "--user",
+            "boss",
+            "catalog",
+            "import",
+            file.to_str().unwrap(),
+        ],
+        Some("boss-pass"),
+    ));
+    assert!(
+        err.contains("行") && err.contains("法定时限") && err.contains("整份文件未导入"),
+        "{err}"
+    );
+    let edited = text.replacen("promised_days = 5", "promised_days = 4", 1);
+    std::fs::write(&file, &edited).unwrap();
+    let v: Value = serde_json::from_str(&ok(&run(
+        &db.path,
+        &[
+            "--json",
+            "--user",
+            "boss",
+            "catalog",
+            "import",
+            file.to_str().unwrap(),
+        ],
+        Some("boss-pass"),
+    )))
+    .unwrap();
+    assert_eq!(v["updated"].as_array().unwrap().len(), 1);
+    let code = v["updated"][0].as_str().unwrap();
+    let shown: Value = serde_json::from_str(&ok(&run(
+        &db.path,
+        &["--json", "catalog", "show", code],
+        None,
+    )))
+    .unwrap();
+    assert_eq!(shown["version"], 2);
+    assert_eq!(shown["matter"]["promised_days"], 4);
+}
+
+#[test]
+fn verify_names_a_tampered_event_and_rebuild_restores_projections() {
+    let db = initialized();
+    ok(&intake(
+        &db,
+        &["--matter", "MZ-005", "--provided", "1,2,3,5"],
+    ));
+    let out = run(
+        &db.path,
+        &["--user", "clerk", "rebuild"],
+        Some("clerk-pass"),
+    );
+    assert!(refused(&out).contains("无权"));
+    let v: Value = serde_json::from_str(&ok(&run(
+        &db.path,
+        &["--json", "--user", "admin", "rebuild"],
+        Some("admin-pass"),
+    )))
+    .unwrap();
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let total: i64 = conn
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v["events"].as_i64(), Some(total));
+    conn.execute_batch("DROP TRIGGER events_are_never_updated; UPDATE events SET payload = replace(payload, '刘桂英', '刘桂兰') WHERE kind = 'case.received';").unwrap();
+    let seq: i64 = conn
+        .query_row(
+            "SELECT seq FROM events WHERE kind = 'case.received'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(conn);
+    let err = refused(&run(&db.path, &["verify"], None));
+    assert!(
+        err.contains(&format!("第 {seq} 号")) && err.contains("被修改"),
+        "{err}"
+    );
+}
+
+#[test]
+fn commands_on_a_new_file_ask_for_init_and_init_runs_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    assert!(refused(&run(&db, &["catalog", "list"], None)).contains("bianmin init"));
+    let db2 = initialized();
+    let again = run(
+        &db2.path,
+        &[
+            "init",
+            "--center-code",
+            "X1",
+            "--center-name",
+            "x",
+            "--device-code",
+            "A02",
+            "--admin",
+            "a2",
+            "--admin-password",
+            "12345678",
+        ],
+        None,
+    );
+    assert!(refused(&again).contains("不能重复初始化"));
+    let bad = run(
+        &db,
+        &[
+            "init",
+            "--center-code",
+            "371402101",
+            "--center-name",
+            "x",
+            "--device-code",
+            "a1",
+            "--admin",
+            "admin",
+            "--admin-password",
+            "12345678",
+        ],
+        None,
+    );
+    assert!(refused(&bad).contains("设备编号"));
+}
+
+#[test]
+fn the_demo_takes_one_case_of_each_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let v: Value = serde_json::from_str(&ok(&run(
+        &dir.path().join("demo.db"),
+        &["--json", "demo"],
+        None,
+    )))
+    .unwrap();
+    let outcomes: Vec<&str> = v["intakes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["accepted", "notice", "refused", "on_the_spot"]);
+    assert_eq!(v["chain_ok"], true);
+}
+
+#[test]
+fn the_intake_benchmark_runs_and_reports_every_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("bench");
+    let out = run(
+        &dir.path().join("unused.db"),
+        &[
+            "--json",
+            "bench",
+            "intake",
+            "--existing",
+            "60",
+            "--samples",
+            "12",
+            "--dir",
+            work.to_str().unwrap(),
+        ],
+        None,
+    );
+    let v = json(&out);
+    assert_eq!(v["existing_cases"], 60);
+    assert_eq!(v["accepted_commit"]["samples"], 12);
+    for key in ["p50_ms", "p99_ms", "max_ms"] {
+        assert!(v["accepted_commit"][key].as_f64().unwrap() > 0.0, "{key}");
+    }
+    // The benchmark's own database holds exactly the seeded and timed cases.
+    let conn = rusqlite::Connection::open(work.join("bench.db")).unwrap();
+    let cases: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM cases WHERE outcome = 'accepted'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(cases, 72);
+}
