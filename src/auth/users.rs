@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{password, Action, AuthError, Role, Session};
 use crate::applicant;
 use crate::store::events::{self, kinds, Draft, Event};
-use crate::store::{device, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// What an admin enters to create a user.
 #[derive(Debug, Clone)]
@@ -79,21 +79,11 @@ fn insert(
     if find(tx, &added.username)?.is_some() {
         return Err(AuthError::UsernameTaken(added.username).into());
     }
-    let dev = device::load(tx)?;
-    let user_id = added.user_id.clone();
     let username = added.username.clone();
-    events::append(
-        tx,
-        &dev.device_id,
-        now,
-        Draft {
-            // The first admin creates itself.
-            user_id: acting_user.unwrap_or(&user_id).to_owned(),
-            case_id: None,
-            kind: kinds::USER_ADDED,
-            payload: serde_json::to_value(added).map_err(|e| AuthError::Hash(e.to_string()))?,
-        },
-    )?;
+    // The first admin creates itself.
+    let actor = acting_user.unwrap_or(&added.user_id);
+    let draft = Draft::new(actor, None, kinds::USER_ADDED, &added)?;
+    events::append_here(tx, now, draft)?;
     Ok(find(tx, &username)?.ok_or(AuthError::NoSuchUser(username))?)
 }
 
@@ -143,18 +133,11 @@ pub fn disable(
                 return Err(AuthError::LastAdmin.into());
             }
         }
-        let dev = device::load(tx)?;
-        events::append(
-            tx,
-            &dev.device_id,
-            now,
-            Draft {
-                user_id: session.user_id.clone(),
-                case_id: None,
-                kind: kinds::USER_DISABLED,
-                payload: serde_json::json!({ "user_id": user.user_id }),
-            },
-        )?;
+        let payload = UserDisabled {
+            user_id: user.user_id,
+        };
+        let draft = Draft::new(&session.user_id, None, kinds::USER_DISABLED, &payload)?;
+        events::append_here(tx, now, draft)?;
         Ok(find(tx, username)?.ok_or_else(|| AuthError::NoSuchUser(username.to_owned()))?)
     })
 }

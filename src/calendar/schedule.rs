@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{Calendar, CalendarError};
 use crate::auth::{Action, Session};
 use crate::store::events::{self, kinds, Draft, Event};
-use crate::store::{device, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// The schedules shipped with the program.
 pub const SHIPPED: &[&str] = &[
@@ -217,22 +217,8 @@ pub(crate) fn append_loaded(
     now: DateTime<FixedOffset>,
     schedule: &YearSchedule,
 ) -> crate::Result<()> {
-    let dev = device::load(tx)?;
-    let payload = serde_json::to_value(schedule.payload()).map_err(|e| CalendarError::File {
-        line: 1,
-        reason: e.to_string(),
-    })?;
-    events::append(
-        tx,
-        &dev.device_id,
-        now,
-        Draft {
-            user_id: user_id.to_owned(),
-            case_id: None,
-            kind: kinds::CALENDAR_LOADED,
-            payload,
-        },
-    )?;
+    let draft = Draft::new(user_id, None, kinds::CALENDAR_LOADED, &schedule.payload())?;
+    events::append_here(tx, now, draft)?;
     Ok(())
 }
 

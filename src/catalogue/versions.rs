@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{file, CatalogueError, Matter};
 use crate::auth::{Action, Session};
 use crate::store::events::{self, kinds, Draft, Event};
-use crate::store::{device, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// Payload of `matter.published`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -112,26 +112,12 @@ pub(crate) fn publish_in(
         Err(crate::Error::Catalogue(CatalogueError::NoSuchMatter(_))) => 1,
         Err(e) => return Err(e),
     };
-    let dev = device::load(tx)?;
-    let payload = serde_json::to_value(MatterPublished {
+    let payload = MatterPublished {
         version,
         matter: matter.clone(),
-    })
-    .map_err(|e| CatalogueError::Rule {
-        code: matter.code.clone(),
-        reason: e.to_string(),
-    })?;
-    events::append(
-        tx,
-        &dev.device_id,
-        now,
-        Draft {
-            user_id: user_id.to_owned(),
-            case_id: None,
-            kind: kinds::MATTER_PUBLISHED,
-            payload,
-        },
-    )?;
+    };
+    let draft = Draft::new(user_id, None, kinds::MATTER_PUBLISHED, &payload)?;
+    events::append_here(tx, now, draft)?;
     Ok(Some(version))
 }
 

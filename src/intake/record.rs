@@ -148,21 +148,13 @@ pub fn record_in(
         previous_case_id: previous.as_ref().map(|(id, _)| id.clone()),
     };
     let case_id = uuid::Uuid::now_v7().to_string();
-    let event = events::append(
-        tx,
-        &dev.device_id,
-        now,
-        Draft {
-            user_id: session.user_id.clone(),
-            case_id: Some(case_id.clone()),
-            kind: kinds::CASE_RECEIVED,
-            payload: serde_json::to_value(&payload).map_err(|e| StoreError::BadEvent {
-                device: dev.device_code.clone(),
-                seq: 0,
-                reason: e.to_string(),
-            })?,
-        },
+    let draft = Draft::new(
+        &session.user_id,
+        Some(&case_id),
+        kinds::CASE_RECEIVED,
+        &payload,
     )?;
+    let event = events::append(tx, &dev.device_id, now, draft)?;
     Ok(IntakeResult {
         case_id,
         case_no,

@@ -54,6 +54,24 @@ pub struct Draft {
     pub payload: Value,
 }
 
+impl Draft {
+    /// A draft whose payload is `payload` encoded as JSON.
+    pub fn new<T: serde::Serialize>(
+        user_id: &str,
+        case_id: Option<&str>,
+        kind: &'static str,
+        payload: &T,
+    ) -> Result<Draft, StoreError> {
+        Ok(Draft {
+            user_id: user_id.to_owned(),
+            case_id: case_id.map(str::to_owned),
+            kind,
+            payload: serde_json::to_value(payload)
+                .map_err(|e| StoreError::Encode(e.to_string()))?,
+        })
+    }
+}
+
 impl Event {
     /// The exact bytes that are hashed: every field but `hash`, as canonical JSON.
     pub fn canonical_bytes(&self) -> Vec<u8> {
@@ -139,6 +157,16 @@ pub fn append(
     insert(tx, &event)?;
     projection::apply(tx, &event)?;
     Ok(event)
+}
+
+/// Appends an event of this device (the identity `bianmin init` wrote).
+pub fn append_here(
+    tx: &Transaction<'_>,
+    now: DateTime<FixedOffset>,
+    draft: Draft,
+) -> crate::Result<Event> {
+    let dev = super::device::load(tx)?;
+    append(tx, &dev.device_id, now, draft)
 }
 
 fn insert(tx: &Transaction<'_>, e: &Event) -> Result<(), StoreError> {

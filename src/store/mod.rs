@@ -36,6 +36,8 @@ pub enum StoreError {
     NotInitialized,
     #[error("本机已经初始化过（设备编号 {0}），不能重复初始化")]
     AlreadyInitialized(String),
+    #[error("事件内容无法编码：{0}")]
+    Encode(String),
     #[error("事件日志中的记录无法读取（设备 {device} 第 {seq} 号）：{reason}")]
     BadEvent {
         device: String,
