@@ -164,3 +164,30 @@ CREATE TABLE daily_serials (
     last_serial INTEGER NOT NULL,
     PRIMARY KEY (device_id, day)
 );
+
+-- The center's contact details printed on every document (one row; absent
+-- until a manager first sets them).
+CREATE TABLE center_profile (
+    singleton       INTEGER PRIMARY KEY CHECK (singleton = 1),
+    address         TEXT NOT NULL,
+    phone           TEXT NOT NULL,
+    complaint_phone TEXT NOT NULL,
+    supply_days     INTEGER NOT NULL CHECK (supply_days BETWEEN 1 AND 30),
+    updated_at      TEXT NOT NULL,
+    updated_by      TEXT NOT NULL REFERENCES users (user_id)
+);
+
+-- Every document printed for a case: which one, which copy (2 and up are
+-- reprints, 补打), its template version and the SHA-256 of the PDF.
+CREATE TABLE printed_documents (
+    case_id    TEXT NOT NULL REFERENCES cases (case_id),
+    kind       TEXT NOT NULL,
+    copy       INTEGER NOT NULL CHECK (copy >= 1),
+    template   TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    bytes      INTEGER NOT NULL,
+    pages      INTEGER NOT NULL,
+    printed_at TEXT NOT NULL,
+    printed_by TEXT NOT NULL REFERENCES users (user_id),
+    PRIMARY KEY (case_id, kind, copy)
+);

@@ -4,7 +4,8 @@
 # Installs the system packages it needs first (idempotently).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/system-packages.sh build-essential pkg-config ca-certificates
+# poppler-utils: pdftotext, pdffonts, pdfinfo check the printed documents.
+bash scripts/system-packages.sh build-essential pkg-config ca-certificates poppler-utils
 source scripts/require-cargo.sh
 export CARGO_TERM_COLOR=never
 

@@ -117,6 +117,7 @@ pub fn bench_store(dir: &Path, now: DateTime<FixedOffset>) -> crate::Result<(Sto
                 role: Role::Admin,
                 password: "bench-admin".into(),
             },
+            profile: None,
         },
     )?;
     let admin = users::login(store.conn(), "admin", "bench-admin")?;

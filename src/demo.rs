@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::applicant::{IdType, Person};
 use crate::auth::users::{self, NewUser};
 use crate::auth::Role;
+use crate::center::CenterProfile;
 use crate::intake::{self, Application, IntakeResult};
 use crate::setup::{self, SetupInput};
 use crate::store::device::DeviceRole;
@@ -61,6 +62,12 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
                 role: Role::Admin,
                 password: ACCOUNTS[0].1.into(),
             },
+            profile: Some(CenterProfile {
+                address: "德州市德城区新湖街道湖滨北大道18号便民服务中心一楼".into(),
+                phone: "0534-2688123".into(),
+                complaint_phone: "0534-2688100".into(),
+                supply_days: 5,
+            }),
         },
     )?;
     let admin = users::login(store.conn(), ACCOUNTS[0].0, ACCOUNTS[0].1)?;

@@ -6,6 +6,7 @@ use crate::applicant::ApplicantError;
 use crate::auth::AuthError;
 use crate::calendar::CalendarError;
 use crate::catalogue::CatalogueError;
+use crate::documents::DocumentError;
 use crate::intake::IntakeError;
 use crate::store::StoreError;
 
@@ -25,6 +26,8 @@ pub enum Error {
     Intake(#[from] IntakeError),
     #[error(transparent)]
     Auth(#[from] AuthError),
+    #[error(transparent)]
+    Document(#[from] DocumentError),
 }
 
 impl From<rusqlite::Error> for Error {

@@ -9,6 +9,8 @@
 //! - [`applicant`]: checks on an applicant's name, ID number and phone.
 //! - [`intake`]: taking in an application and deciding its outcome.
 //! - [`auth`]: users, roles, passwords and what each role may do.
+//! - [`center`]: the center's address and phones printed on documents.
+//! - [`documents`]: the printed papers (受理回执, 一次性告知单, 受理通知书, 不予受理通知书).
 //! - [`setup`]: first-run set-up of a device.
 //! - [`demo`]: a demonstration center with one intake of each outcome.
 //! - [`bench`]: the measurements recorded in docs/BENCHMARKS.md.
@@ -21,8 +23,11 @@ pub mod auth;
 pub mod bench;
 pub mod calendar;
 pub mod catalogue;
+pub mod center;
 pub mod demo;
+pub mod documents;
 mod error;
+pub mod files;
 pub mod intake;
 pub mod setup;
 pub mod store;

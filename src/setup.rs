@@ -1,6 +1,6 @@
 //! First-run set-up (`bianmin init`, the window's set-up screen): this
 //! device's identity, the first admin user, and the shipped catalogue and
-//! holiday calendars — all in one transaction, so a failed set-up leaves an
+//! holiday calendars, and the center's address and phones if given — all in one transaction, so a failed set-up leaves an
 //! empty file that can be set up again.
 
 use chrono::{DateTime, FixedOffset};
@@ -10,6 +10,7 @@ use crate::auth::users::{self, NewUser, UserInfo};
 use crate::auth::Role;
 use crate::calendar::schedule::{self, YearSchedule};
 use crate::catalogue::{file, versions};
+use crate::center::{self, CenterProfile};
 use crate::store::device::{self, Device, DeviceRole};
 use crate::store::{Store, StoreError};
 
@@ -22,6 +23,9 @@ pub struct SetupInput {
     pub role: DeviceRole,
     /// The first admin; its role is forced to admin.
     pub admin: NewUser,
+    /// Address and phones printed on documents; `None` leaves them unset
+    /// until a manager sets them.
+    pub profile: Option<CenterProfile>,
 }
 
 /// What set-up created.
@@ -70,6 +74,9 @@ pub fn init(
             schedule::append_loaded(tx, &admin.user_id, now, cal)?;
         }
         versions::import_in(tx, &admin.user_id, now, &matters)?;
+        if let Some(profile) = input.profile.clone() {
+            center::set_in(tx, &admin.user_id, now, profile)?;
+        }
         Ok(SetupReport {
             device: dev.clone(),
             admin,

@@ -4,8 +4,10 @@
 //! - [`id_number`]: 居民身份证 numbers by GB 11643 and other ID documents.
 //! - [`phone`]: mobile and landline numbers.
 //! - [`name`]: personal names (any script, rare Han characters included).
+//! - [`mask`]: how names, ID numbers and phones are masked on slips.
 
 pub mod id_number;
+pub mod mask;
 pub mod name;
 pub mod phone;
 
@@ -42,6 +44,13 @@ pub enum ApplicantError {
         field: &'static str,
         max: usize,
         len: usize,
+    },
+    #[error("{field}应在 {min} 到 {max} 之间，输入的是 {value}")]
+    OutOfRange {
+        field: &'static str,
+        min: i64,
+        max: i64,
+        value: i64,
     },
     #[error("{0}中含有不可见的控制字符，请重新输入")]
     ControlCharacter(&'static str),

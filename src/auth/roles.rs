@@ -66,16 +66,22 @@ pub enum Action {
     ManageUsers,
     /// Rebuild the projections from the log.
     Maintain,
+    /// Print or reprint a case's documents.
+    PrintDocuments,
+    /// Set the center's address and phones printed on documents.
+    EditCenter,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 8] = [
         Action::Intake,
         Action::ViewCases,
         Action::EditCatalogue,
         Action::EditCalendar,
         Action::ManageUsers,
         Action::Maintain,
+        Action::PrintDocuments,
+        Action::EditCenter,
     ];
 
     /// Completes the sentence "当前账号无权…".
@@ -87,6 +93,8 @@ impl Action {
             Action::EditCalendar => "修改节假日安排（仅限中心负责人）",
             Action::ManageUsers => "管理用户（仅限系统管理员）",
             Action::Maintain => "维护数据库（仅限负责人或系统管理员）",
+            Action::PrintDocuments => "打印办件文书",
+            Action::EditCenter => "修改服务中心信息（仅限中心负责人）",
         }
     }
 }
@@ -96,9 +104,9 @@ pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match action {
-        Intake => matches!(role, Clerk | Agent | Manager),
+        Intake | PrintDocuments => matches!(role, Clerk | Agent | Manager),
         ViewCases => true,
-        EditCatalogue | EditCalendar => role == Manager,
+        EditCatalogue | EditCalendar | EditCenter => role == Manager,
         ManageUsers => role == Admin,
         Maintain => matches!(role, Manager | Admin),
     }
@@ -131,6 +139,8 @@ mod tests {
             (EditCalendar, [false, false, true, false]),
             (ManageUsers, [false, false, false, true]),
             (Maintain, [false, false, true, true]),
+            (PrintDocuments, [true, true, true, false]),
+            (EditCenter, [false, false, true, false]),
         ];
         for (action, row) in expected {
             for (role, allowed) in [Clerk, Agent, Manager, Admin].into_iter().zip(row) {

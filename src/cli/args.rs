@@ -42,6 +42,19 @@ pub enum Command {
     Calendar(CalendarCommand),
     /// 受理一件申请（结果：即办、受理、一次性告知或不予受理）
     Intake(IntakeArgs),
+    /// 服务中心信息（地址、电话，打印在文书上）
+    #[command(subcommand)]
+    Center(CenterCommand),
+    /// 打印办件文书（PDF）：receipt 受理回执、onetime 一次性告知单、onetime-a4 一次性告知单（A4）、notice 受理通知书、refusal 不予受理通知书
+    Doc {
+        /// 文书类型
+        kind: String,
+        /// 办件编号
+        case_no: String,
+        /// 输出的 PDF 文件
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// 查看一个办件的详情和全部记录
     Case {
         /// 办件编号
@@ -93,6 +106,25 @@ pub struct InitArgs {
     /// 系统管理员密码（至少 8 位；也可用环境变量 BIANMIN_NEW_PASSWORD）
     #[arg(long, env = "BIANMIN_NEW_PASSWORD", hide_env_values = true)]
     pub admin_password: String,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
+/// 打印在文书上的服务中心信息
+#[derive(Args)]
+pub struct ProfileArgs {
+    /// 中心地址
+    #[arg(long)]
+    pub address: Option<String>,
+    /// 咨询电话
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// 投诉电话
+    #[arg(long)]
+    pub complaint_phone: Option<String>,
+    /// 一次性告知的补正期限（工作日，默认 5）
+    #[arg(long)]
+    pub supply_days: Option<u32>,
 }
 
 #[derive(Subcommand)]
@@ -118,6 +150,14 @@ pub enum UserCommand {
     List,
     /// 停用用户（系统管理员）
     Disable { username: String },
+}
+
+#[derive(Subcommand)]
+pub enum CenterCommand {
+    /// 查看服务中心信息
+    Show,
+    /// 修改服务中心信息（负责人）；未给出的项保持不变
+    Set(ProfileArgs),
 }
 
 #[derive(Subcommand)]
@@ -203,6 +243,9 @@ pub struct IntakeArgs {
     /// 重新提交：原一次性告知或不予受理的办件编号
     #[arg(long)]
     pub resubmit: Option<String>,
+    /// 受理后立即把结果文书（PDF）写入此目录
+    #[arg(long)]
+    pub print: Option<PathBuf>,
 }
 
 #[derive(Args)]

@@ -13,6 +13,8 @@ use bianmin::auth::users::{self, NewUser};
 use bianmin::auth::{AuthError, Role, Session};
 use bianmin::calendar::{schedule, CalendarError};
 use bianmin::catalogue::versions;
+use bianmin::center::{self, CenterProfile};
+use bianmin::documents::{self, DocumentKind, Printed};
 use bianmin::intake::{self, lookup, Application, Outcome, Proxy};
 use bianmin::setup::{self, SetupInput};
 use bianmin::store::device::{self, DeviceRole};
@@ -76,6 +78,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Calendar(c) => calendar(&ctx, c),
         Command::Intake(a) => intake_cmd(&ctx, a),
         Command::Case { case_no } => case(&ctx, &case_no),
+        Command::Center(c) => center_cmd(&ctx, c),
+        Command::Doc { kind, case_no, out } => doc(&ctx, &kind, &case_no, &out),
         Command::Cases(a) => cases(&ctx, a),
         Command::Idcheck { number } => idcheck(&ctx, &number),
         Command::Verify => verify_cmd(&ctx),
@@ -107,6 +111,10 @@ fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
                 role: Role::Admin,
                 password: a.admin_password,
             },
+            profile: a
+                .profile
+                .any()
+                .then(|| a.profile.over(CenterProfile::default())),
         },
     )?;
     print(ctx.json, &report, |r| {
@@ -326,6 +334,93 @@ fn calendar(ctx: &Ctx, c: CalendarCommand) -> Result<()> {
     Ok(())
 }
 
+impl ProfileArgs {
+    fn any(&self) -> bool {
+        self.address.is_some()
+            || self.phone.is_some()
+            || self.complaint_phone.is_some()
+            || self.supply_days.is_some()
+    }
+
+    /// The given values over `base`.
+    fn over(&self, base: CenterProfile) -> CenterProfile {
+        CenterProfile {
+            address: self.address.clone().unwrap_or(base.address),
+            phone: self.phone.clone().unwrap_or(base.phone),
+            complaint_phone: self.complaint_phone.clone().unwrap_or(base.complaint_phone),
+            supply_days: self.supply_days.unwrap_or(base.supply_days),
+        }
+    }
+}
+
+fn center_cmd(ctx: &Ctx, c: CenterCommand) -> Result<()> {
+    let show = |p: &CenterProfile| {
+        format!(
+            "地址：{}\n咨询电话：{}\n投诉电话：{}\n一次性告知补正期限：{} 个工作日",
+            p.address, p.phone, p.complaint_phone, p.supply_days
+        )
+    };
+    match c {
+        CenterCommand::Show => {
+            let store = ctx.initialized()?;
+            print(ctx.json, &center::load(store.conn())?, show);
+        }
+        CenterCommand::Set(p) => {
+            let (mut store, session) = ctx.login()?;
+            let current = center::load(store.conn())?;
+            let saved = center::set(&mut store, &session, now(), p.over(current))?;
+            print(ctx.json, &saved, show);
+        }
+    }
+    Ok(())
+}
+
+/// Prints one document and writes it to `out`.
+fn print_to(
+    store: &mut Store,
+    session: &Session,
+    case_no: &str,
+    kind: DocumentKind,
+    out: &Path,
+) -> Result<(Printed, u64)> {
+    let printed = documents::print(store, session, now(), case_no, kind)?;
+    bianmin::files::write_atomic(out, &printed.pdf)?;
+    Ok((printed.clone(), printed.pdf.len() as u64))
+}
+
+#[derive(serde::Serialize)]
+struct WrittenDocument {
+    #[serde(flatten)]
+    printed: Printed,
+    path: String,
+    bytes: u64,
+}
+
+fn describe(w: &WrittenDocument) -> String {
+    let reprint = if w.printed.copy > 1 {
+        format!("（补打第 {} 次）", w.printed.copy - 1)
+    } else {
+        String::new()
+    };
+    format!(
+        "{}{} → {}（{} 页，{} 字节）",
+        w.printed.title, reprint, w.path, w.printed.pages, w.bytes
+    )
+}
+
+fn doc(ctx: &Ctx, kind: &str, case_no: &str, out: &Path) -> Result<()> {
+    let kind = DocumentKind::parse(kind)?;
+    let (mut store, session) = ctx.login()?;
+    let (printed, bytes) = print_to(&mut store, &session, case_no, kind, out)?;
+    let w = WrittenDocument {
+        printed,
+        path: out.display().to_string(),
+        bytes,
+    };
+    print(ctx.json, &w, describe);
+    Ok(())
+}
+
 fn intake_cmd(ctx: &Ctx, a: IntakeArgs) -> Result<()> {
     let (mut store, session) = ctx.login()?;
     let proxy = match a.proxy_name {
@@ -359,8 +454,36 @@ fn intake_cmd(ctx: &Ctx, a: IntakeArgs) -> Result<()> {
         refusal_reason: a.refuse,
         resubmission_of: a.resubmit,
     };
+    if let Some(dir) = &a.print {
+        // Refuse what cannot be printed before the case is recorded.
+        documents::check_printable(&application)?;
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::file(dir, e))?;
+    }
     let r = intake::record(&mut store, &session, now(), application)?;
-    print(ctx.json, &r, |r| {
+    let mut written = Vec::new();
+    if let Some(dir) = &a.print {
+        for kind in DocumentKind::for_outcome(r.outcome) {
+            let out = dir.join(format!("{}-{}.pdf", r.case_no, kind.code()));
+            let (printed, bytes) = print_to(&mut store, &session, &r.case_no, kind, &out)?;
+            written.push(WrittenDocument {
+                printed,
+                path: out.display().to_string(),
+                bytes,
+            });
+        }
+    }
+    #[derive(serde::Serialize)]
+    struct IntakeOutput<'a> {
+        #[serde(flatten)]
+        result: &'a intake::IntakeResult,
+        documents: &'a [WrittenDocument],
+    }
+    let out = IntakeOutput {
+        result: &r,
+        documents: &written,
+    };
+    print(ctx.json, &out, |o| {
+        let r = o.result;
         let mut s = format!(
             "结果：{}\n办件编号：{}\n查询码：{}\n事项：{}\n",
             r.outcome_label, r.case_no, r.query_code, r.matter_name
@@ -397,6 +520,9 @@ fn intake_cmd(ctx: &Ctx, a: IntakeArgs) -> Result<()> {
         }
         if let Some(prev) = &r.previous_case_no {
             let _ = writeln!(s, "重新提交自：{prev}");
+        }
+        for w in o.documents {
+            let _ = writeln!(s, "已打印：{}", describe(w));
         }
         s
     });

@@ -28,6 +28,10 @@ pub mod kinds {
     pub const CALENDAR_LOADED: &str = "calendar.loaded";
     /// intake::record::CaseReceived
     pub const CASE_RECEIVED: &str = "case.received";
+    /// center::CenterProfile
+    pub const CENTER_PROFILE_SET: &str = "center.profile_set";
+    /// documents::DocumentPrinted
+    pub const DOCUMENT_PRINTED: &str = "document.printed";
 }
 
 /// One stored event.

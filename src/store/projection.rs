@@ -7,10 +7,12 @@ use serde::de::DeserializeOwned;
 
 use super::events::{self, kinds, Event};
 use super::{Store, StoreError};
-use crate::{auth, calendar, catalogue, intake};
+use crate::{auth, calendar, catalogue, center, documents, intake};
 
 /// Every projection table, children before parents (the order to empty them).
 pub const TABLES: &[&str] = &[
+    "printed_documents",
+    "center_profile",
     "case_materials",
     "cases",
     "daily_serials",
@@ -29,6 +31,8 @@ pub fn apply(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
         kinds::MATTER_PUBLISHED => catalogue::versions::project(tx, event, payload(event)?),
         kinds::CALENDAR_LOADED => calendar::schedule::project(tx, event, payload(event)?),
         kinds::CASE_RECEIVED => intake::record::project(tx, event, payload(event)?),
+        kinds::CENTER_PROFILE_SET => center::project(tx, event, payload(event)?),
+        kinds::DOCUMENT_PRINTED => documents::project(tx, event, payload(event)?),
         other => Err(StoreError::BadEvent {
             device: event.device_id.clone(),
             seq: event.seq,

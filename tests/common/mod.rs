@@ -56,6 +56,12 @@ pub fn center() -> Center {
                 role: Role::Admin,
                 password: "admin-pass".into(),
             },
+            profile: Some(bianmin::center::CenterProfile {
+                address: "新湖街道湖滨北大道18号".into(),
+                phone: "0534-2688123".into(),
+                complaint_phone: "0534-2688100".into(),
+                supply_days: 5,
+            }),
         },
     )
     .unwrap();

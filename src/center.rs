@@ -1,0 +1,113 @@
+//! The center's contact details printed on every document — address, phone,
+//! complaint phone — and how many working days a one-time notice gives the
+//! applicant to supply missing materials. Set by a manager as a
+//! `center.profile_set` event.
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::applicant::{self, ApplicantError};
+use crate::auth::{Action, Session};
+use crate::store::events::{self, kinds, Draft, Event};
+use crate::store::{Store, StoreError};
+
+/// The default number of working days to supply missing materials.
+pub const DEFAULT_SUPPLY_DAYS: u32 = 5;
+
+/// What documents print about the center.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CenterProfile {
+    pub address: String,
+    pub phone: String,
+    pub complaint_phone: String,
+    /// Working days a one-time notice allows for supplying materials (1–30).
+    pub supply_days: u32,
+}
+
+impl Default for CenterProfile {
+    fn default() -> Self {
+        CenterProfile {
+            address: String::new(),
+            phone: String::new(),
+            complaint_phone: "12345".into(),
+            supply_days: DEFAULT_SUPPLY_DAYS,
+        }
+    }
+}
+
+impl CenterProfile {
+    fn checked(self) -> Result<CenterProfile, ApplicantError> {
+        if !(1..=30).contains(&self.supply_days) {
+            return Err(ApplicantError::OutOfRange {
+                field: "补正期限（工作日）",
+                min: 1,
+                max: 30,
+                value: i64::from(self.supply_days),
+            });
+        }
+        Ok(CenterProfile {
+            address: applicant::text_field(self.address.trim(), "中心地址", 200, true)?,
+            phone: applicant::text_field(self.phone.trim(), "咨询电话", 50, true)?,
+            complaint_phone: applicant::text_field(
+                self.complaint_phone.trim(),
+                "投诉电话",
+                50,
+                true,
+            )?,
+            supply_days: self.supply_days,
+        })
+    }
+}
+
+/// The profile, or the defaults when none was set.
+pub fn load(conn: &Connection) -> Result<CenterProfile, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT address, phone, complaint_phone, supply_days FROM center_profile WHERE singleton = 1")?
+        .query_row([], |r| {
+            Ok(CenterProfile {
+                address: r.get(0)?,
+                phone: r.get(1)?,
+                complaint_phone: r.get(2)?,
+                supply_days: r.get(3)?,
+            })
+        })
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Sets the profile inside a transaction (also used by first-run set-up).
+pub(crate) fn set_in(
+    tx: &Transaction<'_>,
+    user_id: &str,
+    now: DateTime<FixedOffset>,
+    profile: CenterProfile,
+) -> crate::Result<CenterProfile> {
+    let profile = profile.checked()?;
+    let draft = Draft::new(user_id, None, kinds::CENTER_PROFILE_SET, &profile)?;
+    events::append_here(tx, now, draft)?;
+    Ok(profile)
+}
+
+/// Sets the profile; only a manager may.
+pub fn set(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    profile: CenterProfile,
+) -> crate::Result<CenterProfile> {
+    session.authorize(store.conn(), Action::EditCenter)?;
+    store.write(|tx| set_in(tx, &session.user_id, now, profile))
+}
+
+pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> crate::Result<()> {
+    tx.execute(
+        "INSERT INTO center_profile (singleton, address, phone, complaint_phone, supply_days, updated_at, updated_by)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (singleton) DO UPDATE SET address = excluded.address, phone = excluded.phone,
+            complaint_phone = excluded.complaint_phone, supply_days = excluded.supply_days,
+            updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+        params![p.address, p.phone, p.complaint_phone, p.supply_days, event.ts, event.user_id],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,171 @@
+//! Everything a document prints about a case, gathered from the case, the
+//! matter version it was taken under, this device, the center profile and
+//! the calendar — so each document file only lays out, never queries.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rusqlite::Connection;
+
+use crate::applicant::{mask, IdType};
+use crate::calendar::schedule;
+use crate::catalogue::versions;
+use crate::center::{self, CenterProfile};
+use crate::intake::lookup::{self, MaterialLine};
+use crate::intake::Outcome;
+use crate::store::device;
+
+/// The facts a document prints.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub case_id: String,
+    pub case_no: String,
+    pub query_code: String,
+    pub outcome: Outcome,
+    pub center_name: String,
+    pub device_code: String,
+    pub profile: CenterProfile,
+    pub matter_name: String,
+    pub department: String,
+    pub legal_basis: String,
+    pub pickup_methods: Vec<&'static str>,
+    pub promised_days: i64,
+    pub applicant_name: String,
+    pub applicant_id_type: &'static str,
+    pub applicant_id_number: String,
+    pub proxy: Option<(String, String)>,
+    pub received_at: DateTime<FixedOffset>,
+    pub received_on: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub clerk_staff_no: String,
+    pub materials: Vec<MaterialLine>,
+    pub refusal_reason: Option<String>,
+    /// The last day to supply missing materials, when the calendar has it.
+    pub supply_by: Option<NaiveDate>,
+    pub printed_at: DateTime<FixedOffset>,
+    /// 1 for the first print; 2 and up are reprints (补打).
+    pub copy: u32,
+    pub printed_by_staff_no: String,
+}
+
+impl Facts {
+    /// The missing required materials (for a one-time notice), in catalogue order.
+    pub fn missing(&self) -> Vec<&MaterialLine> {
+        self.materials
+            .iter()
+            .filter(|m| m.required && !m.provided)
+            .collect()
+    }
+
+    /// The materials handed in.
+    pub fn received(&self) -> Vec<&MaterialLine> {
+        self.materials.iter().filter(|m| m.provided).collect()
+    }
+
+    pub fn masked_name(&self) -> String {
+        mask::name(&self.applicant_name)
+    }
+
+    pub fn masked_id(&self) -> String {
+        mask::id_number(&self.applicant_id_number)
+    }
+
+    /// "补打（第 N 次）" on a reprint.
+    pub fn reprint_mark(&self) -> Option<String> {
+        (self.copy > 1).then(|| format!("补打（第 {} 次）", self.copy - 1))
+    }
+
+    /// 原件及复印件，1 份
+    pub fn requirement(m: &MaterialLine) -> String {
+        format!("{}，{} 份", m.form, m.copies)
+    }
+}
+
+/// 2026年10月13日
+pub fn chinese_date(d: NaiveDate) -> String {
+    d.format("%Y年%-m月%-d日").to_string()
+}
+
+/// 2026年11月23日 09:30
+pub fn chinese_datetime(t: DateTime<FixedOffset>) -> String {
+    t.format("%Y年%-m月%-d日 %H:%M").to_string()
+}
+
+/// "—" for an unset value.
+pub fn or_dash(s: &str) -> &str {
+    if s.trim().is_empty() {
+        "—"
+    } else {
+        s
+    }
+}
+
+/// Gathers the facts of a case as of `now`.
+pub fn gather(
+    conn: &Connection,
+    case_no: &str,
+    now: DateTime<FixedOffset>,
+) -> crate::Result<Facts> {
+    let d = lookup::detail(conn, case_no)?;
+    let matter = versions::version(conn, &d.summary.matter_code, d.matter_version)?;
+    let dev = device::load(conn)?;
+    let profile = center::load(conn)?;
+    let received_at = DateTime::parse_from_rfc3339(&d.summary.received_at).unwrap_or(now);
+    let supply_by = match d.summary.outcome {
+        Outcome::Notice => schedule::load(conn)?
+            .add_working_days(d.summary.received_on, i64::from(profile.supply_days))
+            .ok(),
+        _ => None,
+    };
+    let id_type = IdType::ALL
+        .into_iter()
+        .find(|t| t.code() == d.applicant_id_type)
+        .map(IdType::label)
+        .unwrap_or("证件");
+    Ok(Facts {
+        case_id: d.summary.case_id.clone(),
+        case_no: d.summary.case_no.clone(),
+        query_code: d.summary.query_code.clone(),
+        outcome: d.summary.outcome,
+        center_name: dev.center_name,
+        device_code: dev.device_code,
+        profile,
+        matter_name: d.summary.matter_name.clone(),
+        department: matter.department.clone(),
+        legal_basis: d.legal_basis.clone(),
+        pickup_methods: matter.pickup_methods.iter().map(|p| p.label()).collect(),
+        promised_days: d.promised_days,
+        applicant_name: d.summary.applicant_name.clone(),
+        applicant_id_type: id_type,
+        applicant_id_number: d.summary.applicant_id_number.clone(),
+        proxy: d
+            .proxy_name
+            .clone()
+            .map(|n| (n, d.proxy_relation.clone().unwrap_or_default())),
+        received_at,
+        received_on: d.summary.received_on,
+        due_date: d.summary.due_date,
+        clerk_staff_no: d.clerk_staff_no.clone(),
+        materials: d.materials.clone(),
+        refusal_reason: d.refusal_reason.clone(),
+        supply_by,
+        printed_at: now,
+        copy: 1,
+        printed_by_staff_no: d.clerk_staff_no,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_chinese_form_without_leading_zeros() {
+        assert_eq!(
+            chinese_date(NaiveDate::from_ymd_opt(2026, 10, 13).unwrap()),
+            "2026年10月13日"
+        );
+        assert_eq!(
+            chinese_date(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
+            "2026年1月5日"
+        );
+    }
+}

@@ -1,0 +1,413 @@
+//! Drawing pages in millimetres from the top-left corner, the way a form is
+//! designed, and turning them into one PDF with printpdf. A page with height
+//! 0 takes the height of its content (80 mm roll-paper slips).
+
+use chrono::{DateTime, Datelike, FixedOffset, Offset as _, Timelike};
+use printpdf::date::{
+    Date as PdfDate, DateTime as PdfDateTime, Offset as PdfOffset, Time as PdfTime,
+};
+use printpdf::{
+    Color, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextRenderingMode,
+};
+
+use super::fonts::{self, pt_to_mm, Face, Fonts};
+use super::wrap::wrap;
+use super::DocumentError;
+
+/// A4 portrait, in millimetres.
+pub const A4: (f32, f32) = (210.0, 297.0);
+/// Roll paper width, in millimetres.
+pub const ROLL_WIDTH: f32 = 80.0;
+
+/// How text is aligned within its box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// A text style: size in points and weight.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Style {
+    pub size: f32,
+    pub bold: bool,
+}
+
+impl Style {
+    pub const fn regular(size: f32) -> Style {
+        Style { size, bold: false }
+    }
+
+    pub const fn bold(size: f32) -> Style {
+        Style { size, bold: true }
+    }
+
+    /// The height of one line of this style, in millimetres (1.5 × size).
+    pub fn line_height(self) -> f32 {
+        pt_to_mm(self.size * 1.5)
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Item {
+    Text {
+        x: f32,
+        baseline: f32,
+        style: Style,
+        text: String,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width_pt: f32,
+        dashed: bool,
+    },
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
+}
+
+/// One page being drawn. Coordinates are millimetres from the top-left.
+pub struct Page {
+    pub width: f32,
+    /// 0 until [`Page::fit_height`] or a fixed size is given.
+    pub height: f32,
+    items: Vec<Item>,
+    bottom: f32,
+    fonts: &'static Fonts,
+}
+
+impl Page {
+    /// A page of a fixed size.
+    pub fn new(width: f32, height: f32) -> Result<Page, DocumentError> {
+        Ok(Page {
+            width,
+            height,
+            items: Vec::new(),
+            bottom: 0.0,
+            fonts: fonts::get()?,
+        })
+    }
+
+    /// The lowest point drawn so far.
+    pub fn bottom(&self) -> f32 {
+        self.bottom
+    }
+
+    /// Sets the height to the content plus a margin (for roll paper).
+    pub fn fit_height(&mut self, margin: f32) {
+        self.height = self.bottom + margin;
+    }
+
+    fn mark(&mut self, y: f32) {
+        self.bottom = self.bottom.max(y);
+    }
+
+    /// From the top of a line to its baseline: the em box centred in a line
+    /// of 1.5 × size, with the ascender at 0.88 em.
+    pub fn baseline_offset(style: Style) -> f32 {
+        let em = pt_to_mm(style.size);
+        (style.line_height() - em) / 2.0 + em * 0.88
+    }
+
+    /// The width of `text` in `style`, in millimetres.
+    pub fn measure(&self, text: &str, style: Style) -> f32 {
+        self.fonts.width_mm(text, style.size)
+    }
+
+    /// Draws one line of text in the box from `x` to `x + width`, with the
+    /// top of the line at `top`. Returns the top of the next line.
+    pub fn text(
+        &mut self,
+        x: f32,
+        width: f32,
+        top: f32,
+        style: Style,
+        align: Align,
+        text: &str,
+    ) -> f32 {
+        let w = self.measure(text, style);
+        let x = match align {
+            Align::Left => x,
+            Align::Center => x + (width - w) / 2.0,
+            Align::Right => x + width - w,
+        };
+        let lh = style.line_height();
+        let baseline = top + Page::baseline_offset(style);
+        self.items.push(Item::Text {
+            x,
+            baseline,
+            style,
+            text: text.to_owned(),
+        });
+        self.mark(top + lh);
+        top + lh
+    }
+
+    /// Wraps `text` to `width` and draws it from `top`. Returns the top of
+    /// the line after the last one.
+    pub fn paragraph(
+        &mut self,
+        x: f32,
+        width: f32,
+        top: f32,
+        style: Style,
+        align: Align,
+        text: &str,
+    ) -> f32 {
+        let mut y = top;
+        for line in self.wrap(text, width, style) {
+            y = self.text(x, width, y, style, align, &line);
+        }
+        y
+    }
+
+    /// The lines `text` wraps into at `width`.
+    pub fn wrap(&self, text: &str, width: f32, style: Style) -> Vec<String> {
+        wrap(text, width, |s| self.measure(s, style))
+    }
+
+    /// A straight line, `width_pt` thick.
+    pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width_pt: f32) {
+        self.items.push(Item::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            width_pt,
+            dashed: false,
+        });
+        self.mark(y1.max(y2));
+    }
+
+    /// A dashed line (cut lines, seal areas).
+    pub fn dashed(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width_pt: f32) {
+        self.items.push(Item::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            width_pt,
+            dashed: true,
+        });
+        self.mark(y1.max(y2));
+    }
+
+    /// The outline of a box.
+    pub fn frame(&mut self, x: f32, y: f32, w: f32, h: f32, width_pt: f32, dashed: bool) {
+        let mut edge = |x1, y1, x2, y2| {
+            self.items.push(Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width_pt,
+                dashed,
+            })
+        };
+        edge(x, y, x + w, y);
+        edge(x + w, y, x + w, y + h);
+        edge(x + w, y + h, x, y + h);
+        edge(x, y + h, x, y);
+        self.mark(y + h);
+    }
+
+    /// A filled black box (QR code modules).
+    pub fn fill(&mut self, x: f32, y: f32, w: f32, h: f32) {
+        self.items.push(Item::Fill { x, y, w, h });
+        self.mark(y + h);
+    }
+
+    fn ops(&self, sans: &printpdf::FontId, fallback: &printpdf::FontId) -> Vec<Op> {
+        let h = self.height;
+        let pt = |x: f32, y: f32| Point::new(Mm(x), Mm(h - y));
+        let black = Color::Rgb(Rgb {
+            r: 0.0,
+            g: 0.0,
+            b: 0.0,
+            icc_profile: None,
+        });
+        let mut ops = vec![
+            Op::SetFillColor { col: black.clone() },
+            Op::SetOutlineColor { col: black },
+        ];
+        for item in &self.items {
+            match item {
+                Item::Text {
+                    x,
+                    baseline,
+                    style,
+                    text,
+                } => {
+                    if style.bold {
+                        // Fill and stroke the glyphs: a heavier face from the one font.
+                        ops.push(Op::SetTextRenderingMode {
+                            mode: TextRenderingMode::FillStroke,
+                        });
+                        ops.push(Op::SetOutlineThickness {
+                            pt: Pt(style.size * 0.03),
+                        });
+                    }
+                    let mut cx = *x;
+                    for (face, run) in self.fonts.runs(text) {
+                        let font = match face {
+                            Face::Sans => sans.clone(),
+                            Face::Fallback => fallback.clone(),
+                        };
+                        ops.push(Op::StartTextSection);
+                        ops.push(Op::SetFont {
+                            font: PdfFontHandle::External(font),
+                            size: Pt(style.size),
+                        });
+                        ops.push(Op::SetTextCursor {
+                            pos: pt(cx, *baseline),
+                        });
+                        ops.push(Op::ShowText {
+                            items: vec![TextItem::Text(run.clone())],
+                        });
+                        ops.push(Op::EndTextSection);
+                        cx += self.fonts.width_mm(&run, style.size);
+                    }
+                    if style.bold {
+                        ops.push(Op::SetTextRenderingMode {
+                            mode: TextRenderingMode::Fill,
+                        });
+                    }
+                }
+                Item::Line {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width_pt,
+                    dashed,
+                } => {
+                    ops.push(Op::SetOutlineThickness { pt: Pt(*width_pt) });
+                    ops.push(Op::SetLineDashPattern {
+                        dash: if *dashed {
+                            LineDashPattern::new(0.0, &[3.0, 2.0])
+                        } else {
+                            LineDashPattern::solid()
+                        },
+                    });
+                    ops.push(Op::DrawLine {
+                        line: Line {
+                            points: vec![
+                                LinePoint {
+                                    p: pt(*x1, *y1),
+                                    bezier: false,
+                                },
+                                LinePoint {
+                                    p: pt(*x2, *y2),
+                                    bezier: false,
+                                },
+                            ],
+                            is_closed: false,
+                        },
+                    });
+                }
+                Item::Fill { x, y, w, h: fh } => {
+                    let lower_left = pt(*x, *y + *fh);
+                    ops.push(Op::DrawRectangle {
+                        rectangle: Rect {
+                            x: lower_left.x,
+                            y: lower_left.y,
+                            width: Mm(*w).into(),
+                            height: Mm(*fh).into(),
+                            mode: Some(PaintMode::Fill),
+                            winding_order: None,
+                        },
+                    });
+                }
+            }
+        }
+        ops
+    }
+
+    /// Every text drawn on the page, in drawing order (for checks before printing).
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.items.iter().filter_map(|i| match i {
+            Item::Text { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+    }
+}
+
+/// A finished PDF.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+}
+
+fn pdf_time(t: DateTime<FixedOffset>) -> PdfDateTime {
+    let offset_s = t.offset().fix().local_minus_utc();
+    PdfDateTime {
+        date: PdfDate {
+            year: t.year(),
+            month: t.month() as u8,
+            day: t.day() as u8,
+        },
+        time: PdfTime {
+            hour: t.hour() as u8,
+            minute: t.minute() as u8,
+            second: t.second() as u8,
+            millisecond: 0,
+        },
+        offset: PdfOffset {
+            hours: (offset_s / 3600) as i8,
+            minutes: ((offset_s % 3600) / 60) as i8,
+            seconds: 0,
+            milliseconds: 0,
+        },
+    }
+}
+
+/// Renders pages into one PDF with the given metadata. Every text is
+/// checked first: a character no font has fails the whole document.
+pub fn render(
+    pages: &[Page],
+    title: &str,
+    subject: &str,
+    author: &str,
+    created: DateTime<FixedOffset>,
+) -> Result<Rendered, DocumentError> {
+    let fonts = fonts::get()?;
+    for page in pages {
+        for text in page.texts() {
+            fonts.check(text)?;
+        }
+    }
+    let mut doc = PdfDocument::new(title);
+    let when = pdf_time(created);
+    doc.metadata.info.creation_date = when;
+    doc.metadata.info.modification_date = when;
+    doc.metadata.info.metadata_date = when;
+    doc.metadata.info.subject = subject.to_owned();
+    doc.metadata.info.author = author.to_owned();
+    doc.metadata.info.creator = "便民服务台 Bianmin Counter".to_owned();
+    doc.metadata.info.producer = "便民服务台 Bianmin Counter (printpdf)".to_owned();
+    let sans = doc.add_font(fonts.parsed(Face::Sans));
+    let fallback = doc.add_font(fonts.parsed(Face::Fallback));
+    let pdf_pages: Vec<PdfPage> = pages
+        .iter()
+        .map(|p| PdfPage::new(Mm(p.width), Mm(p.height), p.ops(&sans, &fallback)))
+        .collect();
+    let options = PdfSaveOptions {
+        subset_fonts: true,
+        ..PdfSaveOptions::default()
+    };
+    let mut warnings = Vec::new();
+    let bytes = doc.with_pages(pdf_pages).save(&options, &mut warnings);
+    Ok(Rendered {
+        bytes,
+        pages: pages.len(),
+    })
+}

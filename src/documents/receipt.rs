@@ -1,0 +1,75 @@
+//! 受理回执: the 80 mm slip handed over when a case is accepted (or
+//! completed on the spot). Fields, top to bottom: center name, title, case
+//! number, query code, matter, applicant (masked 张*三), ID number (first 6
+//! and last 4), proxy, time of acceptance, promised completion date, pickup
+//! method, window and 工号, center phone, the QR code (case number + query
+//! code) and "凭此回执查询/领取".
+
+use super::facts::{chinese_date, chinese_datetime, or_dash, Facts};
+use super::layout::{render as render_pages, Rendered, Style};
+use super::slip::{self, Slip, BODY};
+use super::{qr, DocumentError};
+use crate::applicant::mask;
+use crate::intake::Outcome;
+
+/// Layout version, recorded with every print.
+pub const TEMPLATE: &str = "receipt-v1";
+
+/// Renders the receipt.
+pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
+    let mut s = Slip::new()?;
+    s.center(Style::bold(10.0), &f.center_name);
+    s.center(Style::bold(15.0), "受理回执");
+    if let Some(mark) = f.reprint_mark() {
+        s.center(Style::bold(9.0), &mark);
+    }
+    s.rule();
+    s.field("办件编号：", &f.case_no, BODY);
+    s.field("查 询 码：", &f.query_code, Style::bold(13.0));
+    s.field("办理事项：", &f.matter_name, BODY);
+    s.field("申 请 人：", &f.masked_name(), BODY);
+    s.field("证件号码：", &f.masked_id(), BODY);
+    if let Some((name, relation)) = &f.proxy {
+        s.field(
+            "代 办 人：",
+            &format!("{}（{}）", mask::name(name), relation),
+            BODY,
+        );
+    }
+    s.field("受理时间：", &chinese_datetime(f.received_at), BODY);
+    match (f.outcome, f.due_date) {
+        (Outcome::OnTheSpot, _) => s.field("办理结果：", "已当场办结（即办件）", BODY),
+        (_, Some(due)) => s.field("承诺办结：", &chinese_date(due), Style::bold(9.0)),
+        (_, None) => s.field("承诺办结：", "—", BODY),
+    }
+    s.field("领取方式：", &f.pickup_methods.join("、"), BODY);
+    s.field(
+        "窗口工号：",
+        &format!("{} 号窗口　工号 {}", f.device_code, f.clerk_staff_no),
+        BODY,
+    );
+    s.field("咨询电话：", or_dash(&f.profile.phone), BODY);
+    s.rule();
+    let size = 30.0;
+    let y = s.y;
+    qr::draw(
+        &mut s.page,
+        slip::LEFT + (slip::WIDTH - size) / 2.0,
+        y,
+        size,
+        &qr::payload(&f.case_no, &f.query_code),
+    )?;
+    s.y = y + size + 1.0;
+    s.center(Style::bold(10.0), "凭此回执查询/领取");
+    s.center(
+        Style::regular(7.5),
+        &format!("打印时间 {}", chinese_datetime(f.printed_at)),
+    );
+    render_pages(
+        &[s.finish()],
+        &format!("受理回执 {}", f.case_no),
+        &f.matter_name,
+        &f.center_name,
+        f.printed_at,
+    )
+}

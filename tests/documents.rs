@@ -1,0 +1,435 @@
+//! Printed documents, checked the way a reader sees them: text extracted
+//! with pdftotext (poppler-utils, installed by scripts/test.sh) must hold
+//! every field in order; pdffonts must show only embedded subset fonts with
+//! Unicode maps; reprints are marked and recorded.
+
+mod common;
+
+use std::process::Command;
+
+use bianmin::catalogue::{versions, CaseType, Material, MaterialForm};
+use bianmin::documents::{self, DocumentError, DocumentKind, Printed};
+use bianmin::intake::{self, Outcome};
+use bianmin::Error;
+use common::*;
+
+fn tool(name: &str, args: &[&str], pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new(name)
+        .args(args)
+        .arg(&path)
+        .args(if name == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{name} is needed (poppler-utils; scripts/test.sh installs it): {e}")
+        });
+    assert!(
+        out.status.success(),
+        "{name} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .collect()
+}
+
+/// Every expected piece appears in the extracted text, in this order.
+fn assert_in_order(pdf: &[u8], expected: &[&str]) -> String {
+    let text = squeeze(&tool("pdftotext", &[], pdf));
+    let mut from = 0;
+    for want in expected {
+        let want = squeeze(want);
+        match text[from..].find(&want) {
+            Some(i) => from += i + want.len(),
+            None => panic!("“{want}” missing or out of order in:\n{text}"),
+        }
+    }
+    text
+}
+
+fn assert_fonts_embedded_subset_unicode(pdf: &[u8]) {
+    let fonts = tool("pdffonts", &[], pdf);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            ["yes", "yes", "yes"],
+            "emb sub uni: {row}"
+        );
+        assert!(cols[0].contains('+'), "subset prefix: {row}");
+    }
+}
+
+fn pages(pdf: &[u8]) -> usize {
+    let info = tool("pdfinfo", &[], pdf);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap()
+}
+
+fn print(c: &mut Center, case_no: &str, kind: DocumentKind) -> Printed {
+    documents::print(&mut c.store, &c.clerk, monday(), case_no, kind).unwrap()
+}
+
+#[test]
+fn the_receipt_has_every_field_masked_where_needed() {
+    let mut c = center();
+    let long = "阿卜杜热合曼·买买提艾力·克里木江";
+    let mut p = person(long, 1);
+    p.id_number = id(1);
+    let r = intake::record(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        application("MZ-005", p.clone(), &["1", "2", "3", "5"]),
+    )
+    .unwrap();
+    let doc = print(&mut c, &r.case_no, DocumentKind::Receipt);
+    assert_eq!((doc.copy, doc.pages), (1, 1));
+    let masked_id = format!("{}********{}", &p.id_number[..6], &p.id_number[14..]);
+    let text = assert_in_order(
+        &doc.pdf,
+        &[
+            "新湖街道便民服务中心",
+            "受理回执",
+            &r.case_no,
+            &r.query_code,
+            "高龄津贴申请",
+            &bianmin::applicant::mask::name(long),
+            &masked_id,
+            "2026年11月23日09:30",
+            "2026年11月30日",
+            "短信告知",
+            "A01号窗口",
+            "工号0101",
+            "0534-2688123",
+            "凭此回执查询/领取",
+        ],
+    );
+    assert!(!text.contains(long), "the full name is masked on the slip");
+    assert!(!text.contains(&p.id_number), "the full ID number is masked");
+    assert_fonts_embedded_subset_unicode(&doc.pdf);
+}
+
+#[test]
+fn the_acceptance_notice_lists_the_materials_received_and_the_chinese_due_date() {
+    let mut c = center();
+    let r = intake::record(
+        &mut c.store,
+        &c.clerk,
+        at(2026, 9, 30),
+        application("MZ-005", person("刘桂英", 1), &["1", "2", "3", "5"]),
+    )
+    .unwrap();
+    let doc = print(&mut c, &r.case_no, DocumentKind::Notice);
+    let text = assert_in_order(
+        &doc.pdf,
+        &[
+            "受理通知书",
+            &format!("编号：{}", r.case_no),
+            "刘桂英：",
+            "2026年9月30日",
+            "办理事项：高龄津贴申请",
+            "实施部门：县民政局",
+            "受理日期：2026年9月30日",
+            "承诺办结日期：2026年10月13日",
+            "结果领取方式：短信告知",
+            "受理窗口：A01号窗口",
+            "居民身份证",
+            "户口簿",
+            "高龄津贴申请表",
+            "社会保障卡或银行账户",
+            "印章位置",
+            "如对办理结果有异议",
+            "地址：新湖街道湖滨北大道18号",
+        ],
+    );
+    assert!(
+        !text.contains("近期免冠一寸照片"),
+        "a material not brought is not listed as received"
+    );
+    let info = tool("pdfinfo", &[], &doc.pdf);
+    assert!(
+        info.contains("Title:") && info.contains("受理通知书"),
+        "{info}"
+    );
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("CreationDate:") && l.contains("2026")),
+        "{info}"
+    );
+    assert_fonts_embedded_subset_unicode(&doc.pdf);
+}
+
+#[test]
+fn a_rare_character_name_prints_with_the_fallback_font() {
+    let mut c = center();
+    let mut app = application("ZJ-001", person("𠮷䶮𪚥", 2), &[]);
+    app.refusal_reason = Some("申请人“𠮷䶮𪚥”非本集体经济组织成员".into());
+    documents::check_printable(&app).unwrap();
+    let r = intake::record(&mut c.store, &c.clerk, monday(), app).unwrap();
+    let doc = print(&mut c, &r.case_no, DocumentKind::Refusal);
+    assert_in_order(
+        &doc.pdf,
+        &[
+            "不予受理通知书",
+            &r.case_no,
+            "𠮷䶮𪚥：",
+            "农村宅基地和建房（规划许可）审批",
+            "不予受理理由：申请人“𠮷䶮𪚥”非本集体经济组织成员",
+            "《中华人民共和国土地管理法》第六十二条",
+            "六十日内依法申请行政复议",
+            "六个月内依法向人民法院提起行政诉讼",
+            "印章位置",
+        ],
+    );
+    let fonts = tool("pdffonts", &[], &doc.pdf);
+    assert!(
+        fonts.contains("NotoSansCJKsc") && fonts.contains("HanaMinB"),
+        "{fonts}"
+    );
+    assert_fonts_embedded_subset_unicode(&doc.pdf);
+}
+
+#[test]
+fn a_character_no_font_has_is_refused_before_anything_is_recorded() {
+    let mut c = center();
+    // U+9FFF (Unicode 14) is in neither shipped font.
+    let app = application("MZ-005", person("王\u{9FFF}", 3), &["1", "2", "3", "5"]);
+    let err = documents::check_printable(&app).unwrap_err();
+    assert_eq!(err, DocumentError::MissingGlyph('\u{9FFF}'));
+    assert!(err.to_string().contains("U+9FFF"));
+    // If such a case exists (taken without printing), printing it is refused and not recorded.
+    let r = intake::record(&mut c.store, &c.clerk, monday(), app).unwrap();
+    let before = snapshot(&c.store);
+    // The notice prints the full name and is refused…
+    let err = documents::print(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        &r.case_no,
+        DocumentKind::Notice,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Document(DocumentError::MissingGlyph('\u{9FFF}'))
+        ),
+        "{err}"
+    );
+    assert_eq!(snapshot(&c.store), before);
+    // …while the receipt, which masks the name to 王*, prints.
+    print(&mut c, &r.case_no, DocumentKind::Receipt);
+}
+
+fn thirty_material_matter(c: &mut Center) {
+    let (_, mut m) = versions::current(c.store.conn(), "MZ-001").unwrap();
+    m.code = "XX-030".into();
+    m.name = "材料很多的测试事项".into();
+    m.case_type = CaseType::Promised;
+    m.materials = (1..=30)
+        .map(|i| Material {
+            name: format!("第{i}号证明材料（须加盖村民委员会公章）"),
+            form: if i % 2 == 0 {
+                MaterialForm::Copy
+            } else {
+                MaterialForm::OriginalAndCopy
+            },
+            copies: 1 + i % 3,
+            required: true,
+            note: format!("说明{i}：材料内容应与户籍信息一致"),
+        })
+        .collect();
+    versions::publish(&mut c.store, &c.manager, monday(), &m).unwrap();
+}
+
+#[test]
+fn thirty_missing_materials_flow_onto_a_second_page_with_the_header_repeated() {
+    let mut c = center();
+    thirty_material_matter(&mut c);
+    let r = intake::record(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        application("XX-030", person("王五", 4), &[]),
+    )
+    .unwrap();
+    assert_eq!(r.outcome, Outcome::Notice);
+    assert_eq!(r.missing.len(), 30);
+    let doc = print(&mut c, &r.case_no, DocumentKind::OnetimeA4);
+    let n = pages(&doc.pdf);
+    assert!(n >= 4, "two copies of at least two pages each, got {n}");
+    // Each copy lists all 30 in order; every page carries the table header.
+    let names: Vec<String> = (1..=30).map(|i| format!("第{i}号证明材料")).collect();
+    let mut expected: Vec<&str> = vec!["（申请人联）"];
+    expected.extend(names.iter().map(String::as_str));
+    expected.extend(["本单一次性告知全部补正内容", "申请人（签字）", "（存档联）"]);
+    expected.extend(names.iter().map(String::as_str));
+    assert_in_order(&doc.pdf, &expected);
+    let mut table_pages = 0;
+    for page in 1..=n {
+        let p = page.to_string();
+        let text = squeeze(&tool("pdftotext", &["-f", &p, "-l", &p], &doc.pdf));
+        assert!(
+            text.contains(&format!("第{page}页共{n}页")),
+            "page {page} number"
+        );
+        if text.contains("号证明材料") {
+            table_pages += 1;
+            assert!(
+                text.contains("需补正的材料"),
+                "page {page} has table rows without the header: {text}"
+            );
+        }
+        if page > 1 && !text.contains("（申请人联）") && !text.contains("（存档联）") {
+            assert!(
+                text.contains("一次性告知单（续）"),
+                "continuation page {page} has the running header"
+            );
+        }
+    }
+    assert!(
+        table_pages >= 4,
+        "each copy's table spans two pages: {table_pages}"
+    );
+    // The slip form lists all 30 too.
+    let slip = print(&mut c, &r.case_no, DocumentKind::Onetime);
+    assert_in_order(
+        &slip.pdf,
+        &names.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+}
+
+#[test]
+fn the_one_time_notice_lists_every_missing_item_the_deadline_and_both_copies() {
+    let mut c = center();
+    let r = intake::record(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        application("MZ-001", person("王𠮷", 5), &["2"]),
+    )
+    .unwrap();
+    for kind in [DocumentKind::Onetime, DocumentKind::OnetimeA4] {
+        let doc = print(&mut c, &r.case_no, kind);
+        let mut expected = vec![
+            "一次性告知单",
+            "（申请人联）",
+            &r.case_no,
+            "最低生活保障申请",
+        ];
+        let missing: Vec<String> = r.missing.iter().map(|m| m.name.clone()).collect();
+        expected.extend(missing.iter().map(String::as_str));
+        expected.extend([
+            "5个工作日内（2026年11月30日前）",
+            "本单一次性告知全部补正内容",
+            "0534-2688100",
+            "（存档联）",
+        ]);
+        let text = assert_in_order(&doc.pdf, &expected);
+        assert!(text.contains("《社会救助暂行办法》第十一条"), "legal basis");
+        assert!(
+            text.contains("申请人签字") || text.contains("申请人（签字）"),
+            "signature line"
+        );
+        assert_fonts_embedded_subset_unicode(&doc.pdf);
+    }
+}
+
+#[test]
+fn a_second_print_is_a_numbered_reprint_and_every_print_is_recorded() {
+    let mut c = center();
+    let r = intake::record(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        application("MZ-005", person("刘桂英", 1), &["1", "2", "3", "5"]),
+    )
+    .unwrap();
+    let first = print(&mut c, &r.case_no, DocumentKind::Receipt);
+    assert!(!squeeze(&tool("pdftotext", &[], &first.pdf)).contains("补打"));
+    let second = print(&mut c, &r.case_no, DocumentKind::Receipt);
+    let third = print(&mut c, &r.case_no, DocumentKind::Receipt);
+    assert_eq!((first.copy, second.copy, third.copy), (1, 2, 3));
+    assert!(squeeze(&tool("pdftotext", &[], &third.pdf)).contains("补打（第2次）"));
+    // The notice counts its own copies.
+    assert_eq!(print(&mut c, &r.case_no, DocumentKind::Notice).copy, 1);
+    let rows: Vec<(String, i64, String, String)> = c
+        .store
+        .conn()
+        .prepare("SELECT kind, copy, template, sha256 FROM printed_documents ORDER BY kind, copy")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0].0, "notice");
+    assert_eq!(
+        rows[3],
+        (
+            "receipt".into(),
+            3,
+            "receipt-v1".into(),
+            third.sha256.clone()
+        )
+    );
+    let events: i64 = c
+        .store
+        .conn()
+        .query_row("SELECT count(*) FROM events WHERE kind = 'document.printed' AND case_id = ?1 AND user_id = ?2", [&r.case_id, &c.clerk.user_id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(events, 4);
+    use sha2::Digest;
+    assert_eq!(hex::encode(sha2::Sha256::digest(&third.pdf)), third.sha256);
+}
+
+#[test]
+fn documents_that_do_not_fit_the_outcome_or_role_are_refused() {
+    let mut c = center();
+    let notice = intake::record(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        application("MZ-001", person("王", 6), &[]),
+    )
+    .unwrap();
+    let before = snapshot(&c.store);
+    for kind in [
+        DocumentKind::Receipt,
+        DocumentKind::Notice,
+        DocumentKind::Refusal,
+    ] {
+        let err =
+            documents::print(&mut c.store, &c.clerk, monday(), &notice.case_no, kind).unwrap_err();
+        assert!(
+            matches!(err, Error::Document(DocumentError::NotForOutcome { .. })),
+            "{err}"
+        );
+    }
+    let err = documents::print(
+        &mut c.store,
+        &c.admin,
+        monday(),
+        &notice.case_no,
+        DocumentKind::Onetime,
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::Auth(_)), "{err}");
+    assert_eq!(snapshot(&c.store), before);
+}
