@@ -541,3 +541,126 @@ fn the_intake_benchmark_runs_and_reports_every_figure() {
         .unwrap();
     assert_eq!(cases, 72);
 }
+
+#[test]
+fn intake_with_print_writes_the_outcomes_documents_and_doc_reprints() {
+    let db = initialized();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    // The manager sets the phones printed on documents; a clerk may not.
+    let err = refused(&run(
+        &db.path,
+        &["--user", "clerk", "center", "set", "--phone", "0534-1"],
+        Some("clerk-pass"),
+    ));
+    assert!(err.contains("无权"), "{err}");
+    let v: Value = serde_json::from_str(&ok(&run(
+        &db.path,
+        &[
+            "--json",
+            "--user",
+            "boss",
+            "center",
+            "set",
+            "--address",
+            "湖滨北大道18号",
+            "--phone",
+            "0534-2688123",
+        ],
+        Some("boss-pass"),
+    )))
+    .unwrap();
+    assert_eq!(v["supply_days"], 5);
+    let v = json(&intake(
+        &db,
+        &[
+            "--matter",
+            "MZ-005",
+            "--provided",
+            "1,2,3,5",
+            "--print",
+            out,
+        ],
+    ));
+    let docs = v["documents"].as_array().unwrap();
+    let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["receipt", "notice"]);
+    for d in docs {
+        let path = d["path"].as_str().unwrap();
+        let bytes = std::fs::read(path).unwrap();
+        assert!(bytes.starts_with(b"%PDF"), "{path}");
+        assert_eq!(d["bytes"].as_u64(), Some(bytes.len() as u64));
+        use sha2::Digest;
+        assert_eq!(
+            d["sha256"].as_str().unwrap(),
+            hex::encode(sha2::Sha256::digest(&bytes))
+        );
+    }
+    let case_no = v["case_no"].as_str().unwrap();
+    let again = dir.path().join("again.pdf");
+    let v: Value = serde_json::from_str(&ok(&run(
+        &db.path,
+        &[
+            "--json",
+            "--user",
+            "clerk",
+            "doc",
+            "receipt",
+            case_no,
+            "--out",
+            again.to_str().unwrap(),
+        ],
+        Some("clerk-pass"),
+    )))
+    .unwrap();
+    assert_eq!(v["copy"], 2, "a second receipt is a reprint");
+    assert!(again.exists());
+    let err = refused(&run(
+        &db.path,
+        &[
+            "--user",
+            "clerk",
+            "doc",
+            "refusal",
+            case_no,
+            "--out",
+            again.to_str().unwrap(),
+        ],
+        Some("clerk-pass"),
+    ));
+    assert!(err.contains("没有不予受理通知书"), "{err}");
+    // An unprintable name is refused before the case is recorded.
+    let count = || -> i64 {
+        rusqlite::Connection::open(&db.path)
+            .unwrap()
+            .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = count();
+    let id = common::id(2);
+    let err = refused(&run(
+        &db.path,
+        &[
+            "--user",
+            "clerk",
+            "intake",
+            "--matter",
+            "MZ-006",
+            "--name",
+            "王\u{9FFF}",
+            "--id-number",
+            &id,
+            "--phone",
+            "13905341234",
+            "--address",
+            "村",
+            "--provided",
+            "1,2",
+            "--print",
+            out,
+        ],
+        Some("clerk-pass"),
+    ));
+    assert!(err.contains("U+9FFF"), "{err}");
+    assert_eq!(count(), before);
+}

@@ -263,6 +263,18 @@ pub struct CasesArgs {
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
+    /// 文书生成：A4 受理通知书与受理回执的耗时和大小，并与 Chromium 打印 HTML 对比
+    Documents {
+        /// 每个办件的渲染轮数
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+        /// 用 headless Chromium 打印的通知书份数（0 为不比较）
+        #[arg(long, default_value_t = 10)]
+        chromium: usize,
+        /// 存放测试数据的目录（默认临时目录）
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// 受理提交延迟（p50/p99）与已有大量办件时的受理吞吐量
     Intake {
         /// 数据库中预先存在的办件数

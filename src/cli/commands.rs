@@ -728,24 +728,59 @@ fn demo_cmd(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
+fn bench_dir(dir: Option<std::path::PathBuf>) -> Result<(std::path::PathBuf, Option<TempDir>)> {
+    match dir {
+        Some(d) => {
+            std::fs::create_dir_all(&d).map_err(|e| StoreError::file(&d, e))?;
+            Ok((d, None))
+        }
+        None => {
+            let t = tempdir()?;
+            Ok((t.0.clone(), Some(t)))
+        }
+    }
+}
+
 fn bench_cmd(ctx: &Ctx, b: BenchCommand) -> Result<()> {
     match b {
+        BenchCommand::Documents {
+            rounds,
+            chromium,
+            dir,
+        } => {
+            let (dir, _keep) = bench_dir(dir)?;
+            let r = bench::documents::documents(&dir, rounds, chromium)?;
+            print(ctx.json, &r, |r| {
+                let mut s = format!(
+                    "字体解析：{:.1} ms（每进程一次）；办件 {} 个\nA4 受理通知书：p50 {:.2} ms，p99 {:.2} ms；大小 p50 {} 字节（{}–{}）\n受理回执：p50 {:.2} ms，p99 {:.2} ms；大小 p50 {} 字节（{}–{}）\n打印并记录（含事务）：p50 {:.2} ms，p99 {:.2} ms\n峰值内存：{} KiB\n",
+                    r.font_parse_ms, r.cases,
+                    r.notice.p50_ms, r.notice.p99_ms, r.notice_sizes.p50_bytes, r.notice_sizes.min_bytes, r.notice_sizes.max_bytes,
+                    r.receipt.p50_ms, r.receipt.p99_ms, r.receipt_sizes.p50_bytes, r.receipt_sizes.min_bytes, r.receipt_sizes.max_bytes,
+                    r.print_with_record.p50_ms, r.print_with_record.p99_ms,
+                    r.peak_rss_kib.map(|k| k.to_string()).unwrap_or_else(|| "—".into()),
+                );
+                match (&r.chromium, &r.chromium_skipped) {
+                    (Some(c), _) => {
+                        let _ = write!(
+                            s,
+                            "Chromium 打印同一通知书（每份一个进程，{} 份）：p50 {:.0} ms，p99 {:.0} ms；大小 p50 {} 字节；慢 {:.0} 倍",
+                            c.per_document.samples, c.per_document.p50_ms, c.per_document.p99_ms, c.sizes.p50_bytes, c.slower_by
+                        );
+                    }
+                    (None, Some(why)) => {
+                        let _ = write!(s, "Chromium 对比：{why}");
+                    }
+                    (None, None) => {}
+                }
+                s
+            });
+        }
         BenchCommand::Intake {
             existing,
             samples,
             dir,
         } => {
-            let tmp;
-            let dir = match dir {
-                Some(d) => {
-                    std::fs::create_dir_all(&d).map_err(|e| StoreError::file(&d, e))?;
-                    d
-                }
-                None => {
-                    tmp = tempdir()?;
-                    tmp.0.clone()
-                }
-            };
+            let (dir, _keep) = bench_dir(dir)?;
             let r = bench::intake(&dir, existing, samples)?;
             print(ctx.json, &r, |r| {
                 format!(

@@ -4,7 +4,8 @@
 //! process. Text is split into runs by the font that has each character; a
 //! character neither font has is an error naming it — never a blank.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
 
 use printpdf::ParsedFont;
 
@@ -22,10 +23,12 @@ pub enum Face {
     Fallback,
 }
 
-/// The parsed fonts.
+/// The parsed fonts, with a cache of each character's face and advance.
 pub struct Fonts {
     sans: ParsedFont,
     fallback: ParsedFont,
+    /// char → (face, advance in em), `None` when no face has it.
+    glyphs: RwLock<HashMap<char, Option<(Face, f32)>>>,
 }
 
 /// The fonts, parsed on first use (about 0.1 s) and kept for the process.
@@ -38,7 +41,11 @@ pub fn get() -> Result<&'static Fonts, DocumentError> {
                 .ok_or_else(|| format!("Noto Sans CJK SC 无法解析：{warnings:?}"))?;
             let fallback = ParsedFont::from_bytes(FALLBACK_BYTES, 0, &mut warnings)
                 .ok_or_else(|| format!("HanaMinB 无法解析：{warnings:?}"))?;
-            Ok(Fonts { sans, fallback })
+            Ok(Fonts {
+                sans,
+                fallback,
+                glyphs: RwLock::new(HashMap::new()),
+            })
         })
         .as_ref()
         .map_err(|e| DocumentError::Font(e.clone()))
@@ -60,23 +67,28 @@ impl Fonts {
         }
     }
 
+    /// The face that has `ch` (preferring Noto Sans CJK SC) and its
+    /// advance in em, looked up once per character per process.
+    fn glyph(&self, ch: char) -> Option<(Face, f32)> {
+        if let Some(hit) = self.glyphs.read().ok().and_then(|m| m.get(&ch).copied()) {
+            return hit;
+        }
+        let lookup = |face: Face| {
+            let font = self.parsed(face);
+            let gid = font.lookup_glyph_index(ch as u32).filter(|g| *g != 0)?;
+            let upem = f32::from(font.pdf_font_metrics.units_per_em.max(1));
+            Some((face, f32::from(font.get_horizontal_advance(gid)) / upem))
+        };
+        let found = lookup(Face::Sans).or_else(|| lookup(Face::Fallback));
+        if let Ok(mut m) = self.glyphs.write() {
+            m.insert(ch, found);
+        }
+        found
+    }
+
     /// The face that has `ch`, preferring Noto Sans CJK SC.
     pub fn face_for(&self, ch: char) -> Option<Face> {
-        if self
-            .sans
-            .lookup_glyph_index(ch as u32)
-            .is_some_and(|g| g != 0)
-        {
-            Some(Face::Sans)
-        } else if self
-            .fallback
-            .lookup_glyph_index(ch as u32)
-            .is_some_and(|g| g != 0)
-        {
-            Some(Face::Fallback)
-        } else {
-            None
-        }
+        self.glyph(ch).map(|(face, _)| face)
     }
 
     /// Refuses text with a visible character that no shipped font has.
@@ -94,13 +106,7 @@ impl Fonts {
 
     /// The advance of `ch` at `size` points, in points (0 for invisible characters).
     pub fn advance(&self, ch: char, size: f32) -> f32 {
-        let Some(face) = self.face_for(ch) else {
-            return 0.0;
-        };
-        let font = self.parsed(face);
-        let gid = font.lookup_glyph_index(ch as u32).unwrap_or(0);
-        let upem = f32::from(font.pdf_font_metrics.units_per_em.max(1));
-        f32::from(font.get_horizontal_advance(gid)) * size / upem
+        self.glyph(ch).map_or(0.0, |(_, em)| em * size)
     }
 
     /// The width of `text` at `size` points, in millimetres.

@@ -53,43 +53,60 @@ fn units(paragraph: &str) -> Vec<String> {
     glued
 }
 
+/// A line being filled, with its width.
+#[derive(Default)]
+struct Line {
+    text: String,
+    width: f32,
+}
+
+impl Line {
+    fn push(&mut self, s: &str, w: f32) {
+        self.text.push_str(s);
+        self.width += w;
+    }
+
+    fn take(&mut self) -> String {
+        self.width = 0.0;
+        std::mem::take(&mut self.text).trim_end().to_owned()
+    }
+}
+
 /// Wraps `text` into lines no wider than `width` as measured by `measure`
-/// (any unit, the same as `width`).
+/// (any unit, the same as `width`). Widths add up unit by unit (glyphs are
+/// placed by their advances, without kerning), so each unit is measured once.
 pub fn wrap(text: &str, width: f32, measure: impl Fn(&str) -> f32) -> Vec<String> {
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
-        let mut line = String::new();
+        let mut line = Line::default();
         for unit in units(paragraph) {
-            if unit == " " && line.is_empty() {
+            if unit == " " && line.text.is_empty() {
                 continue;
             }
-            let candidate = format!("{line}{unit}");
-            if measure(candidate.trim_end()) <= width || line.is_empty() && measure(&unit) <= width
-            {
-                line = candidate;
+            let unit_w = measure(&unit);
+            // Spaces never force a break; they are dropped at the end of a line.
+            if unit == " " || line.width + unit_w <= width {
+                line.push(&unit, unit_w);
                 continue;
             }
-            if !line.trim().is_empty() {
-                lines.push(line.trim_end().to_owned());
-                line = String::new();
+            if !line.text.is_empty() {
+                lines.push(line.take());
             }
-            if unit == " " {
+            if unit_w <= width {
+                line.push(&unit, unit_w);
                 continue;
             }
-            if measure(&unit) <= width {
-                line = unit;
-            } else {
-                // A unit wider than the whole line: break it by characters.
-                for ch in unit.chars() {
-                    let candidate = format!("{line}{ch}");
-                    if measure(&candidate) > width && !line.is_empty() {
-                        lines.push(std::mem::take(&mut line));
-                    }
-                    line.push(ch);
+            // A unit wider than the whole line: break it by characters.
+            for ch in unit.chars() {
+                let s = ch.to_string();
+                let ch_w = measure(&s);
+                if !line.text.is_empty() && line.width + ch_w > width {
+                    lines.push(line.take());
                 }
+                line.push(&s, ch_w);
             }
         }
-        lines.push(line.trim_end().to_owned());
+        lines.push(line.take());
     }
     lines
 }

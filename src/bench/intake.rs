@@ -1,9 +1,8 @@
-//! Measurements behind docs/BENCHMARKS.md (`bianmin bench …`). They build
-//! their own database in a given folder and time the same core functions
-//! the counter calls. Nothing here asserts a timing.
+//! `bianmin bench intake`: accepted-case commit latency and throughput
+//! with many cases already in the database.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{DateTime, Duration as Days, FixedOffset, NaiveDate, TimeZone};
 use serde::Serialize;
@@ -16,37 +15,7 @@ use crate::setup::{self, SetupInput};
 use crate::store::device::DeviceRole;
 use crate::store::Store;
 
-/// Latency figures of one measured operation.
-#[derive(Debug, Clone, Serialize)]
-pub struct Latency {
-    pub samples: usize,
-    pub p50_ms: f64,
-    pub p99_ms: f64,
-    pub max_ms: f64,
-    pub mean_ms: f64,
-}
-
-impl Latency {
-    /// Summarizes durations (sorted in place).
-    pub fn of(durations: &mut [Duration]) -> Latency {
-        durations.sort_unstable();
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        let n = durations.len().max(1);
-        let at = |q: f64| {
-            durations
-                .get(((n as f64 * q).ceil() as usize).saturating_sub(1))
-                .copied()
-                .unwrap_or_default()
-        };
-        Latency {
-            samples: durations.len(),
-            p50_ms: ms(at(0.50)),
-            p99_ms: ms(at(0.99)),
-            max_ms: ms(durations.last().copied().unwrap_or_default()),
-            mean_ms: ms(durations.iter().sum::<Duration>()) / n as f64,
-        }
-    }
-}
+use super::Latency;
 
 /// The result of `bianmin bench intake`.
 #[derive(Debug, Clone, Serialize)]
@@ -62,7 +31,7 @@ pub struct IntakeBench {
 
 /// A fixed weekday in a loaded calendar year, so figures do not depend on
 /// the day the benchmark runs.
-fn bench_time(day: NaiveDate, seconds: i64) -> DateTime<FixedOffset> {
+pub(crate) fn bench_time(day: NaiveDate, seconds: i64) -> DateTime<FixedOffset> {
     let tz = FixedOffset::east_opt(8 * 3600)
         .unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC offset"));
     let naive = day.and_hms_opt(8, 30, 0).unwrap_or_default() + Days::seconds(seconds);
@@ -84,7 +53,7 @@ pub fn synthetic_applicant(n: usize) -> Person {
 }
 
 /// An application that is accepted (all materials of a promised matter).
-fn accepted_application(n: usize) -> Application {
+pub(crate) fn accepted_application(n: usize) -> Application {
     Application {
         matter_code: "MZ-005".into(),
         applicant: synthetic_applicant(n),
