@@ -3,9 +3,9 @@
 //! completion date in Chinese form, pickup method, window and clerk, seal
 //! area with date, the center's address and phone, and the remedy footer.
 
-use super::facts::{chinese_date, or_dash, Facts};
+use super::facts::{chinese_date, Facts};
 use super::flow::{Column, Flow};
-use super::layout::{render as render_pages, Align, Rendered, Style};
+use super::layout::{Align, Rendered, Style};
 use super::DocumentError;
 use crate::applicant::mask;
 
@@ -16,10 +16,8 @@ const BODY: Style = Style::regular(11.0);
 
 /// Renders the acceptance notice.
 pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
-    let mut flow = Flow::new(&format!("受理通知书（续）　编号：{}", f.case_no))?;
-    let marks: Vec<String> = f.reprint_mark().into_iter().collect();
-    flow.heading(&f.center_name, "受理通知书", &marks, &f.case_no)?;
-    flow.paragraph(0.0, BODY, Align::Left, &format!("{}：", f.applicant_name))?;
+    let mut flow = Flow::for_notice("受理通知书", f)?;
+    flow.heading(f, "受理通知书", &[], BODY)?;
     flow.body(
         BODY,
         &format!(
@@ -124,16 +122,6 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
         Style::regular(10.0),
         "如对办理结果有异议，可以自知道该行政行为之日起六十日内依法申请行政复议，或者自知道该行政行为之日起六个月内依法向人民法院提起行政诉讼。",
     )?;
-    flow.contact(
-        or_dash(&f.profile.address),
-        or_dash(&f.profile.phone),
-        or_dash(&f.profile.complaint_phone),
-    )?;
-    render_pages(
-        &flow.finish(),
-        &format!("受理通知书 {}", f.case_no),
-        &f.matter_name,
-        &f.center_name,
-        f.printed_at,
-    )
+    flow.contact(&f.profile)?;
+    f.pdf("受理通知书", &flow.finish())
 }

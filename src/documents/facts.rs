@@ -5,6 +5,8 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::Connection;
 
+use super::layout::{render, Page, Rendered};
+use super::DocumentError;
 use crate::applicant::{mask, IdType};
 use crate::calendar::schedule;
 use crate::catalogue::versions;
@@ -71,6 +73,17 @@ impl Facts {
     /// "补打（第 N 次）" on a reprint.
     pub fn reprint_mark(&self) -> Option<String> {
         (self.copy > 1).then(|| format!("补打（第 {} 次）", self.copy - 1))
+    }
+
+    /// Renders finished pages as this case's PDF titled "{title} {case_no}".
+    pub fn pdf(&self, title: &str, pages: &[Page]) -> Result<Rendered, DocumentError> {
+        render(
+            pages,
+            &format!("{title} {}", self.case_no),
+            &self.matter_name,
+            &self.center_name,
+            self.printed_at,
+        )
     }
 
     /// 原件及复印件，1 份

@@ -3,8 +3,10 @@
 //! bottom margin, tables whose header row repeats on every page, and
 //! "第 N 页 共 M 页" footers.
 
+use super::facts::{or_dash, Facts};
 use super::layout::{Align, Page, Style, A4};
 use super::DocumentError;
+use crate::center::CenterProfile;
 
 /// Page margins of A4 documents, in millimetres.
 pub const MARGIN_X: f32 = 22.0;
@@ -72,30 +74,40 @@ impl Flow {
         Ok(())
     }
 
-    /// The top of an official notice: center name, title, an optional
-    /// line under it (copy mark, reprint mark), and the number on the right.
+    /// An A4 notice of a case: continuation pages carry "{title}（续）" and
+    /// the case number.
+    pub fn for_notice(title: &str, f: &Facts) -> Result<Flow, DocumentError> {
+        Flow::new(&format!("{title}（续）　编号：{}", f.case_no))
+    }
+
+    /// The top of an official notice: center name, title, the given marks
+    /// (which copy) and the reprint mark under it, the number on the right,
+    /// and the salutation to the applicant.
     pub fn heading(
         &mut self,
-        center: &str,
+        f: &Facts,
         title: &str,
-        marks: &[String],
-        number: &str,
+        marks: &[&str],
+        style: Style,
     ) -> Result<(), DocumentError> {
-        self.paragraph(0.0, Style::bold(13.0), Align::Center, center)?;
+        self.paragraph(0.0, Style::bold(13.0), Align::Center, &f.center_name)?;
         self.gap(2.0);
         self.paragraph(0.0, Style::bold(20.0), Align::Center, title)?;
         for mark in marks {
             self.paragraph(0.0, Style::regular(10.5), Align::Center, mark)?;
+        }
+        if let Some(mark) = f.reprint_mark() {
+            self.paragraph(0.0, Style::regular(10.5), Align::Center, &mark)?;
         }
         self.gap(2.0);
         self.paragraph(
             0.0,
             Style::regular(10.5),
             Align::Right,
-            &format!("编号：{number}"),
+            &format!("编号：{}", f.case_no),
         )?;
         self.gap(4.0);
-        Ok(())
+        self.paragraph(0.0, style, Align::Left, &format!("{}：", f.applicant_name))
     }
 
     /// The seal area (印章位置) on the right: a dashed box with the center's
@@ -129,19 +141,19 @@ impl Flow {
     }
 
     /// The center's address and phones, under a rule.
-    pub fn contact(
-        &mut self,
-        address: &str,
-        phone: &str,
-        complaint_phone: &str,
-    ) -> Result<(), DocumentError> {
+    pub fn contact(&mut self, profile: &CenterProfile) -> Result<(), DocumentError> {
         self.ensure(14.0)?;
         self.gap(3.0);
         let y = self.y;
         self.page()
             .line(Self::LEFT, y, Self::LEFT + Self::WIDTH, y, 0.5);
         self.gap(1.5);
-        let text = format!("地址：{address}　咨询电话：{phone}　投诉电话：{complaint_phone}");
+        let text = format!(
+            "地址：{}　咨询电话：{}　投诉电话：{}",
+            or_dash(&profile.address),
+            or_dash(&profile.phone),
+            or_dash(&profile.complaint_phone)
+        );
         self.paragraph(0.0, Style::regular(9.0), Align::Left, &text)
     }
 

@@ -7,7 +7,7 @@
 
 use super::facts::{chinese_date, or_dash, Facts};
 use super::flow::{Column, Flow};
-use super::layout::{render as render_pages, Align, Rendered, Style};
+use super::layout::{Align, Rendered, Style};
 use super::slip::{Slip, BODY};
 use super::DocumentError;
 
@@ -83,19 +83,13 @@ pub fn render_slip(f: &Facts) -> Result<Rendered, DocumentError> {
         s.gap(3.0);
         s.paragraph(BODY, "申请人签字：______________");
     }
-    render_pages(
-        &[s.finish()],
-        &format!("一次性告知单 {}", f.case_no),
-        &f.matter_name,
-        &f.center_name,
-        f.printed_at,
-    )
+    f.pdf("一次性告知单", &[s.finish()])
 }
 
 /// Renders the A4 form: each copy starts on a new page.
 pub fn render_a4(f: &Facts) -> Result<Rendered, DocumentError> {
     let body = Style::regular(11.0);
-    let mut flow = Flow::new(&format!("一次性告知单（续）　编号：{}", f.case_no))?;
+    let mut flow = Flow::for_notice("一次性告知单", f)?;
     let columns = [
         Column {
             title: "序号",
@@ -135,10 +129,7 @@ pub fn render_a4(f: &Facts) -> Result<Rendered, DocumentError> {
         if n > 0 {
             flow.fresh_page()?;
         }
-        let mut marks = vec![copy.to_string()];
-        marks.extend(f.reprint_mark());
-        flow.heading(&f.center_name, "一次性告知单", &marks, &f.case_no)?;
-        flow.paragraph(0.0, body, Align::Left, &format!("{}：", f.applicant_name))?;
+        flow.heading(f, "一次性告知单", &[copy], body)?;
         flow.body(body, &opening(f))?;
         flow.gap(2.0);
         flow.table(&columns, &rows, Style::regular(10.0))?;
@@ -166,17 +157,7 @@ pub fn render_a4(f: &Facts) -> Result<Rendered, DocumentError> {
             Align::Left,
             "申请人（签字）：____________________　　日期：________年____月____日",
         )?;
-        flow.contact(
-            or_dash(&f.profile.address),
-            or_dash(&f.profile.phone),
-            or_dash(&f.profile.complaint_phone),
-        )?;
+        flow.contact(&f.profile)?;
     }
-    render_pages(
-        &flow.finish(),
-        &format!("一次性告知单 {}", f.case_no),
-        &f.matter_name,
-        &f.center_name,
-        f.printed_at,
-    )
+    f.pdf("一次性告知单", &flow.finish())
 }

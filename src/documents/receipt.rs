@@ -6,7 +6,7 @@
 //! code) and "凭此回执查询/领取".
 
 use super::facts::{chinese_date, chinese_datetime, or_dash, Facts};
-use super::layout::{render as render_pages, Rendered, Style};
+use super::layout::{Rendered, Style};
 use super::slip::{self, Slip, BODY};
 use super::{qr, DocumentError};
 use crate::applicant::mask;
@@ -65,11 +65,5 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
         Style::regular(7.5),
         &format!("打印时间 {}", chinese_datetime(f.printed_at)),
     );
-    render_pages(
-        &[s.finish()],
-        &format!("受理回执 {}", f.case_no),
-        &f.matter_name,
-        &f.center_name,
-        f.printed_at,
-    )
+    f.pdf("受理回执", &[s.finish()])
 }

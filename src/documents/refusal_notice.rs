@@ -2,9 +2,9 @@
 //! legal basis, the remedy sentence (administrative reconsideration within
 //! 60 days or a lawsuit within 6 months), seal area and date.
 
-use super::facts::{chinese_date, or_dash, Facts};
+use super::facts::{chinese_date, Facts};
 use super::flow::Flow;
-use super::layout::{render as render_pages, Align, Rendered, Style};
+use super::layout::{Rendered, Style};
 use super::DocumentError;
 
 /// Layout version, recorded with every print.
@@ -14,10 +14,8 @@ const BODY: Style = Style::regular(11.0);
 
 /// Renders the refusal notice.
 pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
-    let mut flow = Flow::new(&format!("不予受理通知书（续）　编号：{}", f.case_no))?;
-    let marks: Vec<String> = f.reprint_mark().into_iter().collect();
-    flow.heading(&f.center_name, "不予受理通知书", &marks, &f.case_no)?;
-    flow.paragraph(0.0, BODY, Align::Left, &format!("{}：", f.applicant_name))?;
+    let mut flow = Flow::for_notice("不予受理通知书", f)?;
+    flow.heading(f, "不予受理通知书", &[], BODY)?;
     flow.body(
         BODY,
         &format!(
@@ -56,16 +54,6 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
     )?;
     flow.gap(6.0);
     flow.seal(&f.center_name, &chinese_date(f.received_on))?;
-    flow.contact(
-        or_dash(&f.profile.address),
-        or_dash(&f.profile.phone),
-        or_dash(&f.profile.complaint_phone),
-    )?;
-    render_pages(
-        &flow.finish(),
-        &format!("不予受理通知书 {}", f.case_no),
-        &f.matter_name,
-        &f.center_name,
-        f.printed_at,
-    )
+    flow.contact(&f.profile)?;
+    f.pdf("不予受理通知书", &flow.finish())
 }
