@@ -40,6 +40,8 @@ pub enum DocumentError {
     MissingGlyph(char),
     #[error("打印字体无法载入：{0}")]
     Font(String),
+    #[error("PDF 无法生成：{0}")]
+    Pdf(String),
     #[error("二维码无法生成：{0}")]
     Qr(String),
     #[error("办件 {case_no} 的结果是“{outcome}”，没有{document}")]
