@@ -134,6 +134,22 @@ CREATE TABLE cases (
     clerk_user_id       TEXT NOT NULL REFERENCES users (user_id),
     device_id           TEXT NOT NULL,
     previous_case_id    TEXT REFERENCES cases (case_id),
+    -- Lifecycle (src/lifecycle): who handles it, where it was forwarded,
+    -- the paused clock, an approved extension, the result and its delivery.
+    handler_user_id     TEXT REFERENCES users (user_id),
+    forwarded_to        TEXT,
+    forwarded_on        TEXT,
+    suspended_since     TEXT,
+    suspended_days      INTEGER NOT NULL DEFAULT 0,
+    extension_reason    TEXT,
+    extended_by         TEXT REFERENCES users (user_id),
+    result              TEXT,
+    result_reason       TEXT,
+    completed_on        TEXT,
+    delivery            TEXT,
+    delivered_at        TEXT,
+    archived_at         TEXT,
+    closed_reason       TEXT,
     FOREIGN KEY (matter_code, matter_version) REFERENCES matter_versions (code, version)
 );
 CREATE INDEX cases_by_state_due ON cases (state, due_date);
@@ -165,6 +181,17 @@ CREATE TABLE daily_serials (
     PRIMARY KEY (device_id, day)
 );
 
+-- AB角: a stand-in who may act on an absent clerk's cases for a date range.
+CREATE TABLE stand_ins (
+    absent_user_id   TEXT NOT NULL REFERENCES users (user_id),
+    stand_in_user_id TEXT NOT NULL REFERENCES users (user_id),
+    from_day         TEXT NOT NULL,
+    to_day           TEXT NOT NULL,
+    set_by           TEXT NOT NULL REFERENCES users (user_id),
+    set_at           TEXT NOT NULL,
+    PRIMARY KEY (absent_user_id, stand_in_user_id, from_day)
+);
+
 -- The center's contact details printed on every document (one row; absent
 -- until a manager first sets them).
 CREATE TABLE center_profile (
@@ -173,6 +200,7 @@ CREATE TABLE center_profile (
     phone           TEXT NOT NULL,
     complaint_phone TEXT NOT NULL,
     supply_days     INTEGER NOT NULL CHECK (supply_days BETWEEN 1 AND 30),
+    warning_days    INTEGER NOT NULL DEFAULT 2 CHECK (warning_days BETWEEN 0 AND 10),
     updated_at      TEXT NOT NULL,
     updated_by      TEXT NOT NULL REFERENCES users (user_id)
 );

@@ -23,7 +23,18 @@ pub struct CenterProfile {
     pub complaint_phone: String,
     /// Working days a one-time notice allows for supplying materials (1–30).
     pub supply_days: u32,
+    /// An open case turns yellow (黄灯) when this many working days or fewer
+    /// are left before its due date (0–10, default 2).
+    #[serde(default = "default_warning_days")]
+    pub warning_days: u32,
 }
+
+fn default_warning_days() -> u32 {
+    DEFAULT_WARNING_DAYS
+}
+
+/// The default yellow-light window, in working days.
+pub const DEFAULT_WARNING_DAYS: u32 = 2;
 
 impl Default for CenterProfile {
     fn default() -> Self {
@@ -32,6 +43,7 @@ impl Default for CenterProfile {
             phone: String::new(),
             complaint_phone: "12345".into(),
             supply_days: DEFAULT_SUPPLY_DAYS,
+            warning_days: DEFAULT_WARNING_DAYS,
         }
     }
 }
@@ -46,6 +58,14 @@ impl CenterProfile {
                 value: i64::from(self.supply_days),
             });
         }
+        if self.warning_days > 10 {
+            return Err(ApplicantError::OutOfRange {
+                field: "黄灯预警天数（工作日）",
+                min: 0,
+                max: 10,
+                value: i64::from(self.warning_days),
+            });
+        }
         Ok(CenterProfile {
             address: applicant::text_field(self.address.trim(), "中心地址", 200, true)?,
             phone: applicant::text_field(self.phone.trim(), "咨询电话", 50, true)?,
@@ -56,6 +76,7 @@ impl CenterProfile {
                 true,
             )?,
             supply_days: self.supply_days,
+            warning_days: self.warning_days,
         })
     }
 }
@@ -63,13 +84,14 @@ impl CenterProfile {
 /// The profile, or the defaults when none was set.
 pub fn load(conn: &Connection) -> Result<CenterProfile, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT address, phone, complaint_phone, supply_days FROM center_profile WHERE singleton = 1")?
+        .prepare_cached("SELECT address, phone, complaint_phone, supply_days, warning_days FROM center_profile WHERE singleton = 1")?
         .query_row([], |r| {
             Ok(CenterProfile {
                 address: r.get(0)?,
                 phone: r.get(1)?,
                 complaint_phone: r.get(2)?,
                 supply_days: r.get(3)?,
+                warning_days: r.get(4)?,
             })
         })
         .optional()?
@@ -102,12 +124,13 @@ pub fn set(
 
 pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> crate::Result<()> {
     tx.execute(
-        "INSERT INTO center_profile (singleton, address, phone, complaint_phone, supply_days, updated_at, updated_by)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO center_profile (singleton, address, phone, complaint_phone, supply_days, warning_days, updated_at, updated_by)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (singleton) DO UPDATE SET address = excluded.address, phone = excluded.phone,
             complaint_phone = excluded.complaint_phone, supply_days = excluded.supply_days,
+            warning_days = excluded.warning_days,
             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-        params![p.address, p.phone, p.complaint_phone, p.supply_days, event.ts, event.user_id],
+        params![p.address, p.phone, p.complaint_phone, p.supply_days, p.warning_days, event.ts, event.user_id],
     )?;
     Ok(())
 }

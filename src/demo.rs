@@ -67,6 +67,7 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
                 phone: "0534-2688123".into(),
                 complaint_phone: "0534-2688100".into(),
                 supply_days: 5,
+                warning_days: 2,
             }),
         },
     )?;

@@ -8,6 +8,7 @@ use crate::calendar::CalendarError;
 use crate::catalogue::CatalogueError;
 use crate::documents::DocumentError;
 use crate::intake::IntakeError;
+use crate::lifecycle::LifecycleError;
 use crate::store::StoreError;
 
 /// Any refusal or failure of a core operation. `Display` is a Chinese
@@ -28,6 +29,8 @@ pub enum Error {
     Auth(#[from] AuthError),
     #[error(transparent)]
     Document(#[from] DocumentError),
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
 }
 
 impl From<rusqlite::Error> for Error {

@@ -8,6 +8,7 @@
 //! - [`calendar`]: official holidays, make-up workdays and working-day due dates.
 //! - [`applicant`]: checks on an applicant's name, ID number and phone.
 //! - [`intake`]: taking in an application and deciding its outcome.
+//! - [`lifecycle`]: a case after intake: steps, deadlines, stand-ins, its timeline.
 //! - [`auth`]: users, roles, passwords and what each role may do.
 //! - [`center`]: the center's address and phones printed on documents.
 //! - [`documents`]: the printed papers (受理回执, 一次性告知单, 受理通知书, 不予受理通知书).
@@ -29,6 +30,7 @@ pub mod documents;
 mod error;
 pub mod files;
 pub mod intake;
+pub mod lifecycle;
 pub mod setup;
 pub mod store;
 

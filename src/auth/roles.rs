@@ -68,12 +68,14 @@ pub enum Action {
     Maintain,
     /// Print or reprint a case's documents.
     PrintDocuments,
-    /// Set the center's address and phones printed on documents.
+    /// Set the center's address and phones printed on documents; name AB角 stand-ins.
     EditCenter,
+    /// Take lifecycle steps on cases (assign, complete, deliver …).
+    HandleCases,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::Intake,
         Action::ViewCases,
         Action::EditCatalogue,
@@ -82,6 +84,7 @@ impl Action {
         Action::Maintain,
         Action::PrintDocuments,
         Action::EditCenter,
+        Action::HandleCases,
     ];
 
     /// Completes the sentence "当前账号无权…".
@@ -94,7 +97,8 @@ impl Action {
             Action::ManageUsers => "管理用户（仅限系统管理员）",
             Action::Maintain => "维护数据库（仅限负责人或系统管理员）",
             Action::PrintDocuments => "打印办件文书",
-            Action::EditCenter => "修改服务中心信息（仅限中心负责人）",
+            Action::EditCenter => "修改服务中心信息或设置 AB 角（仅限中心负责人）",
+            Action::HandleCases => "办理办件（窗口人员或负责人）",
         }
     }
 }
@@ -109,6 +113,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         EditCatalogue | EditCalendar | EditCenter => role == Manager,
         ManageUsers => role == Admin,
         Maintain => matches!(role, Manager | Admin),
+        HandleCases => matches!(role, Clerk | Manager),
     }
 }
 
@@ -141,6 +146,7 @@ mod tests {
             (Maintain, [false, false, true, true]),
             (PrintDocuments, [true, true, true, false]),
             (EditCenter, [false, false, true, false]),
+            (HandleCases, [true, false, true, false]),
         ];
         for (action, row) in expected {
             for (role, allowed) in [Clerk, Agent, Manager, Admin].into_iter().zip(row) {

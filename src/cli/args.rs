@@ -55,6 +55,29 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// 办理办件：分派/转办、补正、恢复、办结、通知领取、领取、邮寄、归档、退回、撤回、延期
+    #[command(subcommand)]
+    Handle(HandleCommand),
+    /// AB 角：设置某人不在岗期间由谁代为办理（负责人）
+    Standin {
+        /// 不在岗的人（A 角）用户名
+        #[arg(long)]
+        absent: String,
+        /// 代为办理的人（B 角）用户名
+        #[arg(long)]
+        stand_in: String,
+        /// 开始日期
+        #[arg(long)]
+        from: String,
+        /// 结束日期（含）
+        #[arg(long)]
+        to: String,
+    },
+    /// 一个办件的完整记录（时间、操作人、内容）
+    Log {
+        /// 办件编号
+        case_no: String,
+    },
     /// 查看一个办件的详情和全部记录
     Case {
         /// 办件编号
@@ -125,6 +148,9 @@ pub struct ProfileArgs {
     /// 一次性告知的补正期限（工作日，默认 5）
     #[arg(long)]
     pub supply_days: Option<u32>,
+    /// 黄灯预警：距到期不超过几个工作日（默认 2）
+    #[arg(long)]
+    pub warning_days: Option<u32>,
 }
 
 #[derive(Subcommand)]
@@ -259,6 +285,86 @@ pub struct CasesArgs {
     /// 最多列出多少件
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+    /// 按到期状态列出在办件：red（红灯，逾期最久的在前）、yellow（黄灯）、green（正常）、paused（暂停计时）、all
+    #[arg(long)]
+    pub due_status: Option<String>,
+    /// 以哪一天为准计算到期状态（默认今天）
+    #[arg(long)]
+    pub as_of: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum HandleCommand {
+    /// 分派给承办人，可同时转办到部门
+    Assign {
+        case_no: String,
+        /// 承办人用户名
+        #[arg(long)]
+        to: String,
+        /// 转办部门（如县民政局）
+        #[arg(long)]
+        forward: Option<String>,
+    },
+    /// 暂停计时：补正、公示或专家评审
+    Suspend {
+        case_no: String,
+        #[arg(long, default_value = "补正")]
+        kind: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 恢复办理（到期日顺延暂停的工作日）
+    Resume { case_no: String },
+    /// 办结：approve（准予）或 deny（不予许可，须写理由）
+    Complete {
+        case_no: String,
+        #[arg(long)]
+        result: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// 通知申请人领取
+    NotifyPickup { case_no: String },
+    /// 领取：记录领取人及其身份证号
+    Collect {
+        case_no: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        id_number: String,
+        /// 由他人代领
+        #[arg(long)]
+        proxy: bool,
+    },
+    /// 邮寄送达
+    Mail {
+        case_no: String,
+        #[arg(long)]
+        tracking: String,
+    },
+    /// 归档
+    Archive { case_no: String },
+    /// 退回
+    Return {
+        case_no: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 申请人撤回
+    Withdraw {
+        case_no: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 延期（负责人批准；不得超过法定时限）
+    Extend {
+        case_no: String,
+        /// 新的办结日期
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]

@@ -16,6 +16,7 @@ use bianmin::catalogue::versions;
 use bianmin::center::{self, CenterProfile};
 use bianmin::documents::{self, DocumentKind, Printed};
 use bianmin::intake::{self, lookup, Application, Outcome, Proxy};
+use bianmin::lifecycle::{self, deadline, deadline::Light, handling};
 use bianmin::setup::{self, SetupInput};
 use bianmin::store::device::{self, DeviceRole};
 use bianmin::store::{projection, verify, Store, StoreError};
@@ -79,6 +80,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Intake(a) => intake_cmd(&ctx, a),
         Command::Case { case_no } => case(&ctx, &case_no),
         Command::Center(c) => center_cmd(&ctx, c),
+        Command::Handle(h) => handle(&ctx, h),
+        Command::Standin {
+            absent,
+            stand_in,
+            from,
+            to,
+        } => standin(&ctx, &absent, &stand_in, &from, &to),
+        Command::Log { case_no } => log(&ctx, &case_no),
         Command::Doc { kind, case_no, out } => doc(&ctx, &kind, &case_no, &out),
         Command::Cases(a) => cases(&ctx, a),
         Command::Idcheck { number } => idcheck(&ctx, &number),
@@ -340,6 +349,7 @@ impl ProfileArgs {
             || self.phone.is_some()
             || self.complaint_phone.is_some()
             || self.supply_days.is_some()
+            || self.warning_days.is_some()
     }
 
     /// The given values over `base`.
@@ -349,6 +359,7 @@ impl ProfileArgs {
             phone: self.phone.clone().unwrap_or(base.phone),
             complaint_phone: self.complaint_phone.clone().unwrap_or(base.complaint_phone),
             supply_days: self.supply_days.unwrap_or(base.supply_days),
+            warning_days: self.warning_days.unwrap_or(base.warning_days),
         }
     }
 }
@@ -589,7 +600,168 @@ fn case(ctx: &Ctx, case_no: &str) -> Result<()> {
     Ok(())
 }
 
+fn handle(ctx: &Ctx, h: HandleCommand) -> Result<()> {
+    let (mut store, s) = ctx.login()?;
+    let (st, t) = (&mut store, now());
+    let done = match h {
+        HandleCommand::Assign {
+            case_no,
+            to,
+            forward,
+        } => handling::assign(st, &s, t, &case_no, &to, forward.as_deref())?,
+        HandleCommand::Suspend {
+            case_no,
+            kind,
+            reason,
+        } => handling::suspend(
+            st,
+            &s,
+            t,
+            &case_no,
+            handling::SuspendKind::parse(&kind)?,
+            &reason,
+        )?,
+        HandleCommand::Resume { case_no } => handling::resume(st, &s, t, &case_no)?,
+        HandleCommand::Complete {
+            case_no,
+            result,
+            reason,
+        } => handling::complete(
+            st,
+            &s,
+            t,
+            &case_no,
+            handling::Decision::parse(&result)?,
+            reason.as_deref(),
+        )?,
+        HandleCommand::NotifyPickup { case_no } => handling::notify_pickup(st, &s, t, &case_no)?,
+        HandleCommand::Collect {
+            case_no,
+            name,
+            id_number,
+            proxy,
+        } => handling::collect(st, &s, t, &case_no, &name, &id_number, proxy)?,
+        HandleCommand::Mail { case_no, tracking } => {
+            handling::mail(st, &s, t, &case_no, &tracking)?
+        }
+        HandleCommand::Archive { case_no } => handling::archive(st, &s, t, &case_no)?,
+        HandleCommand::Return { case_no, reason } => {
+            handling::return_case(st, &s, t, &case_no, &reason)?
+        }
+        HandleCommand::Withdraw { case_no, reason } => {
+            handling::withdraw(st, &s, t, &case_no, &reason)?
+        }
+        HandleCommand::Extend {
+            case_no,
+            to,
+            reason,
+        } => handling::extend(st, &s, t, &case_no, date(&to)?, &reason)?,
+    };
+    print(ctx.json, &done, |d| {
+        let due = d
+            .due_date
+            .map(|x| format!("，办结期限 {x}"))
+            .unwrap_or_default();
+        format!(
+            "{}：已{}，当前状态“{}”{}",
+            d.case_no, d.step_label, d.state_label, due
+        )
+    });
+    Ok(())
+}
+
+fn standin(ctx: &Ctx, absent: &str, stand_in: &str, from: &str, to: &str) -> Result<()> {
+    let (mut store, s) = ctx.login()?;
+    let set = lifecycle::stand_in::set(
+        &mut store,
+        &s,
+        now(),
+        absent,
+        stand_in,
+        date(from)?,
+        date(to)?,
+    )?;
+    print(ctx.json, &set, |p| {
+        format!(
+            "已设置 AB 角：{} 不在岗期间（{} 至 {}）由 {} 代为办理",
+            absent, p.from, p.to, stand_in
+        )
+    });
+    Ok(())
+}
+
+fn log(ctx: &Ctx, case_no: &str) -> Result<()> {
+    let store = ctx.initialized()?;
+    let entries = lifecycle::timeline::of_case(store.conn(), case_no)?;
+    print(ctx.json, &entries, |list| {
+        let mut s = String::new();
+        for e in list {
+            let _ = writeln!(
+                s,
+                "{}　{}（工号 {}）　{}　{}",
+                e.ts,
+                e.user,
+                e.staff_no,
+                e.what,
+                bianmin::store::canonical::to_string(&e.details)
+            );
+        }
+        s
+    });
+    Ok(())
+}
+
+fn watch(ctx: &Ctx, which: &str, as_of: Option<&str>) -> Result<()> {
+    let store = ctx.initialized()?;
+    let today = match as_of {
+        Some(d) => date(d)?,
+        None => now().date_naive(),
+    };
+    let light = match which.trim() {
+        "all" | "全部" => None,
+        other => Some(
+            Light::parse(other).ok_or_else(|| lifecycle::LifecycleError::Unknown {
+                kind: "到期状态",
+                given: other.to_owned(),
+                allowed: "red（红灯）、yellow（黄灯）、green（正常）、paused（暂停计时）、all",
+            })?,
+        ),
+    };
+    let warning_days = i64::from(center::load(store.conn())?.warning_days);
+    let list = deadline::watch_list(store.conn(), today, light, warning_days)?;
+    print(ctx.json, &list, |list| {
+        if list.is_empty() {
+            return "没有符合条件的在办件".into();
+        }
+        let mut s =
+            String::from("状态\t逾期/剩余(工作日)\t办件编号\t事项\t申请人\t承办人\t办结期限\n");
+        for w in list {
+            let days = if w.standing.overdue_days > 0 {
+                format!("逾期 {}", w.standing.overdue_days)
+            } else {
+                format!("剩余 {}", w.standing.days_left)
+            };
+            let _ = writeln!(
+                s,
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                w.light_label,
+                days,
+                w.case.case_no,
+                w.case.matter_name,
+                w.case.applicant_name,
+                w.handler,
+                w.case.due_date.map(|d| d.to_string()).unwrap_or_default()
+            );
+        }
+        s
+    });
+    Ok(())
+}
+
 fn cases(ctx: &Ctx, a: CasesArgs) -> Result<()> {
+    if let Some(which) = &a.due_status {
+        return watch(ctx, which, a.as_of.as_deref());
+    }
     let store = ctx.initialized()?;
     let list = match (&a.search, &a.date) {
         (Some(text), _) => lookup::search(store.conn(), text, a.limit)?,

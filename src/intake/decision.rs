@@ -65,17 +65,6 @@ impl Outcome {
     }
 }
 
-/// The Chinese name of a stored case state.
-pub fn state_label(state: &str) -> &'static str {
-    match state {
-        "accepted" => "已受理",
-        "completed" => "已办结",
-        "noticed" => "已一次性告知",
-        "refused" => "不予受理",
-        _ => "未知状态",
-    }
-}
-
 /// The decision and, for a notice, the positions of every missing required material.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
-use super::decision::{state_label, Outcome};
+use super::decision::Outcome;
 use super::IntakeError;
 use crate::store::events::{self, Event};
 use crate::store::StoreError;
@@ -34,7 +34,7 @@ const SUMMARY_COLUMNS: &str =
     "case_id, case_no, query_code, matter_code, matter_name, outcome, state,
      applicant_name, applicant_id_number, applicant_phone, received_at, received_on, due_date";
 
-fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
+pub(crate) fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
     let outcome: String = r.get(5)?;
     let state: String = r.get(6)?;
     let outcome = Outcome::parse(&outcome).ok_or_else(|| {
@@ -52,7 +52,7 @@ fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
         matter_name: r.get(4)?,
         outcome,
         outcome_label: outcome.label(),
-        state_label: state_label(&state),
+        state_label: crate::lifecycle::State::parse(&state).map_or("未知状态", |s| s.label()),
         state,
         applicant_name: r.get(7)?,
         applicant_id_number: r.get(8)?,

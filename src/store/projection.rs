@@ -7,11 +7,12 @@ use serde::de::DeserializeOwned;
 
 use super::events::{self, kinds, Event};
 use super::{Store, StoreError};
-use crate::{auth, calendar, catalogue, center, documents, intake};
+use crate::{auth, calendar, catalogue, center, documents, intake, lifecycle};
 
 /// Every projection table, children before parents (the order to empty them).
 pub const TABLES: &[&str] = &[
     "printed_documents",
+    "stand_ins",
     "center_profile",
     "case_materials",
     "cases",
@@ -33,6 +34,12 @@ pub fn apply(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
         kinds::CASE_RECEIVED => intake::record::project(tx, event, payload(event)?),
         kinds::CENTER_PROFILE_SET => center::project(tx, event, payload(event)?),
         kinds::DOCUMENT_PRINTED => documents::project(tx, event, payload(event)?),
+        lifecycle::stand_in::STAND_IN_SET => {
+            lifecycle::stand_in::project(tx, event, payload(event)?)
+        }
+        kind if lifecycle::handling::is_lifecycle_kind(kind) => {
+            lifecycle::handling::project(tx, event)
+        }
         other => Err(StoreError::BadEvent {
             device: event.device_id.clone(),
             seq: event.seq,

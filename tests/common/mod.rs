@@ -61,6 +61,7 @@ pub fn center() -> Center {
                 phone: "0534-2688123".into(),
                 complaint_phone: "0534-2688100".into(),
                 supply_days: 5,
+                warning_days: 2,
             }),
         },
     )

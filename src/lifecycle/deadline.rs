@@ -1,0 +1,296 @@
+//! Deadlines and warnings of open cases (已受理, 办理中):
+//! - 红灯: the due date has passed; overdue by the working days after it;
+//! - 黄灯: due within `warning_days` working days (default 2), due today included;
+//! - 正常: otherwise;
+//! - 暂停: suspended (补正中) — the clock is stopped, so no light; on resume
+//!   the due date moves later by the suspended working days.
+//!
+//! Lists select by due date with the (state, due_date) index, so a watch
+//! list stays fast with a million cases. Per-case figures for the ledger:
+//! completed on time, on the spot, and working days saved against the promise.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use crate::calendar::{schedule, Calendar};
+use crate::intake::lookup::CaseSummary;
+use crate::store::StoreError;
+
+/// The light of an open case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Light {
+    Green,
+    Yellow,
+    Red,
+    Paused,
+}
+
+impl Light {
+    pub fn label(self) -> &'static str {
+        match self {
+            Light::Green => "正常",
+            Light::Yellow => "黄灯",
+            Light::Red => "红灯",
+            Light::Paused => "暂停计时",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Light> {
+        match s.trim() {
+            "green" | "正常" => Some(Light::Green),
+            "yellow" | "黄灯" => Some(Light::Yellow),
+            "red" | "红灯" => Some(Light::Red),
+            "paused" | "暂停计时" => Some(Light::Paused),
+            _ => None,
+        }
+    }
+}
+
+/// Where an open case stands against its due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Standing {
+    pub light: Light,
+    /// Working days from today to the due date (0 = due today, negative = overdue).
+    pub days_left: i64,
+    /// Working days past the due date (0 unless red).
+    pub overdue_days: i64,
+}
+
+/// The standing of a case due on `due`, as of `today`.
+pub fn standing(
+    cal: &Calendar,
+    today: NaiveDate,
+    due: NaiveDate,
+    suspended: bool,
+    warning_days: i64,
+) -> crate::Result<Standing> {
+    let days_left = cal.working_days_between(today, due)?;
+    let light = if suspended {
+        Light::Paused
+    } else if due < today {
+        Light::Red
+    } else if days_left <= warning_days {
+        Light::Yellow
+    } else {
+        Light::Green
+    };
+    let overdue_days = if light == Light::Red { -days_left } else { 0 };
+    Ok(Standing {
+        light,
+        days_left,
+        overdue_days,
+    })
+}
+
+/// One line of a watch list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Watched {
+    #[serde(flatten)]
+    pub case: CaseSummary,
+    pub handler: String,
+    #[serde(flatten)]
+    pub standing: Standing,
+    pub light_label: &'static str,
+}
+
+/// The open cases of one light (all open cases when `light` is `None`), as
+/// of `today`. Red cases come most overdue first (the escalation list);
+/// the others by due date.
+pub fn watch_list(
+    conn: &Connection,
+    today: NaiveDate,
+    light: Option<Light>,
+    warning_days: i64,
+) -> crate::Result<Vec<Watched>> {
+    let cal = schedule::load(conn)?;
+    // The last due date that is still yellow.
+    let yellow_until = cal.add_working_days(today, warning_days)?;
+    const OPEN: &str = "state IN ('accepted', 'in_progress')";
+    let condition = match light {
+        Some(Light::Red) => format!("{OPEN} AND due_date < ?1"),
+        Some(Light::Yellow) => format!("{OPEN} AND due_date >= ?1 AND due_date <= ?2"),
+        Some(Light::Green) => format!("{OPEN} AND due_date > ?1"),
+        Some(Light::Paused) => "state = 'suspended'".to_owned(),
+        None => "state IN ('accepted', 'in_progress', 'suspended')".to_owned(),
+    };
+    let sql = format!(
+        "SELECT c.case_id, c.case_no, c.query_code, c.matter_code, c.matter_name, c.outcome, c.state,
+                c.applicant_name, c.applicant_id_number, c.applicant_phone, c.received_at, c.received_on, c.due_date,
+                coalesce(h.display_name, k.display_name)
+         FROM cases c JOIN users k ON k.user_id = c.clerk_user_id LEFT JOIN users h ON h.user_id = c.handler_user_id
+         WHERE {condition} ORDER BY c.due_date ASC, c.case_no"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = match light {
+        Some(Light::Red) => stmt.query(params![today])?,
+        Some(Light::Yellow) => stmt.query(params![today, yellow_until])?,
+        Some(Light::Green) => stmt.query(params![yellow_until])?,
+        _ => stmt.query([])?,
+    };
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(StoreError::from)? {
+        let case = crate::intake::lookup::summary_row(r).map_err(StoreError::from)?;
+        let handler: String = r.get(13).map_err(StoreError::from)?;
+        let due = case.due_date.unwrap_or(today);
+        let standing = standing(&cal, today, due, case.state == "suspended", warning_days)?;
+        out.push(Watched {
+            light_label: standing.light.label(),
+            case,
+            handler,
+            standing,
+        });
+    }
+    Ok(out)
+}
+
+/// The ledger figures of one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    /// Completed on the spot (即办).
+    pub on_the_spot: bool,
+    /// Completed no later than the due date (`None` while not completed).
+    pub on_time: Option<bool>,
+    /// Working days between completion and the due date (positive = early).
+    pub days_saved: Option<i64>,
+}
+
+/// The figures of a case from its outcome, due date and completion day.
+pub fn figures(
+    cal: &Calendar,
+    outcome: crate::intake::Outcome,
+    due: Option<NaiveDate>,
+    completed_on: Option<NaiveDate>,
+) -> crate::Result<Figures> {
+    let on_the_spot = outcome == crate::intake::Outcome::OnTheSpot;
+    let (on_time, days_saved) = match (due, completed_on) {
+        (Some(due), Some(done)) => (
+            Some(done <= due),
+            Some(cal.working_days_between(done, due)?),
+        ),
+        _ if on_the_spot => (Some(true), Some(0)),
+        _ => (None, None),
+    };
+    Ok(Figures {
+        on_the_spot,
+        on_time,
+        days_saved,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::schedule::{YearSchedule, SHIPPED};
+
+    fn cal() -> Calendar {
+        let years: Vec<YearSchedule> = SHIPPED
+            .iter()
+            .map(|t| YearSchedule::parse(t).unwrap())
+            .collect();
+        Calendar::from_schedules(&years)
+    }
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    #[test]
+    fn exactly_two_working_days_left_is_yellow_three_is_green() {
+        let c = cal();
+        // Mon 11-23 → Wed 11-25 is 2 working days away.
+        let s = standing(&c, d(11, 23), d(11, 25), false, 2).unwrap();
+        assert_eq!(
+            (s.light, s.days_left, s.overdue_days),
+            (Light::Yellow, 2, 0)
+        );
+        assert_eq!(
+            standing(&c, d(11, 23), d(11, 26), false, 2).unwrap().light,
+            Light::Green
+        );
+        // Across a weekend: Fri 11-20 → Tue 11-24 is 2 working days.
+        assert_eq!(
+            standing(&c, d(11, 20), d(11, 24), false, 2).unwrap().light,
+            Light::Yellow
+        );
+    }
+
+    #[test]
+    fn due_today_is_yellow_with_zero_days_left() {
+        let s = standing(&cal(), d(11, 23), d(11, 23), false, 2).unwrap();
+        assert_eq!((s.light, s.days_left), (Light::Yellow, 0));
+    }
+
+    #[test]
+    fn one_day_late_across_a_holiday_is_red_by_one_working_day() {
+        // Due Wed 9-30; on Thu 10-08 (Oct 1–7 off) it is 1 working day late.
+        let s = standing(&cal(), d(10, 8), d(9, 30), false, 2).unwrap();
+        assert_eq!((s.light, s.overdue_days, s.days_left), (Light::Red, 1, -1));
+        // During the holiday it is red but 0 working days late.
+        let s = standing(&cal(), d(10, 3), d(9, 30), false, 2).unwrap();
+        assert_eq!((s.light, s.overdue_days), (Light::Red, 0));
+    }
+
+    #[test]
+    fn a_suspended_case_has_no_light() {
+        let s = standing(&cal(), d(10, 8), d(9, 30), true, 2).unwrap();
+        assert_eq!(s.light, Light::Paused);
+        assert_eq!(s.overdue_days, 0);
+    }
+
+    #[test]
+    fn the_warning_window_is_configurable() {
+        assert_eq!(
+            standing(&cal(), d(11, 23), d(11, 26), false, 3)
+                .unwrap()
+                .light,
+            Light::Yellow
+        );
+        assert_eq!(
+            standing(&cal(), d(11, 23), d(11, 24), false, 0)
+                .unwrap()
+                .light,
+            Light::Green
+        );
+    }
+
+    #[test]
+    fn figures_on_time_late_and_on_the_spot() {
+        use crate::intake::Outcome;
+        let c = cal();
+        let f = figures(&c, Outcome::Accepted, Some(d(11, 30)), Some(d(11, 25))).unwrap();
+        assert_eq!(
+            f,
+            Figures {
+                on_the_spot: false,
+                on_time: Some(true),
+                days_saved: Some(3)
+            }
+        );
+        let f = figures(&c, Outcome::Accepted, Some(d(11, 30)), Some(d(12, 1))).unwrap();
+        assert_eq!(
+            f,
+            Figures {
+                on_the_spot: false,
+                on_time: Some(false),
+                days_saved: Some(-1)
+            }
+        );
+        let f = figures(&c, Outcome::OnTheSpot, None, None).unwrap();
+        assert_eq!(
+            f,
+            Figures {
+                on_the_spot: true,
+                on_time: Some(true),
+                days_saved: Some(0)
+            }
+        );
+        assert_eq!(
+            figures(&c, Outcome::Accepted, Some(d(11, 30)), None)
+                .unwrap()
+                .on_time,
+            None
+        );
+    }
+}

@@ -1,0 +1,651 @@
+//! Each lifecycle step as one transaction and one event, with who may take
+//! it:
+//! - assign / forward (分派、转办): any clerk or manager;
+//! - suspend, resume, complete, return, withdraw: the case's handler (the
+//!   intake clerk until it is assigned), that person's AB角 stand-in on the
+//!   day, or a manager — never another clerk (no false 办结 on someone
+//!   else's case);
+//! - notify pickup, collect, mail, archive: any clerk or manager;
+//! - extend (延期): a manager only, with a reason, to a date later than the
+//!   current due date and not beyond the statutory limit.
+//!
+//! Resuming a suspended case moves its due date later by the working days it
+//! was suspended; the new date is computed here and carried in the event.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use super::state::{self, State, Step};
+use super::{stand_in, LifecycleError};
+use crate::applicant;
+use crate::auth::{Action, Role, Session};
+use crate::calendar::schedule;
+use crate::catalogue::versions;
+use crate::intake::IntakeError;
+use crate::store::events::{self, Draft, Event};
+use crate::store::{Store, StoreError};
+
+/// What the rules look at in a case.
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    pub case_id: String,
+    pub case_no: String,
+    pub state: State,
+    pub responsible_user_id: String,
+    pub responsible_name: String,
+    pub due_date: Option<NaiveDate>,
+    pub received_on: NaiveDate,
+    pub suspended_since: Option<NaiveDate>,
+    pub suspended_days: i64,
+    pub matter_code: String,
+    pub matter_version: i64,
+}
+
+/// Loads a case for a step.
+pub fn load(conn: &Connection, case_no: &str) -> crate::Result<CaseRow> {
+    let row = conn
+        .prepare_cached(
+            "SELECT c.case_id, c.case_no, c.state, coalesce(c.handler_user_id, c.clerk_user_id), u.display_name,
+                    c.due_date, c.received_on, c.suspended_since, c.suspended_days, c.matter_code, c.matter_version
+             FROM cases c JOIN users u ON u.user_id = coalesce(c.handler_user_id, c.clerk_user_id)
+             WHERE c.case_no = ?1",
+        )?
+        .query_row([case_no.trim()], |r| {
+            let state: String = r.get(2)?;
+            Ok(CaseRow {
+                case_id: r.get(0)?,
+                case_no: r.get(1)?,
+                state: State::parse(&state).unwrap_or(State::Archived),
+                responsible_user_id: r.get(3)?,
+                responsible_name: r.get(4)?,
+                due_date: r.get(5)?,
+                received_on: r.get(6)?,
+                suspended_since: r.get(7)?,
+                suspended_days: r.get(8)?,
+                matter_code: r.get(9)?,
+                matter_version: r.get(10)?,
+            })
+        })
+        .optional()
+        .map_err(StoreError::from)?;
+    Ok(row.ok_or_else(|| IntakeError::NoSuchCase(case_no.trim().to_owned()))?)
+}
+
+/// Who may take a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    /// Any clerk or manager.
+    Staff,
+    /// The responsible person, their stand-in on the day, or a manager.
+    Responsible,
+    /// A manager only.
+    Manager,
+}
+
+fn who(step: Step) -> Who {
+    match step {
+        Step::Assign | Step::NotifyPickup | Step::Collect | Step::Mail | Step::Archive => {
+            Who::Staff
+        }
+        Step::Suspend | Step::Resume | Step::Complete | Step::Return | Step::Withdraw => {
+            Who::Responsible
+        }
+        Step::Extend => Who::Manager,
+    }
+}
+
+/// The outcome of a step.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepDone {
+    pub case_no: String,
+    pub step: Step,
+    pub step_label: &'static str,
+    pub state: State,
+    pub state_label: &'static str,
+    pub due_date: Option<NaiveDate>,
+}
+
+/// Runs one step: authorize, load, check the state table and who may act,
+/// build the payload, append the event — all in one transaction.
+fn act<P: Serialize>(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    step: Step,
+    build: impl FnOnce(&Transaction<'_>, &CaseRow) -> crate::Result<P>,
+) -> crate::Result<StepDone> {
+    session.authorize(store.conn(), Action::HandleCases)?;
+    store.write(|tx| {
+        let row = load(tx, case_no)?;
+        state::check(&row.case_no, row.state, step)?;
+        match who(step) {
+            Who::Staff => {}
+            Who::Manager if session.role != Role::Manager => {
+                return Err(LifecycleError::ExtensionNeedsManager.into())
+            }
+            Who::Manager => {}
+            Who::Responsible => {
+                let is_responsible = session.user_id == row.responsible_user_id
+                    || session.role == Role::Manager
+                    || stand_in::covers(
+                        tx,
+                        &session.user_id,
+                        &row.responsible_user_id,
+                        now.date_naive(),
+                    )?;
+                if !is_responsible {
+                    return Err(LifecycleError::NotHandler {
+                        case_no: row.case_no.clone(),
+                        handler: row.responsible_name.clone(),
+                        actor: session.display_name.clone(),
+                        step: step.label(),
+                    }
+                    .into());
+                }
+            }
+        }
+        let payload = build(tx, &row)?;
+        let draft = Draft::new(
+            &session.user_id,
+            Some(&row.case_id),
+            step.event_kind(),
+            &payload,
+        )?;
+        events::append_here(tx, now, draft)?;
+        let after = load(tx, &row.case_no)?;
+        Ok(StepDone {
+            case_no: after.case_no,
+            step,
+            step_label: step.label(),
+            state: after.state,
+            state_label: after.state.label(),
+            due_date: after.due_date,
+        })
+    })
+}
+
+fn required(text: &str, field: &'static str) -> crate::Result<String> {
+    if text.trim().is_empty() {
+        return Err(LifecycleError::Missing(field).into());
+    }
+    Ok(applicant::text_field(text, field, 2000, true)?)
+}
+
+/// Payload of `case.assigned`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Assigned {
+    pub handler_user_id: String,
+    /// The implementing department or county office it was forwarded to (转办).
+    pub forwarded_to: Option<String>,
+    pub sent_on: Option<NaiveDate>,
+}
+
+/// Assigns a case to a handler, optionally forwarding it (转办) to a department.
+pub fn assign(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    handler_username: &str,
+    forwarded_to: Option<&str>,
+) -> crate::Result<StepDone> {
+    act(store, session, now, case_no, Step::Assign, |tx, _| {
+        let handler = crate::auth::users::find(tx, handler_username)?
+            .filter(|u| !u.disabled && matches!(u.role, Role::Clerk | Role::Manager))
+            .ok_or_else(|| LifecycleError::BadHandler(handler_username.to_owned()))?;
+        let forwarded_to = match forwarded_to {
+            Some(d) => Some(required(d, "转办部门")?),
+            None => None,
+        };
+        Ok(Assigned {
+            handler_user_id: handler.user_id,
+            sent_on: forwarded_to.as_ref().map(|_| now.date_naive()),
+            forwarded_to,
+        })
+    })
+}
+
+/// Why a case is suspended (the clock stops).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SuspendKind {
+    #[serde(rename = "补正")]
+    Supplement,
+    #[serde(rename = "公示")]
+    Publicity,
+    #[serde(rename = "专家评审")]
+    ExpertReview,
+}
+
+impl SuspendKind {
+    pub fn parse(s: &str) -> crate::Result<SuspendKind> {
+        match s.trim() {
+            "补正" => Ok(SuspendKind::Supplement),
+            "公示" => Ok(SuspendKind::Publicity),
+            "专家评审" => Ok(SuspendKind::ExpertReview),
+            other => Err(LifecycleError::Unknown {
+                kind: "暂停原因类型",
+                given: other.to_owned(),
+                allowed: "补正、公示、专家评审",
+            }
+            .into()),
+        }
+    }
+}
+
+/// Payload of `case.suspended`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Suspended {
+    pub kind: SuspendKind,
+    pub reason: String,
+    pub since: NaiveDate,
+}
+
+/// Suspends a case (补正 waiting for materials, 公示, expert review).
+pub fn suspend(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    kind: SuspendKind,
+    reason: &str,
+) -> crate::Result<StepDone> {
+    act(store, session, now, case_no, Step::Suspend, |_, _| {
+        Ok(Suspended {
+            kind,
+            reason: required(reason, "暂停原因")?,
+            since: now.date_naive(),
+        })
+    })
+}
+
+/// Payload of `case.resumed`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Resumed {
+    pub on: NaiveDate,
+    /// Working days in (since, on].
+    pub suspended_days: i64,
+    pub new_due_date: Option<NaiveDate>,
+}
+
+/// Resumes a suspended case; its due date moves later by the working days suspended.
+pub fn resume(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+) -> crate::Result<StepDone> {
+    act(store, session, now, case_no, Step::Resume, |tx, row| {
+        let on = now.date_naive();
+        let cal = schedule::load(tx)?;
+        let since = row.suspended_since.unwrap_or(on);
+        let days = cal.working_days_between(since, on)?.max(0);
+        let new_due_date = match row.due_date {
+            Some(due) => Some(cal.add_working_days(due, days)?),
+            None => None,
+        };
+        Ok(Resumed {
+            on,
+            suspended_days: days,
+            new_due_date,
+        })
+    })
+}
+
+/// The decision of a completed case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decision {
+    #[serde(rename = "准予")]
+    Approve,
+    #[serde(rename = "不予许可")]
+    Deny,
+}
+
+impl Decision {
+    pub fn parse(s: &str) -> crate::Result<Decision> {
+        match s.trim() {
+            "准予" | "approve" => Ok(Decision::Approve),
+            "不予许可" | "不予" | "deny" => Ok(Decision::Deny),
+            other => Err(LifecycleError::Unknown {
+                kind: "办理结果",
+                given: other.to_owned(),
+                allowed: "准予（approve）、不予许可（deny）",
+            }
+            .into()),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Decision::Approve => "准予",
+            Decision::Deny => "不予许可",
+        }
+    }
+}
+
+/// Payload of `case.completed`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Completed {
+    pub decision: Decision,
+    pub reason: Option<String>,
+    pub legal_basis: Option<String>,
+    pub on: NaiveDate,
+}
+
+/// Completes (办结) a case with its decision; a denial needs a reason, and
+/// carries the matter's legal basis.
+pub fn complete(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    decision: Decision,
+    reason: Option<&str>,
+) -> crate::Result<StepDone> {
+    act(store, session, now, case_no, Step::Complete, |tx, row| {
+        let (reason, legal_basis) = match decision {
+            Decision::Approve => (
+                reason.map(str::to_owned).filter(|r| !r.trim().is_empty()),
+                None,
+            ),
+            Decision::Deny => {
+                let matter = versions::version(tx, &row.matter_code, row.matter_version)?;
+                (
+                    Some(required(reason.unwrap_or(""), "不予许可的理由")?),
+                    Some(matter.legal_basis_text()),
+                )
+            }
+        };
+        Ok(Completed {
+            decision,
+            reason,
+            legal_basis,
+            on: now.date_naive(),
+        })
+    })
+}
+
+/// Payload of `case.pickup_notified`, `case.archived`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OnDay {
+    pub on: NaiveDate,
+}
+
+/// Tells the applicant the result is ready (待领取).
+pub fn notify_pickup(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+) -> crate::Result<StepDone> {
+    act(store, session, now, case_no, Step::NotifyPickup, |_, _| {
+        Ok(OnDay {
+            on: now.date_naive(),
+        })
+    })
+}
+
+/// Payload of `case.collected`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Collected {
+    pub collector_name: String,
+    pub collector_id_number: String,
+    pub by_proxy: bool,
+    pub on: NaiveDate,
+}
+
+/// Records who collected the result, with their ID number (已送达).
+pub fn collect(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    collector_name: &str,
+    collector_id_number: &str,
+    by_proxy: bool,
+) -> crate::Result<StepDone> {
+    let today = now.date_naive();
+    let name = applicant::name::check(collector_name, "领取人姓名")?;
+    let id =
+        applicant::id_number::check(applicant::IdType::ResidentId, collector_id_number, today)?;
+    act(store, session, now, case_no, Step::Collect, |_, _| {
+        Ok(Collected {
+            collector_name: name,
+            collector_id_number: id,
+            by_proxy,
+            on: today,
+        })
+    })
+}
+
+/// Payload of `case.mailed`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Mailed {
+    pub tracking_no: String,
+    pub on: NaiveDate,
+}
+
+/// Records the result mailed with its tracking number (已送达).
+pub fn mail(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    tracking_no: &str,
+) -> crate::Result<StepDone> {
+    act(store, session, now, case_no, Step::Mail, |_, _| {
+        Ok(Mailed {
+            tracking_no: required(tracking_no, "邮寄单号")?,
+            on: now.date_naive(),
+        })
+    })
+}
+
+/// Archives a delivered case (已归档).
+pub fn archive(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+) -> crate::Result<StepDone> {
+    act(store, session, now, case_no, Step::Archive, |_, _| {
+        Ok(OnDay {
+            on: now.date_naive(),
+        })
+    })
+}
+
+/// Payload of `case.returned`, `case.withdrawn`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Closed {
+    pub reason: String,
+}
+
+/// Returns a case (已退回) with a reason.
+pub fn return_case(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    reason: &str,
+) -> crate::Result<StepDone> {
+    act(store, session, now, case_no, Step::Return, |_, _| {
+        Ok(Closed {
+            reason: required(reason, "退回原因")?,
+        })
+    })
+}
+
+/// Records that the applicant withdrew (已撤回).
+pub fn withdraw(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    reason: &str,
+) -> crate::Result<StepDone> {
+    act(store, session, now, case_no, Step::Withdraw, |_, _| {
+        Ok(Closed {
+            reason: required(reason, "撤回原因")?,
+        })
+    })
+}
+
+/// Payload of `case.extended`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Extended {
+    pub reason: String,
+    pub old_due_date: NaiveDate,
+    pub new_due_date: NaiveDate,
+    pub statutory_limit: NaiveDate,
+}
+
+/// The latest date a case may be due: the statutory limit counted from
+/// acceptance, plus the working days it was suspended.
+pub fn statutory_limit(conn: &Connection, row: &CaseRow) -> crate::Result<NaiveDate> {
+    let matter = versions::version(conn, &row.matter_code, row.matter_version)?;
+    let cal = schedule::load(conn)?;
+    Ok(cal.due_date(
+        row.received_on,
+        i64::from(matter.statutory_days),
+        row.suspended_days,
+    )?)
+}
+
+/// Extends (延期) a case's due date; a manager's approval.
+pub fn extend(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    new_due_date: NaiveDate,
+    reason: &str,
+) -> crate::Result<StepDone> {
+    act(store, session, now, case_no, Step::Extend, |tx, row| {
+        let reason = required(reason, "延期原因")?;
+        let old = row.due_date.unwrap_or(row.received_on);
+        if new_due_date <= old {
+            return Err(LifecycleError::NotLater {
+                requested: new_due_date,
+                current: old,
+            }
+            .into());
+        }
+        let limit = statutory_limit(tx, row)?;
+        if new_due_date > limit {
+            return Err(LifecycleError::BeyondStatutoryLimit {
+                requested: new_due_date,
+                limit,
+            }
+            .into());
+        }
+        Ok(Extended {
+            reason,
+            old_due_date: old,
+            new_due_date,
+            statutory_limit: limit,
+        })
+    })
+}
+
+fn decode<T: serde::de::DeserializeOwned>(event: &Event) -> Result<T, StoreError> {
+    crate::store::projection::payload(event)
+}
+
+/// Applies a lifecycle event to the case row.
+pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
+    let case_id = event.case_id.as_deref().unwrap_or_default();
+    let set = |sql: &str, values: &[&dyn rusqlite::ToSql]| -> crate::Result<()> {
+        let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
+        all.push(&case_id);
+        tx.execute(sql, all.as_slice())?;
+        Ok(())
+    };
+    match event.kind.as_str() {
+        "case.assigned" => {
+            let p: Assigned = decode(event)?;
+            set(
+                "UPDATE cases SET state = 'in_progress', handler_user_id = ?1, forwarded_to = coalesce(?2, forwarded_to),
+                 forwarded_on = coalesce(?3, forwarded_on) WHERE case_id = ?4",
+                &[&p.handler_user_id, &p.forwarded_to, &p.sent_on],
+            )
+        }
+        "case.suspended" => {
+            let p: Suspended = decode(event)?;
+            set(
+                "UPDATE cases SET state = 'suspended', suspended_since = ?1 WHERE case_id = ?2",
+                &[&p.since],
+            )
+        }
+        "case.resumed" => {
+            let p: Resumed = decode(event)?;
+            set(
+                "UPDATE cases SET state = 'in_progress', suspended_since = NULL, suspended_days = suspended_days + ?1,
+                 due_date = coalesce(?2, due_date) WHERE case_id = ?3",
+                &[&p.suspended_days, &p.new_due_date],
+            )
+        }
+        "case.completed" => {
+            let p: Completed = decode(event)?;
+            set(
+                "UPDATE cases SET state = 'completed', result = ?1, result_reason = ?2, completed_on = ?3,
+                 completed_at = ?4 WHERE case_id = ?5",
+                &[&p.decision.label(), &p.reason, &p.on, &event.ts],
+            )
+        }
+        "case.pickup_notified" => set(
+            "UPDATE cases SET state = 'awaiting_pickup' WHERE case_id = ?1",
+            &[],
+        ),
+        "case.collected" => {
+            let p: Collected = decode(event)?;
+            let who = format!(
+                "{}领取：{}（{}）",
+                if p.by_proxy { "代领" } else { "本人" },
+                p.collector_name,
+                applicant::mask::id_number(&p.collector_id_number)
+            );
+            set("UPDATE cases SET state = 'delivered', delivery = ?1, delivered_at = ?2 WHERE case_id = ?3", &[&who, &event.ts])
+        }
+        "case.mailed" => {
+            let p: Mailed = decode(event)?;
+            let how = format!("邮寄：{}", p.tracking_no);
+            set("UPDATE cases SET state = 'delivered', delivery = ?1, delivered_at = ?2 WHERE case_id = ?3", &[&how, &event.ts])
+        }
+        "case.archived" => set(
+            "UPDATE cases SET state = 'archived', archived_at = ?1 WHERE case_id = ?2",
+            &[&event.ts],
+        ),
+        "case.returned" | "case.withdrawn" => {
+            let p: Closed = decode(event)?;
+            let state = if event.kind == "case.returned" {
+                "returned"
+            } else {
+                "withdrawn"
+            };
+            set(
+                "UPDATE cases SET state = ?1, closed_reason = ?2 WHERE case_id = ?3",
+                &[&state, &p.reason],
+            )
+        }
+        "case.extended" => {
+            let p: Extended = decode(event)?;
+            set(
+                "UPDATE cases SET due_date = ?1, extension_reason = ?2, extended_by = ?3 WHERE case_id = ?4",
+                &[&p.new_due_date, &p.reason, &event.user_id],
+            )
+        }
+        other => Err(StoreError::BadEvent {
+            device: event.device_id.clone(),
+            seq: event.seq,
+            reason: format!("未知的事件类型 {other}"),
+        }
+        .into()),
+    }
+}
+
+/// Which event kinds this module projects.
+pub fn is_lifecycle_kind(kind: &str) -> bool {
+    kind.starts_with("case.") && kind != crate::store::events::kinds::CASE_RECEIVED
+}

@@ -1,0 +1,277 @@
+//! The states of a case and the one table of which action may follow which
+//! state (状态机). Every lifecycle action asks [`check`] before it writes.
+//!
+//! ```text
+//! 已受理 ─分派/转办→ 办理中 ─补正→ 补正中 ─恢复→ 办理中 ─办结→ 已办结
+//! 已办结 ─通知领取→ 待领取 ─领取→ 已送达 ─归档→ 已归档
+//! 已办结/待领取 ─领取（当场交付）或邮寄→ 已送达
+//! 已受理/办理中/补正中 ─退回→ 已退回；─撤回→ 已撤回；─延期（负责人）→ 同一状态
+//! 即办件 starts as 已办结; 一次性告知 and 不予受理 attempts have no lifecycle.
+//! ```
+
+use serde::Serialize;
+
+use super::LifecycleError;
+
+/// A case state as stored in `cases.state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Accepted,
+    InProgress,
+    Suspended,
+    Completed,
+    AwaitingPickup,
+    Delivered,
+    Archived,
+    Returned,
+    Withdrawn,
+    Noticed,
+    Refused,
+}
+
+/// The lifecycle actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Assign,
+    Suspend,
+    Resume,
+    Complete,
+    NotifyPickup,
+    Collect,
+    Mail,
+    Archive,
+    Return,
+    Withdraw,
+    Extend,
+}
+
+impl State {
+    pub const ALL: [State; 11] = [
+        State::Accepted,
+        State::InProgress,
+        State::Suspended,
+        State::Completed,
+        State::AwaitingPickup,
+        State::Delivered,
+        State::Archived,
+        State::Returned,
+        State::Withdrawn,
+        State::Noticed,
+        State::Refused,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            State::Accepted => "accepted",
+            State::InProgress => "in_progress",
+            State::Suspended => "suspended",
+            State::Completed => "completed",
+            State::AwaitingPickup => "awaiting_pickup",
+            State::Delivered => "delivered",
+            State::Archived => "archived",
+            State::Returned => "returned",
+            State::Withdrawn => "withdrawn",
+            State::Noticed => "noticed",
+            State::Refused => "refused",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Accepted => "已受理",
+            State::InProgress => "办理中",
+            State::Suspended => "补正中",
+            State::Completed => "已办结",
+            State::AwaitingPickup => "待领取",
+            State::Delivered => "已送达",
+            State::Archived => "已归档",
+            State::Returned => "已退回",
+            State::Withdrawn => "已撤回",
+            State::Noticed => "已一次性告知",
+            State::Refused => "不予受理",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<State> {
+        State::ALL.into_iter().find(|st| st.code() == s)
+    }
+
+    /// Whether the promised clock runs for cases in this state.
+    pub fn is_open(self) -> bool {
+        matches!(self, State::Accepted | State::InProgress | State::Suspended)
+    }
+
+    /// The actions allowed from this state.
+    pub fn next_steps(self) -> &'static [Step] {
+        use Step::*;
+        match self {
+            State::Accepted => &[Assign, Return, Withdraw, Extend],
+            State::InProgress => &[Assign, Suspend, Complete, Return, Withdraw, Extend],
+            State::Suspended => &[Resume, Return, Withdraw, Extend],
+            State::Completed => &[NotifyPickup, Collect, Mail],
+            State::AwaitingPickup => &[Collect, Mail],
+            State::Delivered => &[Archive],
+            State::Archived
+            | State::Returned
+            | State::Withdrawn
+            | State::Noticed
+            | State::Refused => &[],
+        }
+    }
+
+    /// The state after `step`.
+    pub fn after(self, step: Step) -> State {
+        match step {
+            Step::Assign | Step::Resume => State::InProgress,
+            Step::Suspend => State::Suspended,
+            Step::Complete => State::Completed,
+            Step::NotifyPickup => State::AwaitingPickup,
+            Step::Collect | Step::Mail => State::Delivered,
+            Step::Archive => State::Archived,
+            Step::Return => State::Returned,
+            Step::Withdraw => State::Withdrawn,
+            Step::Extend => self,
+        }
+    }
+}
+
+impl Step {
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Assign => "分派/转办",
+            Step::Suspend => "补正（暂停计时）",
+            Step::Resume => "恢复办理",
+            Step::Complete => "办结",
+            Step::NotifyPickup => "通知领取",
+            Step::Collect => "领取",
+            Step::Mail => "邮寄送达",
+            Step::Archive => "归档",
+            Step::Return => "退回",
+            Step::Withdraw => "撤回",
+            Step::Extend => "延期",
+        }
+    }
+
+    /// The event kind that records this step.
+    pub fn event_kind(self) -> &'static str {
+        match self {
+            Step::Assign => "case.assigned",
+            Step::Suspend => "case.suspended",
+            Step::Resume => "case.resumed",
+            Step::Complete => "case.completed",
+            Step::NotifyPickup => "case.pickup_notified",
+            Step::Collect => "case.collected",
+            Step::Mail => "case.mailed",
+            Step::Archive => "case.archived",
+            Step::Return => "case.returned",
+            Step::Withdraw => "case.withdrawn",
+            Step::Extend => "case.extended",
+        }
+    }
+}
+
+/// Refuses `step` from `state`, naming the state and what may be done instead.
+pub fn check(case_no: &str, state: State, step: Step) -> Result<(), LifecycleError> {
+    if state.next_steps().contains(&step) {
+        return Ok(());
+    }
+    let allowed: Vec<&str> = state.next_steps().iter().map(|s| s.label()).collect();
+    Err(LifecycleError::IllegalStep {
+        case_no: case_no.to_owned(),
+        state: state.label(),
+        step: step.label(),
+        allowed: if allowed.is_empty() {
+            "无（已结束）".into()
+        } else {
+            allowed.join("、")
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_happy_path_from_acceptance_to_archive() {
+        let mut s = State::Accepted;
+        for step in [
+            Step::Assign,
+            Step::Suspend,
+            Step::Resume,
+            Step::Complete,
+            Step::NotifyPickup,
+            Step::Collect,
+            Step::Archive,
+        ] {
+            check("X", s, step).unwrap();
+            s = s.after(step);
+        }
+        assert_eq!(s, State::Archived);
+    }
+
+    #[test]
+    fn a_promised_case_cannot_be_completed_before_it_is_assigned() {
+        let err = check(
+            "371402101-20261123-A01-0001",
+            State::Accepted,
+            Step::Complete,
+        )
+        .unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("已受理") && msg.contains("办结") && msg.contains("分派/转办"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn ended_states_allow_nothing_and_say_so() {
+        for s in [
+            State::Archived,
+            State::Returned,
+            State::Withdrawn,
+            State::Noticed,
+            State::Refused,
+        ] {
+            for step in [Step::Assign, Step::Complete, Step::Archive, Step::Extend] {
+                let msg = check("X", s, step).unwrap_err().to_string();
+                assert!(msg.contains("已结束"), "{msg}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_allowed_step_is_listed_and_every_other_refused() {
+        let steps = [
+            Step::Assign,
+            Step::Suspend,
+            Step::Resume,
+            Step::Complete,
+            Step::NotifyPickup,
+            Step::Collect,
+            Step::Mail,
+            Step::Archive,
+            Step::Return,
+            Step::Withdraw,
+            Step::Extend,
+        ];
+        let mut allowed = 0;
+        for s in State::ALL {
+            for step in steps {
+                let ok = check("X", s, step).is_ok();
+                assert_eq!(ok, s.next_steps().contains(&step));
+                allowed += usize::from(ok);
+            }
+        }
+        assert_eq!(allowed, 4 + 6 + 4 + 3 + 2 + 1);
+    }
+
+    #[test]
+    fn only_accepted_in_progress_and_suspended_cases_are_open() {
+        let open: Vec<State> = State::ALL.into_iter().filter(|s| s.is_open()).collect();
+        assert_eq!(open, [State::Accepted, State::InProgress, State::Suspended]);
+    }
+}

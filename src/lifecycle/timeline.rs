@@ -1,0 +1,70 @@
+//! The audit trail of one case (`bianmin log CASE_NO`): every event of the
+//! case in order, with its time, the acting user and what changed.
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::intake::lookup;
+use crate::store::events;
+
+/// One line of a case's timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub ts: String,
+    pub user: String,
+    pub staff_no: String,
+    pub kind: String,
+    pub what: &'static str,
+    pub details: serde_json::Value,
+    pub device_id: String,
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// What an event kind means to a reader.
+pub fn describe(kind: &str) -> &'static str {
+    match kind {
+        "case.received" => "受理登记",
+        "case.assigned" => "分派/转办",
+        "case.suspended" => "补正（暂停计时）",
+        "case.resumed" => "恢复办理",
+        "case.completed" => "办结",
+        "case.pickup_notified" => "通知领取",
+        "case.collected" => "领取",
+        "case.mailed" => "邮寄送达",
+        "case.archived" => "归档",
+        "case.returned" => "退回",
+        "case.withdrawn" => "撤回",
+        "case.extended" => "延期",
+        "document.printed" => "打印文书",
+        _ => "其他",
+    }
+}
+
+/// The timeline of a case by its number.
+pub fn of_case(conn: &Connection, case_no: &str) -> crate::Result<Vec<Entry>> {
+    let summary = lookup::summary(conn, case_no)?
+        .ok_or_else(|| crate::intake::IntakeError::NoSuchCase(case_no.trim().to_owned()))?;
+    let mut out = Vec::new();
+    for e in events::for_case(conn, &summary.case_id)? {
+        let (user, staff_no) = conn
+            .query_row(
+                "SELECT display_name, staff_no FROM users WHERE user_id = ?1",
+                [&e.user_id],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+            )
+            .unwrap_or_else(|_| (e.user_id.clone(), String::new()));
+        out.push(Entry {
+            what: describe(&e.kind),
+            ts: e.ts,
+            user,
+            staff_no,
+            kind: e.kind,
+            details: e.payload,
+            device_id: e.device_id,
+            seq: e.seq,
+            hash: e.hash,
+        });
+    }
+    Ok(out)
+}
