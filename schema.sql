@@ -181,6 +181,86 @@ CREATE TABLE daily_serials (
     PRIMARY KEY (device_id, day)
 );
 
+-- 首问负责制: enquiries at the counter or by phone, with follow-up when
+-- another department must answer, and the intake they turned into.
+CREATE TABLE consultations (
+    consultation_id      TEXT PRIMARY KEY,
+    asked_at             TEXT NOT NULL,
+    channel              TEXT NOT NULL CHECK (channel IN ('walk_in', 'phone')),
+    asker_name           TEXT NOT NULL,
+    asker_phone          TEXT NOT NULL,
+    question             TEXT NOT NULL,
+    matter_code          TEXT,
+    answer               TEXT NOT NULL,
+    owner_user_id        TEXT NOT NULL REFERENCES users (user_id),
+    follow_up_department TEXT,
+    follow_up_due        TEXT,
+    follow_up_reply      TEXT,
+    follow_up_replied_at TEXT,
+    case_id              TEXT REFERENCES cases (case_id)
+);
+
+-- 好差评: one evaluation per case (or consultation) and channel.
+CREATE TABLE evaluations (
+    evaluation_id   TEXT PRIMARY KEY,
+    case_id         TEXT REFERENCES cases (case_id),
+    consultation_id TEXT REFERENCES consultations (consultation_id),
+    level           INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+    reasons         TEXT NOT NULL,
+    comment         TEXT NOT NULL,
+    channel         TEXT NOT NULL,
+    evaluated_at    TEXT NOT NULL,
+    recorded_by     TEXT NOT NULL REFERENCES users (user_id),
+    CHECK ((case_id IS NULL) <> (consultation_id IS NULL))
+);
+CREATE UNIQUE INDEX evaluations_once_per_channel
+    ON evaluations (coalesce(case_id, consultation_id), channel);
+
+-- 整改: opened by a 不满意 / 非常不满意 evaluation, closed only with a result.
+CREATE TABLE rectifications (
+    rectification_id TEXT PRIMARY KEY,
+    evaluation_id    TEXT NOT NULL REFERENCES evaluations (evaluation_id),
+    assigned_to      TEXT NOT NULL REFERENCES users (user_id),
+    due_date         TEXT NOT NULL,
+    result           TEXT,
+    closed_at        TEXT,
+    closed_by        TEXT REFERENCES users (user_id)
+);
+
+-- 回访: completed cases drawn for a follow-up call, and what the call found.
+CREATE TABLE follow_up_calls (
+    call_id    TEXT PRIMARY KEY,
+    case_id    TEXT NOT NULL REFERENCES cases (case_id),
+    sampled_at TEXT NOT NULL,
+    sampled_by TEXT NOT NULL REFERENCES users (user_id),
+    reached    INTEGER,
+    outcome    TEXT,
+    called_at  TEXT,
+    called_by  TEXT REFERENCES users (user_id)
+);
+
+-- 投诉来访登记.
+CREATE TABLE complaints (
+    complaint_id        TEXT PRIMARY KEY,
+    received_on         TEXT NOT NULL,
+    channel             TEXT NOT NULL,
+    complainant_name    TEXT NOT NULL,
+    complainant_contact TEXT NOT NULL,
+    target              TEXT NOT NULL,
+    category            TEXT NOT NULL,
+    content             TEXT NOT NULL,
+    transferred_to      TEXT,
+    deadline            TEXT NOT NULL,
+    result              TEXT,
+    feedback            TEXT,
+    feedback_on         TEXT,
+    accepted            INTEGER,
+    rechecks            INTEGER NOT NULL DEFAULT 0,
+    state               TEXT NOT NULL CHECK (state IN ('open', 'answered', 'recheck', 'closed')),
+    recorded_by         TEXT NOT NULL REFERENCES users (user_id),
+    recorded_at         TEXT NOT NULL
+);
+
 -- AB角: a stand-in who may act on an absent clerk's cases for a date range.
 CREATE TABLE stand_ins (
     absent_user_id   TEXT NOT NULL REFERENCES users (user_id),

@@ -9,6 +9,7 @@ use crate::catalogue::CatalogueError;
 use crate::documents::DocumentError;
 use crate::intake::IntakeError;
 use crate::lifecycle::LifecycleError;
+use crate::service::ServiceError;
 use crate::store::StoreError;
 
 /// Any refusal or failure of a core operation. `Display` is a Chinese
@@ -31,6 +32,8 @@ pub enum Error {
     Document(#[from] DocumentError),
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
 }
 
 impl From<rusqlite::Error> for Error {

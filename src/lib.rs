@@ -11,6 +11,7 @@
 //! - [`lifecycle`]: a case after intake: steps, deadlines, stand-ins, its timeline.
 //! - [`auth`]: users, roles, passwords and what each role may do.
 //! - [`center`]: the center's address and phones printed on documents.
+//! - [`service`]: the enquiry log, ratings and rectification, follow-up calls, complaints.
 //! - [`documents`]: the printed papers (受理回执, 一次性告知单, 受理通知书, 不予受理通知书).
 //! - [`setup`]: first-run set-up of a device.
 //! - [`demo`]: a demonstration center with one intake of each outcome.
@@ -31,6 +32,7 @@ mod error;
 pub mod files;
 pub mod intake;
 pub mod lifecycle;
+pub mod service;
 pub mod setup;
 pub mod store;
 

@@ -664,3 +664,147 @@ fn intake_with_print_writes_the_outcomes_documents_and_doc_reprints() {
     assert!(err.contains("U+9FFF"), "{err}");
     assert_eq!(count(), before);
 }
+
+#[test]
+fn a_day_at_the_desk_through_the_binary_consult_intake_handle_evaluate_complain() {
+    let db = initialized();
+    let clerk = |args: &[&str]| {
+        run(
+            &db.path,
+            &[&["--json", "--user", "clerk"][..], args].concat(),
+            Some("clerk-pass"),
+        )
+    };
+    let boss = |args: &[&str]| {
+        run(
+            &db.path,
+            &[&["--json", "--user", "boss"][..], args].concat(),
+            Some("boss-pass"),
+        )
+    };
+    let q = json(&clerk(&[
+        "consult",
+        "add",
+        "--question",
+        "高龄津贴怎么办？",
+        "--answer",
+        "带身份证户口簿",
+        "--name",
+        "刘桂英",
+        "--phone",
+        "13905341234",
+        "--matter",
+        "MZ-005",
+    ]));
+    let qid = q["consultation_id"].as_str().unwrap().to_owned();
+    let id = common::id(1);
+    let r = json(&clerk(&[
+        "consult",
+        "intake",
+        &qid,
+        "--id-number",
+        &id,
+        "--address",
+        "杨庄村",
+        "--provided",
+        "1,2,3,5",
+    ]));
+    assert_eq!(r["outcome"], "accepted");
+    let no = r["case_no"].as_str().unwrap().to_owned();
+    // An illegal step is refused with the allowed ones named.
+    let err = refused(&clerk(&["handle", "complete", &no, "--result", "approve"]));
+    assert!(err.contains("已受理") && err.contains("分派/转办"), "{err}");
+    assert_eq!(
+        json(&clerk(&["handle", "assign", &no, "--to", "clerk"]))["state"],
+        "in_progress"
+    );
+    assert_eq!(
+        json(&clerk(&["handle", "complete", &no, "--result", "approve"]))["state"],
+        "completed"
+    );
+    assert_eq!(
+        json(&clerk(&[
+            "handle",
+            "collect",
+            &no,
+            "--name",
+            "刘桂英",
+            "--id-number",
+            &id
+        ]))["state"],
+        "delivered"
+    );
+    let log = json(&clerk(&["log", &no]));
+    let what: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["what"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        what,
+        ["受理登记", "由咨询转为受理", "分派/转办", "办结", "领取"]
+    );
+    // A bad rating opens a rectification only the manager can close.
+    let ev = json(&clerk(&[
+        "evaluate",
+        &no,
+        "--level",
+        "1",
+        "--reason",
+        "服务态度差",
+        "--channel",
+        "paper",
+    ]));
+    let rid = ev["rectification_id"].as_str().unwrap().to_owned();
+    let open = json(&clerk(&["rectify", "list"]));
+    assert_eq!(open.as_array().unwrap().len(), 1);
+    assert!(refused(&clerk(&["rectify", "close", &rid, "--result", "x"])).contains("无权"));
+    json(&boss(&[
+        "rectify",
+        "close",
+        &rid,
+        "--result",
+        "已约谈并培训",
+    ]));
+    // A complaint: the clerk sees it masked, the manager in full.
+    let k = json(&clerk(&[
+        "complaint",
+        "add",
+        "--name",
+        "赵大妈",
+        "--contact",
+        "13805349999",
+        "--target",
+        "A01",
+        "--category",
+        "态度",
+        "--content",
+        "态度生硬",
+    ]));
+    assert_eq!(k["complainant_name"], "***");
+    let seen = json(&boss(&["complaint", "list"]));
+    assert_eq!(seen[0]["complainant_name"], "赵大妈");
+    // The deadline board.
+    let red = json(&clerk(&[
+        "cases",
+        "--due-status",
+        "all",
+        "--as-of",
+        "2026-12-15",
+    ]));
+    assert!(
+        red.as_array().unwrap().is_empty(),
+        "the only case was delivered"
+    );
+    let err = refused(&clerk(&[
+        "cases",
+        "--due-status",
+        "red",
+        "--as-of",
+        "2027-01-01",
+    ]));
+    assert!(err.contains("2027 年的节假日安排尚未导入"), "{err}");
+    let err = refused(&clerk(&["cases", "--due-status", "purple"]));
+    assert!(err.contains("到期状态"), "{err}");
+}

@@ -72,10 +72,14 @@ pub enum Action {
     EditCenter,
     /// Take lifecycle steps on cases (assign, complete, deliver …).
     HandleCases,
+    /// Record consultations and evaluations, register complaints.
+    ServiceDesk,
+    /// Handle complaints, close rectifications, draw follow-up samples, see complainants.
+    ManageQuality,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 11] = [
         Action::Intake,
         Action::ViewCases,
         Action::EditCatalogue,
@@ -85,6 +89,8 @@ impl Action {
         Action::PrintDocuments,
         Action::EditCenter,
         Action::HandleCases,
+        Action::ServiceDesk,
+        Action::ManageQuality,
     ];
 
     /// Completes the sentence "当前账号无权…".
@@ -99,6 +105,8 @@ impl Action {
             Action::PrintDocuments => "打印办件文书",
             Action::EditCenter => "修改服务中心信息或设置 AB 角（仅限中心负责人）",
             Action::HandleCases => "办理办件（窗口人员或负责人）",
+            Action::ServiceDesk => "登记咨询、评价或投诉",
+            Action::ManageQuality => "处理投诉、整改和回访（仅限中心负责人）",
         }
     }
 }
@@ -114,6 +122,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         ManageUsers => role == Admin,
         Maintain => matches!(role, Manager | Admin),
         HandleCases => matches!(role, Clerk | Manager),
+        ServiceDesk => matches!(role, Clerk | Agent | Manager),
+        ManageQuality => role == Manager,
     }
 }
 
@@ -147,6 +157,8 @@ mod tests {
             (PrintDocuments, [true, true, true, false]),
             (EditCenter, [false, false, true, false]),
             (HandleCases, [true, false, true, false]),
+            (ServiceDesk, [true, true, true, false]),
+            (ManageQuality, [false, false, true, false]),
         ];
         for (action, row) in expected {
             for (role, allowed) in [Clerk, Agent, Manager, Admin].into_iter().zip(row) {

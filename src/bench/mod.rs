@@ -4,7 +4,9 @@
 //!
 //! - [`intake`]: accepted-case commit latency and throughput.
 //! - [`documents`]: PDF rendering time and size, against headless Chromium.
+//! - [`deadlines`]: a million-case database and its red/yellow lists.
 
+pub mod deadlines;
 pub mod documents;
 pub mod intake;
 

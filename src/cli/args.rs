@@ -73,6 +73,59 @@ pub enum Command {
         #[arg(long)]
         to: String,
     },
+    /// 咨询登记（首问负责制）
+    #[command(subcommand)]
+    Consult(ConsultCommand),
+    /// 评价（好差评）：1 非常不满意 … 5 非常满意；差评自动生成整改事项
+    Evaluate {
+        /// 办件编号（评价咨询时用 --consultation）
+        case_no: Option<String>,
+        /// 被评价的咨询编号
+        #[arg(long)]
+        consultation: Option<String>,
+        /// 等级 1–5
+        #[arg(long)]
+        level: u8,
+        /// 原因（可重复）：办事效率高、服务态度好、一次办好、指引清楚、等候时间长、多次跑腿、材料要求不清楚、服务态度差、办理超时、其他
+        #[arg(long)]
+        reason: Vec<String>,
+        #[arg(long, default_value = "")]
+        comment: String,
+        /// 渠道：keypad（窗口评价器）、paper（纸质）、phone（电话回访）
+        #[arg(long, default_value = "keypad")]
+        channel: String,
+    },
+    /// 整改事项：list 列出未关闭的；close 写明结果后关闭（负责人）
+    Rectify {
+        /// list 或 close
+        action: String,
+        /// 整改编号（close 时）
+        id: Option<String>,
+        #[arg(long)]
+        result: Option<String>,
+    },
+    /// 回访：sample 抽样（负责人），record 记录回访情况
+    Followup {
+        /// sample 或 record
+        action: String,
+        /// 回访编号（record 时）
+        id: Option<String>,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        /// 抽样比例（%）
+        #[arg(long, default_value_t = 10)]
+        percent: u32,
+        /// 是否联系上申请人
+        #[arg(long)]
+        reached: bool,
+        #[arg(long)]
+        outcome: Option<String>,
+    },
+    /// 投诉来访登记
+    #[command(subcommand)]
+    Complaint(ComplaintCommand),
     /// 一个办件的完整记录（时间、操作人、内容）
     Log {
         /// 办件编号
@@ -294,6 +347,114 @@ pub struct CasesArgs {
 }
 
 #[derive(Subcommand)]
+pub enum ConsultCommand {
+    /// 登记一次咨询
+    Add {
+        #[arg(long)]
+        question: String,
+        #[arg(long)]
+        answer: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        #[arg(long, default_value = "")]
+        phone: String,
+        /// 相关事项编码
+        #[arg(long)]
+        matter: Option<String>,
+        /// 当面（walk_in）或电话（phone）
+        #[arg(long, default_value = "walk_in")]
+        channel: String,
+        /// 需其他部门跟进答复时：部门
+        #[arg(long)]
+        follow_up: Option<String>,
+        /// 跟进答复的期限（工作日）
+        #[arg(long, default_value_t = 3)]
+        follow_up_days: u32,
+    },
+    /// 记录其他部门的跟进答复
+    Reply {
+        id: String,
+        #[arg(long)]
+        reply: String,
+    },
+    /// 列出咨询（某天，或未答复的跟进）
+    List {
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        open: bool,
+    },
+    /// 将咨询转为受理：事项、姓名、电话自动带入
+    Intake {
+        id: String,
+        #[arg(long, default_value = "")]
+        matter: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        #[arg(long, default_value = "居民身份证")]
+        id_type: String,
+        #[arg(long)]
+        id_number: String,
+        #[arg(long, default_value = "")]
+        phone: String,
+        #[arg(long)]
+        address: String,
+        #[arg(long, value_delimiter = ',')]
+        provided: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ComplaintCommand {
+    /// 登记投诉
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        contact: String,
+        /// 当面、电话、信件
+        #[arg(long, default_value = "当面")]
+        channel: String,
+        /// 被投诉的窗口或人员
+        #[arg(long)]
+        target: String,
+        /// 推诿、拖延、刁难、态度、乱收费、擅离岗位、其他
+        #[arg(long)]
+        category: String,
+        #[arg(long)]
+        content: String,
+        /// 办理时限（工作日，默认 5）
+        #[arg(long)]
+        days: Option<i64>,
+    },
+    /// 转交（负责人）
+    Transfer {
+        id: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// 答复：处理结果和向投诉人的反馈（负责人）
+    Answer {
+        id: String,
+        #[arg(long)]
+        result: String,
+        #[arg(long)]
+        feedback: String,
+    },
+    /// 记录投诉人是否满意；不满意则复查（负责人）
+    Review {
+        id: String,
+        #[arg(long)]
+        accepted: bool,
+    },
+    /// 列出投诉（投诉人身份仅负责人可见）
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum HandleCommand {
     /// 分派给承办人，可同时转办到部门
     Assign {
@@ -369,6 +530,24 @@ pub enum HandleCommand {
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
+    /// 生成大量办件的测试数据库（经真实的受理和办理函数）
+    Seed {
+        /// 办件数
+        #[arg(long, default_value_t = 1_000_000)]
+        cases: usize,
+        /// 存放测试数据库的目录
+        #[arg(long)]
+        dir: PathBuf,
+    },
+    /// 在 bench seed 生成的数据库上计时：列出红灯、黄灯在办件
+    Deadlines {
+        /// bench seed 使用的目录
+        #[arg(long)]
+        dir: PathBuf,
+        /// 每种列表计时次数
+        #[arg(long, default_value_t = 100)]
+        samples: usize,
+    },
     /// 文书生成：A4 受理通知书与受理回执的耗时和大小，并与 Chromium 打印 HTML 对比
     Documents {
         /// 每个办件的渲染轮数

@@ -8,6 +8,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use super::args::*;
 use super::output::print;
 use super::paths;
+use super::service_cmd;
 use bianmin::applicant::{id_number, IdType, Person};
 use bianmin::auth::users::{self, NewUser};
 use bianmin::auth::{AuthError, Role, Session};
@@ -22,24 +23,24 @@ use bianmin::store::device::{self, DeviceRole};
 use bianmin::store::{projection, verify, Store, StoreError};
 use bianmin::{bench, demo, Result};
 
-fn now() -> DateTime<FixedOffset> {
+pub(super) fn now() -> DateTime<FixedOffset> {
     chrono::Local::now().fixed_offset()
 }
 
-struct Ctx {
+pub(super) struct Ctx {
     db: std::path::PathBuf,
-    json: bool,
+    pub(super) json: bool,
     user: Option<String>,
     password: Option<String>,
 }
 
 impl Ctx {
-    fn open(&self) -> Result<Store> {
+    pub(super) fn open(&self) -> Result<Store> {
         Ok(Store::open(&self.db)?)
     }
 
     /// Opens the database of an initialized device and logs the user in.
-    fn login(&self) -> Result<(Store, Session)> {
+    pub(super) fn login(&self) -> Result<(Store, Session)> {
         let store = self.open()?;
         device::load(store.conn())?;
         let (Some(user), Some(password)) = (&self.user, &self.password) else {
@@ -49,7 +50,7 @@ impl Ctx {
         Ok((store, session))
     }
 
-    fn initialized(&self) -> Result<Store> {
+    pub(super) fn initialized(&self) -> Result<Store> {
         let store = self.open()?;
         device::load(store.conn())?;
         Ok(store)
@@ -60,7 +61,7 @@ fn read(path: &Path) -> Result<String> {
     Ok(std::fs::read_to_string(path).map_err(|e| StoreError::file(path, e))?)
 }
 
-fn date(s: &str) -> Result<NaiveDate> {
+pub(super) fn date(s: &str) -> Result<NaiveDate> {
     Ok(NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| CalendarError::BadDate(s.to_owned()))?)
 }
@@ -88,6 +89,34 @@ pub fn run(cli: Cli) -> Result<()> {
             to,
         } => standin(&ctx, &absent, &stand_in, &from, &to),
         Command::Log { case_no } => log(&ctx, &case_no),
+        Command::Consult(c) => service_cmd::consult(&ctx, c),
+        Command::Evaluate {
+            case_no,
+            consultation,
+            level,
+            reason,
+            comment,
+            channel,
+        } => service_cmd::evaluate(
+            &ctx,
+            case_no,
+            consultation,
+            level,
+            &reason,
+            &comment,
+            &channel,
+        ),
+        Command::Rectify { action, id, result } => service_cmd::rectify(&ctx, &action, id, result),
+        Command::Followup {
+            action,
+            id,
+            from,
+            to,
+            percent,
+            reached,
+            outcome,
+        } => service_cmd::followup(&ctx, &action, id, from, to, percent, reached, outcome),
+        Command::Complaint(c) => service_cmd::complaint(&ctx, c),
         Command::Doc { kind, case_no, out } => doc(&ctx, &kind, &case_no, &out),
         Command::Cases(a) => cases(&ctx, a),
         Command::Idcheck { number } => idcheck(&ctx, &number),
@@ -915,6 +944,35 @@ fn bench_dir(dir: Option<std::path::PathBuf>) -> Result<(std::path::PathBuf, Opt
 
 fn bench_cmd(ctx: &Ctx, b: BenchCommand) -> Result<()> {
     match b {
+        BenchCommand::Seed { cases, dir } => {
+            let (dir, _keep) = bench_dir(Some(dir))?;
+            let mut last = std::time::Instant::now();
+            let r = bench::deadlines::seed(&dir, cases, &mut |done, total| {
+                if last.elapsed().as_secs() >= 5 || done == total {
+                    eprintln!("已生成 {done} / {total} 件");
+                    last = std::time::Instant::now();
+                }
+            })?;
+            print(ctx.json, &r, |r| {
+                format!(
+                    "已生成 {} 件（在办 {} 件），用时 {:.0} 秒，数据库 {:.0} MB",
+                    r.cases,
+                    r.open_cases,
+                    r.seconds,
+                    r.database_bytes as f64 / 1e6
+                )
+            });
+        }
+        BenchCommand::Deadlines { dir, samples } => {
+            let r = bench::deadlines::deadlines(&dir, samples)?;
+            print(ctx.json, &r, |r| {
+                format!(
+                    "数据库办件 {} 件，以 {} 为准：红灯 {} 件，黄灯 {} 件\n红灯列表：p50 {:.2} ms，p99 {:.2} ms\n黄灯列表：p50 {:.2} ms，p99 {:.2} ms\n红灯+黄灯：p50 {:.2} ms，p99 {:.2} ms",
+                    r.cases, r.as_of, r.red_cases, r.yellow_cases, r.red.p50_ms, r.red.p99_ms,
+                    r.yellow.p50_ms, r.yellow.p99_ms, r.red_and_yellow.p50_ms, r.red_and_yellow.p99_ms
+                )
+            });
+        }
         BenchCommand::Documents {
             rounds,
             chromium,

@@ -1,10 +1,12 @@
 //! The command-line tool: [`args`] declares the commands, [`commands`] runs
-//! them, [`output`] prints results and errors, [`paths`] finds the database.
+//! them ([`service_cmd`] the service-desk ones), [`output`] prints results
+//! and errors, [`paths`] finds the database.
 
 mod args;
 mod commands;
 mod output;
 mod paths;
+mod service_cmd;
 
 use std::process::ExitCode;
 

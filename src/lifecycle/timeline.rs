@@ -37,6 +37,9 @@ pub fn describe(kind: &str) -> &'static str {
         "case.withdrawn" => "撤回",
         "case.extended" => "延期",
         "document.printed" => "打印文书",
+        "consultation.converted" => "由咨询转为受理",
+        "evaluation.recorded" => "评价",
+        "followup.recorded" => "回访",
         _ => "其他",
     }
 }

@@ -7,10 +7,16 @@ use serde::de::DeserializeOwned;
 
 use super::events::{self, kinds, Event};
 use super::{Store, StoreError};
+use crate::service::{complaints, consultation, evaluation};
 use crate::{auth, calendar, catalogue, center, documents, intake, lifecycle};
 
 /// Every projection table, children before parents (the order to empty them).
 pub const TABLES: &[&str] = &[
+    "complaints",
+    "follow_up_calls",
+    "rectifications",
+    "evaluations",
+    "consultations",
     "printed_documents",
     "stand_ins",
     "center_profile",
@@ -34,6 +40,14 @@ pub fn apply(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
         kinds::CASE_RECEIVED => intake::record::project(tx, event, payload(event)?),
         kinds::CENTER_PROFILE_SET => center::project(tx, event, payload(event)?),
         kinds::DOCUMENT_PRINTED => documents::project(tx, event, payload(event)?),
+        kind if kind.starts_with("consultation.") => consultation::project(tx, event),
+        kind if kind.starts_with("evaluation.")
+            || kind.starts_with("rectification.")
+            || kind.starts_with("followup.") =>
+        {
+            evaluation::project(tx, event)
+        }
+        kind if kind.starts_with("complaint.") => complaints::project(tx, event),
         lifecycle::stand_in::STAND_IN_SET => {
             lifecycle::stand_in::project(tx, event, payload(event)?)
         }

@@ -1,0 +1,318 @@
+//! The service-desk commands: consultations, evaluations, rectification,
+//! follow-up calls and complaints.
+
+use std::fmt::Write as _;
+
+use super::args::{ComplaintCommand, ConsultCommand};
+use super::commands::{date, now, Ctx};
+use super::output::print;
+use bianmin::applicant::{IdType, Person};
+use bianmin::intake::Application;
+use bianmin::service::complaints::{self, Complaint, NewComplaint};
+use bianmin::service::consultation::{self, Channel, Consultation, Enquiry};
+use bianmin::service::evaluation::{self, Channel as Rated, Rating};
+use bianmin::Result;
+
+fn show_consultation(c: &Consultation) -> String {
+    let mut s = format!(
+        "咨询 {}（{}）\n咨询人：{} {}\n问题：{}\n答复：{}\n首问责任人：{}",
+        c.consultation_id, c.asked_at, c.asker_name, c.asker_phone, c.question, c.answer, c.owner
+    );
+    if let Some(dept) = &c.follow_up_department {
+        let _ = write!(
+            s,
+            "\n跟进：{} 于 {} 前答复；{}",
+            dept,
+            c.follow_up_due.map(|d| d.to_string()).unwrap_or_default(),
+            c.follow_up_reply.as_deref().unwrap_or("尚未答复")
+        );
+    }
+    if let Some(no) = &c.case_no {
+        let _ = write!(s, "\n已转为受理：{no}");
+    }
+    s
+}
+
+pub(super) fn consult(ctx: &Ctx, c: ConsultCommand) -> Result<()> {
+    match c {
+        ConsultCommand::Add {
+            question,
+            answer,
+            name,
+            phone,
+            matter,
+            channel,
+            follow_up,
+            follow_up_days,
+        } => {
+            let (mut store, s) = ctx.login()?;
+            let e = Enquiry {
+                asker_name: name,
+                asker_phone: phone,
+                question,
+                matter_code: matter,
+                answer,
+                follow_up: follow_up.map(|d| (d, follow_up_days)),
+            };
+            let saved = consultation::record(&mut store, &s, now(), Channel::parse(&channel)?, e)?;
+            print(ctx.json, &saved, show_consultation);
+        }
+        ConsultCommand::Reply { id, reply } => {
+            let (mut store, s) = ctx.login()?;
+            let saved = consultation::reply(&mut store, &s, now(), &id, &reply)?;
+            print(ctx.json, &saved, show_consultation);
+        }
+        ConsultCommand::List { date: day, open } => {
+            let store = ctx.initialized()?;
+            let day = match day {
+                Some(d) => Some(date(&d)?),
+                None => None,
+            };
+            let list = consultation::list(store.conn(), day, open)?;
+            print(ctx.json, &list, |l| {
+                l.iter()
+                    .map(show_consultation)
+                    .collect::<Vec<_>>()
+                    .join("\n\n")
+            });
+        }
+        ConsultCommand::Intake {
+            id,
+            matter,
+            name,
+            id_type,
+            id_number,
+            phone,
+            address,
+            provided,
+        } => {
+            let (mut store, s) = ctx.login()?;
+            let app = Application {
+                matter_code: matter,
+                applicant: Person {
+                    name,
+                    id_type: IdType::parse(&id_type)?,
+                    id_number,
+                    phone,
+                    address,
+                },
+                proxy: None,
+                provided,
+                refusal_reason: None,
+                resubmission_of: None,
+            };
+            let r = consultation::convert(&mut store, &s, now(), &id, app)?;
+            print(ctx.json, &r, |r| {
+                format!(
+                    "咨询已转为受理：{}（{}），结果：{}",
+                    r.case_no, r.matter_name, r.outcome_label
+                )
+            });
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn evaluate(
+    ctx: &Ctx,
+    case_no: Option<String>,
+    consultation_id: Option<String>,
+    level: u8,
+    reasons: &[String],
+    comment: &str,
+    channel: &str,
+) -> Result<()> {
+    let (mut store, s) = ctx.login()?;
+    let rating = Rating {
+        level,
+        reasons: reasons.to_vec(),
+        comment: comment.to_owned(),
+        channel: Rated::parse(channel)?,
+    };
+    let r = match (case_no, consultation_id) {
+        (_, Some(id)) => evaluation::evaluate_consultation(&mut store, &s, now(), &id, &rating)?,
+        (Some(no), None) => evaluation::evaluate_case(&mut store, &s, now(), &no, &rating)?,
+        (None, None) => {
+            return Err(bianmin::lifecycle::LifecycleError::Missing(
+                "办件编号或 --consultation 咨询编号",
+            )
+            .into())
+        }
+    };
+    print(ctx.json, &r, |r| match &r.rectification_id {
+        Some(id) => format!(
+            "已记录评价：{}。已生成整改事项 {}，请负责人于 {} 前整改",
+            r.level_label,
+            id,
+            r.rectification_due
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        ),
+        None => format!("已记录评价：{}", r.level_label),
+    });
+    Ok(())
+}
+
+pub(super) fn rectify(
+    ctx: &Ctx,
+    action: &str,
+    id: Option<String>,
+    result: Option<String>,
+) -> Result<()> {
+    match (action, id) {
+        ("close", Some(id)) => {
+            let (mut store, s) = ctx.login()?;
+            evaluation::close_rectification(
+                &mut store,
+                &s,
+                now(),
+                &id,
+                result.as_deref().unwrap_or(""),
+            )?;
+            print(ctx.json, &serde_json::json!({ "closed": id }), |_| {
+                format!("整改事项 {id} 已关闭")
+            });
+        }
+        _ => {
+            let store = ctx.initialized()?;
+            let list = evaluation::open_rectifications(store.conn())?;
+            print(ctx.json, &list, |l| {
+                let mut s = String::new();
+                for r in l {
+                    let _ = writeln!(
+                        s,
+                        "{}　{}　{}　{}　负责人 {}，{} 前",
+                        r.rectification_id,
+                        r.case_no.as_deref().unwrap_or("（咨询）"),
+                        evaluation::level_label(r.level),
+                        r.comment,
+                        r.assigned_to,
+                        r.due_date
+                    );
+                }
+                if s.is_empty() {
+                    s = "没有未关闭的整改事项".into();
+                }
+                s
+            });
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn followup(
+    ctx: &Ctx,
+    action: &str,
+    id: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    percent: u32,
+    reached: bool,
+    outcome: Option<String>,
+) -> Result<()> {
+    let (mut store, s) = ctx.login()?;
+    if action == "record" {
+        let id = id.unwrap_or_default();
+        evaluation::record_call(
+            &mut store,
+            &s,
+            now(),
+            &id,
+            reached,
+            outcome.as_deref().unwrap_or(""),
+        )?;
+        print(ctx.json, &serde_json::json!({ "recorded": id }), |_| {
+            format!("回访 {id} 已记录")
+        });
+        return Ok(());
+    }
+    let today = now().date_naive();
+    let from = match from {
+        Some(d) => date(&d)?,
+        None => today - chrono::Duration::days(30),
+    };
+    let to = match to {
+        Some(d) => date(&d)?,
+        None => today,
+    };
+    let drawn = evaluation::sample(&mut store, &s, now(), from, to, percent)?;
+    print(ctx.json, &drawn, |d| {
+        let mut s = format!("抽取回访 {} 件：\n", d.len());
+        for (call, no) in d {
+            let _ = writeln!(s, "{call}　{no}");
+        }
+        s
+    });
+    Ok(())
+}
+
+fn show_complaint(k: &Complaint) -> String {
+    format!(
+        "投诉 {}（{}，{}）\n投诉人：{} {}\n对象：{}　类别：{}\n内容：{}\n期限：{}　状态：{}{}",
+        k.complaint_id,
+        k.received_on,
+        k.channel,
+        k.complainant_name,
+        k.complainant_contact,
+        k.target,
+        k.category,
+        k.content,
+        k.deadline,
+        k.state_label,
+        k.result
+            .as_ref()
+            .map(|r| format!("\n处理结果：{r}"))
+            .unwrap_or_default()
+    )
+}
+
+pub(super) fn complaint(ctx: &Ctx, c: ComplaintCommand) -> Result<()> {
+    let (mut store, s) = ctx.login()?;
+    let t = now();
+    let shown = match c {
+        ComplaintCommand::Add {
+            name,
+            contact,
+            channel,
+            target,
+            category,
+            content,
+            days,
+        } => complaints::register(
+            &mut store,
+            &s,
+            t,
+            NewComplaint {
+                complainant_name: name,
+                complainant_contact: contact,
+                channel,
+                target,
+                category,
+                content,
+                days,
+            },
+        )?,
+        ComplaintCommand::Transfer { id, to } => complaints::transfer(&mut store, &s, t, &id, &to)?,
+        ComplaintCommand::Answer {
+            id,
+            result,
+            feedback,
+        } => complaints::answer(&mut store, &s, t, &id, &result, &feedback)?,
+        ComplaintCommand::Review { id, accepted } => {
+            complaints::review(&mut store, &s, t, &id, accepted)?
+        }
+        ComplaintCommand::List { all } => {
+            let list = complaints::list(store.conn(), &s, all)?;
+            print(ctx.json, &list, |l| {
+                l.iter()
+                    .map(show_complaint)
+                    .collect::<Vec<_>>()
+                    .join("\n\n")
+            });
+            return Ok(());
+        }
+    };
+    print(ctx.json, &shown, show_complaint);
+    Ok(())
+}

@@ -1,0 +1,549 @@
+//! 好差评, 整改 and 回访.
+//! - An evaluation rates a completed case (or a consultation) on five levels
+//!   (非常满意 … 非常不满意), with reasons from a fixed list, free text and
+//!   its channel (counter keypad, paper, phone follow-up); once per channel.
+//! - 不满意 and 非常不满意 open a rectification item (整改) for a manager,
+//!   due in 5 working days, closed only with a written result.
+//! - 回访: a manager draws a random sample of the cases completed in a date
+//!   range (e.g. 10 %) for follow-up calls and records each call's outcome
+//!   (a rating given on the phone is recorded as an evaluation).
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rand::seq::SliceRandom;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use super::ServiceError;
+use crate::applicant;
+use crate::auth::{users, Action, Role, Session};
+use crate::calendar::schedule;
+use crate::store::events::{self, Draft, Event};
+use crate::store::{Store, StoreError};
+
+/// The five levels, best first; 1–5 as stored is 非常不满意 … 非常满意.
+pub const LEVELS: [(u8, &str); 5] = [
+    (5, "非常满意"),
+    (4, "满意"),
+    (3, "基本满意"),
+    (2, "不满意"),
+    (1, "非常不满意"),
+];
+
+/// The fixed list of reasons an applicant can pick.
+pub const REASONS: [&str; 10] = [
+    "办事效率高",
+    "服务态度好",
+    "一次办好",
+    "指引清楚",
+    "等候时间长",
+    "多次跑腿",
+    "材料要求不清楚",
+    "服务态度差",
+    "办理超时",
+    "其他",
+];
+
+/// Working days a rectification item is due in.
+pub const RECTIFY_DAYS: i64 = 5;
+
+/// How the rating was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Keypad,
+    Paper,
+    Phone,
+}
+
+impl Channel {
+    pub fn parse(s: &str) -> crate::Result<Channel> {
+        match s.trim() {
+            "keypad" | "评价器" => Ok(Channel::Keypad),
+            "paper" | "纸质" => Ok(Channel::Paper),
+            "phone" | "电话回访" => Ok(Channel::Phone),
+            other => Err(ServiceError::Unknown {
+                kind: "评价渠道",
+                given: other.to_owned(),
+                allowed: "窗口评价器（keypad）、纸质（paper）、电话回访（phone）",
+            }
+            .into()),
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            Channel::Keypad => "keypad",
+            Channel::Paper => "paper",
+            Channel::Phone => "phone",
+        }
+    }
+}
+
+/// The Chinese name of a level (1–5).
+pub fn level_label(level: u8) -> &'static str {
+    LEVELS
+        .iter()
+        .find(|(l, _)| *l == level)
+        .map_or("未知", |(_, s)| s)
+}
+
+/// What is rated.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    Case(String),
+    Consultation(String),
+}
+
+/// Payload of `evaluation.recorded`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Recorded {
+    pub evaluation_id: String,
+    pub subject: Subject,
+    pub level: u8,
+    pub reasons: Vec<String>,
+    pub comment: String,
+    pub channel: Channel,
+    /// The rectification opened by a bad rating.
+    pub rectification: Option<Rectification>,
+}
+
+/// A rectification item (整改).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Rectification {
+    pub rectification_id: String,
+    pub assigned_to: String,
+    pub due_date: NaiveDate,
+}
+
+/// Payload of `rectification.closed`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Closed {
+    pub rectification_id: String,
+    pub result: String,
+}
+
+/// Payload of `followup.sampled`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Sampled {
+    pub calls: Vec<(String, String)>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub percent: u32,
+}
+
+/// Payload of `followup.recorded`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Called {
+    pub call_id: String,
+    pub reached: bool,
+    pub outcome: String,
+}
+
+/// A rating as given by the applicant.
+#[derive(Debug, Clone)]
+pub struct Rating {
+    /// 1 (非常不满意) to 5 (非常满意).
+    pub level: u8,
+    /// From [`REASONS`].
+    pub reasons: Vec<String>,
+    pub comment: String,
+    pub channel: Channel,
+}
+
+/// What an evaluation did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluated {
+    pub evaluation_id: String,
+    pub level: u8,
+    pub level_label: &'static str,
+    pub rectification_id: Option<String>,
+    pub rectification_due: Option<NaiveDate>,
+}
+
+fn case_id_for_rating(conn: &Connection, case_no: &str) -> crate::Result<String> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT case_id, state FROM cases WHERE case_no = ?1",
+            [case_no.trim()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(StoreError::from)?;
+    let (id, state) =
+        row.ok_or_else(|| crate::intake::IntakeError::NoSuchCase(case_no.trim().to_owned()))?;
+    if !matches!(
+        state.as_str(),
+        "completed" | "awaiting_pickup" | "delivered" | "archived"
+    ) {
+        return Err(ServiceError::NotCompleted {
+            case_no: case_no.trim().to_owned(),
+            state: crate::lifecycle::State::parse(&state).map_or("未知", |s| s.label()),
+        }
+        .into());
+    }
+    Ok(id)
+}
+
+fn evaluate_in(
+    tx: &Transaction<'_>,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    subject: Subject,
+    rating: &Rating,
+) -> crate::Result<Evaluated> {
+    let Rating {
+        level,
+        reasons,
+        comment,
+        channel,
+    } = rating;
+    let (level, channel) = (*level, *channel);
+    if !(1..=5).contains(&level) {
+        return Err(applicant::ApplicantError::OutOfRange {
+            field: "评价等级",
+            min: 1,
+            max: 5,
+            value: i64::from(level),
+        }
+        .into());
+    }
+    for r in reasons {
+        if !REASONS.contains(&r.as_str()) {
+            return Err(ServiceError::Unknown {
+                kind: "评价原因",
+                given: r.clone(),
+                allowed: "办事效率高、服务态度好、一次办好、指引清楚、等候时间长、多次跑腿、材料要求不清楚、服务态度差、办理超时、其他",
+            }
+            .into());
+        }
+    }
+    let comment = applicant::text_field(comment, "评价内容", 2000, false)?;
+    let key = match &subject {
+        Subject::Case(id) | Subject::Consultation(id) => id.clone(),
+    };
+    let already: i64 = tx
+        .query_row(
+            "SELECT count(*) FROM evaluations WHERE coalesce(case_id, consultation_id) = ?1 AND channel = ?2",
+            params![key, channel.code()],
+            |r| r.get(0),
+        )
+        .map_err(StoreError::from)?;
+    if already > 0 {
+        let what = if matches!(subject, Subject::Case(_)) {
+            "办件"
+        } else {
+            "咨询"
+        };
+        return Err(ServiceError::AlreadyEvaluated(what).into());
+    }
+    let rectification = if level <= 2 {
+        let manager = users::list(tx)?
+            .into_iter()
+            .find(|u| u.role == Role::Manager && !u.disabled)
+            .ok_or(ServiceError::NoManager)?;
+        let due = schedule::load(tx)?.add_working_days(now.date_naive(), RECTIFY_DAYS)?;
+        Some(Rectification {
+            rectification_id: uuid::Uuid::now_v7().to_string(),
+            assigned_to: manager.user_id,
+            due_date: due,
+        })
+    } else {
+        None
+    };
+    let p = Recorded {
+        evaluation_id: uuid::Uuid::now_v7().to_string(),
+        subject: subject.clone(),
+        level,
+        reasons: reasons.clone(),
+        comment,
+        channel,
+        rectification: rectification.clone(),
+    };
+    let case_id = match &subject {
+        Subject::Case(id) => Some(id.as_str()),
+        Subject::Consultation(_) => None,
+    };
+    events::append_here(
+        tx,
+        now,
+        Draft::new(&session.user_id, case_id, "evaluation.recorded", &p)?,
+    )?;
+    Ok(Evaluated {
+        evaluation_id: p.evaluation_id,
+        level,
+        level_label: level_label(level),
+        rectification_id: rectification.as_ref().map(|r| r.rectification_id.clone()),
+        rectification_due: rectification.map(|r| r.due_date),
+    })
+}
+
+/// Rates a completed case.
+pub fn evaluate_case(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    rating: &Rating,
+) -> crate::Result<Evaluated> {
+    session.authorize(store.conn(), Action::ServiceDesk)?;
+    store.write(|tx| {
+        let id = case_id_for_rating(tx, case_no)?;
+        evaluate_in(tx, session, now, Subject::Case(id), rating)
+    })
+}
+
+/// Rates a consultation.
+pub fn evaluate_consultation(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    consultation_id: &str,
+    rating: &Rating,
+) -> crate::Result<Evaluated> {
+    session.authorize(store.conn(), Action::ServiceDesk)?;
+    store.write(|tx| {
+        let c = super::consultation::find(tx, consultation_id)?;
+        evaluate_in(
+            tx,
+            session,
+            now,
+            Subject::Consultation(c.consultation_id),
+            rating,
+        )
+    })
+}
+
+/// Closes a rectification item with its written result; a manager's act.
+pub fn close_rectification(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    rectification_id: &str,
+    result: &str,
+) -> crate::Result<()> {
+    session.authorize(store.conn(), Action::ManageQuality)?;
+    let result = applicant::text_field(result.trim(), "整改结果", 2000, true)?;
+    store.write(|tx| {
+        let open: Option<Option<String>> = tx
+            .query_row(
+                "SELECT result FROM rectifications WHERE rectification_id = ?1",
+                [rectification_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(StoreError::from)?;
+        match open {
+            None => {
+                return Err(ServiceError::NotFound {
+                    kind: "整改事项",
+                    id: rectification_id.to_owned(),
+                }
+                .into())
+            }
+            Some(Some(_)) => return Err(ServiceError::AlreadyClosed("整改事项").into()),
+            Some(None) => {}
+        }
+        let p = Closed {
+            rectification_id: rectification_id.to_owned(),
+            result,
+        };
+        events::append_here(
+            tx,
+            now,
+            Draft::new(&session.user_id, None, "rectification.closed", &p)?,
+        )?;
+        Ok(())
+    })
+}
+
+/// Draws `percent` % (at least one) of the cases completed from `from` to
+/// `to` for follow-up calls; a manager's act. Returns the sampled case numbers.
+pub fn sample(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    from: NaiveDate,
+    to: NaiveDate,
+    percent: u32,
+) -> crate::Result<Vec<(String, String)>> {
+    session.authorize(store.conn(), Action::ManageQuality)?;
+    if !(1..=100).contains(&percent) {
+        return Err(applicant::ApplicantError::OutOfRange {
+            field: "回访抽样比例（%）",
+            min: 1,
+            max: 100,
+            value: i64::from(percent),
+        }
+        .into());
+    }
+    store.write(|tx| {
+        let mut stmt = tx
+            .prepare(
+                "SELECT case_id, case_no FROM cases WHERE completed_on BETWEEN ?1 AND ?2
+                 AND case_id NOT IN (SELECT case_id FROM follow_up_calls) ORDER BY case_no",
+            )
+            .map_err(StoreError::from)?;
+        let done: Vec<(String, String)> = stmt
+            .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(StoreError::from)?
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::from)?;
+        if done.is_empty() {
+            return Ok(Vec::new());
+        }
+        let n = ((done.len() * percent as usize).div_ceil(100)).max(1);
+        let mut chosen: Vec<(String, String)> = done
+            .choose_multiple(&mut rand::thread_rng(), n)
+            .cloned()
+            .collect();
+        chosen.sort_by(|a, b| a.1.cmp(&b.1));
+        let calls: Vec<(String, String)> = chosen
+            .iter()
+            .map(|(case_id, _)| (uuid::Uuid::now_v7().to_string(), case_id.clone()))
+            .collect();
+        let p = Sampled {
+            calls,
+            from,
+            to,
+            percent,
+        };
+        events::append_here(
+            tx,
+            now,
+            Draft::new(&session.user_id, None, "followup.sampled", &p)?,
+        )?;
+        Ok(p.calls
+            .iter()
+            .zip(&chosen)
+            .map(|((call, _), (_, no))| (call.clone(), no.clone()))
+            .collect())
+    })
+}
+
+/// Records a follow-up call: whether the applicant was reached and what they said.
+pub fn record_call(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    call_id: &str,
+    reached: bool,
+    outcome: &str,
+) -> crate::Result<()> {
+    session.authorize(store.conn(), Action::ServiceDesk)?;
+    let outcome = applicant::text_field(outcome.trim(), "回访情况", 2000, true)?;
+    store.write(|tx| {
+        let case_id: Option<String> = tx
+            .query_row(
+                "SELECT case_id FROM follow_up_calls WHERE call_id = ?1",
+                [call_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(StoreError::from)?;
+        let case_id = case_id.ok_or_else(|| ServiceError::NotFound {
+            kind: "回访任务",
+            id: call_id.to_owned(),
+        })?;
+        let p = Called {
+            call_id: call_id.to_owned(),
+            reached,
+            outcome,
+        };
+        events::append_here(
+            tx,
+            now,
+            Draft::new(&session.user_id, Some(&case_id), "followup.recorded", &p)?,
+        )?;
+        Ok(())
+    })
+}
+
+/// An open rectification item as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenRectification {
+    pub rectification_id: String,
+    pub case_no: Option<String>,
+    pub level: u8,
+    pub comment: String,
+    pub assigned_to: String,
+    pub due_date: NaiveDate,
+}
+
+/// The rectification items not yet closed, by due date.
+pub fn open_rectifications(conn: &Connection) -> crate::Result<Vec<OpenRectification>> {
+    let mut stmt = conn.prepare(
+        "SELECT r.rectification_id, c.case_no, e.level, e.comment, u.display_name, r.due_date
+         FROM rectifications r JOIN evaluations e ON e.evaluation_id = r.evaluation_id
+         JOIN users u ON u.user_id = r.assigned_to LEFT JOIN cases c ON c.case_id = e.case_id
+         WHERE r.result IS NULL ORDER BY r.due_date, r.rectification_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(OpenRectification {
+            rectification_id: r.get(0)?,
+            case_no: r.get(1)?,
+            level: r.get(2)?,
+            comment: r.get(3)?,
+            assigned_to: r.get(4)?,
+            due_date: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>().map_err(StoreError::from)?)
+}
+
+pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
+    use crate::store::projection::payload;
+    match event.kind.as_str() {
+        "evaluation.recorded" => {
+            let p: Recorded = payload(event)?;
+            let (case_id, consultation_id) = match &p.subject {
+                Subject::Case(id) => (Some(id.clone()), None),
+                Subject::Consultation(id) => (None, Some(id.clone())),
+            };
+            let reasons = serde_json::to_string(&p.reasons).unwrap_or_else(|_| "[]".into());
+            tx.execute(
+                "INSERT INTO evaluations (evaluation_id, case_id, consultation_id, level, reasons, comment, channel,
+                    evaluated_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![p.evaluation_id, case_id, consultation_id, p.level, reasons, p.comment, p.channel.code(), event.ts, event.user_id],
+            )?;
+            if let Some(r) = p.rectification {
+                tx.execute(
+                    "INSERT INTO rectifications (rectification_id, evaluation_id, assigned_to, due_date) VALUES (?1, ?2, ?3, ?4)",
+                    params![r.rectification_id, p.evaluation_id, r.assigned_to, r.due_date],
+                )?;
+            }
+        }
+        "rectification.closed" => {
+            let p: Closed = payload(event)?;
+            tx.execute(
+                "UPDATE rectifications SET result = ?1, closed_at = ?2, closed_by = ?3 WHERE rectification_id = ?4",
+                params![p.result, event.ts, event.user_id, p.rectification_id],
+            )?;
+        }
+        "followup.sampled" => {
+            let p: Sampled = payload(event)?;
+            for (call_id, case_id) in p.calls {
+                tx.execute(
+                    "INSERT INTO follow_up_calls (call_id, case_id, sampled_at, sampled_by) VALUES (?1, ?2, ?3, ?4)",
+                    params![call_id, case_id, event.ts, event.user_id],
+                )?;
+            }
+        }
+        "followup.recorded" => {
+            let p: Called = payload(event)?;
+            tx.execute(
+                "UPDATE follow_up_calls SET reached = ?1, outcome = ?2, called_at = ?3, called_by = ?4 WHERE call_id = ?5",
+                params![p.reached, p.outcome, event.ts, event.user_id, p.call_id],
+            )?;
+        }
+        other => {
+            return Err(StoreError::BadEvent {
+                device: event.device_id.clone(),
+                seq: event.seq,
+                reason: format!("未知的事件类型 {other}"),
+            }
+            .into())
+        }
+    }
+    Ok(())
+}
