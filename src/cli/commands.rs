@@ -572,60 +572,123 @@ fn intake_cmd(ctx: &Ctx, a: IntakeArgs) -> Result<()> {
 fn case(ctx: &Ctx, case_no: &str) -> Result<()> {
     let store = ctx.initialized()?;
     let d = lookup::detail(store.conn(), case_no)?;
-    print(ctx.json, &d, |d| {
-        let c = &d.summary;
-        let mut s = format!(
+    let cal = bianmin::calendar::schedule::load(store.conn())?;
+    let figures = deadline::figures(&cal, d.summary.outcome, d.summary.due_date, d.completed_on)?;
+    #[derive(serde::Serialize)]
+    struct Shown<'a> {
+        #[serde(flatten)]
+        detail: &'a lookup::CaseDetail,
+        figures: deadline::Figures,
+    }
+    print(
+        ctx.json,
+        &Shown {
+            detail: &d,
+            figures,
+        },
+        |shown| {
+            let d = shown.detail;
+            let c = &d.summary;
+            let mut s = format!(
             "办件编号：{}（查询码 {}）\n事项：{} {}（第 {} 版，{}）\n结果：{}；状态：{}\n申请人：{}，{}，电话 {}\n地址：{}\n受理时间：{}，经办人：{}（工号 {}）\n",
             c.case_no, c.query_code, c.matter_code, c.matter_name, d.matter_version, d.case_type,
             c.outcome_label, c.state_label, c.applicant_name, c.applicant_id_number, c.applicant_phone,
             d.applicant_address, c.received_at, d.clerk_name, d.clerk_staff_no
         );
-        if let Some(p) = &d.proxy_name {
-            let _ = writeln!(
-                s,
-                "代办人：{}（{}）",
-                p,
-                d.proxy_relation.as_deref().unwrap_or_default()
-            );
-        }
-        if let Some(due) = c.due_date {
-            let _ = writeln!(s, "承诺办结日期：{due}");
-        }
-        if let Some(r) = &d.refusal_reason {
-            let _ = writeln!(s, "不予受理理由：{r}");
-        }
-        if let Some(p) = &d.previous_case_no {
-            let _ = writeln!(s, "重新提交自：{p}");
-        }
-        if let Some(n) = &d.next_case_no {
-            let _ = writeln!(s, "已重新提交为：{n}");
-        }
-        s.push_str("材料：\n");
-        for m in &d.materials {
-            let _ = writeln!(
-                s,
-                "  {}. [{}] {}（{}，{} 份，{}）",
-                m.position,
-                if m.provided { "已交" } else { "未交" },
-                m.name,
-                m.form,
-                m.copies,
-                if m.required { "必交" } else { "选交" }
-            );
-        }
-        s.push_str("记录：\n");
-        for e in &d.timeline {
-            let _ = writeln!(
-                s,
-                "  {} {} 第 {} 号事件 {}",
-                e.ts,
-                e.kind,
-                e.seq,
-                e.hash.get(..12).unwrap_or_default()
-            );
-        }
-        s
-    });
+            if let Some(p) = &d.proxy_name {
+                let _ = writeln!(
+                    s,
+                    "代办人：{}（{}）",
+                    p,
+                    d.proxy_relation.as_deref().unwrap_or_default()
+                );
+            }
+            if let Some(due) = c.due_date {
+                let _ = writeln!(s, "承诺办结日期：{due}");
+            }
+            if let Some(r) = &d.refusal_reason {
+                let _ = writeln!(s, "不予受理理由：{r}");
+            }
+            if let Some(p) = &d.previous_case_no {
+                let _ = writeln!(s, "重新提交自：{p}");
+            }
+            if let Some(n) = &d.next_case_no {
+                let _ = writeln!(s, "已重新提交为：{n}");
+            }
+            if let Some(h) = &d.handler_name {
+                let fwd = d
+                    .forwarded_to
+                    .as_ref()
+                    .map(|f| format!("，已转办 {f}"))
+                    .unwrap_or_default();
+                let _ = writeln!(s, "承办人：{h}{fwd}");
+            }
+            if d.suspended_days > 0 {
+                let _ = writeln!(s, "暂停计时：共 {} 个工作日", d.suspended_days);
+            }
+            if let Some(r) = &d.extension_reason {
+                let _ = writeln!(s, "已延期：{r}");
+            }
+            if let Some(r) = &d.result {
+                let why = d
+                    .result_reason
+                    .as_ref()
+                    .map(|x| format!("（{x}）"))
+                    .unwrap_or_default();
+                let on = d
+                    .completed_on
+                    .map(|x| format!("，{x} 办结"))
+                    .unwrap_or_default();
+                let _ = writeln!(s, "办理结果：{r}{why}{on}");
+            }
+            if let Some(x) = &d.delivery {
+                let _ = writeln!(s, "送达：{x}");
+            }
+            if let Some(x) = &d.closed_reason {
+                let _ = writeln!(s, "退回/撤回原因：{x}");
+            }
+            let f = shown.figures;
+            if let (Some(on_time), Some(saved)) = (f.on_time, f.days_saved) {
+                let _ = writeln!(
+                    s,
+                    "{}{}，比承诺{} {} 个工作日",
+                    if f.on_the_spot { "当场办结，" } else { "" },
+                    if on_time {
+                        "按时办结"
+                    } else {
+                        "超期办结"
+                    },
+                    if saved >= 0 { "提前" } else { "超出" },
+                    saved.abs()
+                );
+            }
+            s.push_str("材料：\n");
+            for m in &d.materials {
+                let _ = writeln!(
+                    s,
+                    "  {}. [{}] {}（{}，{} 份，{}）",
+                    m.position,
+                    if m.provided { "已交" } else { "未交" },
+                    m.name,
+                    m.form,
+                    m.copies,
+                    if m.required { "必交" } else { "选交" }
+                );
+            }
+            s.push_str("记录：\n");
+            for e in &d.timeline {
+                let _ = writeln!(
+                    s,
+                    "  {} {} 第 {} 号事件 {}",
+                    e.ts,
+                    e.kind,
+                    e.seq,
+                    e.hash.get(..12).unwrap_or_default()
+                );
+            }
+            s
+        },
+    );
     Ok(())
 }
 

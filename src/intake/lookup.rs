@@ -147,6 +147,16 @@ pub struct CaseDetail {
     pub clerk_staff_no: String,
     pub previous_case_no: Option<String>,
     pub next_case_no: Option<String>,
+    /// Lifecycle: handler, forwarding, suspension, extension, result, delivery.
+    pub handler_name: Option<String>,
+    pub forwarded_to: Option<String>,
+    pub suspended_days: i64,
+    pub extension_reason: Option<String>,
+    pub result: Option<String>,
+    pub result_reason: Option<String>,
+    pub completed_on: Option<NaiveDate>,
+    pub delivery: Option<String>,
+    pub closed_reason: Option<String>,
     pub materials: Vec<MaterialLine>,
     pub timeline: Vec<Event>,
 }
@@ -159,9 +169,11 @@ pub fn detail(conn: &Connection, case_no: &str) -> crate::Result<CaseDetail> {
         .query_row(
             "SELECT c.case_type, c.matter_version, c.applicant_id_type, c.applicant_address, c.proxy_name,
                     c.proxy_relation, c.promised_days, c.completed_at, c.refusal_reason, c.legal_basis, c.fee,
-                    u.display_name, u.staff_no, p.case_no
+                    u.display_name, u.staff_no, p.case_no, h.display_name, c.forwarded_to, c.suspended_days,
+                    c.extension_reason, c.result, c.result_reason, c.completed_on, c.delivery, c.closed_reason
              FROM cases c JOIN users u ON u.user_id = c.clerk_user_id
              LEFT JOIN cases p ON p.case_id = c.previous_case_id
+             LEFT JOIN users h ON h.user_id = c.handler_user_id
              WHERE c.case_id = ?1",
             [&summary.case_id],
             |r| {
@@ -182,6 +194,15 @@ pub fn detail(conn: &Connection, case_no: &str) -> crate::Result<CaseDetail> {
                     clerk_staff_no: r.get(12)?,
                     previous_case_no: r.get(13)?,
                     next_case_no: None,
+                    handler_name: r.get(14)?,
+                    forwarded_to: r.get(15)?,
+                    suspended_days: r.get(16)?,
+                    extension_reason: r.get(17)?,
+                    result: r.get(18)?,
+                    result_reason: r.get(19)?,
+                    completed_on: r.get(20)?,
+                    delivery: r.get(21)?,
+                    closed_reason: r.get(22)?,
                     materials: Vec::new(),
                     timeline: Vec::new(),
                 })
