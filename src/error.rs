@@ -4,6 +4,7 @@
 
 use crate::applicant::ApplicantError;
 use crate::auth::AuthError;
+use crate::backup::BackupError;
 use crate::calendar::CalendarError;
 use crate::catalogue::CatalogueError;
 use crate::documents::DocumentError;
@@ -34,6 +35,8 @@ pub enum Error {
     Lifecycle(#[from] LifecycleError),
     #[error(transparent)]
     Service(#[from] ServiceError),
+    #[error(transparent)]
+    Backup(#[from] BackupError),
 }
 
 impl From<rusqlite::Error> for Error {

@@ -14,6 +14,7 @@
 //! - [`service`]: the enquiry log, ratings and rectification, follow-up calls, complaints.
 //! - [`documents`]: the printed papers (受理回执, 一次性告知单, 受理通知书, 不予受理通知书).
 //! - [`setup`]: first-run set-up of a device.
+//! - [`backup`]: verified backups and restore.
 //! - [`demo`]: a demonstration center with one intake of each outcome.
 //! - [`bench`]: the measurements recorded in docs/BENCHMARKS.md.
 //!
@@ -22,6 +23,7 @@
 
 pub mod applicant;
 pub mod auth;
+pub mod backup;
 pub mod bench;
 pub mod calendar;
 pub mod catalogue;

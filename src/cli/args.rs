@@ -145,6 +145,20 @@ pub enum Command {
     },
     /// 校验整个事件日志的哈希链
     Verify,
+    /// 备份数据库到指定目录（可在程序运行时进行；负责人或系统管理员）
+    Backup {
+        /// 备份目录（第二块硬盘或 U 盘）
+        #[arg(long)]
+        to: PathBuf,
+        /// 保留最近几份
+        #[arg(long, default_value_t = 14)]
+        keep: usize,
+    },
+    /// 从备份恢复：先校验（校验值、完整性、哈希链），再替换当前数据库并保留原文件
+    Restore {
+        /// 备份文件（.db，旁边须有 .sha256）
+        file: PathBuf,
+    },
     /// 从事件日志重建全部查询表（负责人或系统管理员）
     Rebuild,
     /// 本机设备信息

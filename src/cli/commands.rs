@@ -121,6 +121,40 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Cases(a) => cases(&ctx, a),
         Command::Idcheck { number } => idcheck(&ctx, &number),
         Command::Verify => verify_cmd(&ctx),
+        Command::Backup { to, keep } => {
+            let (store, session) = ctx.login()?;
+            let r = bianmin::backup::backup(&store, &session, now(), &to, keep)?;
+            print(ctx.json, &r, |r| {
+                let removed = if r.removed.is_empty() {
+                    String::new()
+                } else {
+                    format!("；已删除较早的备份 {} 份", r.removed.len())
+                };
+                format!(
+                    "已备份到 {}（{} 字节，SHA-256 {}）{}",
+                    r.path, r.bytes, r.sha256, removed
+                )
+            });
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let (Some(user), Some(password)) = (&ctx.user, &ctx.password) else {
+                return Err(AuthError::LoginRequired.into());
+            };
+            let r = bianmin::backup::restore(&ctx.db, &file, user, password, now())?;
+            print(ctx.json, &r, |r| {
+                format!(
+                    "已从 {} 恢复（{} 条事件，哈希链完整）{}",
+                    r.restored_from,
+                    r.events,
+                    r.replaced_kept_as
+                        .as_ref()
+                        .map(|k| format!("；原数据库保留为 {k}"))
+                        .unwrap_or_default()
+                )
+            });
+            Ok(())
+        }
         Command::Rebuild => rebuild(&ctx),
         Command::Device => device_cmd(&ctx),
         Command::Demo => demo_cmd(&ctx),

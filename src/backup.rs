@@ -1,0 +1,254 @@
+//! Backups and restore.
+//!
+//! `backup` copies the live database with SQLite's online backup API (a
+//! consistent copy even while the counter is working) into a folder — a
+//! second disk or a USB stick — as `bianmin-{center}-{device}-{date}-{time}.db`
+//! with its SHA-256 in a `.sha256` file beside it, keeping the newest N.
+//! The copy is written under a temporary name, flushed and renamed, so a
+//! full or pulled disk never leaves a file that looks like a backup.
+//!
+//! `restore` checks a backup before touching anything — its checksum,
+//! `PRAGMA integrity_check`, and every device's hash chain — then moves the
+//! live file aside (kept as `….replaced-{time}`) and puts the backup in its
+//! place. The restoring user logs in against the backup's own users (the
+//! live file may be the broken one) and must be a manager or admin.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{Connection, OpenFlags};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::auth::{users, Action, Session};
+use crate::store::{device, verify, Store, StoreError};
+
+/// Refusals of backup and restore.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BackupError {
+    #[error("备份文件 {0} 缺少校验文件（.sha256），不能确认它完整，未恢复")]
+    NoChecksum(String),
+    #[error("备份文件 {0} 的校验值不符（文件已损坏或被修改），未恢复")]
+    ChecksumMismatch(String),
+    #[error("备份文件 {file} 未通过完整性检查（{detail}），未恢复")]
+    Integrity { file: String, detail: String },
+    #[error("备份文件 {file} 的事件记录哈希链损坏（{detail}），未恢复")]
+    Chain { file: String, detail: String },
+    #[error("要保留的备份份数应在 1 到 365 之间")]
+    Keep,
+}
+
+/// The default number of backups kept.
+pub const DEFAULT_KEEP: usize = 14;
+
+/// What a backup wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackupReport {
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub removed: Vec<String>,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreReport {
+    pub restored_from: String,
+    pub replaced_kept_as: Option<String>,
+    pub events: i64,
+}
+
+fn file_err(path: &Path, e: std::io::Error) -> crate::Error {
+    StoreError::file(path, e).into()
+}
+
+fn sha256_of(path: &Path) -> crate::Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| file_err(path, e))?;
+    Ok(hex::encode(Sha256::digest(bytes)))
+}
+
+/// Backs the live database up into `dir`, keeping the newest `keep` backups.
+pub fn backup(
+    store: &Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    dir: &Path,
+    keep: usize,
+) -> crate::Result<BackupReport> {
+    session.authorize(store.conn(), Action::Maintain)?;
+    if !(1..=365).contains(&keep) {
+        return Err(BackupError::Keep.into());
+    }
+    let dev = device::load(store.conn())?;
+    std::fs::create_dir_all(dir).map_err(|e| file_err(dir, e))?;
+    let name = format!(
+        "bianmin-{}-{}-{}.db",
+        dev.center_code,
+        dev.device_code,
+        now.format("%Y%m%d-%H%M%S")
+    );
+    let path = dir.join(&name);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let result = (|| -> crate::Result<String> {
+        {
+            let mut dest = Connection::open(&tmp).map_err(StoreError::from)?;
+            let backup =
+                rusqlite::backup::Backup::new(store.conn(), &mut dest).map_err(StoreError::from)?;
+            backup
+                .run_to_completion(256, Duration::from_millis(5), None)
+                .map_err(StoreError::from)?;
+        }
+        std::fs::File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| file_err(&tmp, e))?;
+        let sum = sha256_of(&tmp)?;
+        let sum_path = dir.join(format!("{name}.sha256"));
+        crate::files::write_atomic(&sum_path, format!("{sum}  {name}\n").as_bytes())?;
+        std::fs::rename(&tmp, &path).map_err(|e| file_err(&path, e))?;
+        Ok(sum)
+    })();
+    let sha256 = match result {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            let _ = std::fs::remove_file(dir.join(format!("{name}.sha256")));
+            return Err(e);
+        }
+    };
+    let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let removed = prune(dir, &dev.center_code, &dev.device_code, keep)?;
+    Ok(BackupReport {
+        path: path.display().to_string(),
+        sha256,
+        bytes,
+        removed,
+    })
+}
+
+/// Removes all but the newest `keep` backups of this device in `dir`.
+fn prune(dir: &Path, center: &str, device_code: &str, keep: usize) -> crate::Result<Vec<String>> {
+    let prefix = format!("bianmin-{center}-{device_code}-");
+    let mut backups: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| file_err(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let n = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            n.starts_with(&prefix) && n.ends_with(".db")
+        })
+        .collect();
+    // The names sort by time.
+    backups.sort();
+    let mut removed = Vec::new();
+    let excess = backups.len().saturating_sub(keep);
+    for old in backups.into_iter().take(excess) {
+        std::fs::remove_file(&old).map_err(|e| file_err(&old, e))?;
+        let _ = std::fs::remove_file(PathBuf::from(format!("{}.sha256", old.display())));
+        removed.push(old.display().to_string());
+    }
+    Ok(removed)
+}
+
+/// Checks a backup file without changing it: checksum, integrity, hash chain.
+pub fn check(file: &Path) -> crate::Result<i64> {
+    let shown = file.display().to_string();
+    let sum_path = PathBuf::from(format!("{}.sha256", file.display()));
+    let expected =
+        std::fs::read_to_string(&sum_path).map_err(|_| BackupError::NoChecksum(shown.clone()))?;
+    let expected = expected
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    if sha256_of(file)? != expected {
+        return Err(BackupError::ChecksumMismatch(shown).into());
+    }
+    let conn = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(StoreError::from)?;
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| BackupError::Integrity {
+            file: shown.clone(),
+            detail: e.to_string(),
+        })?;
+    if integrity != "ok" {
+        return Err(BackupError::Integrity {
+            file: shown,
+            detail: integrity,
+        }
+        .into());
+    }
+    let report = verify::verify(&conn).map_err(|e| BackupError::Chain {
+        file: shown.clone(),
+        detail: e.to_string(),
+    })?;
+    if let Some(b) = report.broken {
+        return Err(BackupError::Chain {
+            file: shown,
+            detail: b.to_string(),
+        }
+        .into());
+    }
+    device::load(&conn)?;
+    Ok(report.events())
+}
+
+/// Restores `file` over the live database at `live`, after checking it.
+/// `username`/`password` are checked against the backup's users.
+pub fn restore(
+    live: &Path,
+    file: &Path,
+    username: &str,
+    password: &str,
+    now: DateTime<FixedOffset>,
+) -> crate::Result<RestoreReport> {
+    let events = check(file)?;
+    {
+        let conn = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(StoreError::from)?;
+        let session = users::login(&conn, username, password)?;
+        crate::auth::roles::require(session.role, Action::Maintain)?;
+    }
+    let mut replaced_kept_as = None;
+    if live.exists() {
+        // Fold the live WAL into the file so that what is kept is complete.
+        if let Ok(conn) = Connection::open(live) {
+            let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+        }
+        let kept = PathBuf::from(format!(
+            "{}.replaced-{}",
+            live.display(),
+            now.format("%Y%m%d-%H%M%S")
+        ));
+        std::fs::rename(live, &kept).map_err(|e| file_err(live, e))?;
+        replaced_kept_as = Some(kept.display().to_string());
+    }
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(PathBuf::from(format!("{}{suffix}", live.display())));
+    }
+    let bytes = std::fs::read(file).map_err(|e| file_err(file, e))?;
+    let tmp = PathBuf::from(format!("{}.restoring", live.display()));
+    let write = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, live)
+    })();
+    if let Err(e) = write {
+        let _ = std::fs::remove_file(&tmp);
+        // Put the live file back rather than leave nothing.
+        if let Some(kept) = &replaced_kept_as {
+            let _ = std::fs::rename(kept, live);
+        }
+        return Err(file_err(live, e));
+    }
+    Ok(RestoreReport {
+        restored_from: file.display().to_string(),
+        replaced_kept_as,
+        events,
+    })
+}
