@@ -58,7 +58,10 @@ CREATE TABLE users (
     role          TEXT NOT NULL CHECK (role IN ('clerk', 'agent', 'manager', 'admin')),
     password_hash TEXT NOT NULL,
     disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
-    created_at    TEXT NOT NULL
+    created_at    TEXT NOT NULL,
+    -- Consecutive failed logins, and until when the account is locked.
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until  TEXT
 );
 
 -- Every published version of every matter; `definition` is the full matter
@@ -281,6 +284,8 @@ CREATE TABLE center_profile (
     complaint_phone TEXT NOT NULL,
     supply_days     INTEGER NOT NULL CHECK (supply_days BETWEEN 1 AND 30),
     warning_days    INTEGER NOT NULL DEFAULT 2 CHECK (warning_days BETWEEN 0 AND 10),
+    lockout_attempts INTEGER NOT NULL DEFAULT 5 CHECK (lockout_attempts BETWEEN 3 AND 10),
+    lockout_minutes INTEGER NOT NULL DEFAULT 15 CHECK (lockout_minutes BETWEEN 1 AND 1440),
     updated_at      TEXT NOT NULL,
     updated_by      TEXT NOT NULL REFERENCES users (user_id)
 );

@@ -210,7 +210,7 @@ pub fn restore(
     {
         let conn = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)
             .map_err(StoreError::from)?;
-        let session = users::login(&conn, username, password)?;
+        let session = users::verify_credentials(&conn, username, password)?;
         crate::auth::roles::require(session.role, Action::Maintain)?;
     }
     let mut replaced_kept_as = None;

@@ -27,6 +27,20 @@ pub struct CenterProfile {
     /// are left before its due date (0–10, default 2).
     #[serde(default = "default_warning_days")]
     pub warning_days: u32,
+    /// Failed passwords in a row that lock an account (3–10, default 5).
+    #[serde(default = "default_lockout_attempts")]
+    pub lockout_attempts: u32,
+    /// Minutes an account stays locked (1–1440, default 15).
+    #[serde(default = "default_lockout_minutes")]
+    pub lockout_minutes: u32,
+}
+
+fn default_lockout_attempts() -> u32 {
+    5
+}
+
+fn default_lockout_minutes() -> u32 {
+    15
 }
 
 fn default_warning_days() -> u32 {
@@ -44,6 +58,8 @@ impl Default for CenterProfile {
             complaint_phone: "12345".into(),
             supply_days: DEFAULT_SUPPLY_DAYS,
             warning_days: DEFAULT_WARNING_DAYS,
+            lockout_attempts: default_lockout_attempts(),
+            lockout_minutes: default_lockout_minutes(),
         }
     }
 }
@@ -66,6 +82,15 @@ impl CenterProfile {
                 value: i64::from(self.warning_days),
             });
         }
+        if !(3..=10).contains(&self.lockout_attempts) || !(1..=1440).contains(&self.lockout_minutes)
+        {
+            return Err(ApplicantError::OutOfRange {
+                field: "登录锁定设置（失败次数 3–10，锁定分钟 1–1440）",
+                min: 1,
+                max: 1440,
+                value: i64::from(self.lockout_minutes),
+            });
+        }
         Ok(CenterProfile {
             address: applicant::text_field(self.address.trim(), "中心地址", 200, true)?,
             phone: applicant::text_field(self.phone.trim(), "咨询电话", 50, true)?,
@@ -77,6 +102,8 @@ impl CenterProfile {
             )?,
             supply_days: self.supply_days,
             warning_days: self.warning_days,
+            lockout_attempts: self.lockout_attempts,
+            lockout_minutes: self.lockout_minutes,
         })
     }
 }
@@ -84,7 +111,8 @@ impl CenterProfile {
 /// The profile, or the defaults when none was set.
 pub fn load(conn: &Connection) -> Result<CenterProfile, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT address, phone, complaint_phone, supply_days, warning_days FROM center_profile WHERE singleton = 1")?
+        .prepare_cached("SELECT address, phone, complaint_phone, supply_days, warning_days, lockout_attempts, lockout_minutes
+             FROM center_profile WHERE singleton = 1")?
         .query_row([], |r| {
             Ok(CenterProfile {
                 address: r.get(0)?,
@@ -92,6 +120,8 @@ pub fn load(conn: &Connection) -> Result<CenterProfile, StoreError> {
                 complaint_phone: r.get(2)?,
                 supply_days: r.get(3)?,
                 warning_days: r.get(4)?,
+                lockout_attempts: r.get(5)?,
+                lockout_minutes: r.get(6)?,
             })
         })
         .optional()?
@@ -124,13 +154,25 @@ pub fn set(
 
 pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> crate::Result<()> {
     tx.execute(
-        "INSERT INTO center_profile (singleton, address, phone, complaint_phone, supply_days, warning_days, updated_at, updated_by)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO center_profile (singleton, address, phone, complaint_phone, supply_days, warning_days,
+            lockout_attempts, lockout_minutes, updated_at, updated_by)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (singleton) DO UPDATE SET address = excluded.address, phone = excluded.phone,
             complaint_phone = excluded.complaint_phone, supply_days = excluded.supply_days,
-            warning_days = excluded.warning_days,
+            warning_days = excluded.warning_days, lockout_attempts = excluded.lockout_attempts,
+            lockout_minutes = excluded.lockout_minutes,
             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-        params![p.address, p.phone, p.complaint_phone, p.supply_days, p.warning_days, event.ts, event.user_id],
+        params![
+            p.address,
+            p.phone,
+            p.complaint_phone,
+            p.supply_days,
+            p.warning_days,
+            p.lockout_attempts,
+            p.lockout_minutes,
+            event.ts,
+            event.user_id
+        ],
     )?;
     Ok(())
 }

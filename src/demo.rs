@@ -68,10 +68,12 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
                 complaint_phone: "0534-2688100".into(),
                 supply_days: 5,
                 warning_days: 2,
+                lockout_attempts: 5,
+                lockout_minutes: 15,
             }),
         },
     )?;
-    let admin = users::login(store.conn(), ACCOUNTS[0].0, ACCOUNTS[0].1)?;
+    let admin = users::verify_credentials(store.conn(), ACCOUNTS[0].0, ACCOUNTS[0].1)?;
     for (username, password, role, name, staff_no) in [
         (ACCOUNTS[1].0, ACCOUNTS[1].1, ACCOUNTS[1].2, "张丽", "0101"),
         (ACCOUNTS[2].0, ACCOUNTS[2].1, ACCOUNTS[2].2, "王芳", "0102"),
@@ -89,7 +91,7 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
             },
         )?;
     }
-    let clerk = users::login(store.conn(), ACCOUNTS[2].0, ACCOUNTS[2].1)?;
+    let clerk = users::verify_credentials(store.conn(), ACCOUNTS[2].0, ACCOUNTS[2].1)?;
     let address = "新湖街道杨庄村3组12号";
     let applications = [
         // 受理: every material of a promised matter.

@@ -64,7 +64,8 @@ fn a_backup_restores_exactly_and_the_replaced_file_is_kept() {
     );
     // Intake continues on the restored database.
     let mut store = Store::open(&path).unwrap();
-    let clerk = bianmin::auth::users::login(store.conn(), "clerk", "clerk-pass").unwrap();
+    let clerk =
+        bianmin::auth::users::verify_credentials(store.conn(), "clerk", "clerk-pass").unwrap();
     intake::record(
         &mut store,
         &clerk,

@@ -253,7 +253,11 @@ fn refusals_exit_1_with_a_chinese_message_and_write_nothing() {
     let count = || -> i64 {
         rusqlite::Connection::open(&db.path)
             .unwrap()
-            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM events WHERE kind NOT LIKE 'auth.%'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap()
     };
     let before = count();
@@ -331,7 +335,20 @@ fn refusals_exit_1_with_a_chinese_message_and_write_nothing() {
     );
     let err: Value = serde_json::from_str(refused(&json_err).trim()).unwrap();
     assert!(err["error"].as_str().unwrap().contains("无法读写文件"));
-    assert_eq!(count(), before, "no refused command wrote an event");
+    assert_eq!(
+        count(),
+        before,
+        "no refused command wrote anything but the audit of the failed login"
+    );
+    let failed: i64 = rusqlite::Connection::open(&db.path)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM events WHERE kind = 'auth.login_failed'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(failed, 1, "the wrong password is in the audit log");
 }
 
 #[test]

@@ -33,7 +33,7 @@ fn second_clerk(c: &mut Center) -> Session {
         },
     )
     .unwrap();
-    users::login(c.store.conn(), "clerk2", "clerk2-pass").unwrap()
+    users::verify_credentials(c.store.conn(), "clerk2", "clerk2-pass").unwrap()
 }
 
 /// An accepted 高龄津贴申请 (5 working days) taken on `(m, d)`.

@@ -76,15 +76,15 @@ fn a_disabled_clerks_open_session_can_no_longer_take_intakes() {
 #[test]
 fn login_checks_the_password_and_hides_which_part_was_wrong() {
     let c = center();
-    let wrong = users::login(c.store.conn(), "clerk", "nope")
+    let wrong = users::verify_credentials(c.store.conn(), "clerk", "nope")
         .unwrap_err()
         .to_string();
-    let unknown = users::login(c.store.conn(), "nobody", "nope")
+    let unknown = users::verify_credentials(c.store.conn(), "nobody", "nope")
         .unwrap_err()
         .to_string();
     assert_eq!(wrong, unknown);
     assert_eq!(
-        users::login(c.store.conn(), " clerk ", "clerk-pass")
+        users::verify_credentials(c.store.conn(), " clerk ", "clerk-pass")
             .unwrap()
             .role,
         Role::Clerk
@@ -127,7 +127,7 @@ fn password_rules_duplicates_and_bad_fields_are_refused() {
 fn a_disabled_user_cannot_log_in_and_the_last_admin_stays() {
     let mut c = center();
     users::disable(&mut c.store, &c.admin, monday(), "clerk").unwrap();
-    let err = users::login(c.store.conn(), "clerk", "clerk-pass").unwrap_err();
+    let err = users::verify_credentials(c.store.conn(), "clerk", "clerk-pass").unwrap_err();
     assert!(matches!(err, Error::Auth(AuthError::Disabled(_))), "{err}");
     let err = users::disable(&mut c.store, &c.admin, monday(), "admin").unwrap_err();
     assert!(
@@ -141,7 +141,7 @@ fn a_disabled_user_cannot_log_in_and_the_last_admin_stays() {
         &new_user("admin2", Role::Admin, "admin2-pass"),
     )
     .unwrap();
-    let admin2 = users::login(c.store.conn(), "admin2", "admin2-pass").unwrap();
+    let admin2 = users::verify_credentials(c.store.conn(), "admin2", "admin2-pass").unwrap();
     users::disable(&mut c.store, &admin2, monday(), "admin").unwrap();
     // The session admin opened before being disabled is refused from now on.
     let err = users::add(
@@ -157,4 +157,106 @@ fn a_disabled_user_cannot_log_in_and_the_last_admin_stays() {
         matches!(err, Error::Auth(AuthError::CannotDisableSelf)),
         "{err}"
     );
+}
+
+fn failures_logged(c: &Center) -> i64 {
+    c.store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM events WHERE kind = 'auth.login_failed'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn five_wrong_passwords_lock_the_account_for_fifteen_minutes_and_are_logged() {
+    let mut c = center();
+    let t0 = monday();
+    for i in 1..=4 {
+        let err = users::authenticate(&mut c.store, t0, "clerk", "wrong").unwrap_err();
+        assert!(
+            matches!(err, Error::Auth(AuthError::BadCredentials)),
+            "attempt {i}: {err}"
+        );
+    }
+    let err = users::authenticate(&mut c.store, t0, "clerk", "wrong").unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(AuthError::Locked { .. })),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("已锁定") && err.to_string().contains("09:45"),
+        "{err}"
+    );
+    assert_eq!(failures_logged(&c), 5);
+    // The right password does not open a locked account, and is not even checked.
+    let err = users::authenticate(
+        &mut c.store,
+        t0 + chrono::Duration::minutes(14),
+        "clerk",
+        "clerk-pass",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(AuthError::Locked { .. })),
+        "{err}"
+    );
+    assert_eq!(failures_logged(&c), 5);
+    // After 15 minutes it opens, and the count is reset (logged too).
+    let s = users::authenticate(
+        &mut c.store,
+        t0 + chrono::Duration::minutes(16),
+        "clerk",
+        "clerk-pass",
+    )
+    .unwrap();
+    assert_eq!(s.username, "clerk");
+    let (failed, locked): (i64, Option<String>) = c
+        .store
+        .conn()
+        .query_row(
+            "SELECT failed_logins, locked_until FROM users WHERE username = 'clerk'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((failed, locked), (0, None));
+    // Unknown users leave no trace and give the same message.
+    let err = users::authenticate(&mut c.store, t0, "nobody", "x").unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(AuthError::BadCredentials)),
+        "{err}"
+    );
+    assert_eq!(failures_logged(&c), 5);
+}
+
+#[test]
+fn the_lockout_threshold_and_duration_are_the_centers_settings() {
+    let mut c = center();
+    let mut profile = bianmin::center::load(c.store.conn()).unwrap();
+    profile.lockout_attempts = 3;
+    profile.lockout_minutes = 60;
+    bianmin::center::set(&mut c.store, &c.manager, monday(), profile.clone()).unwrap();
+    for _ in 0..2 {
+        assert!(matches!(
+            users::authenticate(&mut c.store, monday(), "clerk", "x"),
+            Err(Error::Auth(AuthError::BadCredentials))
+        ));
+    }
+    let err = users::authenticate(&mut c.store, monday(), "clerk", "x").unwrap_err();
+    assert!(err.to_string().contains("10:30"), "{err}");
+    profile.lockout_attempts = 2;
+    assert!(bianmin::center::set(&mut c.store, &c.manager, monday(), profile).is_err());
+    // A success before the threshold resets the count.
+    let mut d = center();
+    users::authenticate(&mut d.store, monday(), "clerk", "x").unwrap_err();
+    users::authenticate(&mut d.store, monday(), "clerk", "clerk-pass").unwrap();
+    for _ in 0..4 {
+        assert!(matches!(
+            users::authenticate(&mut d.store, monday(), "clerk", "x"),
+            Err(Error::Auth(AuthError::BadCredentials))
+        ));
+    }
 }

@@ -19,6 +19,8 @@ pub enum AuthError {
     LoginRequired,
     #[error("用户名或密码错误")]
     BadCredentials,
+    #[error("密码连续输错 {attempts} 次，账号已锁定，请于 {until} 后再试，或请系统管理员处理")]
+    Locked { attempts: u32, until: String },
     #[error("账号“{0}”已停用，请联系系统管理员")]
     Disabled(String),
     #[error("当前账号（{role}）无权{action}")]

@@ -142,8 +142,116 @@ pub fn disable(
     })
 }
 
-/// Checks a username and password and opens a session.
-pub fn login(conn: &Connection, username: &str, password_text: &str) -> crate::Result<Session> {
+/// Payload of `auth.login_failed` and `auth.login_reset`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginAttempt {
+    pub user_id: String,
+    /// Consecutive failures so far (0 on a reset).
+    pub failures: u32,
+    /// Set when this failure locks the account.
+    pub locked_until: Option<String>,
+}
+
+/// The event kinds of login attempts.
+pub const LOGIN_FAILED: &str = "auth.login_failed";
+pub const LOGIN_RESET: &str = "auth.login_reset";
+
+/// Logs a person in, as the counter and the CLI do: a wrong password is
+/// recorded in the audit log, and the center's `lockout_attempts` failures
+/// in a row lock the account for `lockout_minutes`. A locked account is
+/// refused without checking the password; a success after failures resets
+/// the count (also recorded).
+pub fn authenticate(
+    store: &mut Store,
+    now: DateTime<FixedOffset>,
+    username: &str,
+    password_text: &str,
+) -> crate::Result<Session> {
+    let profile = crate::center::load(store.conn())?;
+    let state: Option<(String, u32, Option<String>)> = store
+        .conn()
+        .query_row(
+            "SELECT user_id, failed_logins, locked_until FROM users WHERE username = ?1",
+            [username.trim()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .map_err(StoreError::from)?;
+    let Some((user_id, failed, locked_until)) = state else {
+        return verify_credentials(store.conn(), username, password_text);
+    };
+    let still_locked = locked_until
+        .as_ref()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .filter(|t| *t > now);
+    if let Some(until) = still_locked {
+        return Err(AuthError::Locked {
+            attempts: profile.lockout_attempts,
+            until: until.format("%Y-%m-%d %H:%M").to_string(),
+        }
+        .into());
+    }
+    // A lock that has run out starts the count afresh.
+    let failed = if locked_until.is_some() { 0 } else { failed };
+    match verify_credentials(store.conn(), username, password_text) {
+        Ok(session) => {
+            if failed > 0 || locked_until.is_some() {
+                let p = LoginAttempt {
+                    user_id: user_id.clone(),
+                    failures: 0,
+                    locked_until: None,
+                };
+                store.write(|tx| {
+                    events::append_here(tx, now, Draft::new(&user_id, None, LOGIN_RESET, &p)?)
+                        .map(|_| ())
+                })?;
+            }
+            Ok(session)
+        }
+        Err(crate::Error::Auth(AuthError::BadCredentials)) => {
+            let failures = failed + 1;
+            let lock = failures >= profile.lockout_attempts;
+            let until =
+                lock.then(|| now + chrono::Duration::minutes(i64::from(profile.lockout_minutes)));
+            let p = LoginAttempt {
+                user_id: user_id.clone(),
+                failures,
+                locked_until: until
+                    .map(|u| u.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)),
+            };
+            store.write(|tx| {
+                events::append_here(tx, now, Draft::new(&user_id, None, LOGIN_FAILED, &p)?)
+                    .map(|_| ())
+            })?;
+            match until {
+                Some(u) => Err(AuthError::Locked {
+                    attempts: profile.lockout_attempts,
+                    until: u.format("%Y-%m-%d %H:%M").to_string(),
+                }
+                .into()),
+                None => Err(AuthError::BadCredentials.into()),
+            }
+        }
+        Err(other) => Err(other),
+    }
+}
+
+pub(crate) fn project_attempt(tx: &Transaction<'_>, p: LoginAttempt) -> crate::Result<()> {
+    tx.execute(
+        "UPDATE users SET failed_logins = ?1, locked_until = ?2 WHERE user_id = ?3",
+        params![p.failures, p.locked_until, p.user_id],
+    )?;
+    Ok(())
+}
+
+/// Checks a username and password without recording anything (used to
+/// check a backup's own users before a restore). People log in with
+/// [`authenticate`].
+pub fn verify_credentials(
+    conn: &Connection,
+    username: &str,
+    password_text: &str,
+) -> crate::Result<Session> {
     let row: Option<(String, String, String, String, String, String, bool)> = conn
         .query_row(
             "SELECT user_id, username, display_name, staff_no, role, password_hash, disabled

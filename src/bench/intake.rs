@@ -89,7 +89,7 @@ pub fn bench_store(dir: &Path, now: DateTime<FixedOffset>) -> crate::Result<(Sto
             profile: None,
         },
     )?;
-    let admin = users::login(store.conn(), "admin", "bench-admin")?;
+    let admin = users::verify_credentials(store.conn(), "admin", "bench-admin")?;
     users::add(
         &mut store,
         &admin,
@@ -102,7 +102,7 @@ pub fn bench_store(dir: &Path, now: DateTime<FixedOffset>) -> crate::Result<(Sto
             password: "bench-clerk".into(),
         },
     )?;
-    let clerk = users::login(store.conn(), "clerk", "bench-clerk")?;
+    let clerk = users::verify_credentials(store.conn(), "clerk", "bench-clerk")?;
     Ok((store, clerk))
 }
 

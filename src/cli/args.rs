@@ -218,6 +218,12 @@ pub struct ProfileArgs {
     /// 黄灯预警：距到期不超过几个工作日（默认 2）
     #[arg(long)]
     pub warning_days: Option<u32>,
+    /// 连续输错几次密码锁定账号（3–10，默认 5）
+    #[arg(long)]
+    pub lockout_attempts: Option<u32>,
+    /// 锁定多少分钟（默认 15）
+    #[arg(long)]
+    pub lockout_minutes: Option<u32>,
 }
 
 #[derive(Subcommand)]

@@ -46,7 +46,8 @@ impl Ctx {
         let (Some(user), Some(password)) = (&self.user, &self.password) else {
             return Err(AuthError::LoginRequired.into());
         };
-        let session = users::login(store.conn(), user, password)?;
+        let mut store = store;
+        let session = users::authenticate(&mut store, now(), user, password)?;
         Ok((store, session))
     }
 
@@ -413,6 +414,8 @@ impl ProfileArgs {
             || self.complaint_phone.is_some()
             || self.supply_days.is_some()
             || self.warning_days.is_some()
+            || self.lockout_attempts.is_some()
+            || self.lockout_minutes.is_some()
     }
 
     /// The given values over `base`.
@@ -423,6 +426,8 @@ impl ProfileArgs {
             complaint_phone: self.complaint_phone.clone().unwrap_or(base.complaint_phone),
             supply_days: self.supply_days.unwrap_or(base.supply_days),
             warning_days: self.warning_days.unwrap_or(base.warning_days),
+            lockout_attempts: self.lockout_attempts.unwrap_or(base.lockout_attempts),
+            lockout_minutes: self.lockout_minutes.unwrap_or(base.lockout_minutes),
         }
     }
 }

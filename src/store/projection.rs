@@ -35,6 +35,9 @@ pub fn apply(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
     match event.kind.as_str() {
         kinds::USER_ADDED => auth::users::project_added(tx, event, payload(event)?),
         kinds::USER_DISABLED => auth::users::project_disabled(tx, payload(event)?),
+        auth::users::LOGIN_FAILED | auth::users::LOGIN_RESET => {
+            auth::users::project_attempt(tx, payload(event)?)
+        }
         kinds::MATTER_PUBLISHED => catalogue::versions::project(tx, event, payload(event)?),
         kinds::CALENDAR_LOADED => calendar::schedule::project(tx, event, payload(event)?),
         kinds::CASE_RECEIVED => intake::record::project(tx, event, payload(event)?),

@@ -62,11 +62,13 @@ pub fn center() -> Center {
                 complaint_phone: "0534-2688100".into(),
                 supply_days: 5,
                 warning_days: 2,
+                lockout_attempts: 5,
+                lockout_minutes: 15,
             }),
         },
     )
     .unwrap();
-    let admin = users::login(store.conn(), "admin", "admin-pass").unwrap();
+    let admin = users::verify_credentials(store.conn(), "admin", "admin-pass").unwrap();
     for (u, role, no) in [
         ("manager", Role::Manager, "0100"),
         ("clerk", Role::Clerk, "0101"),
@@ -85,8 +87,8 @@ pub fn center() -> Center {
         )
         .unwrap();
     }
-    let manager = users::login(store.conn(), "manager", "manager-pass").unwrap();
-    let clerk = users::login(store.conn(), "clerk", "clerk-pass").unwrap();
+    let manager = users::verify_credentials(store.conn(), "manager", "manager-pass").unwrap();
+    let clerk = users::verify_credentials(store.conn(), "clerk", "clerk-pass").unwrap();
     Center {
         dir,
         store,

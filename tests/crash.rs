@@ -1,0 +1,209 @@
+//! Crash safety: `bianmin intake` is run in a child process and killed with
+//! SIGKILL at random moments, over and over. Afterwards the database must
+//! pass `PRAGMA integrity_check`, every hash chain must verify with no gap
+//! in any device's sequence, and every case a child reported as accepted
+//! (the moment a receipt would print) must be there with its event.
+//!
+//! At least `BIANMIN_CRASH_KILLS` kills (default 1000), stopping early after
+//! `BIANMIN_CRASH_SECONDS` (default 240) so CI stays bounded; a longer run:
+//! `BIANMIN_CRASH_KILLS=20000 BIANMIN_CRASH_SECONDS=3600 cargo test --release --test crash -- --nocapture`.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+
+const BIN: &str = env!("CARGO_BIN_EXE_bianmin");
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn cli(db: &Path, args: &[&str], password: &str) -> std::process::Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("BIANMIN_PASSWORD", password)
+        .env_remove("BIANMIN_DB")
+        .output()
+        .unwrap()
+}
+
+fn spawn_intake(db: &Path, n: u64) -> Child {
+    // A valid ID for every run (born 1950–1999).
+    let first17 = format!("3714021{:03}0101{:03}", 950 + n % 50, n % 1000);
+    let id = bianmin::applicant::id_number::with_check_char(&first17).unwrap();
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args([
+            "--json",
+            "--user",
+            "clerk",
+            "intake",
+            "--matter",
+            "MZ-005",
+            "--name",
+            "刘桂英",
+            "--id-number",
+            &id,
+        ])
+        .args([
+            "--phone",
+            "13905341234",
+            "--address",
+            "杨庄村",
+            "--provided",
+            "1,2,3,5",
+        ])
+        .env("BIANMIN_PASSWORD", "clerk-pass")
+        .env_remove("BIANMIN_DB")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// The case number a child printed as accepted, if it got that far.
+fn reported(child: &mut Child) -> Option<String> {
+    let mut out = String::new();
+    child.stdout.take()?.read_to_string(&mut out).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&out).ok()?;
+    (v["outcome"] == "accepted")
+        .then(|| v["case_no"].as_str().map(str::to_owned))
+        .flatten()
+}
+
+#[test]
+fn killing_intake_at_random_moments_never_loses_an_accepted_case() {
+    let kills_wanted = env_or("BIANMIN_CRASH_KILLS", 1000);
+    let budget = Duration::from_secs(env_or("BIANMIN_CRASH_SECONDS", 240));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crash.db");
+    let init = cli(
+        &db,
+        &[
+            "init",
+            "--center-code",
+            "371402101",
+            "--center-name",
+            "测试中心",
+            "--device-code",
+            "A01",
+            "--admin",
+            "admin",
+            "--admin-password",
+            "admin-pass",
+        ],
+        "",
+    );
+    assert!(init.status.success());
+    let add = cli(
+        &db,
+        &[
+            "--user",
+            "admin",
+            "user",
+            "add",
+            "--username",
+            "clerk",
+            "--name",
+            "王芳",
+            "--staff-no",
+            "0102",
+            "--role",
+            "clerk",
+            "--new-password",
+            "clerk-pass",
+        ],
+        "admin-pass",
+    );
+    assert!(add.status.success());
+
+    // Calibrate: how long one intake takes here, start to exit.
+    let mut reported_cases: Vec<String> = Vec::new();
+    let mut runs = Vec::new();
+    for n in 0..5 {
+        let t = Instant::now();
+        let mut child = spawn_intake(&db, n);
+        child.wait().unwrap();
+        runs.push(t.elapsed());
+        reported_cases.extend(reported(&mut child));
+    }
+    runs.sort();
+    let typical = runs[2];
+    assert_eq!(reported_cases.len(), 5, "a normal intake is accepted");
+
+    let mut rng = rand::thread_rng();
+    let started = Instant::now();
+    let (mut kills, mut completed, mut n) = (0u64, 0u64, 5u64);
+    while kills < kills_wanted && started.elapsed() < budget {
+        let mut child = spawn_intake(&db, n);
+        n += 1;
+        // Anywhere from the start to a little past a typical run.
+        let delay = rng.gen_range(0..=(typical.as_micros() as u64 * 13 / 10));
+        std::thread::sleep(Duration::from_micros(delay));
+        match child.try_wait().unwrap() {
+            Some(_) => completed += 1,
+            None => {
+                child.kill().unwrap();
+                kills += 1;
+            }
+        }
+        child.wait().unwrap();
+        reported_cases.extend(reported(&mut child));
+    }
+    eprintln!(
+        "crash: {kills} SIGKILLs, {completed} runs finished, {} accepted cases reported, {:.0} s, typical intake {:?}",
+        reported_cases.len(),
+        started.elapsed().as_secs_f64(),
+        typical
+    );
+    assert!(
+        kills >= kills_wanted.min(300),
+        "too few kills in the time budget: {kills}"
+    );
+
+    let store = bianmin::store::Store::open(&db).unwrap();
+    let conn = store.conn();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let chain = bianmin::store::verify::verify(conn).unwrap();
+    assert!(chain.broken.is_none(), "{:?}", chain.broken);
+    for case_no in &reported_cases {
+        let (state, events): (String, i64) = conn
+            .query_row(
+                "SELECT c.state, (SELECT count(*) FROM events e WHERE e.case_id = c.case_id AND e.kind = 'case.received')
+                 FROM cases c WHERE c.case_no = ?1",
+                [case_no],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap_or_else(|e| panic!("reported case {case_no} is missing: {e}"));
+        assert_eq!((state.as_str(), events), ("accepted", 1), "{case_no}");
+    }
+    // Every case in the table has its event, and the projections match the log.
+    let orphans: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.case_id)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(orphans, 0);
+    let before = bianmin::store::dump::projections(conn).unwrap();
+    drop(store);
+    let mut store = bianmin::store::Store::open(&db).unwrap();
+    bianmin::store::projection::rebuild(&mut store).unwrap();
+    assert_eq!(
+        bianmin::store::dump::projections(store.conn()).unwrap(),
+        before
+    );
+}
