@@ -881,12 +881,21 @@ fn watch(ctx: &Ctx, which: &str, as_of: Option<&str>) -> Result<()> {
                 w.case.matter_name,
                 w.case.applicant_name,
                 w.handler,
-                w.case.due_date.map(|d| d.to_string()).unwrap_or_default()
+                due_label(&w.case)
             );
         }
         s
     });
     Ok(())
+}
+
+/// The due date as listed, marked when it was extended.
+fn due_label(c: &lookup::CaseSummary) -> String {
+    match c.due_date {
+        Some(d) if c.extended => format!("{d}（已延期）"),
+        Some(d) => d.to_string(),
+        None => "—".into(),
+    }
 }
 
 fn cases(ctx: &Ctx, a: CasesArgs) -> Result<()> {
@@ -914,9 +923,7 @@ fn cases(ctx: &Ctx, a: CasesArgs) -> Result<()> {
                 c.state_label,
                 c.applicant_name,
                 c.matter_name,
-                c.due_date
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "—".into())
+                due_label(c)
             );
         }
         s

@@ -28,11 +28,14 @@ pub struct CaseSummary {
     pub received_at: String,
     pub received_on: NaiveDate,
     pub due_date: Option<NaiveDate>,
+    /// The due date was extended (延期) with a manager's approval.
+    pub extended: bool,
 }
 
 const SUMMARY_COLUMNS: &str =
     "case_id, case_no, query_code, matter_code, matter_name, outcome, state,
-     applicant_name, applicant_id_number, applicant_phone, received_at, received_on, due_date";
+     applicant_name, applicant_id_number, applicant_phone, received_at, received_on, due_date,
+     extension_reason IS NOT NULL";
 
 pub(crate) fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
     let outcome: String = r.get(5)?;
@@ -60,6 +63,7 @@ pub(crate) fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
         received_at: r.get(10)?,
         received_on: r.get(11)?,
         due_date: r.get(12)?,
+        extended: r.get(13)?,
     })
 }
 

@@ -118,7 +118,7 @@ pub fn watch_list(
     let sql = format!(
         "SELECT c.case_id, c.case_no, c.query_code, c.matter_code, c.matter_name, c.outcome, c.state,
                 c.applicant_name, c.applicant_id_number, c.applicant_phone, c.received_at, c.received_on, c.due_date,
-                coalesce(h.display_name, k.display_name)
+                c.extension_reason IS NOT NULL, coalesce(h.display_name, k.display_name)
          FROM cases c JOIN users k ON k.user_id = c.clerk_user_id LEFT JOIN users h ON h.user_id = c.handler_user_id
          WHERE {condition} ORDER BY c.due_date ASC, c.case_no"
     );
@@ -132,7 +132,7 @@ pub fn watch_list(
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(StoreError::from)? {
         let case = crate::intake::lookup::summary_row(r).map_err(StoreError::from)?;
-        let handler: String = r.get(13).map_err(StoreError::from)?;
+        let handler: String = r.get(14).map_err(StoreError::from)?;
         let due = case.due_date.unwrap_or(today);
         let standing = standing(&cal, today, due, case.state == "suspended", warning_days)?;
         out.push(Watched {
