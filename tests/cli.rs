@@ -229,7 +229,11 @@ fn each_intake_outcome_through_the_binary() {
     ));
     assert_eq!(v["outcome"], "on_the_spot");
     // Human output of the case and the search.
-    let shown = ok(&run(&db.path, &["case", &case_no], None));
+    let shown = ok(&run(
+        &db.path,
+        &["--user", "clerk", "case", &case_no],
+        Some("clerk-pass"),
+    ));
     assert!(
         shown.contains("刘桂英")
             && shown.contains("高龄津贴申请")

@@ -116,7 +116,7 @@ proptest! {
         let before = snapshot(&c.store);
         match intake::record(&mut c.store, &c.clerk, monday(), app) {
             Ok(r) => {
-                let d = intake::lookup::detail(c.store.conn(), &r.case_no).unwrap();
+                let d = intake::lookup::detail_unmasked(c.store.conn(), &r.case_no).unwrap();
                 prop_assert_eq!(d.summary.applicant_name, name.trim());
                 prop_assert_eq!(d.applicant_address, address);
                 prop_assert_eq!(d.refusal_reason, Some(reason));

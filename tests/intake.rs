@@ -34,7 +34,7 @@ fn all_materials_of_a_promised_matter_is_accepted_with_a_due_date() {
     assert_eq!(r.case_no, "371402101-20261123-A01-0001");
     assert_eq!(r.due_date, Some(day(2026, 11, 30)));
     assert!(r.missing.is_empty());
-    let d = lookup::detail(c.store.conn(), &r.case_no).unwrap();
+    let d = lookup::detail_unmasked(c.store.conn(), &r.case_no).unwrap();
     assert_eq!(d.summary.state, "accepted");
     assert_eq!(d.summary.query_code, r.query_code);
     assert_eq!(d.timeline.len(), 1);
@@ -59,7 +59,7 @@ fn an_on_the_spot_matter_is_completed_at_once() {
     .unwrap();
     assert_eq!(r.outcome, Outcome::OnTheSpot);
     assert_eq!(r.due_date, None);
-    let d = lookup::detail(c.store.conn(), &r.case_no).unwrap();
+    let d = lookup::detail_unmasked(c.store.conn(), &r.case_no).unwrap();
     assert_eq!(d.summary.state, "completed");
     assert_eq!(d.completed_at.as_deref(), Some(r.received_at.as_str()));
 }
@@ -88,7 +88,7 @@ fn a_notice_lists_every_missing_required_material_in_catalogue_order() {
     );
     assert!(r.missing.iter().all(|m| m.required));
     assert_eq!(
-        lookup::detail(c.store.conn(), &r.case_no)
+        lookup::detail_unmasked(c.store.conn(), &r.case_no)
             .unwrap()
             .summary
             .state,
@@ -145,7 +145,7 @@ fn a_noticed_case_resubmitted_later_is_linked_to_the_first_attempt() {
     );
     // Counted from the re-submission day: Wed 11-25 + 5 = Wed 12-02.
     assert_eq!(second.due_date, Some(day(2026, 12, 2)));
-    let d1 = lookup::detail(c.store.conn(), &first.case_no).unwrap();
+    let d1 = lookup::detail_unmasked(c.store.conn(), &first.case_no).unwrap();
     assert_eq!(d1.next_case_no.as_deref(), Some(second.case_no.as_str()));
     // Neither the same attempt twice, nor an accepted case, nor another applicant.
     let before = snapshot(&c.store);
@@ -268,7 +268,7 @@ fn a_proxy_is_refused_for_an_in_person_matter_and_recorded_otherwise() {
     let mut app = application(ELDERLY, person("刘桂英", 1), &["1", "2", "3", "5"]);
     app.proxy = Some(proxy);
     let r = intake::record(&mut c.store, &c.clerk, monday(), app).unwrap();
-    let d = lookup::detail(c.store.conn(), &r.case_no).unwrap();
+    let d = lookup::detail_unmasked(c.store.conn(), &r.case_no).unwrap();
     assert_eq!(d.proxy_name.as_deref(), Some("刘小明"));
     assert_eq!(d.proxy_relation.as_deref(), Some("儿子"));
 }
@@ -290,7 +290,7 @@ fn text_is_stored_verbatim() {
         let mut app = application("ZJ-001", p.clone(), &[]);
         app.refusal_reason = Some(text.to_string());
         let r = intake::record(&mut c.store, &c.clerk, monday(), app).unwrap();
-        let d = lookup::detail(c.store.conn(), &r.case_no).unwrap();
+        let d = lookup::detail_unmasked(c.store.conn(), &r.case_no).unwrap();
         assert_eq!(d.summary.applicant_name, "𠮷䶮𪚥");
         assert_eq!(d.applicant_address, p.address);
         assert_eq!(d.refusal_reason.as_deref(), Some(*text));
@@ -315,7 +315,7 @@ fn lower_case_x_is_stored_upper_case() {
         application(CARD, p, &["1", "2"]),
     )
     .unwrap();
-    let d = lookup::detail(c.store.conn(), &r.case_no).unwrap();
+    let d = lookup::detail_unmasked(c.store.conn(), &r.case_no).unwrap();
     assert_eq!(d.summary.applicant_id_number, "11010519491231002X");
 }
 
@@ -419,8 +419,8 @@ fn a_case_keeps_the_catalogue_version_it_was_taken_under() {
     )
     .unwrap();
     assert_eq!(second.due_date, Some(day(2026, 11, 26)));
-    let d1 = lookup::detail(c.store.conn(), &first.case_no).unwrap();
-    let d2 = lookup::detail(c.store.conn(), &second.case_no).unwrap();
+    let d1 = lookup::detail_unmasked(c.store.conn(), &first.case_no).unwrap();
+    let d2 = lookup::detail_unmasked(c.store.conn(), &second.case_no).unwrap();
     assert_eq!(
         (d1.matter_version, d1.materials.len(), d1.summary.due_date),
         (v1, 5, Some(day(2026, 11, 30)))
@@ -506,4 +506,64 @@ fn quick_search_finds_a_case_by_every_key() {
         lookup::search(c.store.conn(), "%", 10).unwrap().is_empty(),
         "LIKE wildcards are escaped"
     );
+}
+
+#[test]
+fn lists_mask_ids_and_phones_and_only_the_responsible_clerk_or_a_manager_sees_them_in_full() {
+    let mut c = center();
+    let p = person("刘桂英", 1);
+    let r = intake::record(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        application(ELDERLY, p.clone(), &["1", "2", "3", "5"]),
+    )
+    .unwrap();
+    // Lists: masked for everyone, and a full ID number still finds the case.
+    let found = lookup::search(c.store.conn(), &p.id_number, 5).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        found[0].applicant_id_number,
+        bianmin::applicant::mask::id_number(&p.id_number)
+    );
+    assert_eq!(found[0].applicant_phone, "139****1234");
+    assert!(
+        lookup::received_on(c.store.conn(), day(2026, 11, 23)).unwrap()[0]
+            .applicant_id_number
+            .contains("********")
+    );
+    let viewed = |c: &Center| -> i64 {
+        c.store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM events WHERE kind = 'privacy.id_viewed'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    // The clerk who took it: full, not logged.
+    let clerk = c.clerk.clone();
+    let d = lookup::detail_for(&mut c.store, &clerk, monday(), &r.case_no).unwrap();
+    assert_eq!(d.summary.applicant_id_number, p.id_number);
+    assert_eq!(viewed(&c), 0);
+    // Another role without a stake: masked.
+    let admin = c.admin.clone();
+    let d = lookup::detail_for(&mut c.store, &admin, monday(), &r.case_no).unwrap();
+    assert!(d.summary.applicant_id_number.contains("********"));
+    // A manager: full, and the view is in the audit log under the manager.
+    let manager = c.manager.clone();
+    let d = lookup::detail_for(&mut c.store, &manager, monday(), &r.case_no).unwrap();
+    assert_eq!(d.summary.applicant_id_number, p.id_number);
+    assert_eq!(viewed(&c), 1);
+    let who: String = c
+        .store
+        .conn()
+        .query_row(
+            "SELECT user_id FROM events WHERE kind = 'privacy.id_viewed'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(who, c.manager.user_id);
 }

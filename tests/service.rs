@@ -97,7 +97,7 @@ fn a_consultation_with_follow_up_turns_into_an_intake_in_one_step() {
     )
     .unwrap();
     assert_eq!(r.outcome, Outcome::Accepted);
-    let d = intake::lookup::detail(c.store.conn(), &r.case_no).unwrap();
+    let d = intake::lookup::detail_unmasked(c.store.conn(), &r.case_no).unwrap();
     assert_eq!(
         (
             d.summary.applicant_name.as_str(),

@@ -609,8 +609,8 @@ fn intake_cmd(ctx: &Ctx, a: IntakeArgs) -> Result<()> {
 }
 
 fn case(ctx: &Ctx, case_no: &str) -> Result<()> {
-    let store = ctx.initialized()?;
-    let d = lookup::detail(store.conn(), case_no)?;
+    let (mut store, session) = ctx.login()?;
+    let d = lookup::detail_for(&mut store, &session, now(), case_no)?;
     let cal = bianmin::calendar::schedule::load(store.conn())?;
     let figures = deadline::figures(&cal, d.summary.outcome, d.summary.due_date, d.completed_on)?;
     #[derive(serde::Serialize)]

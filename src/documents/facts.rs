@@ -117,7 +117,7 @@ pub fn gather(
     case_no: &str,
     now: DateTime<FixedOffset>,
 ) -> crate::Result<Facts> {
-    let d = lookup::detail(conn, case_no)?;
+    let d = lookup::detail_unmasked(conn, case_no)?;
     let matter = versions::version(conn, &d.summary.matter_code, d.matter_version)?;
     let dev = device::load(conn)?;
     let profile = center::load(conn)?;

@@ -1,5 +1,12 @@
 //! Finding cases: by case number, by the applicant's query code, ID number,
 //! phone or name, and the full detail of one case with its timeline.
+//!
+//! Personal information: every list returns ID numbers and phones masked
+//! (110105********002X, 139****1234), whoever asks — a full ID number can
+//! still be searched for. [`detail_for`] shows them in full only to the
+//! case's responsible clerk (or their stand-in that day) and managers, and
+//! records each manager's view of a full ID number as an event.
+//! [`detail_unmasked`] is for printing and the core's own checks, not for display.
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -67,7 +74,14 @@ pub(crate) fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
     })
 }
 
-/// A case by its number.
+/// Masks the ID number and phone of a list row.
+fn masked(mut s: CaseSummary) -> CaseSummary {
+    s.applicant_id_number = crate::applicant::mask::id_number(&s.applicant_id_number);
+    s.applicant_phone = crate::applicant::mask::phone(&s.applicant_phone);
+    s
+}
+
+/// A case by its number, unmasked (for the core's own checks).
 pub fn summary(conn: &Connection, case_no: &str) -> Result<Option<CaseSummary>, StoreError> {
     Ok(conn
         .prepare_cached(&format!(
@@ -106,7 +120,9 @@ pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<CaseSum
             OR applicant_name = ?1 OR applicant_name LIKE ?3 ESCAPE '\\'
          ORDER BY received_at DESC, case_no DESC LIMIT ?4"
     ))?;
-    let rows = stmt.query_map(params![t, upper, prefix, limit as i64], summary_row)?;
+    let rows = stmt.query_map(params![t, upper, prefix, limit as i64], |r| {
+        summary_row(r).map(masked)
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -115,7 +131,7 @@ pub fn received_on(conn: &Connection, day: NaiveDate) -> Result<Vec<CaseSummary>
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {SUMMARY_COLUMNS} FROM cases WHERE received_on = ?1 ORDER BY case_no"
     ))?;
-    let rows = stmt.query_map([day], summary_row)?;
+    let rows = stmt.query_map([day], |r| summary_row(r).map(masked))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -165,8 +181,60 @@ pub struct CaseDetail {
     pub timeline: Vec<Event>,
 }
 
-/// The full detail of a case by its number.
-pub fn detail(conn: &Connection, case_no: &str) -> crate::Result<CaseDetail> {
+/// The event recording a manager's view of a full ID number.
+pub const ID_VIEWED: &str = "privacy.id_viewed";
+
+/// The detail of a case as `viewer` may see it: full ID number and phones
+/// for the responsible clerk (or their stand-in today) and managers, masked
+/// for everyone else. A manager's view of a full ID number is recorded.
+pub fn detail_for(
+    store: &mut crate::store::Store,
+    viewer: &crate::auth::Session,
+    now: chrono::DateTime<chrono::FixedOffset>,
+    case_no: &str,
+) -> crate::Result<CaseDetail> {
+    viewer.authorize(store.conn(), crate::auth::Action::ViewCases)?;
+    let mut d = detail_unmasked(store.conn(), case_no)?;
+    let responsible: String = store
+        .conn()
+        .query_row(
+            "SELECT coalesce(handler_user_id, clerk_user_id) FROM cases WHERE case_id = ?1",
+            [&d.summary.case_id],
+            |r| r.get(0),
+        )
+        .map_err(StoreError::from)?;
+    let is_manager = viewer.role == crate::auth::Role::Manager;
+    let full = is_manager
+        || viewer.user_id == responsible
+        || crate::lifecycle::stand_in::covers(
+            store.conn(),
+            &viewer.user_id,
+            &responsible,
+            now.date_naive(),
+        )?;
+    if !full {
+        d.summary = masked(d.summary);
+        return Ok(d);
+    }
+    if is_manager && viewer.user_id != responsible {
+        let case_id = d.summary.case_id.clone();
+        let payload = serde_json::json!({ "case_id": case_id });
+        store.write(|tx| {
+            let draft = crate::store::events::Draft::new(
+                &viewer.user_id,
+                Some(&case_id),
+                ID_VIEWED,
+                &payload,
+            )?;
+            crate::store::events::append_here(tx, now, draft).map(|_| ())
+        })?;
+    }
+    Ok(d)
+}
+
+/// The full, unmasked detail of a case by its number — for printing and
+/// the core's own checks, not for display (use [`detail_for`]).
+pub fn detail_unmasked(conn: &Connection, case_no: &str) -> crate::Result<CaseDetail> {
     let summary = summary(conn, case_no)?
         .ok_or_else(|| IntakeError::NoSuchCase(case_no.trim().to_owned()))?;
     let mut detail = conn

@@ -40,6 +40,7 @@ pub fn describe(kind: &str) -> &'static str {
         "consultation.converted" => "由咨询转为受理",
         "evaluation.recorded" => "评价",
         "followup.recorded" => "回访",
+        "privacy.id_viewed" => "负责人查看完整证件号码",
         _ => "其他",
     }
 }

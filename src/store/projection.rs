@@ -35,6 +35,8 @@ pub fn apply(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
     match event.kind.as_str() {
         kinds::USER_ADDED => auth::users::project_added(tx, event, payload(event)?),
         kinds::USER_DISABLED => auth::users::project_disabled(tx, payload(event)?),
+        // Audit only: a manager saw a full ID number; no table changes.
+        intake::lookup::ID_VIEWED => Ok(()),
         auth::users::LOGIN_FAILED | auth::users::LOGIN_RESET => {
             auth::users::project_attempt(tx, payload(event)?)
         }
