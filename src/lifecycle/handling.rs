@@ -636,12 +636,7 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> 
                 &[&p.new_due_date, &p.reason, &event.user_id],
             )
         }
-        other => Err(StoreError::BadEvent {
-            device: event.device_id.clone(),
-            seq: event.seq,
-            reason: format!("未知的事件类型 {other}"),
-        }
-        .into()),
+        _ => Err(crate::store::projection::unknown_kind(event)),
     }
 }
 

@@ -395,14 +395,7 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> 
                 )?;
             }
         }
-        other => {
-            return Err(StoreError::BadEvent {
-                device: event.device_id.clone(),
-                seq: event.seq,
-                reason: format!("未知的事件类型 {other}"),
-            }
-            .into())
-        }
+        _ => return Err(crate::store::projection::unknown_kind(event)),
     }
     Ok(())
 }

@@ -536,14 +536,7 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> 
                 params![p.reached, p.outcome, event.ts, event.user_id, p.call_id],
             )?;
         }
-        other => {
-            return Err(StoreError::BadEvent {
-                device: event.device_id.clone(),
-                seq: event.seq,
-                reason: format!("未知的事件类型 {other}"),
-            }
-            .into())
-        }
+        _ => return Err(crate::store::projection::unknown_kind(event)),
     }
     Ok(())
 }

@@ -59,13 +59,18 @@ pub fn apply(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
         kind if lifecycle::handling::is_lifecycle_kind(kind) => {
             lifecycle::handling::project(tx, event)
         }
-        other => Err(StoreError::BadEvent {
-            device: event.device_id.clone(),
-            seq: event.seq,
-            reason: format!("未知的事件类型 {other}"),
-        }
-        .into()),
+        _ => Err(unknown_kind(event)),
     }
+}
+
+/// The error for an event whose kind no part of this program projects.
+pub fn unknown_kind(event: &Event) -> crate::Error {
+    StoreError::BadEvent {
+        device: event.device_id.clone(),
+        seq: event.seq,
+        reason: format!("未知的事件类型 {}", event.kind),
+    }
+    .into()
 }
 
 /// Decodes an event's payload into the struct its kind names.
