@@ -201,7 +201,9 @@ fn killing_intake_at_random_moments_never_loses_an_accepted_case() {
     let before = bianmin::store::dump::projections(conn).unwrap();
     drop(store);
     let mut store = bianmin::store::Store::open(&db).unwrap();
-    bianmin::store::projection::rebuild(&mut store).unwrap();
+    let admin =
+        bianmin::auth::users::verify_credentials(store.conn(), "admin", "admin-pass").unwrap();
+    bianmin::store::projection::rebuild(&mut store, &admin).unwrap();
     assert_eq!(
         bianmin::store::dump::projections(store.conn()).unwrap(),
         before

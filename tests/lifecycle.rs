@@ -132,7 +132,7 @@ fn assign_complete_collect_archive_with_the_full_timeline() {
     );
     // The projections rebuild exactly from the log.
     let before = dump::projections(c.store.conn()).unwrap();
-    projection::rebuild(&mut c.store).unwrap();
+    projection::rebuild(&mut c.store, &c.manager).unwrap();
     assert_eq!(dump::projections(c.store.conn()).unwrap(), before);
 }
 

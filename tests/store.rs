@@ -141,7 +141,7 @@ fn rebuild_gives_byte_identical_projections() {
         .conn()
         .execute("UPDATE cases SET applicant_name = 'x'", [])
         .unwrap();
-    let replayed = projection::rebuild(&mut c.store).unwrap();
+    let replayed = projection::rebuild(&mut c.store, &c.manager).unwrap();
     let total: i64 = c
         .store
         .conn()

@@ -980,8 +980,7 @@ fn verify_cmd(ctx: &Ctx) -> Result<()> {
 
 fn rebuild(ctx: &Ctx) -> Result<()> {
     let (mut store, session) = ctx.login()?;
-    session.authorize(store.conn(), bianmin::auth::Action::Maintain)?;
-    let n = projection::rebuild(&mut store)?;
+    let n = projection::rebuild(&mut store, &session)?;
     let value = serde_json::json!({ "events": n });
     print(ctx.json, &value, |_| {
         format!("已从 {n} 条事件重建全部查询表")

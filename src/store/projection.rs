@@ -82,9 +82,10 @@ pub fn payload<T: DeserializeOwned>(event: &Event) -> Result<T, StoreError> {
     })
 }
 
-/// Empties every projection and replays the log, in one transaction.
-/// Returns how many events were replayed.
-pub fn rebuild(store: &mut Store) -> crate::Result<usize> {
+/// Empties every projection and replays the log, in one transaction; a
+/// manager's or admin's act. Returns how many events were replayed.
+pub fn rebuild(store: &mut Store, session: &crate::auth::Session) -> crate::Result<usize> {
+    session.authorize(store.conn(), crate::auth::Action::Maintain)?;
     store.write(|tx| {
         // Deferred so that rows can be emptied and refilled in any order.
         tx.pragma_update(None, "defer_foreign_keys", "ON")
