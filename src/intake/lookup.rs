@@ -74,8 +74,8 @@ pub(crate) fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
     })
 }
 
-/// Masks the ID number and phone of a list row.
-fn masked(mut s: CaseSummary) -> CaseSummary {
+/// Masks the ID number and phone of a list row (every list shows rows this way).
+pub(crate) fn masked(mut s: CaseSummary) -> CaseSummary {
     s.applicant_id_number = crate::applicant::mask::id_number(&s.applicant_id_number);
     s.applicant_phone = crate::applicant::mask::phone(&s.applicant_phone);
     s

@@ -131,9 +131,9 @@ pub fn watch_list(
     };
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(StoreError::from)? {
-        let mut case = crate::intake::lookup::summary_row(r).map_err(StoreError::from)?;
-        case.applicant_id_number = crate::applicant::mask::id_number(&case.applicant_id_number);
-        case.applicant_phone = crate::applicant::mask::phone(&case.applicant_phone);
+        let case = crate::intake::lookup::summary_row(r)
+            .map(crate::intake::lookup::masked)
+            .map_err(StoreError::from)?;
         let handler: String = r.get(14).map_err(StoreError::from)?;
         let due = case.due_date.unwrap_or(today);
         let standing = standing(&cal, today, due, case.state == "suspended", warning_days)?;

@@ -52,11 +52,14 @@ pub fn load(conn: &Connection, case_no: &str) -> crate::Result<CaseRow> {
              WHERE c.case_no = ?1",
         )?
         .query_row([case_no.trim()], |r| {
-            let state: String = r.get(2)?;
+            let text: String = r.get(2)?;
+            let state = State::parse(&text).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, format!("未知的办件状态 {text}").into())
+            })?;
             Ok(CaseRow {
                 case_id: r.get(0)?,
                 case_no: r.get(1)?,
-                state: State::parse(&state).unwrap_or(State::Archived),
+                state,
                 responsible_user_id: r.get(3)?,
                 responsible_name: r.get(4)?,
                 due_date: r.get(5)?,

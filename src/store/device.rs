@@ -94,13 +94,16 @@ pub fn load(conn: &Connection) -> Result<Device, StoreError> {
         "SELECT device_id, device_code, center_code, center_name, role FROM device WHERE singleton = 1",
         [],
         |r| {
-            let role: String = r.get(4)?;
+            let text: String = r.get(4)?;
+            let role = DeviceRole::parse(&text).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, format!("未知的设备类型 {text}").into())
+            })?;
             Ok(Device {
                 device_id: r.get(0)?,
                 device_code: r.get(1)?,
                 center_code: r.get(2)?,
                 center_name: r.get(3)?,
-                role: DeviceRole::parse(&role).unwrap_or(DeviceRole::Counter),
+                role,
             })
         },
     )
