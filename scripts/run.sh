@@ -1,22 +1,38 @@
 #!/usr/bin/env bash
-# Builds Bianmin Counter and runs it: for now the command-line demo, which
-# sets up a demonstration center in a new database (default catalogue and
-# holiday calendars) and takes one application of each outcome.
-# Pass another `bianmin` command to run that instead, e.g.
+# Builds Bianmin Counter and opens the counter window (便民服务台) on a
+# demonstration database: the default catalogue of township matters, the
+# holiday calendars, demo accounts and one application of each outcome.
+# The demo database is kept in ./demo/ and reused on the next run; delete it
+# (or pass --fresh) to start again, or set BIANMIN_DB to open another file
+# (a new file shows the first-run set-up screen).
+# Pass a `bianmin` command to run the command-line tool instead, e.g.
 #   bash scripts/run.sh catalog list
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/system-packages.sh build-essential pkg-config ca-certificates
+bash scripts/system-packages.sh build-essential pkg-config ca-certificates libwebkit2gtk-4.1-dev
 source scripts/require-cargo.sh
-cargo build --release -q
-bin=target/release/bianmin
-if [ $# -gt 0 ]; then
-  exec "$bin" "$@"
+if [ $# -gt 0 ] && [ "$1" != "--fresh" ]; then
+  cargo build --release -q -p bianmin
+  exec target/release/bianmin "$@"
 fi
-db="${BIANMIN_DB:-$PWD/demo/bianmin-demo.db}"
-rm -f "$db" "$db-wal" "$db-shm"
-"$bin" --db "$db" demo
-echo
-echo "演示数据库已保存，可继续使用，例如："
-echo "  $bin --db $db cases --search 刘桂英"
-echo "  $bin --db $db catalog list"
+cargo build --release -q -p bianmin -p bianmin-desk
+if [ -n "${BIANMIN_DB:-}" ]; then
+  db="$BIANMIN_DB"
+else
+  db="$PWD/demo/bianmin-demo.db"
+  if [ "${1:-}" = "--fresh" ]; then
+    rm -f "$db" "$db-wal" "$db-shm"
+  fi
+  if [ ! -f "$db" ]; then
+    target/release/bianmin --db "$db" demo
+  else
+    echo "使用已有的演示数据库：$db（账号 wangfang / clerk2026 窗口人员，zhangli / manager2026 负责人，admin / admin2026 管理员）"
+  fi
+fi
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  # No screen (a server or CI): run the window on a virtual one.
+  bash scripts/system-packages.sh xvfb xauth
+  echo "没有图形显示（DISPLAY 未设置），在虚拟屏幕 Xvfb 上运行窗口。"
+  exec xvfb-run -a -s "-screen 0 1366x768x24" target/release/bianmin-desk --db "$db"
+fi
+exec target/release/bianmin-desk --db "$db"

@@ -1,17 +1,31 @@
 #!/usr/bin/env bash
 # Runs every check and test of Bianmin Counter: formatting, lints, the core
-# crate's unit and integration tests (which drive the `bianmin` binary).
-# Installs the system packages it needs first (idempotently).
+# crate's unit and integration tests (which drive the `bianmin` binary), and
+# the end-to-end tests of the desktop window (tauri-driver + WebKitWebDriver
+# under Xvfb). Installs the system packages and tauri-driver it needs first
+# (idempotently).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # poppler-utils: pdftotext, pdffonts, pdfinfo check the printed documents.
-bash scripts/system-packages.sh build-essential pkg-config ca-certificates poppler-utils
+# libwebkit2gtk-4.1-dev builds the window; xvfb, xauth and
+# webkit2gtk-driver (WebKitWebDriver) run it headless under WebDriver.
+bash scripts/system-packages.sh build-essential pkg-config ca-certificates poppler-utils \
+  libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver
 source scripts/require-cargo.sh
 export CARGO_TERM_COLOR=never
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "== installing tauri-driver"
+  cargo install tauri-driver --version '^2' --locked
+fi
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
-echo "== cargo clippy --all-targets -- -D warnings"
-cargo clippy --all-targets -- -D warnings
+echo "== cargo clippy (core, window, end-to-end tests) -D warnings"
+cargo clippy --all-targets -p bianmin -- -D warnings
+cargo clippy --all-targets -p bianmin-desk -- -D warnings
+cargo clippy --all-targets -p bianmin-e2e -- -D warnings
 echo "== cargo test -p bianmin"
 cargo test -p bianmin
+echo "== the window, end to end"
+cargo build -p bianmin-desk
+xvfb-run -a -s "-screen 0 1366x768x24" cargo test -p bianmin-e2e -- --test-threads=1

@@ -33,6 +33,13 @@ pub struct CenterProfile {
     /// Minutes an account stays locked (1–1440, default 15).
     #[serde(default = "default_lockout_minutes")]
     pub lockout_minutes: u32,
+    /// Minutes without input after which the window locks (1–240, default 10).
+    #[serde(default = "default_idle_minutes")]
+    pub idle_minutes: u32,
+}
+
+fn default_idle_minutes() -> u32 {
+    10
 }
 
 fn default_lockout_attempts() -> u32 {
@@ -60,6 +67,7 @@ impl Default for CenterProfile {
             warning_days: DEFAULT_WARNING_DAYS,
             lockout_attempts: default_lockout_attempts(),
             lockout_minutes: default_lockout_minutes(),
+            idle_minutes: default_idle_minutes(),
         }
     }
 }
@@ -91,6 +99,14 @@ impl CenterProfile {
                 value: i64::from(self.lockout_minutes),
             });
         }
+        if !(1..=240).contains(&self.idle_minutes) {
+            return Err(ApplicantError::OutOfRange {
+                field: "无操作自动锁屏（分钟）",
+                min: 1,
+                max: 240,
+                value: i64::from(self.idle_minutes),
+            });
+        }
         Ok(CenterProfile {
             address: applicant::text_field(self.address.trim(), "中心地址", 200, true)?,
             phone: applicant::text_field(self.phone.trim(), "咨询电话", 50, true)?,
@@ -104,6 +120,7 @@ impl CenterProfile {
             warning_days: self.warning_days,
             lockout_attempts: self.lockout_attempts,
             lockout_minutes: self.lockout_minutes,
+            idle_minutes: self.idle_minutes,
         })
     }
 }
@@ -111,7 +128,7 @@ impl CenterProfile {
 /// The profile, or the defaults when none was set.
 pub fn load(conn: &Connection) -> Result<CenterProfile, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT address, phone, complaint_phone, supply_days, warning_days, lockout_attempts, lockout_minutes
+        .prepare_cached("SELECT address, phone, complaint_phone, supply_days, warning_days, lockout_attempts, lockout_minutes, idle_minutes
              FROM center_profile WHERE singleton = 1")?
         .query_row([], |r| {
             Ok(CenterProfile {
@@ -122,6 +139,7 @@ pub fn load(conn: &Connection) -> Result<CenterProfile, StoreError> {
                 warning_days: r.get(4)?,
                 lockout_attempts: r.get(5)?,
                 lockout_minutes: r.get(6)?,
+                idle_minutes: r.get(7)?,
             })
         })
         .optional()?
@@ -155,12 +173,12 @@ pub fn set(
 pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> crate::Result<()> {
     tx.execute(
         "INSERT INTO center_profile (singleton, address, phone, complaint_phone, supply_days, warning_days,
-            lockout_attempts, lockout_minutes, updated_at, updated_by)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            lockout_attempts, lockout_minutes, idle_minutes, updated_at, updated_by)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?10, ?8, ?9)
          ON CONFLICT (singleton) DO UPDATE SET address = excluded.address, phone = excluded.phone,
             complaint_phone = excluded.complaint_phone, supply_days = excluded.supply_days,
             warning_days = excluded.warning_days, lockout_attempts = excluded.lockout_attempts,
-            lockout_minutes = excluded.lockout_minutes,
+            lockout_minutes = excluded.lockout_minutes, idle_minutes = excluded.idle_minutes,
             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
         params![
             p.address,
@@ -171,7 +189,8 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> 
             p.lockout_attempts,
             p.lockout_minutes,
             event.ts,
-            event.user_id
+            event.user_id,
+            p.idle_minutes
         ],
     )?;
     Ok(())

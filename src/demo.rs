@@ -70,6 +70,7 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
                 warning_days: 2,
                 lockout_attempts: 5,
                 lockout_minutes: 15,
+                idle_minutes: 10,
             }),
         },
     )?;

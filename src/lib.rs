@@ -15,6 +15,7 @@
 //! - [`documents`]: the printed papers (受理回执, 一次性告知单, 受理通知书, 不予受理通知书).
 //! - [`setup`]: first-run set-up of a device.
 //! - [`backup`]: verified backups and restore.
+//! - [`paths`]: where the database and printed documents live.
 //! - [`demo`]: a demonstration center with one intake of each outcome.
 //! - [`bench`]: the measurements recorded in docs/BENCHMARKS.md.
 //!
@@ -34,6 +35,7 @@ mod error;
 pub mod files;
 pub mod intake;
 pub mod lifecycle;
+pub mod paths;
 pub mod service;
 pub mod setup;
 pub mod store;

@@ -93,3 +93,57 @@ fn importing_next_years_calendar_makes_its_due_dates_computable() {
     );
     assert_eq!(schedule::years(c.store.conn()).unwrap().len(), 3);
 }
+
+#[test]
+fn the_counter_finds_matters_by_pinyin_initials_name_or_code() {
+    use bianmin::catalogue::search;
+    let c = center();
+    let codes = |q: &str| -> Vec<String> {
+        search::find(c.store.conn(), q)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.code)
+            .collect()
+    };
+    assert_eq!(codes("gljt"), vec!["MZ-005"]);
+    let pension = codes("ylbx");
+    // 养老保险 and 医疗保险 share the initials ylbx: both are offered.
+    assert_eq!(pension, vec!["RS-001", "RS-002", "YB-001"]);
+    assert_eq!(codes("高龄津贴"), vec!["MZ-005"]);
+    assert_eq!(codes("mz-005")[0], "MZ-005");
+    assert!(codes("zzzzqqq").is_empty());
+    assert_eq!(codes("").len(), 24);
+}
+
+#[test]
+fn day_counts_count_each_outcome_and_completions() {
+    use bianmin::intake::{self, lookup};
+    let mut c = center();
+    let day = monday().date_naive();
+    intake::record(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        application("MZ-005", person("刘桂英", 1), &["1", "2", "3", "5"]),
+    )
+    .unwrap();
+    intake::record(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        application("MZ-005", person("王秀兰", 2), &["1"]),
+    )
+    .unwrap();
+    let counts = lookup::day_counts(c.store.conn(), day).unwrap();
+    assert_eq!(
+        (
+            counts.received,
+            counts.accepted,
+            counts.notice,
+            counts.refused
+        ),
+        (2, 1, 1, 0)
+    );
+    let other = lookup::day_counts(c.store.conn(), day.succ_opt().unwrap()).unwrap();
+    assert_eq!(other.received, 0);
+}

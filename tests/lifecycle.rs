@@ -561,3 +561,47 @@ fn watch_lists_by_light_with_the_most_overdue_first() {
     let all = deadline::watch_list(c.store.conn(), today, None, 2).unwrap();
     assert_eq!(all.len(), 4);
 }
+
+#[test]
+fn allowed_steps_follow_the_state_table_and_who_may_act() {
+    use bianmin::lifecycle::Step;
+    let mut c = center();
+    let other = second_clerk(&mut c);
+    let case_no = accepted(&mut c, 1, 11, 23);
+    let today = day(11, 23);
+    let of = |c: &Center, s: &Session| {
+        handling::allowed_steps(c.store.conn(), s, &case_no, today).unwrap()
+    };
+    // The intake clerk: everything from 已受理 but the manager's extension.
+    assert_eq!(
+        of(&c, &c.clerk),
+        vec![Step::Assign, Step::Return, Step::Withdraw]
+    );
+    // Another clerk may only assign; a manager may do all of it.
+    assert_eq!(of(&c, &other), vec![Step::Assign]);
+    assert_eq!(
+        of(&c, &c.manager),
+        vec![Step::Assign, Step::Return, Step::Withdraw, Step::Extend]
+    );
+    // An admin handles no cases.
+    assert!(of(&c, &c.admin).is_empty());
+    handling::assign(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        &case_no,
+        &c.clerk.username.clone(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        of(&c, &c.clerk),
+        vec![
+            Step::Assign,
+            Step::Suspend,
+            Step::Complete,
+            Step::Return,
+            Step::Withdraw
+        ]
+    );
+}

@@ -52,7 +52,8 @@ impl Role {
 }
 
 /// The things a user can try to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Take in an application (受理).
     Intake,
@@ -128,6 +129,14 @@ pub fn allows(role: Role, action: Action) -> bool {
 }
 
 /// Refuses with a message naming the role and the action.
+/// Every action `role` may perform (the window shows only these menus).
+pub fn actions_of(role: Role) -> Vec<Action> {
+    Action::ALL
+        .into_iter()
+        .filter(|&a| allows(role, a))
+        .collect()
+}
+
 pub fn require(role: Role, action: Action) -> Result<(), AuthError> {
     if allows(role, action) {
         Ok(())

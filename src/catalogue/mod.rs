@@ -4,9 +4,11 @@
 //!   (承诺时限 ≤ 法定时限, 即办件 promise 0, 承诺件 at least 1 day …).
 //! - [`file`]: the TOML catalogue file a manager edits, read with line numbers.
 //! - [`versions`]: publishing versions, importing, exporting, looking up.
+//! - [`search`]: finding a matter at the counter by name, code or pinyin initials.
 
 pub mod file;
 pub mod matter;
+pub mod search;
 pub mod versions;
 
 pub use matter::{CaseType, Material, MaterialForm, Matter, PickupMethod};

@@ -224,6 +224,9 @@ pub struct ProfileArgs {
     /// 锁定多少分钟（默认 15）
     #[arg(long)]
     pub lockout_minutes: Option<u32>,
+    /// 窗口无操作自动锁屏的分钟数（1–240，默认 10）
+    #[arg(long)]
+    pub idle_minutes: Option<u32>,
 }
 
 #[derive(Subcommand)]

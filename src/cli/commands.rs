@@ -7,7 +7,6 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::args::*;
 use super::output::print;
-use super::paths;
 use super::service_cmd;
 use bianmin::applicant::{id_number, IdType, Person};
 use bianmin::auth::users::{self, NewUser};
@@ -21,7 +20,7 @@ use bianmin::lifecycle::{self, deadline, deadline::Light, handling};
 use bianmin::setup::{self, SetupInput};
 use bianmin::store::device::{self, DeviceRole};
 use bianmin::store::{projection, verify, Store, StoreError};
-use bianmin::{bench, demo, Result};
+use bianmin::{bench, demo, paths, Result};
 
 pub(super) fn now() -> DateTime<FixedOffset> {
     chrono::Local::now().fixed_offset()
@@ -416,6 +415,7 @@ impl ProfileArgs {
             || self.warning_days.is_some()
             || self.lockout_attempts.is_some()
             || self.lockout_minutes.is_some()
+            || self.idle_minutes.is_some()
     }
 
     /// The given values over `base`.
@@ -428,6 +428,7 @@ impl ProfileArgs {
             warning_days: self.warning_days.unwrap_or(base.warning_days),
             lockout_attempts: self.lockout_attempts.unwrap_or(base.lockout_attempts),
             lockout_minutes: self.lockout_minutes.unwrap_or(base.lockout_minutes),
+            idle_minutes: self.idle_minutes.unwrap_or(base.idle_minutes),
         }
     }
 }
@@ -732,62 +733,50 @@ fn case(ctx: &Ctx, case_no: &str) -> Result<()> {
 }
 
 fn handle(ctx: &Ctx, h: HandleCommand) -> Result<()> {
-    let (mut store, s) = ctx.login()?;
-    let (st, t) = (&mut store, now());
-    let done = match h {
+    use handling::StepRequest as R;
+    let (case_no, request) = match h {
         HandleCommand::Assign {
             case_no,
             to,
             forward,
-        } => handling::assign(st, &s, t, &case_no, &to, forward.as_deref())?,
+        } => (case_no, R::Assign { to, forward }),
         HandleCommand::Suspend {
             case_no,
             kind,
             reason,
-        } => handling::suspend(
-            st,
-            &s,
-            t,
-            &case_no,
-            handling::SuspendKind::parse(&kind)?,
-            &reason,
-        )?,
-        HandleCommand::Resume { case_no } => handling::resume(st, &s, t, &case_no)?,
+        } => (case_no, R::Suspend { kind, reason }),
+        HandleCommand::Resume { case_no } => (case_no, R::Resume),
         HandleCommand::Complete {
             case_no,
             result,
             reason,
-        } => handling::complete(
-            st,
-            &s,
-            t,
-            &case_no,
-            handling::Decision::parse(&result)?,
-            reason.as_deref(),
-        )?,
-        HandleCommand::NotifyPickup { case_no } => handling::notify_pickup(st, &s, t, &case_no)?,
+        } => (case_no, R::Complete { result, reason }),
+        HandleCommand::NotifyPickup { case_no } => (case_no, R::NotifyPickup),
         HandleCommand::Collect {
             case_no,
             name,
             id_number,
             proxy,
-        } => handling::collect(st, &s, t, &case_no, &name, &id_number, proxy)?,
-        HandleCommand::Mail { case_no, tracking } => {
-            handling::mail(st, &s, t, &case_no, &tracking)?
-        }
-        HandleCommand::Archive { case_no } => handling::archive(st, &s, t, &case_no)?,
-        HandleCommand::Return { case_no, reason } => {
-            handling::return_case(st, &s, t, &case_no, &reason)?
-        }
-        HandleCommand::Withdraw { case_no, reason } => {
-            handling::withdraw(st, &s, t, &case_no, &reason)?
-        }
+        } => (
+            case_no,
+            R::Collect {
+                name,
+                id_number,
+                proxy,
+            },
+        ),
+        HandleCommand::Mail { case_no, tracking } => (case_no, R::Mail { tracking }),
+        HandleCommand::Archive { case_no } => (case_no, R::Archive),
+        HandleCommand::Return { case_no, reason } => (case_no, R::Return { reason }),
+        HandleCommand::Withdraw { case_no, reason } => (case_no, R::Withdraw { reason }),
         HandleCommand::Extend {
             case_no,
             to,
             reason,
-        } => handling::extend(st, &s, t, &case_no, date(&to)?, &reason)?,
+        } => (case_no, R::Extend { to, reason }),
     };
+    let (mut store, s) = ctx.login()?;
+    let done = handling::take(&mut store, &s, now(), &case_no, request)?;
     print(ctx.json, &done, |d| {
         let due = d
             .due_date

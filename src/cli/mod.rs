@@ -1,11 +1,10 @@
 //! The command-line tool: [`args`] declares the commands, [`commands`] runs
 //! them ([`service_cmd`] the service-desk ones), [`output`] prints results
-//! and errors, [`paths`] finds the database.
+//! and errors.
 
 mod args;
 mod commands;
 mod output;
-mod paths;
 mod service_cmd;
 
 use std::process::ExitCode;

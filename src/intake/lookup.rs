@@ -303,3 +303,45 @@ pub fn detail_unmasked(conn: &Connection, case_no: &str) -> crate::Result<CaseDe
     detail.timeline = events::for_case(conn, &summary.case_id)?;
     Ok(detail)
 }
+
+/// The counts of one day at this center, for the window's 工作台.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DayCounts {
+    pub day: NaiveDate,
+    /// Applications taken in that day (every outcome).
+    pub received: i64,
+    pub accepted: i64,
+    pub on_the_spot: i64,
+    pub notice: i64,
+    pub refused: i64,
+    /// Cases completed (办结) that day, whenever they were taken in.
+    pub completed: i64,
+}
+
+/// How many applications were taken in on `day`, by outcome, and how many
+/// cases were completed that day.
+pub fn day_counts(conn: &Connection, day: NaiveDate) -> Result<DayCounts, StoreError> {
+    let mut counts = DayCounts {
+        day,
+        ..DayCounts::default()
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT outcome, count(*) FROM cases WHERE received_on = ?1 GROUP BY outcome",
+    )?;
+    let rows = stmt.query_map([day], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for row in rows {
+        let (outcome, n) = row?;
+        counts.received += n;
+        match Outcome::parse(&outcome) {
+            Some(Outcome::Accepted) => counts.accepted += n,
+            Some(Outcome::OnTheSpot) => counts.on_the_spot += n,
+            Some(Outcome::Notice) => counts.notice += n,
+            Some(Outcome::Refused) => counts.refused += n,
+            None => {}
+        }
+    }
+    counts.completed = conn
+        .prepare_cached("SELECT count(*) FROM cases WHERE completed_on = ?1")?
+        .query_row([day], |r| r.get(0))?;
+    Ok(counts)
+}

@@ -98,6 +98,59 @@ fn who(step: Step) -> Who {
     }
 }
 
+/// Refuses unless `session` may take `step` on `row` today (the state table
+/// is checked separately by [`state::check`]).
+fn may_take(
+    conn: &Connection,
+    session: &Session,
+    row: &CaseRow,
+    step: Step,
+    today: NaiveDate,
+) -> crate::Result<()> {
+    match who(step) {
+        Who::Staff => Ok(()),
+        Who::Manager if session.role == Role::Manager => Ok(()),
+        Who::Manager => Err(LifecycleError::ExtensionNeedsManager.into()),
+        Who::Responsible => {
+            if session.user_id == row.responsible_user_id
+                || session.role == Role::Manager
+                || stand_in::covers(conn, &session.user_id, &row.responsible_user_id, today)?
+            {
+                return Ok(());
+            }
+            Err(LifecycleError::NotHandler {
+                case_no: row.case_no.clone(),
+                handler: row.responsible_name.clone(),
+                actor: session.display_name.clone(),
+                step: step.label(),
+            }
+            .into())
+        }
+    }
+}
+
+/// The steps `session` may take on a case today: those the state table
+/// allows from its state that this user is also allowed to take. The
+/// window shows only these; each step still checks again when taken.
+pub fn allowed_steps(
+    conn: &Connection,
+    session: &Session,
+    case_no: &str,
+    today: NaiveDate,
+) -> crate::Result<Vec<Step>> {
+    if session.authorize(conn, Action::HandleCases).is_err() {
+        return Ok(Vec::new());
+    }
+    let row = load(conn, case_no)?;
+    let mut steps = Vec::new();
+    for &step in row.state.next_steps() {
+        if may_take(conn, session, &row, step, today).is_ok() {
+            steps.push(step);
+        }
+    }
+    Ok(steps)
+}
+
 /// The outcome of a step.
 #[derive(Debug, Clone, Serialize)]
 pub struct StepDone {
@@ -123,32 +176,7 @@ fn act<P: Serialize>(
     store.write(|tx| {
         let row = load(tx, case_no)?;
         state::check(&row.case_no, row.state, step)?;
-        match who(step) {
-            Who::Staff => {}
-            Who::Manager if session.role != Role::Manager => {
-                return Err(LifecycleError::ExtensionNeedsManager.into())
-            }
-            Who::Manager => {}
-            Who::Responsible => {
-                let is_responsible = session.user_id == row.responsible_user_id
-                    || session.role == Role::Manager
-                    || stand_in::covers(
-                        tx,
-                        &session.user_id,
-                        &row.responsible_user_id,
-                        now.date_naive(),
-                    )?;
-                if !is_responsible {
-                    return Err(LifecycleError::NotHandler {
-                        case_no: row.case_no.clone(),
-                        handler: row.responsible_name.clone(),
-                        actor: session.display_name.clone(),
-                        step: step.label(),
-                    }
-                    .into());
-                }
-            }
-        }
+        may_take(tx, session, &row, step, now.date_naive())?;
         let payload = build(tx, &row)?;
         let draft = Draft::new(
             &session.user_id,
@@ -646,4 +674,91 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> 
 /// Which event kinds this module projects.
 pub fn is_lifecycle_kind(kind: &str) -> bool {
     kind.starts_with("case.") && kind != crate::store::events::kinds::CASE_RECEIVED
+}
+
+/// One step as the window or the command line asks for it, with the
+/// values that step needs (texts as typed; parsed and checked here).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum StepRequest {
+    Assign {
+        to: String,
+        #[serde(default)]
+        forward: Option<String>,
+    },
+    Suspend {
+        kind: String,
+        reason: String,
+    },
+    Resume,
+    Complete {
+        result: String,
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    NotifyPickup,
+    Collect {
+        name: String,
+        id_number: String,
+        #[serde(default)]
+        proxy: bool,
+    },
+    Mail {
+        tracking: String,
+    },
+    Archive,
+    Return {
+        reason: String,
+    },
+    Withdraw {
+        reason: String,
+    },
+    Extend {
+        to: String,
+        reason: String,
+    },
+}
+
+/// Takes the step `request` names on `case_no`.
+pub fn take(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    request: StepRequest,
+) -> crate::Result<StepDone> {
+    let (st, s, t) = (store, session, now);
+    let blank_is_none = |x: Option<String>| x.filter(|v| !v.trim().is_empty());
+    match request {
+        StepRequest::Assign { to, forward } => {
+            assign(st, s, t, case_no, &to, blank_is_none(forward).as_deref())
+        }
+        StepRequest::Suspend { kind, reason } => {
+            suspend(st, s, t, case_no, SuspendKind::parse(&kind)?, &reason)
+        }
+        StepRequest::Resume => resume(st, s, t, case_no),
+        StepRequest::Complete { result, reason } => complete(
+            st,
+            s,
+            t,
+            case_no,
+            Decision::parse(&result)?,
+            blank_is_none(reason).as_deref(),
+        ),
+        StepRequest::NotifyPickup => notify_pickup(st, s, t, case_no),
+        StepRequest::Collect {
+            name,
+            id_number,
+            proxy,
+        } => collect(st, s, t, case_no, &name, &id_number, proxy),
+        StepRequest::Mail { tracking } => mail(st, s, t, case_no, &tracking),
+        StepRequest::Archive => archive(st, s, t, case_no),
+        StepRequest::Return { reason } => return_case(st, s, t, case_no, &reason),
+        StepRequest::Withdraw { reason } => withdraw(st, s, t, case_no, &reason),
+        StepRequest::Extend { to, reason } => {
+            let day = NaiveDate::parse_from_str(to.trim(), "%Y-%m-%d")
+                .map_err(|_| crate::calendar::CalendarError::BadDate(to.clone()))?;
+            extend(st, s, t, case_no, day, &reason)
+        }
+    }
 }

@@ -9,7 +9,12 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// Each step brings the schema from version `index` to `index + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("../../schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../schema.sql"),
+    // 2: the idle lock of the window, in minutes, set by a manager.
+    "ALTER TABLE center_profile ADD COLUMN idle_minutes INTEGER NOT NULL DEFAULT 10
+         CHECK (idle_minutes BETWEEN 1 AND 240);",
+];
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -67,5 +72,34 @@ mod tests {
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
             .unwrap();
         assert_eq!(tables, 0);
+    }
+
+    #[test]
+    fn a_version_1_file_is_upgraded_in_place_keeping_its_rows() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO device (singleton, device_id, device_code, center_code, center_name, role, created_at)
+             VALUES (1, 'd', 'A01', '3301', '中心', 'counter', 't')",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        let has_idle: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('center_profile') WHERE name = 'idle_minutes'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(has_idle, 1);
+        let kept: i64 = conn
+            .query_row("SELECT count(*) FROM device", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, 1);
     }
 }

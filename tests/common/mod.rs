@@ -64,6 +64,7 @@ pub fn center() -> Center {
                 warning_days: 2,
                 lockout_attempts: 5,
                 lockout_minutes: 15,
+                idle_minutes: 10,
             }),
         },
     )

@@ -1,6 +1,7 @@
-//! Where the database lives: `--db`, else `BIANMIN_DB`, else the platform
-//! data directory (`$XDG_DATA_HOME/bianmin` or `~/.local/share/bianmin` on
-//! Linux, `%APPDATA%\bianmin` on Windows).
+//! Where files live: the database (`--db`, else `BIANMIN_DB`, else the
+//! platform data directory: `$XDG_DATA_HOME/bianmin` or
+//! `~/.local/share/bianmin` on Linux, `%APPDATA%\bianmin` on Windows), and
+//! the printed documents beside it. The CLI and the window both ask here.
 
 use std::path::PathBuf;
 
@@ -33,4 +34,16 @@ fn data_dir() -> PathBuf {
         return home.join(".local").join("share").join("bianmin");
     }
     PathBuf::from(".")
+}
+
+/// The folder the window writes printed documents to: `documents/` beside
+/// the database, one sub-folder per day.
+pub fn documents_dir(database: &std::path::Path, day: chrono::NaiveDate) -> PathBuf {
+    let base = database
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("documents")
+        .join(day.format("%Y-%m-%d").to_string())
 }

@@ -1,0 +1,145 @@
+//! 工作台 and 办件详情: today's counts and open cases by deadline colour,
+//! quick search, one case with its timeline and the steps allowed next.
+
+use bianmin::calendar::schedule;
+use bianmin::center;
+use bianmin::documents::DocumentKind;
+use bianmin::intake::lookup::{self, CaseDetail, CaseSummary, DayCounts};
+use bianmin::lifecycle::deadline::{self, Figures, Watched};
+use bianmin::lifecycle::handling::{self, StepDone, StepRequest};
+use bianmin::lifecycle::timeline::{self, Entry};
+use serde::Serialize;
+use tauri::State;
+
+use super::now;
+use crate::error::UiResult;
+use crate::state::Desk;
+
+/// The most open cases the 工作台 lists (most urgent first).
+const WORKBENCH_ROWS: usize = 200;
+
+#[derive(Serialize)]
+pub struct Workbench {
+    pub counts: DayCounts,
+    pub open_cases: usize,
+    pub red: usize,
+    pub yellow: usize,
+    pub watched: Vec<Watched>,
+}
+
+#[tauri::command]
+pub fn workbench(desk: State<'_, Desk>) -> UiResult<Workbench> {
+    desk.session(|store, _| {
+        let conn = store.conn();
+        let today = now().date_naive();
+        let warning_days = i64::from(center::load(conn)?.warning_days);
+        let mut watched = deadline::watch_list(conn, today, None, warning_days)?;
+        // Red first (most overdue first), then yellow, then the rest by due date.
+        watched.sort_by_key(|w| {
+            (
+                match w.standing.light {
+                    deadline::Light::Red => 0,
+                    deadline::Light::Yellow => 1,
+                    deadline::Light::Green => 2,
+                    deadline::Light::Paused => 3,
+                },
+                -w.standing.overdue_days,
+                w.case.due_date,
+            )
+        });
+        let count = |l: deadline::Light| watched.iter().filter(|w| w.standing.light == l).count();
+        let (red, yellow, open_cases) = (
+            count(deadline::Light::Red),
+            count(deadline::Light::Yellow),
+            watched.len(),
+        );
+        watched.truncate(WORKBENCH_ROWS);
+        Ok(Workbench {
+            counts: lookup::day_counts(conn, today)?,
+            open_cases,
+            red,
+            yellow,
+            watched,
+        })
+    })
+}
+
+#[tauri::command]
+pub fn cases_search(desk: State<'_, Desk>, text: String) -> UiResult<Vec<CaseSummary>> {
+    desk.session(|store, _| Ok(lookup::search(store.conn(), &text, 50)?))
+}
+
+#[tauri::command]
+pub fn cases_of_day(desk: State<'_, Desk>) -> UiResult<Vec<CaseSummary>> {
+    desk.session(|store, _| Ok(lookup::received_on(store.conn(), now().date_naive())?))
+}
+
+/// A step the window may offer, with its label.
+#[derive(Serialize)]
+pub struct StepOffer {
+    pub step: bianmin::lifecycle::Step,
+    pub label: &'static str,
+}
+
+/// A document the case has, for reprinting.
+#[derive(Serialize)]
+pub struct DocumentOffer {
+    pub kind: &'static str,
+    pub title: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct CaseShown {
+    pub detail: CaseDetail,
+    pub figures: Figures,
+    pub timeline: Vec<Entry>,
+    pub steps: Vec<StepOffer>,
+    pub documents: Vec<DocumentOffer>,
+}
+
+#[tauri::command]
+pub fn case_detail(desk: State<'_, Desk>, case_no: String) -> UiResult<CaseShown> {
+    desk.session(|store, session| {
+        let at = now();
+        let detail = lookup::detail_for(store, session, at, &case_no)?;
+        let conn = store.conn();
+        let cal = schedule::load(conn)?;
+        let s = &detail.summary;
+        let figures = deadline::figures(&cal, s.outcome, s.due_date, detail.completed_on)?;
+        let steps = handling::allowed_steps(conn, session, &case_no, at.date_naive())?
+            .into_iter()
+            .map(|step| StepOffer {
+                step,
+                label: step.label(),
+            })
+            .collect();
+        let documents = DocumentKind::ALL
+            .into_iter()
+            .filter(|k| k.fits(s.outcome))
+            .map(|k| DocumentOffer {
+                kind: k.code(),
+                title: match k {
+                    DocumentKind::Onetime => "一次性告知单（小票）",
+                    DocumentKind::OnetimeA4 => "一次性告知单（A4）",
+                    other => other.title(),
+                },
+            })
+            .collect();
+        Ok(CaseShown {
+            timeline: timeline::of_case(conn, &case_no)?,
+            detail,
+            figures,
+            steps,
+            documents,
+        })
+    })
+}
+
+#[tauri::command]
+pub fn case_step(
+    desk: State<'_, Desk>,
+    case_no: String,
+    request: StepRequest,
+) -> UiResult<StepDone> {
+    desk.session(|store, session| Ok(handling::take(store, session, now(), &case_no, request)?))
+}

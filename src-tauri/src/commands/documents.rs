@@ -1,0 +1,95 @@
+//! Printing: writing a case's document to the day's documents folder,
+//! reprinting (补打), and opening a written PDF in the system viewer.
+
+use std::path::{Path, PathBuf};
+
+use bianmin::auth::Session;
+use bianmin::documents::{self, DocumentKind, Printed};
+use bianmin::store::Store;
+use serde::Serialize;
+use tauri::State;
+use tauri_plugin_opener::OpenerExt;
+
+use super::now;
+use crate::error::{UiError, UiResult};
+use crate::state::Desk;
+
+/// A document written to disk.
+#[derive(Serialize)]
+pub struct WrittenDocument {
+    #[serde(flatten)]
+    pub printed: Printed,
+    pub path: String,
+    pub bytes: u64,
+}
+
+/// Prints `kind` for a committed case and writes it beside the database.
+pub fn write_document(
+    db: &Path,
+    store: &mut Store,
+    session: &Session,
+    case_no: &str,
+    kind: DocumentKind,
+) -> UiResult<WrittenDocument> {
+    let at = now();
+    let printed = documents::print(store, session, at, case_no, kind)?;
+    let dir = bianmin::paths::documents_dir(db, at.date_naive());
+    let name = if printed.copy > 1 {
+        format!(
+            "{}-{}-补打{}.pdf",
+            printed.case_no,
+            kind.code(),
+            printed.copy - 1
+        )
+    } else {
+        format!("{}-{}.pdf", printed.case_no, kind.code())
+    };
+    let path = dir.join(name);
+    std::fs::create_dir_all(&dir).map_err(|e| bianmin::store::StoreError::file(&dir, e))?;
+    bianmin::files::write_atomic(&path, &printed.pdf)?;
+    Ok(WrittenDocument {
+        bytes: printed.pdf.len() as u64,
+        path: path.display().to_string(),
+        printed,
+    })
+}
+
+#[tauri::command]
+pub fn reprint(desk: State<'_, Desk>, case_no: String, kind: String) -> UiResult<WrittenDocument> {
+    let kind = DocumentKind::parse(&kind).map_err(bianmin::Error::from)?;
+    desk.session(|store, session| write_document(&desk.db, store, session, &case_no, kind))
+}
+
+/// Opens a PDF this window wrote in the system's viewer, for printing. Only
+/// files under the documents folder are opened. With `BIANMIN_NO_VIEWER`
+/// set (tests, kiosk set-ups) nothing is opened and `false` is returned.
+#[tauri::command]
+pub fn open_document(app: tauri::AppHandle, desk: State<'_, Desk>, path: String) -> UiResult<bool> {
+    let root: PathBuf = bianmin::paths::documents_dir(&desk.db, now().date_naive())
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let file = PathBuf::from(&path);
+    let inside = match (file.canonicalize(), root.canonicalize()) {
+        (Ok(f), Ok(r)) => f.starts_with(r) && f.extension().is_some_and(|x| x == "pdf"),
+        _ => false,
+    };
+    if !inside {
+        return Err(UiError::new(
+            "refused",
+            format!("只能打开本机生成的办件文书：{path}"),
+        ));
+    }
+    if std::env::var_os("BIANMIN_NO_VIEWER").is_some() {
+        return Ok(false);
+    }
+    app.opener()
+        .open_path(path.clone(), None::<&str>)
+        .map_err(|e| {
+            UiError::new(
+                "refused",
+                format!("无法打开 PDF 阅读器（{e}），文件在：{path}"),
+            )
+        })?;
+    Ok(true)
+}

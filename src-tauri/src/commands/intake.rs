@@ -1,0 +1,130 @@
+//! 受理: finding the matter, checking the applicant as it is typed, and
+//! taking the application in — the case is committed first, then its
+//! documents are printed to the day's documents folder.
+
+use bianmin::applicant::{id_number, phone, IdType};
+use bianmin::catalogue::versions::MatterSummary;
+use bianmin::catalogue::{search, versions, Matter};
+use bianmin::documents::{self, DocumentKind};
+use bianmin::intake::{self, Application, IntakeResult};
+use bianmin::service::consultation;
+use serde::Serialize;
+use tauri::State;
+
+use super::documents::{write_document, WrittenDocument};
+use super::now;
+use crate::error::UiResult;
+use crate::state::Desk;
+
+#[tauri::command]
+pub fn matters_find(desk: State<'_, Desk>, query: String) -> UiResult<Vec<MatterSummary>> {
+    desk.session(|store, _| Ok(search::find(store.conn(), &query)?))
+}
+
+#[derive(Serialize)]
+pub struct MatterShown {
+    pub version: i64,
+    pub matter: Matter,
+    pub legal_basis: String,
+}
+
+#[tauri::command]
+pub fn matter_show(desk: State<'_, Desk>, code: String) -> UiResult<MatterShown> {
+    desk.session(|store, _| {
+        let (version, matter) = versions::current(store.conn(), &code)?;
+        Ok(MatterShown {
+            version,
+            legal_basis: matter.legal_basis_text(),
+            matter,
+        })
+    })
+}
+
+/// The live check of an ID number as it is typed: the normalized number
+/// and, for a resident ID, what it says (birth date, sex).
+#[derive(Serialize)]
+pub struct IdChecked {
+    pub number: String,
+    pub detail: Option<String>,
+}
+
+#[tauri::command]
+pub fn id_check(id_type: String, number: String) -> UiResult<IdChecked> {
+    let today = now().date_naive();
+    let kind = IdType::parse(&id_type).map_err(bianmin::Error::from)?;
+    let number = id_number::check(kind, &number, today).map_err(bianmin::Error::from)?;
+    let detail = match kind {
+        IdType::ResidentId => id_number::check_resident_id(&number, today)
+            .ok()
+            .map(|i| format!("{} 出生，{}", i.birth_date.format("%Y年%m月%d日"), i.sex)),
+        _ => None,
+    };
+    Ok(IdChecked { number, detail })
+}
+
+#[tauri::command]
+pub fn phone_check(number: String) -> UiResult<String> {
+    Ok(phone::check(&number).map_err(bianmin::Error::from)?)
+}
+
+/// An intake as the window shows it afterwards.
+#[derive(Serialize)]
+pub struct IntakeDone {
+    #[serde(flatten)]
+    pub result: IntakeResult,
+    pub documents: Vec<WrittenDocument>,
+    /// A document could not be printed after the case was committed: the
+    /// case stands; the clerk reprints from the case detail.
+    pub print_error: Option<String>,
+}
+
+fn take_in(
+    desk: &Desk,
+    application: Application,
+    record: impl FnOnce(
+        &mut bianmin::store::Store,
+        &bianmin::auth::Session,
+        Application,
+    ) -> bianmin::Result<IntakeResult>,
+) -> UiResult<IntakeDone> {
+    desk.session(|store, session| {
+        // Refuse what cannot be printed before anything is recorded.
+        documents::check_printable(&application).map_err(bianmin::Error::from)?;
+        let result = record(store, session, application)?;
+        let mut written = Vec::new();
+        let mut print_error = None;
+        for kind in DocumentKind::for_outcome(result.outcome) {
+            match write_document(&desk.db, store, session, &result.case_no, kind) {
+                Ok(w) => written.push(w),
+                Err(e) => {
+                    print_error = Some(e.message);
+                    break;
+                }
+            }
+        }
+        Ok(IntakeDone {
+            result,
+            documents: written,
+            print_error,
+        })
+    })
+}
+
+#[tauri::command]
+pub fn intake_submit(desk: State<'_, Desk>, application: Application) -> UiResult<IntakeDone> {
+    take_in(&desk, application, |store, session, a| {
+        intake::record(store, session, now(), a)
+    })
+}
+
+/// Takes in an application that began as a consultation (咨询转受理).
+#[tauri::command]
+pub fn consultation_convert(
+    desk: State<'_, Desk>,
+    consultation_id: String,
+    application: Application,
+) -> UiResult<IntakeDone> {
+    take_in(&desk, application, |store, session, a| {
+        consultation::convert(store, session, now(), &consultation_id, a)
+    })
+}

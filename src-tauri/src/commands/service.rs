@@ -1,0 +1,160 @@
+//! 咨询登记 (recording an enquiry, listing today's; turning one into an
+//! intake is [`super::intake::consultation_convert`]), 好差评 on a case, and
+//! 投诉登记 (registering a complaint, the open ones).
+
+use bianmin::service::complaints::{self, Complaint, NewComplaint};
+use bianmin::service::consultation::{self, Channel, Consultation, Enquiry};
+use bianmin::service::evaluation::{self, Evaluated, Rating};
+use serde::Deserialize;
+use tauri::State;
+
+use super::now;
+use crate::error::UiResult;
+use crate::state::Desk;
+
+#[derive(Deserialize)]
+pub struct EnquiryForm {
+    pub channel: String,
+    pub asker_name: String,
+    pub asker_phone: String,
+    pub question: String,
+    pub matter_code: Option<String>,
+    pub answer: String,
+    /// The department that must answer later, if any.
+    pub follow_up_department: Option<String>,
+    pub follow_up_days: Option<u32>,
+}
+
+#[tauri::command]
+pub fn consultation_record(desk: State<'_, Desk>, form: EnquiryForm) -> UiResult<Consultation> {
+    let channel = Channel::parse(&form.channel)?;
+    let follow_up = match form.follow_up_department.filter(|d| !d.trim().is_empty()) {
+        Some(dept) => Some((dept, form.follow_up_days.unwrap_or(5))),
+        None => None,
+    };
+    desk.session(|store, session| {
+        Ok(consultation::record(
+            store,
+            session,
+            now(),
+            channel,
+            Enquiry {
+                asker_name: form.asker_name,
+                asker_phone: form.asker_phone,
+                question: form.question,
+                matter_code: form.matter_code,
+                answer: form.answer,
+                follow_up,
+            },
+        )?)
+    })
+}
+
+#[tauri::command]
+pub fn consultations_today(desk: State<'_, Desk>) -> UiResult<Vec<Consultation>> {
+    desk.session(|store, _| {
+        Ok(consultation::list(
+            store.conn(),
+            Some(now().date_naive()),
+            false,
+        )?)
+    })
+}
+
+/// A rating (好差评) as the window sends it.
+#[derive(Deserialize)]
+pub struct RatingForm {
+    pub level: u8,
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    #[serde(default)]
+    pub comment: String,
+    pub channel: String,
+}
+
+#[tauri::command]
+pub fn evaluate_case(
+    desk: State<'_, Desk>,
+    case_no: String,
+    form: RatingForm,
+) -> UiResult<Evaluated> {
+    let rating = Rating {
+        level: form.level,
+        reasons: form.reasons,
+        comment: form.comment,
+        channel: evaluation::Channel::parse(&form.channel)?,
+    };
+    desk.session(|store, session| {
+        Ok(evaluation::evaluate_case(
+            store,
+            session,
+            now(),
+            &case_no,
+            &rating,
+        )?)
+    })
+}
+
+/// The choices the rating form offers, from the core's lists.
+#[derive(serde::Serialize)]
+pub struct RatingChoices {
+    pub levels: Vec<(u8, &'static str)>,
+    pub reasons: Vec<&'static str>,
+}
+
+#[tauri::command]
+pub fn rating_choices() -> RatingChoices {
+    RatingChoices {
+        levels: evaluation::LEVELS.to_vec(),
+        reasons: evaluation::REASONS.to_vec(),
+    }
+}
+
+/// A complaint as the window sends it.
+#[derive(Deserialize)]
+pub struct ComplaintForm {
+    pub complainant_name: String,
+    pub complainant_contact: String,
+    pub channel: String,
+    pub target: String,
+    pub category: String,
+    pub content: String,
+}
+
+#[tauri::command]
+pub fn complaint_register(desk: State<'_, Desk>, form: ComplaintForm) -> UiResult<Complaint> {
+    desk.session(|store, session| {
+        Ok(complaints::register(
+            store,
+            session,
+            now(),
+            NewComplaint {
+                complainant_name: form.complainant_name,
+                complainant_contact: form.complainant_contact,
+                channel: form.channel,
+                target: form.target,
+                category: form.category,
+                content: form.content,
+                days: None,
+            },
+        )?)
+    })
+}
+
+#[derive(serde::Serialize)]
+pub struct ComplaintBoard {
+    pub channels: Vec<&'static str>,
+    pub categories: Vec<&'static str>,
+    pub open: Vec<Complaint>,
+}
+
+#[tauri::command]
+pub fn complaints_open(desk: State<'_, Desk>) -> UiResult<ComplaintBoard> {
+    desk.session(|store, session| {
+        Ok(ComplaintBoard {
+            channels: complaints::CHANNELS.to_vec(),
+            categories: complaints::CATEGORIES.to_vec(),
+            open: complaints::list(store.conn(), session, false)?,
+        })
+    })
+}

@@ -1,0 +1,70 @@
+//! 登录: logging in and out, and the idle lock.
+
+use bianmin::auth::{roles, users, Action, Session};
+use serde::Serialize;
+use tauri::State;
+
+use super::now;
+use crate::error::{UiError, UiResult};
+use crate::state::Desk;
+
+/// The logged-in user as the window shows them, with what their role may do
+/// (the window builds its menus from `actions`; the core still checks).
+#[derive(Serialize)]
+pub struct LoggedIn {
+    pub username: String,
+    pub display_name: String,
+    pub staff_no: String,
+    pub role: bianmin::auth::Role,
+    pub role_label: &'static str,
+    pub actions: Vec<Action>,
+}
+
+impl From<Session> for LoggedIn {
+    fn from(s: Session) -> LoggedIn {
+        LoggedIn {
+            actions: roles::actions_of(s.role),
+            role_label: s.role.label(),
+            username: s.username,
+            display_name: s.display_name,
+            staff_no: s.staff_no,
+            role: s.role,
+        }
+    }
+}
+
+#[tauri::command]
+pub fn login(desk: State<'_, Desk>, username: String, password: String) -> UiResult<LoggedIn> {
+    let session = desk.device_store(|store| {
+        Ok(users::authenticate(
+            store,
+            now(),
+            username.trim(),
+            &password,
+        )?)
+    })?;
+    desk.set_session(Some(session.clone()));
+    Ok(session.into())
+}
+
+#[tauri::command]
+pub fn logout(desk: State<'_, Desk>) {
+    desk.set_session(None);
+}
+
+#[tauri::command]
+pub fn lock_screen(desk: State<'_, Desk>) {
+    if desk.current().0.is_some() {
+        desk.set_locked(true);
+    }
+}
+
+/// Unlocks with the locked user's password (counted against the lockout
+/// like any login); another user may log in instead.
+#[tauri::command]
+pub fn unlock(desk: State<'_, Desk>, username: String, password: String) -> UiResult<LoggedIn> {
+    if desk.current().0.is_none() {
+        return Err(UiError::login_required());
+    }
+    login(desk, username, password)
+}

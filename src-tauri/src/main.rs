@@ -1,0 +1,67 @@
+//! Bianmin Counter desktop window (便民服务台): a thin Tauri shell. Each
+//! command in [`commands`] parses what the window sent, calls one function
+//! of the `bianmin` core and returns its result or its Chinese error.
+//!
+//! The database is `--db FILE`, else `BIANMIN_DB`, else the platform data
+//! directory (see `bianmin::paths`).
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod error;
+mod state;
+
+use std::path::PathBuf;
+
+fn database_from_args() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--db" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(v) = a.to_str().and_then(|s| s.strip_prefix("--db=")) {
+            return Some(PathBuf::from(v));
+        }
+    }
+    None
+}
+
+fn main() {
+    let db = bianmin::paths::database(database_from_args());
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .manage(state::Desk::new(db))
+        .invoke_handler(tauri::generate_handler![
+            commands::setup::app_status,
+            commands::setup::setup_device,
+            commands::session::login,
+            commands::session::logout,
+            commands::session::lock_screen,
+            commands::session::unlock,
+            commands::intake::matters_find,
+            commands::intake::matter_show,
+            commands::intake::id_check,
+            commands::intake::phone_check,
+            commands::intake::intake_submit,
+            commands::intake::consultation_convert,
+            commands::documents::reprint,
+            commands::documents::open_document,
+            commands::cases::workbench,
+            commands::cases::cases_search,
+            commands::cases::cases_of_day,
+            commands::cases::case_detail,
+            commands::cases::case_step,
+            commands::service::consultation_record,
+            commands::service::consultations_today,
+            commands::service::evaluate_case,
+            commands::service::rating_choices,
+            commands::service::complaint_register,
+            commands::service::complaints_open,
+        ])
+        .run(tauri::generate_context!("../tauri.conf.json"));
+    if let Err(e) = result {
+        eprintln!("便民服务台无法启动：{e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,91 @@
+//! What the window holds between commands: where the database is, the open
+//! database, who is logged in, and whether the screen is locked. Commands
+//! reach the core only through [`Desk::session`] or [`Desk::store`], so a
+//! locked screen or a missing login refuses every action in one place.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use bianmin::auth::Session;
+use bianmin::store::{device, Store};
+
+use crate::error::{UiError, UiResult};
+
+struct Inner {
+    store: Option<Store>,
+    session: Option<Session>,
+    locked: bool,
+}
+
+/// The window's state, shared by all commands.
+pub struct Desk {
+    pub db: PathBuf,
+    inner: Mutex<Inner>,
+}
+
+impl Desk {
+    pub fn new(db: PathBuf) -> Desk {
+        Desk {
+            db,
+            inner: Mutex::new(Inner {
+                store: None,
+                session: None,
+                locked: false,
+            }),
+        }
+    }
+
+    fn lock_inner(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic in another command must not make the window unusable;
+        // the store itself is transactional, so its state is consistent.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` with the open database, opening it on first use.
+    pub fn store<T>(&self, f: impl FnOnce(&mut Store) -> UiResult<T>) -> UiResult<T> {
+        let mut inner = self.lock_inner();
+        if inner.store.is_none() {
+            inner.store = Some(Store::open(&self.db)?);
+        }
+        match inner.store.as_mut() {
+            Some(store) => f(store),
+            None => Err(UiError::new("refused", "数据库未打开")),
+        }
+    }
+
+    /// Runs `f` with the database of a set-up device.
+    pub fn device_store<T>(&self, f: impl FnOnce(&mut Store) -> UiResult<T>) -> UiResult<T> {
+        self.store(|store| {
+            device::load(store.conn())
+                .map_err(|_| UiError::new("setup", "本机尚未完成初始设置"))?;
+            f(store)
+        })
+    }
+
+    /// Runs `f` for the logged-in user of an unlocked window.
+    pub fn session<T>(&self, f: impl FnOnce(&mut Store, &Session) -> UiResult<T>) -> UiResult<T> {
+        let mut inner = self.lock_inner();
+        if inner.locked {
+            return Err(UiError::screen_locked());
+        }
+        let session = inner.session.clone().ok_or_else(UiError::login_required)?;
+        let store = inner.store.as_mut().ok_or_else(UiError::login_required)?;
+        f(store, &session)
+    }
+
+    /// The logged-in user, if any, and whether the screen is locked.
+    pub fn current(&self) -> (Option<Session>, bool) {
+        let inner = self.lock_inner();
+        (inner.session.clone(), inner.locked)
+    }
+
+    pub fn set_session(&self, session: Option<Session>) {
+        let mut inner = self.lock_inner();
+        inner.session = session;
+        inner.locked = false;
+    }
+
+    pub fn set_locked(&self, locked: bool) {
+        self.lock_inner().locked = locked;
+    }
+}

@@ -1,0 +1,294 @@
+//! The harness of the end-to-end tests: starts `tauri-driver` (in front of
+//! WebKitWebDriver) in its own process group, opens the built
+//! `bianmin-desk` window on a temporary database through WebDriver, and
+//! gives the tests short helpers to type, click, read and take screenshots.
+//!
+//! Run under Xvfb: `xvfb-run -a cargo test -p bianmin-e2e -- --test-threads=1`
+//! after `cargo build -p bianmin-desk`. `BIANMIN_DESK` names another binary.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bianmin::auth::users::{self, NewUser};
+use bianmin::auth::Role;
+use bianmin::setup::{self, SetupInput};
+use bianmin::store::device::DeviceRole;
+use bianmin::store::Store;
+pub use fantoccini::{Client, Locator};
+
+/// How long to wait for something to appear in the window.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The workspace root (two levels above this crate).
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+/// The window binary under test.
+pub fn desk_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("BIANMIN_DESK") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"));
+    let bin = target.join("debug").join("bianmin-desk");
+    assert!(
+        bin.exists(),
+        "{} not found: run `cargo build -p bianmin-desk` first",
+        bin.display()
+    );
+    bin
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A running tauri-driver; stopped (with its WebKitWebDriver) when dropped.
+pub struct Driver {
+    child: Child,
+    pub port: u16,
+}
+
+impl Driver {
+    pub fn start() -> Driver {
+        use std::os::unix::process::CommandExt;
+        let (port, native) = (free_port(), free_port());
+        let child = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            // The window must not open a PDF viewer during tests.
+            .env("BIANMIN_NO_VIEWER", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("tauri-driver (cargo install tauri-driver --version ^2 --locked)");
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(start.elapsed() < PATIENCE, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM to the driver's own process group (the driver,
+        // WebKitWebDriver and the window): a SIGKILL would orphan
+        // WebKitWebDriver. Sent with the system call, not the `kill`
+        // program: procps-ng 4.0.2 misreads `kill -TERM -<pgid>`.
+        if let Ok(pgid) = libc::pid_t::try_from(self.child.id()) {
+            if pgid > 1 {
+                // SAFETY: kill(2) with a negative pid signals that group only.
+                unsafe {
+                    libc::kill(-pgid, libc::SIGTERM);
+                }
+            }
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// The window of one test, on its own database.
+pub struct Window {
+    pub client: Client,
+    pub db: PathBuf,
+    pub dir: tempfile::TempDir,
+    _driver: Driver,
+}
+
+/// A device set up through the core: center 370101, counter A01, with an
+/// admin, a manager and a clerk (passwords `<username>-pass1`).
+pub fn prepared_center(dir: &Path) -> PathBuf {
+    let db = dir.join("bianmin.db");
+    let mut store = Store::open(&db).expect("open");
+    let now = chrono::Local::now().fixed_offset();
+    setup::init(
+        &mut store,
+        now,
+        SetupInput {
+            center_code: "370101".into(),
+            center_name: "历下区姚家街道便民服务中心".into(),
+            device_code: "A01".into(),
+            role: DeviceRole::Counter,
+            admin: NewUser {
+                username: "admin".into(),
+                display_name: "系统管理员".into(),
+                staff_no: "0001".into(),
+                role: Role::Admin,
+                password: "admin-pass1".into(),
+            },
+            profile: None,
+        },
+    )
+    .expect("setup");
+    let admin = users::verify_credentials(store.conn(), "admin", "admin-pass1").expect("admin");
+    for (u, name, no, role) in [
+        ("manager", "王建国", "0100", Role::Manager),
+        ("clerk", "张丽", "0101", Role::Clerk),
+    ] {
+        users::add(
+            &mut store,
+            &admin,
+            now,
+            &NewUser {
+                username: u.into(),
+                display_name: name.into(),
+                staff_no: no.into(),
+                role,
+                password: format!("{u}-pass1"),
+            },
+        )
+        .expect("user");
+    }
+    db
+}
+
+impl Window {
+    /// Opens the window on a new, empty database (the set-up screen).
+    pub async fn fresh() -> Window {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("bianmin.db");
+        Window::open(dir, db).await
+    }
+
+    /// Opens the window on a prepared center (see [`prepared_center`]).
+    pub async fn prepared() -> Window {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = prepared_center(dir.path());
+        Window::open(dir, db).await
+    }
+
+    pub async fn open(dir: tempfile::TempDir, db: PathBuf) -> Window {
+        let driver = Driver::start();
+        let caps = serde_json::json!({
+            "tauri:options": {
+                "application": desk_binary().display().to_string(),
+                "args": ["--db", db.display().to_string()],
+            }
+        });
+        let serde_json::Value::Object(caps) = caps else {
+            unreachable!()
+        };
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = fantoccini::ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+            .expect("WebDriver session");
+        Window {
+            client,
+            db,
+            dir,
+            _driver: driver,
+        }
+    }
+
+    pub async fn wait(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    }
+
+    /// Waits until the text of `css` contains `text`; returns the full text.
+    pub async fn wait_text(&self, css: &str, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(t) = el.text().await {
+                    if t.contains(text) {
+                        return t;
+                    }
+                    if start.elapsed() > PATIENCE {
+                        panic!("{css} shows {t:?}, never {text:?}");
+                    }
+                }
+            }
+            assert!(start.elapsed() < PATIENCE, "{css} never showed {text:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.wait(css).await.text().await.expect("text")
+    }
+
+    /// Clears `css` and types `text` into it.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.wait(css).await;
+        el.clear().await.expect("clear");
+        el.send_keys(text).await.expect("type");
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait(css).await.click().await.expect("click");
+    }
+
+    /// Presses keys on the focused element (e.g. "\u{E007}" for Enter).
+    pub async fn keys(&self, css: &str, keys: &str) {
+        self.wait(css).await.send_keys(keys).await.expect("keys");
+    }
+
+    /// Saves a screenshot of the window as a PNG.
+    pub async fn screenshot(&self, path: &Path) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("screenshot dir");
+        }
+        std::fs::write(path, png).expect("write screenshot");
+    }
+
+    /// Logs in through the login screen.
+    pub async fn login(&self, user: &str, password: &str) {
+        self.fill("#login-username", user).await;
+        self.fill("#login-password", password).await;
+        self.click("#login-submit").await;
+        self.wait("#topbar:not([hidden]) #who").await;
+        self.wait_text("#who", "工号").await;
+    }
+
+    /// Number of rows in `table` of the window's database (read beside the app).
+    pub fn count(&self, table: &str) -> i64 {
+        let store = Store::open(&self.db).expect("open db");
+        store
+            .conn()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .expect("count")
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+/// Where screenshots for docs/images go when `BIANMIN_SCREENSHOTS` is set;
+/// otherwise into the test's temporary folder.
+pub fn screenshot_path(w: &Window, name: &str) -> PathBuf {
+    match std::env::var_os("BIANMIN_SCREENSHOTS") {
+        Some(dir) => PathBuf::from(dir).join(name),
+        None => w.dir.path().join(name),
+    }
+}
+
+/// Enter, as WebDriver sends it.
+pub const ENTER: &str = "\u{E007}";
+/// Tab.
+pub const TAB: &str = "\u{E004}";

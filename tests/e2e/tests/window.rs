@@ -1,0 +1,246 @@
+//! The counter window driven end to end: first-run set-up, login, intake
+//! with each outcome (受理 with its receipt written, 一次性告知 listing
+//! exactly the missing materials, 不予受理), quick search, the case detail,
+//! and a wrong ID number refused with nothing saved.
+
+use bianmin_e2e::*;
+
+/// A valid resident ID number for the n-th test applicant (born 1940-03-15).
+fn id(n: u32) -> String {
+    bianmin::applicant::id_number::with_check_char(&format!("3714021940031{:04}", 5000 + n))
+        .expect("17 digits")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn first_run_setup_then_login_shows_the_menus_of_the_role() {
+    let w = Window::fresh().await;
+    w.wait("#setup-form").await;
+    w.screenshot(&screenshot_path(&w, "window-setup.png")).await;
+    w.fill("#setup-center_code", "370101").await;
+    w.fill("#setup-center_name", "历下区姚家街道便民服务中心")
+        .await;
+    w.fill("#setup-device_code", "A01").await;
+    w.fill("#setup-admin_username", "admin").await;
+    w.fill("#setup-admin_name", "系统管理员").await;
+    w.fill("#setup-admin_staff_no", "0001").await;
+    // Too short a password is refused by the core and nothing is set up.
+    w.fill("#setup-admin_password", "short").await;
+    w.click("#setup-submit").await;
+    w.wait_text("#setup-message", "密码太短").await;
+    assert_eq!(w.count("device"), 0);
+    w.fill("#setup-admin_password", "admin-pass1").await;
+    w.click("#setup-submit").await;
+    w.wait("#login-form").await;
+    assert_eq!(w.count("device"), 1);
+    assert!(w.count("matters") >= 20, "the default catalogue is loaded");
+    // A wrong password is refused with the core's message.
+    w.fill("#login-username", "admin").await;
+    w.fill("#login-password", "wrong-password").await;
+    w.click("#login-submit").await;
+    w.wait_text("#login-message", "用户名或密码错误").await;
+    w.login("admin", "admin-pass1").await;
+    w.wait_text("#who", "系统管理员").await;
+    // An admin takes no applications: no 受理 menu.
+    let menu = w.text("#menu").await;
+    assert!(menu.contains("工作台"), "{menu}");
+    assert!(!menu.contains("受理"), "{menu}");
+    w.close().await;
+}
+
+async fn choose_matter(w: &Window, query: &str, expect: &str) {
+    w.fill("#matter-query", query).await;
+    w.wait_text("#matter-choices", expect).await;
+    w.keys("#matter-query", ENTER).await;
+    w.wait_text("#matter-info", expect).await;
+}
+
+async fn applicant(w: &Window, name: &str, id_number: &str) {
+    w.fill("#applicant-name", name).await;
+    w.fill("#applicant-id-number", id_number).await;
+    w.fill("#applicant-phone", "13905341234").await;
+    w.fill("#applicant-address", "姚家街道杨庄村3组").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn intake_accepts_notices_refuses_and_search_finds_the_case() {
+    let w = Window::prepared().await;
+    w.login("clerk", "clerk-pass1").await;
+    w.wait("#today-counts .card").await;
+
+    // 受理: every required material brought. The matter is found by pinyin initials.
+    w.click("#menu-intake").await;
+    choose_matter(&w, "gljt", "高龄津贴申请").await;
+    applicant(&w, "刘桂英", &id(1)).await;
+    w.wait_text("#applicant-id-number-hint", "出生").await;
+    w.click("#all-materials").await;
+    w.click("#intake-submit").await;
+    let outcome = w.text("#result-outcome").await;
+    assert_eq!(outcome, "受理");
+    let case_no = w.text("#result-case-no").await;
+    assert!(case_no.starts_with("370101-"), "{case_no}");
+    w.wait_text("#result-due", "承诺办结日期").await;
+    let receipt = w
+        .wait("#result-documents .document[data-kind=receipt]")
+        .await
+        .attr("data-path")
+        .await
+        .expect("attr")
+        .expect("receipt path");
+    let pdf = std::fs::read(&receipt).expect("receipt written");
+    assert!(pdf.starts_with(b"%PDF"), "{receipt} is a PDF");
+    assert!(receipt.contains(&case_no), "{receipt}");
+    w.screenshot(&screenshot_path(&w, "window-intake-accepted.png"))
+        .await;
+
+    // 一次性告知: two required materials missing → exactly those two listed.
+    w.click("#next-intake").await;
+    choose_matter(&w, "MZ-005", "高龄津贴申请").await;
+    applicant(&w, "王秀兰", &id(2)).await;
+    w.click("#material-1").await;
+    w.click("#material-3").await;
+    w.click("#intake-submit").await;
+    w.wait_text("#result-outcome", "一次性告知").await;
+    let mut missing = Vec::new();
+    for li in w
+        .client
+        .find_all(Locator::Css("#result-missing li"))
+        .await
+        .expect("missing items")
+    {
+        missing.push(li.text().await.expect("text"));
+    }
+    assert_eq!(missing.len(), 2, "{missing:?}");
+    assert!(missing[0].starts_with("户口簿"), "{missing:?}");
+    assert!(
+        missing[1].starts_with("社会保障卡或银行账户"),
+        "{missing:?}"
+    );
+    let notice_kinds = w.text("#result-documents").await;
+    assert!(notice_kinds.contains("一次性告知单"), "{notice_kinds}");
+    w.screenshot(&screenshot_path(&w, "window-intake-notice.png"))
+        .await;
+
+    // 不予受理: a reason is required, then the refusal is recorded.
+    w.click("#next-intake").await;
+    choose_matter(&w, "高龄", "高龄津贴申请").await;
+    applicant(&w, "赵大勇", &id(3)).await;
+    w.click("#intake-refuse").await;
+    w.wait_text("#intake-message", "理由").await;
+    w.fill(
+        "#refusal-reason",
+        "申请人未满80周岁，不符合高龄津贴申领条件",
+    )
+    .await;
+    w.click("#intake-refuse").await;
+    w.wait_text("#result-outcome", "不予受理").await;
+    w.wait_text("#result-refusal", "未满80周岁").await;
+    assert_eq!(w.count("cases"), 3);
+
+    // Search by name finds the accepted case; its detail shows the timeline.
+    w.click("#menu-search").await;
+    w.fill("#search-input", "刘桂英").await;
+    w.keys("#search-input", ENTER).await;
+    w.wait_text("#search-results", &case_no).await;
+    w.click("#case-table tbody tr td.mono").await;
+    w.wait_text("#case-facts", &case_no).await;
+    w.wait_text("#case-timeline", "受理").await;
+    w.screenshot(&screenshot_path(&w, "window-case.png")).await;
+    // The intake clerk may assign, return or withdraw; not extend.
+    let steps = w.text("#case-steps").await;
+    assert!(steps.contains("分派"), "{steps}");
+    assert!(!steps.contains("延期"), "{steps}");
+
+    // The 工作台 counts today's intakes.
+    w.click("#menu-workbench").await;
+    w.wait_text("#today-counts", "今日接件").await;
+    let counts = w.text("#today-counts").await;
+    assert!(counts.starts_with('3'), "{counts}");
+    w.wait_text("#watch-table", &case_no).await;
+    w.screenshot(&screenshot_path(&w, "window-workbench.png"))
+        .await;
+    w.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_id_number_shows_the_checksum_message_and_saves_nothing() {
+    let w = Window::prepared().await;
+    w.login("clerk", "clerk-pass1").await;
+    w.click("#menu-intake").await;
+    choose_matter(&w, "gljt", "高龄津贴申请").await;
+    let good = id(4);
+    let last = good.chars().last().expect("check char");
+    let wrong_last = if last == '0' { '1' } else { '0' };
+    let bad = format!("{}{}", &good[..17], wrong_last);
+    applicant(&w, "孙玉梅", &bad).await;
+    w.keys("#applicant-id-number", TAB).await;
+    let hint = w.wait_text("#applicant-id-number-hint", "校验").await;
+    assert!(!hint.contains('✓'), "{hint}");
+    w.click("#all-materials").await;
+    w.click("#intake-submit").await;
+    w.wait_text("#intake-message", "校验").await;
+    assert_eq!(w.count("cases"), 0);
+    assert_eq!(w.count("events WHERE kind = 'case.received'"), 0);
+    // Rare characters typed as a code point become the character.
+    w.fill("#applicant-name", "U+20BB7 ").await;
+    let name = w
+        .wait("#applicant-name")
+        .await
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    assert_eq!(name, "𠮷");
+    // At the end of the text, the code point is taken when the field is left.
+    w.fill("#applicant-name", "张U+20BB7").await;
+    w.keys("#applicant-name", TAB).await;
+    let name = w
+        .wait("#applicant-name")
+        .await
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    assert_eq!(name, "张𠮷");
+    w.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_case_moves_along_is_rated_and_a_complaint_is_registered() {
+    let w = Window::prepared().await;
+    w.login("clerk", "clerk-pass1").await;
+    w.click("#menu-intake").await;
+    choose_matter(&w, "gljt", "高龄津贴申请").await;
+    applicant(&w, "刘桂英", &id(5)).await;
+    w.click("#all-materials").await;
+    w.click("#intake-submit").await;
+    let case_no = w.text("#result-case-no").await;
+    w.click("#result-detail").await;
+    w.wait_text("#case-facts", "已受理").await;
+    // 分派 to oneself, then 办结 (准予): only the allowed steps are offered.
+    w.click("#case-steps button[data-step=assign]").await;
+    w.fill("#step-to", "clerk").await;
+    w.click("#step-form button.primary").await;
+    w.wait_text("#case-facts", "办理中").await;
+    w.click("#case-steps button[data-step=complete]").await;
+    w.click("#step-form button.primary").await;
+    w.wait_text("#case-facts", "已办结").await;
+    let steps = w.text("#case-steps").await;
+    assert!(steps.contains("领取") && !steps.contains("办结"), "{steps}");
+    // 好差评 at the counter.
+    w.click("#rating-box button[data-level='4']").await;
+    w.wait_text("#case-timeline", "评价").await;
+    assert_eq!(w.count("evaluations"), 1);
+    // 投诉登记.
+    w.click("#menu-complaints").await;
+    w.fill("#complaint-name", "李明").await;
+    w.fill("#complaint-contact", "13800001111").await;
+    w.fill("#complaint-target", &case_no).await;
+    w.fill("#complaint-content", "窗口等候时间过长").await;
+    w.click("#complaint-form button.primary").await;
+    w.wait_text("#complaint-table", "窗口等候时间过长").await;
+    // A clerk does not see the complainant's name.
+    let table = w.text("#complaint-table").await;
+    assert!(!table.contains("李明"), "{table}");
+    assert_eq!(w.count("complaints"), 1);
+    w.close().await;
+}

@@ -1,0 +1,30 @@
+// Calling the core through the window's commands. A refusal arrives as
+// {message, code}; `call` throws it as an ApiError with the Chinese message.
+
+const invoke = window.__TAURI__.core.invoke;
+
+export class ApiError extends Error {
+  constructor(e) {
+    super(typeof e === 'string' ? e : (e && e.message) || '操作失败');
+    this.code = (e && e.code) || 'refused';
+  }
+}
+
+const listeners = [];
+
+/** Registers a handler for errors that need the whole window (locked, logged out). */
+export function onSessionError(f) {
+  listeners.push(f);
+}
+
+export async function call(command, args = {}) {
+  try {
+    return await invoke(command, args);
+  } catch (e) {
+    const err = new ApiError(e);
+    if (err.code === 'locked' || err.code === 'auth') {
+      listeners.forEach((f) => f(err));
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,145 @@
+// The window: start-up (set-up or login), the role-based menu, keyboard
+// shortcuts, the idle lock, and switching screens.
+
+import { call, onSessionError } from './api.js';
+import { h, fill, toast } from './dom.js';
+import { setupScreen } from './screens/setup.js';
+import { loginScreen } from './screens/login.js';
+import { workbenchScreen } from './screens/workbench.js';
+import { intakeScreen } from './screens/intake.js';
+import { consultScreen } from './screens/consult.js';
+import { caseScreen } from './screens/case.js';
+import { complaintsScreen } from './screens/complaints.js';
+
+const screen = document.getElementById('screen');
+const state = { status: null, user: null, idleMinutes: 10, current: null };
+
+// Menu entries: the key, the label, the shortcut, the action the role needs.
+const MENU = [
+  { key: 'workbench', label: '工作台', shortcut: 'F1', needs: 'view_cases' },
+  { key: 'intake', label: '受理', shortcut: 'F2', needs: 'intake' },
+  { key: 'consult', label: '咨询登记', shortcut: 'F3', needs: 'service_desk' },
+  { key: 'search', label: '查询', shortcut: 'F4', needs: 'view_cases' },
+  { key: 'complaints', label: '投诉', shortcut: 'F6', needs: 'service_desk' },
+];
+
+export const app = {
+  state,
+  go,
+  openCase: (caseNo) => go('case', { caseNo }),
+  can: (action) => !!(state.user && state.user.actions.includes(action)),
+};
+
+async function start() {
+  try {
+    state.status = await call('app_status');
+  } catch (e) {
+    fill(screen, h('div', { class: 'panel error' }, `无法打开数据库：${e.message}`));
+    return;
+  }
+  state.idleMinutes = state.status.idle_minutes || 10;
+  if (!state.status.device) {
+    showTopbar(false);
+    setupScreen(screen, async () => { state.status = await call('app_status'); showLogin(); });
+    return;
+  }
+  document.getElementById('brand').textContent =
+    `便民服务台 · ${state.status.device.center_name} · ${state.status.device.device_code}`;
+  if (state.status.user && !state.status.locked) {
+    loggedIn(state.status.user);
+  } else {
+    showLogin();
+  }
+}
+
+function showLogin(locked = false) {
+  showTopbar(false);
+  state.current = 'login';
+  loginScreen(screen, {
+    device: state.status && state.status.device,
+    locked,
+    user: state.user,
+    onLogin: loggedIn,
+  });
+}
+
+function loggedIn(user) {
+  state.user = user;
+  showTopbar(true);
+  fill(document.getElementById('who'), `${user.display_name}（${user.role_label}，工号 ${user.staff_no}）`);
+  const menu = document.getElementById('menu');
+  fill(menu, ...MENU.filter((m) => app.can(m.needs)).map((m) =>
+    h('button', { type: 'button', id: `menu-${m.key}`, dataset: { key: m.key }, onclick: () => go(m.key) },
+      m.label, h('span', { class: 'key' }, m.shortcut))));
+  resetIdle();
+  go('workbench');
+}
+
+function showTopbar(on) {
+  document.getElementById('topbar').hidden = !on;
+}
+
+function go(key, params = {}) {
+  if (!state.user) return;
+  state.current = key;
+  for (const b of document.querySelectorAll('#menu button')) {
+    b.classList.toggle('active', b.dataset.key === key || (key === 'search' && b.dataset.key === 'search'));
+  }
+  switch (key) {
+    case 'workbench': return workbenchScreen(screen, app, {});
+    case 'search': return workbenchScreen(screen, app, { focusSearch: true });
+    case 'intake': return intakeScreen(screen, app, params);
+    case 'consult': return consultScreen(screen, app);
+    case 'case': return caseScreen(screen, app, params.caseNo);
+    case 'complaints': return complaintsScreen(screen, app);
+    default: return workbenchScreen(screen, app, {});
+  }
+}
+
+// The idle lock: after the center's idle minutes without keys or clicks.
+let idleTimer = null;
+function resetIdle() {
+  clearTimeout(idleTimer);
+  if (!state.user || state.current === 'login') return;
+  idleTimer = setTimeout(lockNow, state.idleMinutes * 60 * 1000);
+}
+
+async function lockNow() {
+  if (!state.user) return;
+  try { await call('lock_screen'); } catch (_) { /* the screen locks anyway */ }
+  showLogin(true);
+}
+
+for (const ev of ['keydown', 'mousedown', 'wheel']) {
+  window.addEventListener(ev, resetIdle, { capture: true, passive: true });
+}
+
+window.addEventListener('keydown', (e) => {
+  if (!state.user || state.current === 'login') return;
+  const entry = MENU.find((m) => m.shortcut === e.key);
+  if (entry && app.can(entry.needs)) {
+    e.preventDefault();
+    go(entry.key);
+  } else if (e.altKey && (e.key === 'l' || e.key === 'L')) {
+    e.preventDefault();
+    lockNow();
+  } else if (e.key === 'Escape' && state.current !== 'workbench' && !e.defaultPrevented) {
+    e.preventDefault();
+    go('workbench');
+  }
+});
+
+document.getElementById('lock-button').addEventListener('click', lockNow);
+document.getElementById('logout-button').addEventListener('click', async () => {
+  await call('logout');
+  state.user = null;
+  showLogin();
+  toast('已退出登录');
+});
+
+onSessionError((err) => {
+  if (err.code === 'locked') showLogin(true);
+  else { state.user = null; showLogin(); }
+});
+
+start();

@@ -1,0 +1,97 @@
+// Building the page without ever parsing data as HTML: every text goes in
+// through textContent, so a name like <script>… is shown, never run.
+
+/** Creates an element: h('div', {class: 'x', onclick: f}, 'text', child…). */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(key.slice(2), value);
+    } else if (key === 'class') {
+      el.className = value;
+    } else if (key === 'dataset') {
+      Object.assign(el.dataset, value);
+    } else if (value === true) {
+      el.setAttribute(key, '');
+    } else {
+      el.setAttribute(key, String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces the children of `el`. */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+/** A labelled form field; `input` is the control. */
+export function field(label, input, hint) {
+  const id = input.id || `f-${Math.random().toString(36).slice(2)}`;
+  input.id = id;
+  return h('div', { class: 'field' },
+    h('label', { for: id }, label),
+    input,
+    hint ? h('div', { class: 'hint', id: `${id}-hint` }, hint) : h('div', { class: 'hint', id: `${id}-hint` }));
+}
+
+/** Shows a short message at the bottom of the window. */
+export function toast(text, kind = 'info') {
+  const el = document.getElementById('toast');
+  el.className = kind;
+  el.textContent = text;
+  el.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { el.hidden = true; }, kind === 'error' ? 8000 : 4000);
+}
+
+/** A date as 2026年11月23日. */
+export function cnDate(iso) {
+  if (!iso) return '—';
+  const [y, m, d] = String(iso).slice(0, 10).split('-');
+  return `${y}年${Number(m)}月${Number(d)}日`;
+}
+
+/** A time stamp as 2026-11-23 09:30. */
+export function shortTime(rfc3339) {
+  if (!rfc3339) return '—';
+  return String(rfc3339).slice(0, 16).replace('T', ' ');
+}
+
+/**
+ * Turns code points typed as "U+20BB7" into the character, so rare name
+ * characters can be entered without an input method that has them. While
+ * typing, a code point is taken once a space follows it ("U+20BB7 "), so
+ * "U+20BB" is not taken early; `all` also takes one at the end of the text.
+ */
+export function expandCodePoints(text, all = false) {
+  const pattern = all ? /[Uu]\+([0-9A-Fa-f]{4,6})(?![0-9A-Fa-f]) ?/g : /[Uu]\+([0-9A-Fa-f]{4,6}) /g;
+  return text.replace(pattern, (whole, hex) => {
+    const cp = parseInt(hex, 16);
+    return cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF) ? String.fromCodePoint(cp) : whole;
+  });
+}
+
+/** Makes an input expand U+XXXX as it is typed (after a space) and when left. */
+export function codePointInput(input) {
+  const expand = (all) => {
+    const expanded = expandCodePoints(input.value, all);
+    if (expanded !== input.value) {
+      input.value = expanded;
+    }
+  };
+  input.addEventListener('input', () => expand(false));
+  input.addEventListener('blur', () => expand(true));
+  return input;
+}

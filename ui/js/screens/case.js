@@ -1,0 +1,160 @@
+// 办件详情: the case, its materials, its timeline from the audit trail, the
+// steps this user may take now, and reprinting (补打) any of its documents.
+
+import { call } from '../api.js';
+import { h, fill, cnDate, shortTime, toast } from '../dom.js';
+import { openPdf } from './intake.js';
+
+// The values each step asks for: [name, label, kind, options].
+const STEP_FIELDS = {
+  assign: [['to', '承办人用户名', 'text'], ['forward', '转办部门（选填）', 'text']],
+  suspend: [['kind', '暂停原因类型', 'select', ['补正', '公示', '专家评审']], ['reason', '说明', 'text']],
+  resume: [],
+  complete: [['result', '办理结果', 'select', ['准予', '不予许可']], ['reason', '不予许可的理由', 'text']],
+  notify_pickup: [],
+  collect: [['name', '领取人姓名', 'text'], ['id_number', '领取人身份证号', 'text'], ['proxy', '他人代领', 'checkbox']],
+  mail: [['tracking', '邮件单号', 'text']],
+  archive: [],
+  return: [['reason', '退回原因', 'text']],
+  withdraw: [['reason', '撤回原因', 'text']],
+  extend: [['to', '延期至（YYYY-MM-DD）', 'date'], ['reason', '延期理由', 'text']],
+};
+
+export async function caseScreen(root, app, caseNo) {
+  fill(root, h('section', { class: 'panel' }, h('p', {}, '正在读取…')));
+  let shown;
+  try {
+    shown = await call('case_detail', { caseNo });
+  } catch (err) {
+    fill(root, h('section', { class: 'panel' }, h('p', { class: 'message error' }, err.message),
+      h('button', { type: 'button', onclick: () => app.go('workbench') }, '返回工作台（Esc）')));
+    return;
+  }
+  const d = shown.detail;
+  const f = shown.figures;
+  const stepArea = h('div', { id: 'step-area' });
+  const rows = [
+    ['办件编号', d.case_no], ['查询码', d.query_code],
+    ['事项', `${d.matter_code} ${d.matter_name}（第 ${d.matter_version} 版，${d.case_type}）`],
+    ['受理结果', d.outcome_label], ['当前状态', d.state_label],
+    ['申请人', d.applicant_name], ['证件号码', d.applicant_id_number], ['联系电话', d.applicant_phone],
+    ['住址', d.applicant_address],
+    d.proxy_name ? ['代办人', `${d.proxy_name}（${d.proxy_relation || ''}）`] : null,
+    ['接件时间', shortTime(d.received_at)], ['经办人', `${d.clerk_name}（工号 ${d.clerk_staff_no}）`],
+    d.due_date ? ['办结期限', `${cnDate(d.due_date)}${d.extended ? '（已延期）' : ''}`] : null,
+    d.handler_name ? ['承办人', d.handler_name + (d.forwarded_to ? `，已转办 ${d.forwarded_to}` : '')] : null,
+    d.suspended_days ? ['暂停计时', `共 ${d.suspended_days} 个工作日`] : null,
+    d.extension_reason ? ['延期理由', d.extension_reason] : null,
+    d.refusal_reason ? ['不予受理理由', d.refusal_reason] : null,
+    d.result ? ['办理结果', `${d.result}${d.result_reason ? `（${d.result_reason}）` : ''}${d.completed_on ? `，${cnDate(d.completed_on)} 办结` : ''}`] : null,
+    f.on_time !== null && f.on_time !== undefined ? ['时效', `${f.on_time ? '按时办结' : '超期办结'}，比承诺${f.days_saved >= 0 ? '提前' : '超出'} ${Math.abs(f.days_saved)} 个工作日`] : null,
+    d.delivery ? ['送达', d.delivery] : null,
+    d.closed_reason ? ['退回/撤回原因', d.closed_reason] : null,
+    d.previous_case_no ? ['重新提交自', d.previous_case_no] : null,
+    d.next_case_no ? ['已重新提交为', d.next_case_no] : null,
+  ].filter(Boolean);
+
+  fill(root,
+    h('section', { class: 'panel' },
+      h('h1', {}, `办件详情 ${d.case_no}`),
+      h('dl', { class: 'facts', id: 'case-facts' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      h('h2', {}, '可进行的操作'),
+      h('div', { class: 'actions', id: 'case-steps' },
+        ...(shown.steps.length
+          ? shown.steps.map((s) => h('button', { type: 'button', dataset: { step: s.step }, onclick: () => stepForm(s) }, s.label))
+          : [h('span', { class: 'muted' }, '当前状态下您没有可进行的操作')])),
+      stepArea,
+      app.can('service_desk') && ['accepted', 'on_the_spot'].includes(d.outcome) ? ratingBox() : null,
+      h('h2', {}, '文书（补打）'),
+      h('div', { class: 'actions', id: 'case-documents' },
+        ...shown.documents.map((doc) => h('button', { type: 'button', dataset: { kind: doc.kind }, onclick: () => reprint(doc.kind) }, `补打 ${doc.title}`))),
+      h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => app.go('workbench') }, '返回工作台（Esc）'))),
+    h('section', { class: 'panel' },
+      h('h2', {}, '申请材料'),
+      h('table', { class: 'list' },
+        h('thead', {}, h('tr', {}, ...['序号', '材料', '形式', '份数', '要求', '提交情况'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, ...d.materials.map((m) => h('tr', {},
+          h('td', {}, String(m.position)), h('td', {}, m.name), h('td', {}, m.form), h('td', {}, `${m.copies} 份`),
+          h('td', {}, m.required ? '必交' : '选交'), h('td', { class: m.provided ? '' : 'warn' }, m.provided ? '已交' : '未交'))))),
+      h('h2', {}, '办理记录（审计轨迹）'),
+      h('table', { class: 'list', id: 'case-timeline' },
+        h('thead', {}, h('tr', {}, ...['时间', '操作人', '事项'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, ...shown.timeline.map((e) => h('tr', {},
+          h('td', {}, shortTime(e.ts)), h('td', {}, `${e.user}（工号 ${e.staff_no}）`), h('td', {}, e.what)))))));
+
+  function stepForm(s) {
+    const inputs = {};
+    const fields = (STEP_FIELDS[s.step] || []).map(([name, label, kind, options]) => {
+      let input;
+      if (kind === 'select') input = h('select', { name }, ...options.map((o) => h('option', { value: o }, o)));
+      else if (kind === 'checkbox') input = h('input', { type: 'checkbox', name });
+      else input = h('input', { type: kind === 'date' ? 'date' : 'text', name, autocomplete: 'off' });
+      input.id = `step-${name}`;
+      inputs[name] = input;
+      return h('div', { class: 'field' }, h('label', { for: input.id }, label), input);
+    });
+    const message = h('div', { class: 'message', role: 'alert' });
+    const form = h('form', { class: 'step-form', id: 'step-form' }, h('h3', {}, s.label), ...fields, message,
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: 'primary' }, `确认${s.label}（Enter）`),
+        h('button', { type: 'button', onclick: () => fill(stepArea) }, '取消（Esc）')));
+    form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); fill(stepArea); } });
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const request = { step: s.step };
+      for (const [name, input] of Object.entries(inputs)) {
+        request[name] = input.type === 'checkbox' ? input.checked : input.value;
+      }
+      try {
+        const done = await call('case_step', { caseNo: d.case_no, request });
+        toast(`${done.case_no}：已${done.step_label}，当前状态“${done.state_label}”`);
+        caseScreen(root, app, d.case_no);
+      } catch (err) {
+        message.textContent = err.message;
+        message.className = 'message error';
+      }
+    });
+    fill(stepArea, form);
+    const first = form.querySelector('input, select, button');
+    if (first) first.focus();
+  }
+
+  // 好差评: the applicant rates the service at the counter.
+  function ratingBox() {
+    const box = h('div', { id: 'rating-box' }, h('h2', {}, '好差评（请申请人评价）'));
+    call('rating_choices').then((choices) => {
+      const reasons = choices.reasons.map((r) => h('label', { class: 'check inline' }, h('input', { type: 'checkbox', value: r }), r));
+      const comment = h('input', { id: 'rating-comment', placeholder: '意见建议（选填）' });
+      const message = h('div', { class: 'message', role: 'alert' });
+      const levels = choices.levels.map(([level, label]) => h('button', {
+        type: 'button', class: level <= 2 ? 'danger' : '', dataset: { level: String(level) },
+        onclick: async () => {
+          try {
+            const r = await call('evaluate_case', { caseNo: d.case_no, form: {
+              level, channel: 'keypad', comment: comment.value,
+              reasons: reasons.map((l) => l.querySelector('input')).filter((i) => i.checked).map((i) => i.value),
+            } });
+            toast(`已评价：${r.level_label}${r.rectification_id ? `；已生成整改单，${cnDate(r.rectification_due)} 前整改` : ''}`);
+            caseScreen(root, app, d.case_no);
+          } catch (err) {
+            message.textContent = err.message;
+            message.className = 'message error';
+          }
+        },
+      }, label));
+      box.append(h('div', { class: 'actions' }, ...levels), h('div', { class: 'reasons' }, ...reasons), comment, message);
+    }).catch((err) => box.append(h('p', { class: 'message error' }, err.message)));
+    return box;
+  }
+
+  async function reprint(kind) {
+    try {
+      const w = await call('reprint', { caseNo: d.case_no, kind });
+      toast(`${w.title}${w.copy > 1 ? `（补打第 ${w.copy - 1} 次）` : ''}已生成`);
+      openPdf(w.path, true);
+      caseScreen(root, app, d.case_no);
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+  }
+}

@@ -1,0 +1,236 @@
+// 受理: find the matter (name, code or pinyin initials such as "ylbx"),
+// enter the applicant with live checks, tick the materials brought, and
+// submit. The core decides 受理 / 即办 / 一次性告知; 不予受理 needs a reason.
+// The case is committed before its documents are written and opened.
+
+import { call } from '../api.js';
+import { h, fill, field, cnDate, toast, codePointInput } from '../dom.js';
+
+const ID_TYPES = [
+  ['resident_id', '居民身份证'],
+  ['hk_macao_permit', '港澳居民来往内地通行证'],
+  ['taiwan_permit', '台湾居民来往大陆通行证'],
+  ['passport', '护照'],
+  ['foreign_permanent_residence', '外国人永久居留身份证'],
+];
+
+export function intakeScreen(root, app, { consultation } = {}) {
+  let matter = null;
+  const matterQuery = h('input', { id: 'matter-query', type: 'search', autocomplete: 'off', placeholder: '输入事项名称、编码或拼音首字母（如 ylbx）' });
+  const matterList = h('ul', { class: 'choices', id: 'matter-choices', role: 'listbox' });
+  const matterInfo = h('div', { id: 'matter-info' });
+  const materials = h('div', { id: 'materials' });
+  const result = h('div', { id: 'intake-result' });
+  const message = h('div', { class: 'message', id: 'intake-message', role: 'alert' });
+
+  const text = (id, attrs = {}) => h('input', { id, name: id, autocomplete: 'off', ...attrs });
+  const name = codePointInput(text('applicant-name', { required: true, placeholder: '可直接粘贴；生僻字可输入编码，如 U+20BB7 加空格' }));
+  const idType = h('select', { id: 'applicant-id-type' }, ...ID_TYPES.map(([v, l]) => h('option', { value: v }, l)));
+  const idNumber = text('applicant-id-number', { required: true, maxlength: 32 });
+  const phone = text('applicant-phone', { required: true, maxlength: 20 });
+  const address = codePointInput(text('applicant-address', { required: true }));
+  const withProxy = h('input', { type: 'checkbox', id: 'with-proxy' });
+  const proxyName = codePointInput(text('proxy-name'));
+  const proxyIdType = h('select', { id: 'proxy-id-type' }, ...ID_TYPES.map(([v, l]) => h('option', { value: v }, l)));
+  const proxyId = text('proxy-id-number');
+  const proxyPhone = text('proxy-phone');
+  const proxyRelation = text('proxy-relation', { placeholder: '如 子女、配偶、村代办员' });
+  const proxyBox = h('fieldset', { id: 'proxy-box', hidden: true }, h('legend', {}, '代办人'),
+    h('div', { class: 'grid2' },
+      field('代办人姓名', proxyName), field('与申请人关系', proxyRelation),
+      field('证件类型', proxyIdType), field('证件号码', proxyId), field('联系电话', proxyPhone)));
+  withProxy.addEventListener('change', () => { proxyBox.hidden = !withProxy.checked; });
+  const refusal = h('textarea', { id: 'refusal-reason', rows: 2, placeholder: '仅在不予受理时填写：不符合受理条件的理由' });
+  const resubmit = text('resubmission-of', { placeholder: '补齐材料后重新提交时，填写原一次性告知单的办件编号' });
+
+  // Live checks: the core says whether the ID number and phone are valid.
+  liveCheck(idNumber, async () => {
+    const r = await call('id_check', { idType: idType.value, number: idNumber.value });
+    return r.detail ? `✓ ${r.detail}` : '✓ 号码格式正确';
+  });
+  idType.addEventListener('change', () => idNumber.dispatchEvent(new Event('blur')));
+  liveCheck(phone, async () => { await call('phone_check', { number: phone.value }); return '✓'; });
+
+  const form = h('form', { id: 'intake-form', class: 'intake' },
+    h('section', { class: 'panel' },
+      h('h1', {}, consultation ? `受理（由咨询转入：${consultation.question}）` : '受理'),
+      field('办理事项', matterQuery), matterList, matterInfo, materials),
+    h('section', { class: 'panel' },
+      h('h2', {}, '申请人'),
+      h('div', { class: 'grid2' },
+        field('姓名', name), field('证件类型', idType),
+        field('证件号码', idNumber), field('联系电话', phone)),
+      field('住址', address),
+      h('label', { class: 'check' }, withProxy, ' 由他人代办'),
+      proxyBox,
+      field('重新提交（选填）', resubmit),
+      field('不予受理理由', refusal),
+      message,
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: 'primary', id: 'intake-submit' }, '提交受理（Enter）'),
+        h('button', { type: 'button', class: 'danger', id: 'intake-refuse', title: 'Alt+R' }, '不予受理（Alt+R）'),
+        h('button', { type: 'button', id: 'intake-clear', title: 'Esc' }, '清空（Esc）')),
+      result));
+
+  async function findMatters() {
+    try {
+      const list = await call('matters_find', { query: matterQuery.value });
+      fill(matterList, ...list.slice(0, 8).map((m, i) => h('li', {
+        role: 'option', tabindex: 0, class: i === 0 ? 'first' : '', dataset: { code: m.code },
+        onclick: () => choose(m.code), onkeydown: (e) => { if (e.key === 'Enter') { e.preventDefault(); choose(m.code); } },
+      }, h('span', { class: 'mono' }, m.code), ' ', m.name, h('span', { class: 'muted' }, ` ${m.case_type}，承诺 ${m.promised_days} 个工作日`))));
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+  }
+  matterQuery.addEventListener('input', findMatters);
+  matterQuery.addEventListener('keydown', (e) => {
+    const first = matterList.querySelector('li');
+    if (e.key === 'Enter' && first && !matter) { e.preventDefault(); choose(first.dataset.code); }
+    if (e.key === 'ArrowDown' && first) { e.preventDefault(); first.focus(); }
+  });
+  matterList.addEventListener('keydown', (e) => {
+    const li = document.activeElement;
+    if (e.key === 'ArrowDown' && li.nextElementSibling) { e.preventDefault(); li.nextElementSibling.focus(); }
+    if (e.key === 'ArrowUp') { e.preventDefault(); (li.previousElementSibling || matterQuery).focus(); }
+  });
+
+  async function choose(code) {
+    try {
+      const shown = await call('matter_show', { code });
+      matter = shown.matter;
+      matterQuery.value = `${matter.code} ${matter.name}`;
+      fill(matterList);
+      fill(matterInfo, h('div', { class: 'matter-card' },
+        h('div', {}, h('strong', {}, matter.name), `（${matter.department}，第 ${shown.version} 版）`),
+        h('div', {}, `${matter.case_type}；承诺时限 ${matter.promised_days} 个工作日，法定时限 ${matter.statutory_days} 个工作日；收费 ${matter.fee} 元`),
+        matter.in_person_only ? h('div', { class: 'warn' }, '须本人亲自办理，不可代办') : null,
+        h('div', { class: 'muted' }, `设定依据：${shown.legal_basis}`)));
+      fill(materials,
+        h('h2', {}, '申请材料（勾选申请人已提交的）'),
+        h('table', { class: 'list materials', id: 'materials-table' },
+          h('thead', {}, h('tr', {}, ...['已收', '材料', '形式', '份数', '要求'].map((t) => h('th', {}, t)))),
+          h('tbody', {}, ...matter.materials.map((m, i) => {
+            const box = h('input', { type: 'checkbox', id: `material-${i + 1}`, dataset: { position: String(i + 1) } });
+            return h('tr', {},
+              h('td', {}, box),
+              h('td', {}, h('label', { for: box.id }, m.name), m.note ? h('div', { class: 'muted' }, m.note) : null),
+              h('td', {}, m.form),
+              h('td', {}, `${m.copies} 份`),
+              h('td', {}, m.required ? '必交' : '选交'));
+          }))),
+        h('div', { class: 'actions' }, h('button', { type: 'button', id: 'all-materials', onclick: () => {
+          materials.querySelectorAll('input[type=checkbox]').forEach((b) => { b.checked = true; });
+        } }, '全部已收')));
+      name.focus();
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+  }
+
+  function application(refusing) {
+    const provided = [...materials.querySelectorAll('input[type=checkbox]:checked')].map((b) => b.dataset.position);
+    const person = (n, t, id, p, a) => ({ name: n.value, id_type: t.value, id_number: id.value, phone: p.value, address: a });
+    return {
+      matter_code: matter ? matter.code : (consultation && consultation.matter_code) || '',
+      applicant: person(name, idType, idNumber, phone, address.value),
+      proxy: withProxy.checked ? { person: person(proxyName, proxyIdType, proxyId, proxyPhone, address.value), relation: proxyRelation.value } : null,
+      provided,
+      refusal_reason: refusing ? refusal.value : null,
+      resubmission_of: resubmit.value.trim() || null,
+    };
+  }
+
+  async function submit(refusing) {
+    message.textContent = '';
+    message.className = 'message';
+    if (!matter && !(consultation && consultation.matter_code)) {
+      message.textContent = '请先选择办理事项';
+      message.className = 'message error';
+      matterQuery.focus();
+      return;
+    }
+    const button = form.querySelector('#intake-submit');
+    button.disabled = true;
+    try {
+      const done = consultation
+        ? await call('consultation_convert', { consultationId: consultation.consultation_id, application: application(refusing) })
+        : await call('intake_submit', { application: application(refusing) });
+      showResult(done);
+    } catch (err) {
+      message.textContent = err.message;
+      message.className = 'message error';
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function showResult(done) {
+    const kind = { accepted: 'ok', on_the_spot: 'ok', notice: 'warn', refused: 'bad' }[done.outcome] || '';
+    fill(result, h('div', { class: `result ${kind}`, id: 'result-box' },
+      h('div', { class: 'outcome', id: 'result-outcome' }, done.outcome_label),
+      h('div', {}, '办件编号：', h('span', { class: 'mono big', id: 'result-case-no' }, done.case_no), '　查询码：', h('span', { class: 'mono big', id: 'result-query-code' }, done.query_code)),
+      done.due_date ? h('div', { id: 'result-due' }, `承诺办结日期：${cnDate(done.due_date)}`) : null,
+      done.missing.length ? h('div', {}, h('div', {}, '需一次补齐以下全部材料：'),
+        h('ol', { id: 'result-missing' }, ...done.missing.map((m) => h('li', {}, `${m.name}（${m.form}，${m.copies} 份）`)))) : null,
+      done.refusal_reason ? h('div', { id: 'result-refusal' }, `不予受理理由：${done.refusal_reason}`) : null,
+      done.print_error ? h('div', { class: 'message error' }, `办件已保存，但文书未能生成：${done.print_error}。请在办件详情中补打。`) : null,
+      h('div', { class: 'documents', id: 'result-documents' }, ...done.documents.map((d) =>
+        h('div', { class: 'document', dataset: { kind: d.kind, path: d.path } },
+          `${d.title}（${d.pages} 页）`,
+          h('button', { type: 'button', onclick: () => openPdf(d.path) }, '打开打印')))),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', id: 'result-detail', onclick: () => app.openCase(done.case_no) }, '查看办件详情'),
+        h('button', { type: 'button', class: 'primary', id: 'next-intake', onclick: () => app.go('intake') }, '受理下一件'))));
+    if (done.documents.length) openPdf(done.documents[0].path, true);
+    result.scrollIntoView({ block: 'nearest' });
+    form.querySelector('#next-intake').focus();
+  }
+
+  form.addEventListener('submit', (e) => { e.preventDefault(); submit(false); });
+  form.querySelector('#intake-refuse').addEventListener('click', () => submit(true));
+  form.querySelector('#intake-clear').addEventListener('click', () => app.go('intake'));
+  form.addEventListener('keydown', (e) => {
+    if (e.altKey && (e.key === 'r' || e.key === 'R')) { e.preventDefault(); submit(true); }
+    if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); app.go('intake'); }
+  });
+
+  fill(root, form);
+  if (consultation) {
+    name.value = consultation.asker_name || '';
+    phone.value = consultation.asker_phone || '';
+    if (consultation.matter_code) choose(consultation.matter_code);
+  }
+  matterQuery.focus();
+  findMatters();
+}
+
+/** Runs `check` when the field is left or Enter-free typing pauses; shows ✓ or the core's message. */
+function liveCheck(input, check) {
+  let timer = null;
+  const run = async () => {
+    const hint = document.getElementById(`${input.id}-hint`);
+    if (!hint) return;
+    if (!input.value.trim()) { hint.textContent = ''; hint.className = 'hint'; input.removeAttribute('aria-invalid'); return; }
+    try {
+      hint.textContent = await check();
+      hint.className = 'hint ok';
+      input.removeAttribute('aria-invalid');
+    } catch (err) {
+      hint.textContent = err.message;
+      hint.className = 'hint error';
+      input.setAttribute('aria-invalid', 'true');
+    }
+  };
+  input.addEventListener('blur', run);
+  input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 400); });
+}
+
+export async function openPdf(path, quiet = false) {
+  try {
+    const opened = await call('open_document', { path });
+    if (!opened && !quiet) toast(`文书已保存：${path}`);
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+}

@@ -1,0 +1,94 @@
+// 工作台: today's counts, quick search, and the open cases coloured by
+// deadline (红灯 overdue, 黄灯 due soon, 正常, 暂停计时).
+
+import { call } from '../api.js';
+import { h, fill, cnDate, shortTime, toast } from '../dom.js';
+
+const LIGHT_CLASS = { red: 'red', yellow: 'yellow', green: 'green', paused: 'paused' };
+
+export async function workbenchScreen(root, app, { focusSearch }) {
+  const search = h('input', {
+    id: 'search-input', type: 'search', autocomplete: 'off',
+    placeholder: '办件编号、查询码、姓名、身份证号或手机号，按 Enter 查询',
+  });
+  const results = h('div', { id: 'search-results' });
+  const counts = h('div', { class: 'cards', id: 'today-counts' });
+  const list = h('div', { id: 'open-cases' });
+  const form = h('form', { class: 'search', id: 'search-form' },
+    h('label', { for: 'search-input' }, '快速查询'), search,
+    h('button', { type: 'submit' }, '查询'));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const text = search.value.trim();
+    if (!text) { fill(results); return; }
+    try {
+      const found = await call('cases_search', { text });
+      fill(results,
+        h('h2', {}, `查询“${text}”：找到 ${found.length} 件`),
+        found.length ? caseTable(found, app) : h('p', { class: 'empty' }, '没有找到办件'));
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+  });
+  fill(root,
+    h('section', { class: 'panel' }, h('h1', {}, '工作台'), counts, form, results),
+    h('section', { class: 'panel' }, h('h2', {}, '在办件（按到期紧急程度）'), list));
+  if (focusSearch) search.focus();
+  try {
+    const wb = await call('workbench');
+    const c = wb.counts;
+    fill(counts,
+      card('今日接件', c.received, ''),
+      card('受理', c.accepted, ''),
+      card('即办', c.on_the_spot, ''),
+      card('一次性告知', c.notice, ''),
+      card('不予受理', c.refused, ''),
+      card('今日办结', c.completed, ''),
+      card('在办', wb.open_cases, ''),
+      card('红灯（已超期）', wb.red, wb.red ? 'red' : ''),
+      card('黄灯（即将到期）', wb.yellow, wb.yellow ? 'yellow' : ''));
+    fill(list, wb.watched.length ? watchTable(wb.watched, app) : h('p', { class: 'empty' }, '当前没有在办件'));
+  } catch (err) {
+    fill(list, h('p', { class: 'message error' }, err.message));
+  }
+}
+
+function card(label, value, kind) {
+  return h('div', { class: `card ${kind}` }, h('div', { class: 'value' }, String(value)), h('div', { class: 'label' }, label));
+}
+
+function watchTable(rows, app) {
+  return h('table', { class: 'list', id: 'watch-table' },
+    h('thead', {}, h('tr', {}, ...['状态', '剩余/逾期', '办件编号', '事项', '申请人', '承办人', '办结期限'].map((t) => h('th', {}, t)))),
+    h('tbody', {}, ...rows.map((w) => {
+      const days = w.overdue_days > 0 ? `逾期 ${w.overdue_days} 个工作日` : `剩余 ${w.days_left} 个工作日`;
+      return h('tr', { tabindex: 0, class: `light-${LIGHT_CLASS[w.light] || ''}`, onclick: () => app.openCase(w.case_no), onkeydown: enter(() => app.openCase(w.case_no)) },
+        h('td', {}, h('span', { class: `badge ${LIGHT_CLASS[w.light] || ''}` }, w.light_label)),
+        h('td', {}, w.light === 'paused' ? '暂停计时' : days),
+        h('td', { class: 'mono' }, w.case_no),
+        h('td', {}, w.matter_name),
+        h('td', {}, w.applicant_name),
+        h('td', {}, w.handler),
+        h('td', {}, cnDate(w.due_date), w.extended ? '（已延期）' : ''));
+    })));
+}
+
+export function caseTable(rows, app) {
+  return h('table', { class: 'list', id: 'case-table' },
+    h('thead', {}, h('tr', {}, ...['办件编号', '查询码', '结果', '状态', '申请人', '身份证号', '事项', '接件时间', '办结期限'].map((t) => h('th', {}, t)))),
+    h('tbody', {}, ...rows.map((c) =>
+      h('tr', { tabindex: 0, onclick: () => app.openCase(c.case_no), onkeydown: enter(() => app.openCase(c.case_no)) },
+        h('td', { class: 'mono' }, c.case_no),
+        h('td', { class: 'mono' }, c.query_code),
+        h('td', {}, c.outcome_label),
+        h('td', {}, c.state_label),
+        h('td', {}, c.applicant_name),
+        h('td', { class: 'mono' }, c.applicant_id_number),
+        h('td', {}, c.matter_name),
+        h('td', {}, shortTime(c.received_at)),
+        h('td', {}, cnDate(c.due_date), c.extended ? '（已延期）' : '')))));
+}
+
+function enter(f) {
+  return (e) => { if (e.key === 'Enter') { e.preventDefault(); f(); } };
+}
