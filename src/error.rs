@@ -10,6 +10,7 @@ use crate::catalogue::CatalogueError;
 use crate::documents::DocumentError;
 use crate::intake::IntakeError;
 use crate::lifecycle::LifecycleError;
+use crate::reports::ReportError;
 use crate::service::ServiceError;
 use crate::store::StoreError;
 
@@ -37,6 +38,8 @@ pub enum Error {
     Service(#[from] ServiceError),
     #[error(transparent)]
     Backup(#[from] BackupError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
 }
 
 impl From<rusqlite::Error> for Error {

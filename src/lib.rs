@@ -13,6 +13,7 @@
 //! - [`center`]: the center's address and phones printed on documents.
 //! - [`service`]: the enquiry log, ratings and rectification, follow-up calls, complaints.
 //! - [`documents`]: the printed papers (受理回执, 一次性告知单, 受理通知书, 不予受理通知书).
+//! - [`reports`]: the daily ledger (CSV, XLSX, PDF) and the dashboard figures.
 //! - [`setup`]: first-run set-up of a device.
 //! - [`backup`]: verified backups and restore.
 //! - [`paths`]: where the database and printed documents live.
@@ -36,6 +37,7 @@ pub mod files;
 pub mod intake;
 pub mod lifecycle;
 pub mod paths;
+pub mod reports;
 pub mod service;
 pub mod setup;
 pub mod store;

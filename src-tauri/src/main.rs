@@ -58,6 +58,8 @@ fn main() {
             commands::service::rating_choices,
             commands::service::complaint_register,
             commands::service::complaints_open,
+            commands::reports::dashboard_today,
+            commands::reports::ledger_export,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

@@ -77,10 +77,11 @@ pub enum Action {
     ServiceDesk,
     /// Handle complaints, close rectifications, draw follow-up samples, see complainants.
     ManageQuality,
+    ViewReports,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::Intake,
         Action::ViewCases,
         Action::EditCatalogue,
@@ -92,6 +93,7 @@ impl Action {
         Action::HandleCases,
         Action::ServiceDesk,
         Action::ManageQuality,
+        Action::ViewReports,
     ];
 
     /// Completes the sentence "当前账号无权…".
@@ -108,6 +110,7 @@ impl Action {
             Action::HandleCases => "办理办件（窗口人员或负责人）",
             Action::ServiceDesk => "登记咨询、评价或投诉",
             Action::ManageQuality => "处理投诉、整改和回访（仅限中心负责人）",
+            Action::ViewReports => "查看统计、导出台账和月报（仅限中心负责人）",
         }
     }
 }
@@ -124,7 +127,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         Maintain => matches!(role, Manager | Admin),
         HandleCases => matches!(role, Clerk | Manager),
         ServiceDesk => matches!(role, Clerk | Agent | Manager),
-        ManageQuality => role == Manager,
+        ManageQuality | ViewReports => role == Manager,
     }
 }
 
@@ -168,6 +171,7 @@ mod tests {
             (HandleCases, [true, false, true, false]),
             (ServiceDesk, [true, true, true, false]),
             (ManageQuality, [false, false, true, false]),
+            (ViewReports, [false, false, true, false]),
         ];
         for (action, row) in expected {
             for (role, allowed) in [Clerk, Agent, Manager, Admin].into_iter().zip(row) {

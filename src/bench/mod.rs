@@ -6,6 +6,7 @@
 //! - [`documents`]: PDF rendering time and size, against headless Chromium.
 //! - [`deadlines`]: a million-case database and its red/yellow lists.
 
+pub mod dashboard;
 pub mod deadlines;
 pub mod documents;
 pub mod intake;

@@ -145,6 +145,24 @@ pub enum Command {
     },
     /// 校验整个事件日志的哈希链
     Verify,
+    /// 导出日台账（CSV、XLSX 或 PDF；中心负责人）
+    Ledger {
+        /// 日期 YYYY-MM-DD（默认今天）
+        #[arg(long)]
+        date: Option<String>,
+        /// csv、xlsx 或 pdf
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// 输出文件
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 今日统计：在办件红黄绿、今日数量、本月办结率和满意率、超期最久的 10 件（中心负责人）
+    Dashboard {
+        /// 以哪一天为准（默认今天）
+        #[arg(long)]
+        as_of: Option<String>,
+    },
     /// 备份数据库到指定目录（可在程序运行时进行；负责人或系统管理员）
     Backup {
         /// 备份目录（第二块硬盘或 U 盘）
@@ -569,6 +587,15 @@ pub enum BenchCommand {
         dir: PathBuf,
         /// 每种列表计时次数
         #[arg(long, default_value_t = 100)]
+        samples: usize,
+    },
+    /// 负责人统计：在 bench seed 生成的数据库上计时一次统计调用
+    Dashboard {
+        /// bench seed 使用的目录
+        #[arg(long)]
+        dir: PathBuf,
+        /// 计时次数
+        #[arg(long, default_value_t = 200)]
         samples: usize,
     },
     /// 文书生成：A4 受理通知书与受理回执的耗时和大小，并与 Chromium 打印 HTML 对比

@@ -121,6 +121,54 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Cases(a) => cases(&ctx, a),
         Command::Idcheck { number } => idcheck(&ctx, &number),
         Command::Verify => verify_cmd(&ctx),
+        Command::Ledger {
+            date: day,
+            format,
+            out,
+        } => {
+            let (store, session) = ctx.login()?;
+            let day = match day {
+                Some(d) => date(&d)?,
+                None => now().date_naive(),
+            };
+            let format = bianmin::reports::Format::parse(&format)?;
+            let w = bianmin::reports::export_ledger(&store, &session, now(), day, format, &out)?;
+            print(ctx.json, &w, |w| {
+                format!(
+                    "{} 日台账已导出：{}（{} 件，{} 字节）",
+                    w.day, w.path, w.rows, w.bytes
+                )
+            });
+            Ok(())
+        }
+        Command::Dashboard { as_of } => {
+            let (store, session) = ctx.login()?;
+            let day = match as_of {
+                Some(d) => date(&d)?,
+                None => now().date_naive(),
+            };
+            let d = bianmin::reports::dashboard::today(store.conn(), &session, day)?;
+            print(ctx.json, &d, |d| {
+                let pct =
+                    |r: Option<f64>| r.map_or("—".to_owned(), |r| format!("{:.1}%", r * 100.0));
+                let mut s = format!(
+                    "{} 在办：红灯 {}，黄灯 {}，正常 {}，暂停计时 {}\n今日：接件 {}（受理 {}，即办 {}，一次性告知 {}，不予受理 {}），办结 {}\n本月：接件 {}，办结 {}，按时办结率 {}，现场办结率 {}，满意率 {}（{} 条评价）\n",
+                    d.today, d.queue.red, d.queue.yellow, d.queue.green, d.queue.paused,
+                    d.counts.received, d.counts.accepted, d.counts.on_the_spot, d.counts.notice, d.counts.refused, d.counts.completed,
+                    d.month.received, d.month.completed, pct(d.month.on_time_rate), pct(d.month.on_the_spot_rate),
+                    pct(d.month.satisfaction_rate), d.month.evaluations
+                );
+                for w in &d.most_overdue {
+                    let _ = writeln!(
+                        s,
+                        "  逾期 {} 个工作日\t{}\t{}\t{}",
+                        w.standing.overdue_days, w.case.case_no, w.case.matter_name, w.handler
+                    );
+                }
+                s
+            });
+            Ok(())
+        }
         Command::Backup { to, keep } => {
             let (store, session) = ctx.login()?;
             let r = bianmin::backup::backup(&store, &session, now(), &to, keep)?;
@@ -1067,6 +1115,16 @@ fn bench_cmd(ctx: &Ctx, b: BenchCommand) -> Result<()> {
                     "数据库办件 {} 件，以 {} 为准：红灯 {} 件，黄灯 {} 件\n红灯列表：p50 {:.2} ms，p99 {:.2} ms\n黄灯列表：p50 {:.2} ms，p99 {:.2} ms\n红灯+黄灯：p50 {:.2} ms，p99 {:.2} ms",
                     r.cases, r.as_of, r.red_cases, r.yellow_cases, r.red.p50_ms, r.red.p99_ms,
                     r.yellow.p50_ms, r.yellow.p99_ms, r.red_and_yellow.p50_ms, r.red_and_yellow.p99_ms
+                )
+            });
+        }
+        BenchCommand::Dashboard { dir, samples } => {
+            let r = bench::dashboard::dashboard(&dir, samples)?;
+            print(ctx.json, &r, |r| {
+                format!(
+                    "数据库办件 {} 件，以 {} 为准：红灯 {}，黄灯 {}，本月接件 {}\n统计调用（{} 次）：p50 {:.2} ms，p99 {:.2} ms，最大 {:.2} ms",
+                    r.cases, r.as_of, r.red, r.yellow, r.month_received,
+                    r.call.samples, r.call.p50_ms, r.call.p99_ms, r.call.max_ms
                 )
             });
         }

@@ -24,6 +24,8 @@ pub struct Column {
 /// An A4 document being laid out from top to bottom.
 pub struct Flow {
     pages: Vec<Page>,
+    /// Width and height of the pages, in millimetres (A4 portrait or landscape).
+    size: (f32, f32),
     /// Where the content of the current page has reached.
     pub y: f32,
     /// Printed at the top of every page after the first.
@@ -32,11 +34,26 @@ pub struct Flow {
 
 impl Flow {
     pub fn new(running_header: &str) -> Result<Flow, DocumentError> {
+        Flow::sized(running_header, A4)
+    }
+
+    /// An A4 landscape document (ledgers and reports with wide tables).
+    pub fn landscape(running_header: &str) -> Result<Flow, DocumentError> {
+        Flow::sized(running_header, (A4.1, A4.0))
+    }
+
+    fn sized(running_header: &str, size: (f32, f32)) -> Result<Flow, DocumentError> {
         Ok(Flow {
-            pages: vec![Page::new(A4.0, A4.1)?],
+            pages: vec![Page::new(size.0, size.1)?],
+            size,
             y: MARGIN_TOP,
             running_header: running_header.to_owned(),
         })
+    }
+
+    /// The width of the text area of these pages.
+    pub fn width(&self) -> f32 {
+        self.size.0 - 2.0 * MARGIN_X
     }
 
     /// The left edge and width of the text area.
@@ -51,25 +68,26 @@ impl Flow {
 
     /// Starts a new page with the running header.
     pub fn new_page(&mut self) -> Result<(), DocumentError> {
-        self.pages.push(Page::new(A4.0, A4.1)?);
+        self.pages.push(Page::new(self.size.0, self.size.1)?);
         let header = self.running_header.clone();
+        let width = self.width();
         let y = self.page().text(
             Self::LEFT,
-            Self::WIDTH,
+            width,
             MARGIN_TOP - 8.0,
             Style::regular(9.0),
             Align::Left,
             &header,
         );
         self.page()
-            .line(Self::LEFT, y + 0.5, Self::LEFT + Self::WIDTH, y + 0.5, 0.5);
+            .line(Self::LEFT, y + 0.5, Self::LEFT + width, y + 0.5, 0.5);
         self.y = y + 4.0;
         Ok(())
     }
 
     /// Starts a page without the running header (a document's second copy).
     pub fn fresh_page(&mut self) -> Result<(), DocumentError> {
-        self.pages.push(Page::new(A4.0, A4.1)?);
+        self.pages.push(Page::new(self.size.0, self.size.1)?);
         self.y = MARGIN_TOP;
         Ok(())
     }
@@ -115,7 +133,8 @@ impl Flow {
     pub fn seal(&mut self, center: &str, date: &str) -> Result<(), DocumentError> {
         let (w, h) = (42.0, 42.0);
         self.ensure(h + 16.0)?;
-        let x = Self::LEFT + Self::WIDTH - w - 6.0;
+        let width = self.width();
+        let x = Self::LEFT + width - w - 6.0;
         let y = self.y;
         let page = self.page();
         page.frame(x, y, w, h, 0.5, true);
@@ -127,7 +146,7 @@ impl Flow {
             Align::Center,
             "（印章位置）",
         );
-        let x2 = Self::LEFT + Self::WIDTH - 80.0;
+        let x2 = Self::LEFT + width - 80.0;
         let after = page.text(
             x2,
             80.0,
@@ -144,9 +163,8 @@ impl Flow {
     pub fn contact(&mut self, profile: &CenterProfile) -> Result<(), DocumentError> {
         self.ensure(14.0)?;
         self.gap(3.0);
-        let y = self.y;
-        self.page()
-            .line(Self::LEFT, y, Self::LEFT + Self::WIDTH, y, 0.5);
+        let (y, width) = (self.y, self.width());
+        self.page().line(Self::LEFT, y, Self::LEFT + width, y, 0.5);
         self.gap(1.5);
         let text = format!(
             "地址：{}　咨询电话：{}　投诉电话：{}",
@@ -159,7 +177,7 @@ impl Flow {
 
     /// Makes room for `height` millimetres, starting a new page if needed.
     pub fn ensure(&mut self, height: f32) -> Result<(), DocumentError> {
-        if self.y + height > A4.1 - MARGIN_BOTTOM {
+        if self.y + height > self.size.1 - MARGIN_BOTTOM {
             self.new_page()?;
         }
         Ok(())
@@ -179,7 +197,7 @@ impl Flow {
         align: Align,
         text: &str,
     ) -> Result<(), DocumentError> {
-        let width = Self::WIDTH - indent;
+        let width = self.width() - indent;
         let lines = self.page().wrap(text, width, style);
         for line in lines {
             self.ensure(style.line_height())?;
@@ -203,7 +221,8 @@ impl Flow {
             .page()
             .measure("结果领取方式：", style)
             .max(self.page().measure(label, style));
-        let lines = self.page().wrap(value, Self::WIDTH - label_w, style);
+        let width = self.width();
+        let lines = self.page().wrap(value, width - label_w, style);
         for (i, line) in lines.iter().enumerate() {
             self.ensure(style.line_height())?;
             let y = self.y;
@@ -213,7 +232,7 @@ impl Flow {
             }
             self.y = self.page().text(
                 Self::LEFT + label_w,
-                Self::WIDTH - label_w,
+                width - label_w,
                 y,
                 style,
                 Align::Left,
@@ -251,7 +270,7 @@ impl Flow {
         self.draw_row(columns, &head_cells, head_h, head_style, true);
         for row in rows {
             let (cells, h) = row_height(self.page(), row, style);
-            if self.y + h > A4.1 - MARGIN_BOTTOM {
+            if self.y + h > self.size.1 - MARGIN_BOTTOM {
                 self.new_page()?;
                 self.draw_row(columns, &head_cells, head_h, head_style, true);
             }
@@ -291,11 +310,12 @@ impl Flow {
     /// Adds "第 N 页 共 M 页" to every page and returns them.
     pub fn finish(mut self) -> Vec<Page> {
         let total = self.pages.len();
+        let (width, height) = self.size;
         for (i, page) in self.pages.iter_mut().enumerate() {
             page.text(
                 0.0,
-                A4.0,
-                A4.1 - MARGIN_BOTTOM + 8.0,
+                width,
+                height - MARGIN_BOTTOM + 8.0,
                 Style::regular(9.0),
                 Align::Center,
                 &format!("第 {} 页 共 {} 页", i + 1, total),

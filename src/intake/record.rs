@@ -226,16 +226,19 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> c
         seq: event.seq,
         reason: "受理事件缺少办件标识".into(),
     })?;
-    let completed_at = (p.outcome == Outcome::OnTheSpot).then(|| event.ts.clone());
+    // An on-the-spot case (即办) is completed the moment it is taken in.
+    let on_the_spot = p.outcome == Outcome::OnTheSpot;
+    let completed_at = on_the_spot.then(|| event.ts.clone());
+    let completed_on = on_the_spot.then_some(p.received_on);
     let proxy = p.proxy.as_ref();
     tx.prepare_cached(
         "INSERT INTO cases (case_id, case_no, query_code, matter_code, matter_version, matter_name, case_type,
             outcome, state, applicant_name, applicant_id_type, applicant_id_number, applicant_phone,
             applicant_address, proxy_name, proxy_id_type, proxy_id_number, proxy_phone, proxy_relation,
             received_at, received_on, promised_days, due_date, completed_at, refusal_reason, legal_basis,
-            fee, clerk_user_id, device_id, previous_case_id)
+            fee, clerk_user_id, device_id, previous_case_id, completed_on)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
     )?
     .execute(params![
         case_id,
@@ -268,6 +271,7 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> c
         event.user_id,
         event.device_id,
         p.previous_case_id,
+        completed_on,
     ])?;
     let mut stmt = tx.prepare_cached(
         "INSERT INTO case_materials (case_id, position, name, form, copies, required, provided, note)

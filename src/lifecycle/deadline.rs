@@ -104,6 +104,18 @@ pub fn watch_list(
     light: Option<Light>,
     warning_days: i64,
 ) -> crate::Result<Vec<Watched>> {
+    watch_list_limited(conn, today, light, warning_days, None)
+}
+
+/// The first `limit` cases of [`watch_list`] (all with `None`); with a
+/// limit the database stops after them (the dashboard's ten most overdue).
+pub fn watch_list_limited(
+    conn: &Connection,
+    today: NaiveDate,
+    light: Option<Light>,
+    warning_days: i64,
+    limit: Option<usize>,
+) -> crate::Result<Vec<Watched>> {
     let cal = schedule::load(conn)?;
     // The last due date that is still yellow.
     let yellow_until = cal.add_working_days(today, warning_days)?;
@@ -120,7 +132,8 @@ pub fn watch_list(
                 c.applicant_name, c.applicant_id_number, c.applicant_phone, c.received_at, c.received_on, c.due_date,
                 c.extension_reason IS NOT NULL, coalesce(h.display_name, k.display_name)
          FROM cases c JOIN users k ON k.user_id = c.clerk_user_id LEFT JOIN users h ON h.user_id = c.handler_user_id
-         WHERE {condition} ORDER BY c.due_date ASC, c.case_no"
+         WHERE {condition} ORDER BY c.due_date ASC, c.case_no LIMIT {}",
+        limit.map_or(-1, |n| n as i64)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = match light {

@@ -10,6 +10,7 @@ import { intakeScreen } from './screens/intake.js';
 import { consultScreen } from './screens/consult.js';
 import { caseScreen } from './screens/case.js';
 import { complaintsScreen } from './screens/complaints.js';
+import { statsScreen } from './screens/stats.js';
 
 const screen = document.getElementById('screen');
 const state = { status: null, user: null, idleMinutes: 10, current: null };
@@ -21,6 +22,7 @@ const MENU = [
   { key: 'consult', label: '咨询登记', shortcut: 'F3', needs: 'service_desk' },
   { key: 'search', label: '查询', shortcut: 'F4', needs: 'view_cases' },
   { key: 'complaints', label: '投诉', shortcut: 'F6', needs: 'service_desk' },
+  { key: 'stats', label: '统计', shortcut: 'F7', needs: 'view_reports' },
 ];
 
 export const app = {
@@ -43,8 +45,9 @@ async function start() {
     setupScreen(screen, async () => { state.status = await call('app_status'); showLogin(); });
     return;
   }
-  document.getElementById('brand').textContent =
-    `便民服务台 · ${state.status.device.center_name} · ${state.status.device.device_code}`;
+  const brand = document.getElementById('brand');
+  brand.textContent = `便民服务台 · ${state.status.device.device_code}`;
+  brand.title = state.status.device.center_name;
   if (state.status.user && !state.status.locked) {
     loggedIn(state.status.user);
   } else {
@@ -66,7 +69,9 @@ function showLogin(locked = false) {
 function loggedIn(user) {
   state.user = user;
   showTopbar(true);
-  fill(document.getElementById('who'), `${user.display_name}（${user.role_label}，工号 ${user.staff_no}）`);
+  const who = document.getElementById('who');
+  fill(who, `${user.display_name}（${user.role_label}）`);
+  who.title = `${state.status.device.center_name}　工号 ${user.staff_no}`;
   const menu = document.getElementById('menu');
   fill(menu, ...MENU.filter((m) => app.can(m.needs)).map((m) =>
     h('button', { type: 'button', id: `menu-${m.key}`, dataset: { key: m.key }, onclick: () => go(m.key) },
@@ -92,6 +97,7 @@ function go(key, params = {}) {
     case 'consult': return consultScreen(screen, app);
     case 'case': return caseScreen(screen, app, params.caseNo);
     case 'complaints': return complaintsScreen(screen, app);
+    case 'stats': return statsScreen(screen, app);
     default: return workbenchScreen(screen, app, {});
   }
 }

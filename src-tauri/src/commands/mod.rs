@@ -5,6 +5,7 @@
 pub mod cases;
 pub mod documents;
 pub mod intake;
+pub mod reports;
 pub mod service;
 pub mod session;
 pub mod setup;

@@ -32,7 +32,8 @@ pub fn workspace() -> PathBuf {
 /// The window binary under test.
 pub fn desk_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("BIANMIN_DESK") {
-        return PathBuf::from(p);
+        // Relative to the workspace root (tests run in this crate's folder).
+        return workspace().join(p);
     }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -262,7 +263,7 @@ impl Window {
         self.fill("#login-password", password).await;
         self.click("#login-submit").await;
         self.wait("#topbar:not([hidden]) #who").await;
-        self.wait_text("#who", "工号").await;
+        self.wait_text("#who", "（").await;
     }
 
     /// Number of rows in `table` of the window's database (read beside the app).

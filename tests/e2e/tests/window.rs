@@ -244,3 +244,49 @@ async fn a_case_moves_along_is_rated_and_a_complaint_is_registered() {
     assert_eq!(w.count("complaints"), 1);
     w.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_manager_sees_the_figures_and_exports_the_daily_ledger() {
+    let w = Window::prepared().await;
+    // A clerk has no 统计 menu.
+    w.login("clerk", "clerk-pass1").await;
+    let menu = w.text("#menu").await;
+    assert!(!menu.contains("统计"), "{menu}");
+    w.click("#menu-intake").await;
+    choose_matter(&w, "gljt", "高龄津贴申请").await;
+    applicant(&w, "刘桂英", &id(6)).await;
+    w.click("#all-materials").await;
+    w.click("#intake-submit").await;
+    w.wait("#result-case-no").await;
+    w.click("#logout-button").await;
+    w.login("manager", "manager-pass1").await;
+    w.click("#menu-stats").await;
+    w.wait_text("#stats-queue", "今日接件").await;
+    let queue = w.text("#stats-queue").await;
+    assert!(queue.contains('1'), "{queue}");
+    w.wait("svg.chart").await;
+    let folder = w.dir.path().join("usb");
+    std::fs::create_dir_all(&folder).expect("usb folder");
+    w.fill("#ledger-folder", &folder.display().to_string())
+        .await;
+    w.click("#ledger-form button.primary").await;
+    w.wait_text("#ledger-result", "已导出").await;
+    let files: Vec<_> = std::fs::read_dir(&folder)
+        .expect("read usb")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0]
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
+    assert!(name.ends_with(".xlsx") && name.contains("日台账"), "{name}");
+    w.screenshot(&screenshot_path(&w, "window-stats.png")).await;
+    // A folder that does not exist is refused by name.
+    w.fill("#ledger-folder", "/nonexistent/usb").await;
+    w.click("#ledger-form button.primary").await;
+    w.wait_text("#ledger-result", "找不到文件夹").await;
+    w.close().await;
+}

@@ -64,7 +64,7 @@ export async function caseScreen(root, app, caseNo) {
           ? shown.steps.map((s) => h('button', { type: 'button', dataset: { step: s.step }, onclick: () => stepForm(s) }, s.label))
           : [h('span', { class: 'muted' }, '当前状态下您没有可进行的操作')])),
       stepArea,
-      app.can('service_desk') && ['accepted', 'on_the_spot'].includes(d.outcome) ? ratingBox() : null,
+      app.can('service_desk') && ['completed', 'awaiting_pickup', 'delivered', 'archived'].includes(d.state) ? ratingBox() : null,
       h('h2', {}, '文书（补打）'),
       h('div', { class: 'actions', id: 'case-documents' },
         ...shown.documents.map((doc) => h('button', { type: 'button', dataset: { kind: doc.kind }, onclick: () => reprint(doc.kind) }, `补打 ${doc.title}`))),

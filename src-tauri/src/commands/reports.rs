@@ -1,0 +1,54 @@
+//! 统计: the manager's figures and exporting the daily ledger to a folder
+//! (a USB stick chosen with the folder dialog).
+
+use std::path::PathBuf;
+
+use bianmin::reports::{self, dashboard, Format, Written};
+use serde::Deserialize;
+use tauri::State;
+
+use super::now;
+use crate::error::{UiError, UiResult};
+use crate::state::Desk;
+
+#[tauri::command]
+pub fn dashboard_today(desk: State<'_, Desk>) -> UiResult<dashboard::Dashboard> {
+    desk.session(|store, session| Ok(dashboard::today(store.conn(), session, now().date_naive())?))
+}
+
+#[derive(Deserialize)]
+pub struct LedgerForm {
+    /// The folder to write to.
+    pub folder: String,
+    /// YYYY-MM-DD; today when empty.
+    pub day: Option<String>,
+    pub format: String,
+}
+
+#[tauri::command]
+pub fn ledger_export(desk: State<'_, Desk>, form: LedgerForm) -> UiResult<Written> {
+    let format = Format::parse(&form.format).map_err(bianmin::Error::from)?;
+    let at = now();
+    let day = match form.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| UiError::new("refused", format!("日期“{d}”格式不对，应为 2026-11-23")))?,
+        None => at.date_naive(),
+    };
+    let folder = PathBuf::from(form.folder.trim());
+    if form.folder.trim().is_empty() || !folder.is_dir() {
+        return Err(UiError::new(
+            "refused",
+            format!(
+                "找不到文件夹“{}”，请选择 U 盘或导出文件夹",
+                form.folder.trim()
+            ),
+        ));
+    }
+    desk.session(|store, session| {
+        let center = bianmin::store::device::load(store.conn())?.center_code;
+        let out = folder.join(format!("{center}-日台账-{day}.{}", format.extension()));
+        Ok(reports::export_ledger(
+            store, session, at, day, format, &out,
+        )?)
+    })
+}

@@ -1,0 +1,98 @@
+//! What a manager takes away on USB: the daily ledger (台账) as CSV, XLSX
+//! or PDF, and the figures of the 统计 screen.
+//!
+//! - [`ledger`]: which cases a day touched and every total of that day.
+//! - [`csv`], [`xlsx`], [`pdf`]: the ledger in each file format.
+//! - [`dashboard`]: today's queue, counts and this month's rates in one call.
+
+pub mod csv;
+pub mod dashboard;
+pub mod ledger;
+pub mod pdf;
+pub mod xlsx;
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::Serialize;
+
+use crate::auth::{Action, Session};
+use crate::store::{Store, StoreError};
+
+/// Refusals of report requests.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportError {
+    #[error("未知的台账格式“{0}”，可选 csv、xlsx、pdf")]
+    UnknownFormat(String),
+    #[error("无法生成 Excel 文件：{0}")]
+    Xlsx(String),
+}
+
+/// The file formats of the ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Csv,
+    Xlsx,
+    Pdf,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Result<Format, ReportError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "csv" => Ok(Format::Csv),
+            "xlsx" | "excel" => Ok(Format::Xlsx),
+            "pdf" => Ok(Format::Pdf),
+            other => Err(ReportError::UnknownFormat(other.to_owned())),
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
+/// A ledger written to a file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Written {
+    pub path: String,
+    pub format: Format,
+    pub day: NaiveDate,
+    pub rows: usize,
+    pub bytes: u64,
+}
+
+/// Builds the ledger of `day` and writes it to `out` in `format` (atomically:
+/// a pulled USB stick leaves no half-written file under the final name).
+/// Only a manager may.
+pub fn export_ledger(
+    store: &Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    day: NaiveDate,
+    format: Format,
+    out: &Path,
+) -> crate::Result<Written> {
+    session.authorize(store.conn(), Action::ViewReports)?;
+    let ledger = ledger::daily(store.conn(), day)?;
+    let bytes = match format {
+        Format::Csv => csv::ledger(&ledger).into_bytes(),
+        Format::Xlsx => xlsx::ledger(&ledger)?,
+        Format::Pdf => pdf::ledger(&ledger, session, now)?.bytes,
+    };
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| StoreError::file(parent, e))?;
+    }
+    crate::files::write_atomic(out, &bytes)?;
+    Ok(Written {
+        path: out.display().to_string(),
+        format,
+        day,
+        rows: ledger.rows.len(),
+        bytes: bytes.len() as u64,
+    })
+}

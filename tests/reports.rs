@@ -1,0 +1,403 @@
+//! The daily ledger and the dashboard against activity with known answers:
+//! every total checked in the CSV, the XLSX (read back with calamine, whose
+//! formula results must equal the core's totals) and the PDF (pdftotext).
+
+mod common;
+
+use std::process::Command;
+
+use bianmin::catalogue::versions;
+use bianmin::documents::{self, DocumentKind};
+use bianmin::intake;
+use bianmin::lifecycle::handling::{self, StepRequest};
+use bianmin::reports::{self, dashboard, ledger, Format};
+use bianmin::service::complaints::{self, NewComplaint};
+use bianmin::service::consultation::{self, Channel, Enquiry};
+use bianmin::service::evaluation::{self, Channel as Rated, Rating};
+use calamine::{Data, Reader, Xlsx};
+use chrono::NaiveDate;
+use common::*;
+use rust_decimal::Decimal;
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+}
+
+/// A matter with a fee: `code`, on the spot (即办) or promised in 5 days.
+fn fee_matter(c: &mut Center, code: &str, on_the_spot: bool, fee: &str) {
+    let (_, mut m) = versions::current(
+        c.store.conn(),
+        if on_the_spot { "MZ-006" } else { "MZ-005" },
+    )
+    .unwrap();
+    m.code = code.into();
+    m.name = format!("收费测试事项{code}");
+    m.fee = fee.parse().unwrap();
+    m.fee_basis = "测试".into();
+    versions::publish(&mut c.store, &c.manager, monday(), &m).unwrap();
+}
+
+struct Known {
+    c: Center,
+    accepted: String,
+    fee_case: String,
+}
+
+/// Monday 23rd: 2 consultations; 5 intakes (受理 ×2, 即办, 一次性告知,
+/// 不予受理); fees 12.50 + 7.25; the 即办 case rated 非常满意; one complaint.
+/// Tuesday 24th: the first case completed and rated 满意; a receipt reprinted.
+fn known() -> Known {
+    let mut c = center();
+    fee_matter(&mut c, "ZZ-001", true, "12.50");
+    fee_matter(&mut c, "ZZ-002", false, "7.25");
+    for q in ["高龄津贴怎么申请", "低保需要什么材料"] {
+        consultation::record(
+            &mut c.store,
+            &c.clerk,
+            monday(),
+            Channel::WalkIn,
+            Enquiry {
+                question: q.into(),
+                answer: "已一次性告知".into(),
+                ..Enquiry::default()
+            },
+        )
+        .unwrap();
+    }
+    let rec = |c: &mut Center, a| intake::record(&mut c.store, &c.clerk, monday(), a).unwrap();
+    let accepted = rec(
+        &mut c,
+        application("MZ-005", person("刘桂英", 1), &["1", "2", "3", "5"]),
+    )
+    .case_no;
+    rec(&mut c, application("MZ-005", person("王秀兰", 2), &["1"]));
+    let mut refused = application("MZ-005", person("赵大勇", 3), &["1", "2", "3", "5"]);
+    refused.refusal_reason = Some("未满80周岁".into());
+    rec(&mut c, refused);
+    let spot = rec(
+        &mut c,
+        application("ZZ-001", person("孙玉梅", 4), &["1", "2"]),
+    )
+    .case_no;
+    let fee_case = rec(
+        &mut c,
+        application("ZZ-002", person("周建华", 5), &["1", "2", "3", "5"]),
+    )
+    .case_no;
+    let tuesday = at(2026, 11, 24);
+    let rate = |c: &mut Center, when, case_no: &str, level| {
+        evaluation::evaluate_case(
+            &mut c.store,
+            &c.clerk,
+            when,
+            case_no,
+            &Rating {
+                level,
+                reasons: vec![],
+                comment: String::new(),
+                channel: Rated::Keypad,
+            },
+        )
+        .unwrap()
+    };
+    rate(&mut c, monday(), &spot, 5);
+    complaints::register(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        NewComplaint {
+            complainant_name: "李明".into(),
+            complainant_contact: "13800001111".into(),
+            channel: "当面".into(),
+            target: "3号窗口".into(),
+            category: "拖延".into(),
+            content: "等候时间过长".into(),
+            days: None,
+        },
+    )
+    .unwrap();
+    handling::take(
+        &mut c.store,
+        &c.clerk,
+        tuesday,
+        &accepted,
+        StepRequest::Assign {
+            to: "clerk".into(),
+            forward: None,
+        },
+    )
+    .unwrap();
+    handling::take(
+        &mut c.store,
+        &c.clerk,
+        tuesday,
+        &accepted,
+        StepRequest::Complete {
+            result: "准予".into(),
+            reason: None,
+        },
+    )
+    .unwrap();
+    rate(&mut c, tuesday, &accepted, 4);
+    documents::print(
+        &mut c.store,
+        &c.clerk,
+        tuesday,
+        &fee_case,
+        DocumentKind::Receipt,
+    )
+    .unwrap();
+    Known {
+        c,
+        accepted,
+        fee_case,
+    }
+}
+
+#[test]
+fn the_daily_ledger_lists_the_cases_touched_and_every_total() {
+    let k = known();
+    let l = ledger::daily(k.c.store.conn(), day(23)).unwrap();
+    assert_eq!(l.rows.len(), 5);
+    let t = &l.totals;
+    assert_eq!(t.consultations, 2);
+    assert_eq!(
+        (t.received, t.accepted, t.on_the_spot, t.notice, t.refused),
+        (5, 2, 1, 1, 1)
+    );
+    assert_eq!(
+        (t.completions, t.on_time_completions, t.overdue_open),
+        (1, 1, 0)
+    );
+    assert_eq!(t.fees, "19.75".parse::<Decimal>().unwrap());
+    let by_level: Vec<i64> = t.evaluations.iter().map(|e| e.2).collect();
+    assert_eq!(by_level, vec![1, 0, 0, 0, 0]);
+    assert_eq!((t.complaints_opened, t.complaints_closed), (1, 0));
+
+    // Tuesday: the completed case and the reprinted one, nothing received.
+    let l2 = ledger::daily(k.c.store.conn(), day(24)).unwrap();
+    let nos: Vec<&str> = l2.rows.iter().map(|r| r.case_no.as_str()).collect();
+    assert_eq!(nos, vec![k.accepted.as_str(), k.fee_case.as_str()]);
+    let done = &l2.rows[0];
+    assert_eq!(done.on_time, Some(true));
+    assert_eq!(done.completed_on, Some(day(24)));
+    assert_eq!(done.evaluation, Some("满意"));
+    // 高龄津贴 taken Monday 23rd is due 5 working days later, Monday 30th;
+    // completed Tuesday 24th it is 4 working days early.
+    assert_eq!(done.due_date, Some(day(30)));
+    assert_eq!(done.days_saved, Some(4));
+    assert_eq!(
+        (
+            l2.totals.received,
+            l2.totals.completions,
+            l2.totals.on_time_completions
+        ),
+        (0, 1, 1)
+    );
+    assert_eq!(l2.totals.fees, Decimal::ZERO);
+    let by_level: Vec<i64> = l2.totals.evaluations.iter().map(|e| e.2).collect();
+    assert_eq!(by_level, vec![0, 1, 0, 0, 0]);
+}
+
+#[test]
+fn csv_xlsx_and_pdf_carry_the_same_totals() {
+    let k = known();
+    let dir = tempfile::tempdir().unwrap();
+    let now = at(2026, 11, 23);
+    let out = |ext: &str| dir.path().join(format!("ledger.{ext}"));
+
+    // Only a manager exports the ledger.
+    let err = reports::export_ledger(
+        &k.c.store,
+        &k.c.clerk,
+        now,
+        day(23),
+        Format::Csv,
+        &out("csv"),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("中心负责人"), "{err}");
+    assert!(!out("csv").exists());
+
+    let w = reports::export_ledger(
+        &k.c.store,
+        &k.c.manager,
+        now,
+        day(23),
+        Format::Csv,
+        &out("csv"),
+    )
+    .unwrap();
+    assert_eq!(w.rows, 5);
+    let csv = std::fs::read_to_string(out("csv")).unwrap();
+    assert!(csv.starts_with('\u{feff}'), "UTF-8 with BOM");
+    for line in [
+        "收费合计(元),19.75",
+        "接件,5",
+        "受理,2",
+        "即办,1",
+        "一次性告知,1",
+        "不予受理,1",
+        "办结,1",
+        "按时办结,1",
+        "咨询,2",
+        "评价：非常满意,1",
+        "评价：满意,0",
+        "投诉受理,1",
+    ] {
+        assert!(
+            csv.contains(&format!("{line}\r\n")),
+            "CSV lacks {line}:\n{csv}"
+        );
+    }
+    assert!(csv.contains("刘桂英"), "the CSV keeps full names");
+
+    reports::export_ledger(
+        &k.c.store,
+        &k.c.manager,
+        now,
+        day(23),
+        Format::Xlsx,
+        &out("xlsx"),
+    )
+    .unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook(out("xlsx")).unwrap();
+    let sheet = book.worksheet_range("日台账").unwrap();
+    let cell = |r: u32, c: u32| sheet.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+    // Header on row 2, five case rows, then the totals.
+    assert_eq!(cell(1, 0), Data::String("办件编号".into()));
+    let mut totals = std::collections::HashMap::new();
+    for r in 0..sheet.height() as u32 {
+        if let Data::String(label) = cell(r, 0) {
+            if let Data::Float(v) = cell(r, 1) {
+                totals.insert(label, v);
+            }
+        }
+    }
+    for (label, value) in [
+        ("接件", 5.0),
+        ("受理", 2.0),
+        ("即办", 1.0),
+        ("一次性告知", 1.0),
+        ("不予受理", 1.0),
+        ("办结", 1.0),
+        ("按时办结", 1.0),
+        ("收费合计(元)", 19.75),
+        ("咨询", 2.0),
+        ("评价：非常满意", 1.0),
+        ("投诉受理", 1.0),
+    ] {
+        assert_eq!(totals.get(label), Some(&value), "XLSX {label}: {totals:?}");
+    }
+    // Dates are real date cells; money a number.
+    assert!(
+        matches!(cell(2, 13), Data::DateTime(_)),
+        "{:?}",
+        cell(2, 13)
+    );
+    assert!(matches!(cell(2, 11), Data::Float(_)), "{:?}", cell(2, 11));
+    let formulas = book.worksheet_formula("日台账").unwrap();
+    let fee_formula = formulas
+        .rows()
+        .flatten()
+        .find(|f| f.contains("SUMIFS"))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        fee_formula.contains("SUMIFS"),
+        "the fee total is a formula: {fee_formula}"
+    );
+
+    reports::export_ledger(
+        &k.c.store,
+        &k.c.manager,
+        now,
+        day(23),
+        Format::Pdf,
+        &out("pdf"),
+    )
+    .unwrap();
+    let text = Command::new("pdftotext")
+        .args(["-layout", out("pdf").to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    let compact: String = text.split_whitespace().collect();
+    for needle in [
+        "日台账",
+        "2026年11月23日",
+        "收费合计(元)",
+        "19.75",
+        "第1页共1页",
+        "中心负责人（签字）",
+        "刘*英",
+    ] {
+        assert!(compact.contains(needle), "PDF lacks {needle}:\n{text}");
+    }
+    assert!(!text.contains("刘桂英"), "the PDF masks applicants' names");
+    let info = Command::new("pdfinfo").arg(out("pdf")).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("841.89 x 595.27"), "A4 landscape: {info}");
+}
+
+#[test]
+fn a_ledger_with_many_cases_repeats_its_header_on_every_page() {
+    let mut c = center();
+    for n in 0..60 {
+        intake::record(
+            &mut c.store,
+            &c.clerk,
+            monday(),
+            application("MZ-005", person("刘桂英", n), &["1", "2", "3", "5"]),
+        )
+        .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("l.pdf");
+    reports::export_ledger(&c.store, &c.manager, monday(), day(23), Format::Pdf, &out).unwrap();
+    let text = Command::new("pdftotext")
+        .args(["-layout", out.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    let pages = text.matches('\u{c}').count();
+    assert!(pages >= 2, "60 cases take more than one page");
+    let compact: String = text.split_whitespace().collect();
+    assert!(
+        compact.contains(&format!("第{pages}页共{pages}页")),
+        "{text}"
+    );
+    let headers = text.matches("办件编号").count();
+    assert_eq!(headers, pages, "the header repeats on each page");
+}
+
+#[test]
+fn the_dashboard_counts_the_queue_today_and_the_month() {
+    let k = known();
+    let err = dashboard::today(k.c.store.conn(), &k.c.clerk, day(24)).unwrap_err();
+    assert!(err.to_string().contains("中心负责人"), "{err}");
+    let d = dashboard::today(k.c.store.conn(), &k.c.manager, day(24)).unwrap();
+    // Open: the ZZ-002 case (due 12-01); the first case is completed.
+    assert_eq!(
+        (d.queue.red, d.queue.yellow + d.queue.green, d.queue.paused),
+        (0, 1, 0)
+    );
+    assert_eq!(d.counts.completed, 1);
+    assert_eq!(d.month.received, 5);
+    assert_eq!(
+        (d.month.completed, d.month.on_time, d.month.on_the_spot),
+        (2, 2, 1)
+    );
+    assert_eq!(d.month.on_time_rate, Some(1.0));
+    assert_eq!(d.month.satisfaction_rate, Some(1.0));
+    assert!(d.most_overdue.is_empty());
+    // Two weeks on, the open case is red and listed as most overdue.
+    let later = dashboard::today(
+        k.c.store.conn(),
+        &k.c.manager,
+        day(30) + chrono::Days::new(7),
+    )
+    .unwrap();
+    assert_eq!(later.queue.red, 1);
+    assert_eq!(later.most_overdue[0].case.case_no, k.fee_case);
+}
