@@ -28,4 +28,5 @@ echo "== cargo test -p bianmin"
 cargo test -p bianmin
 echo "== the window, end to end"
 cargo build -p bianmin-desk
-xvfb-run -a -s "-screen 0 1366x768x24" cargo test -p bianmin-e2e -- --test-threads=1
+# Bounded, so that a hung WebDriver call cannot hang CI.
+timeout -k 30 1200 xvfb-run -a -s "-screen 0 1366x768x24" cargo test -p bianmin-e2e -- --test-threads=1

@@ -15,7 +15,7 @@ use bianmin::service::complaints::{self, NewComplaint};
 use bianmin::service::consultation::{self, Channel, Enquiry};
 use bianmin::service::evaluation::{self, Channel as Rated, Rating};
 use calamine::{Data, Reader, Xlsx};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use common::*;
 use rust_decimal::Decimal;
 
@@ -400,4 +400,336 @@ fn the_dashboard_counts_the_queue_today_and_the_month() {
     .unwrap();
     assert_eq!(later.queue.red, 1);
     assert_eq!(later.most_overdue[0].case.case_no, k.fee_case);
+}
+
+/// October 2026 — the National Day week (Oct 1–7) included — with known
+/// answers: a case taken Sep 30 and completed after the holiday, intakes of
+/// every outcome by two clerks and a village agent, an overdue open case,
+/// a reprint, ratings, consultations and a complaint naming a case.
+fn october() -> Center {
+    use bianmin::auth::users::{self, NewUser};
+    use bianmin::auth::Role;
+    use bianmin::intake::Proxy;
+    let mut c = center();
+    let tz = |d: u32, h: u32| at(2026, 10, d) + chrono::Duration::hours(i64::from(h));
+    users::add(
+        &mut c.store,
+        &c.admin,
+        at(2026, 9, 1),
+        &NewUser {
+            username: "clerk2".into(),
+            display_name: "李强".into(),
+            staff_no: "0103".into(),
+            role: Role::Clerk,
+            password: "clerk2-pass".into(),
+        },
+    )
+    .unwrap();
+    users::add(
+        &mut c.store,
+        &c.admin,
+        at(2026, 9, 1),
+        &NewUser {
+            username: "agent".into(),
+            display_name: "赵村代".into(),
+            staff_no: "V301".into(),
+            role: Role::Agent,
+            password: "agent-pass".into(),
+        },
+    )
+    .unwrap();
+    let clerk2 = users::verify_credentials(c.store.conn(), "clerk2", "clerk2-pass").unwrap();
+    let agent = users::verify_credentials(c.store.conn(), "agent", "agent-pass").unwrap();
+    let full = ["1", "2", "3", "5"];
+    // Sep 30: due Oct 14 (5 working days after the holiday week); completed Oct 9.
+    let sep = intake::record(
+        &mut c.store,
+        &c.clerk,
+        at(2026, 9, 30),
+        application("MZ-005", person("刘桂英", 1), &full),
+    )
+    .unwrap()
+    .case_no;
+    handling::take(
+        &mut c.store,
+        &c.clerk,
+        tz(9, 0),
+        &sep,
+        StepRequest::Assign {
+            to: "clerk".into(),
+            forward: None,
+        },
+    )
+    .unwrap();
+    handling::take(
+        &mut c.store,
+        &c.clerk,
+        tz(9, 1),
+        &sep,
+        StepRequest::Complete {
+            result: "准予".into(),
+            reason: None,
+        },
+    )
+    .unwrap();
+    let mut n = 10;
+    for d in [9u32, 12, 13, 14, 15, 16, 19, 20] {
+        for (who, outcome) in [
+            (&c.clerk.clone(), "accepted"),
+            (&clerk2, "spot"),
+            (&c.clerk.clone(), "notice"),
+        ] {
+            n += 1;
+            let a = match outcome {
+                "accepted" => application("MZ-005", person("王秀兰", n), &full),
+                "spot" => application("MZ-006", person("孙玉梅", n), &["1", "2"]),
+                _ => application("MZ-005", person("周建华", n), &["1"]),
+            };
+            let r = intake::record(&mut c.store, who, tz(d, 0), a).unwrap();
+            if outcome == "accepted" && d != 12 {
+                // Completed two days later (d = 12 stays open: overdue by month end).
+                let done = tz(d, 0).date_naive() + chrono::Days::new(2);
+                let when = at(2026, 10, done.day());
+                handling::take(
+                    &mut c.store,
+                    who,
+                    when,
+                    &r.case_no,
+                    StepRequest::Assign {
+                        to: who.username.clone(),
+                        forward: None,
+                    },
+                )
+                .unwrap();
+                handling::take(
+                    &mut c.store,
+                    who,
+                    when,
+                    &r.case_no,
+                    StepRequest::Complete {
+                        result: "准予".into(),
+                        reason: None,
+                    },
+                )
+                .unwrap();
+            }
+            if outcome == "spot" {
+                let level = if d == 13 { 2 } else { 5 };
+                evaluation::evaluate_case(
+                    &mut c.store,
+                    who,
+                    tz(d, 1),
+                    &r.case_no,
+                    &Rating {
+                        level,
+                        reasons: vec![],
+                        comment: String::new(),
+                        channel: Rated::Keypad,
+                    },
+                )
+                .unwrap();
+            }
+        }
+    }
+    let mut refused = application("MZ-005", person("赵大勇", 40), &full);
+    refused.refusal_reason = Some("未满80周岁".into());
+    let refused = intake::record(&mut c.store, &clerk2, tz(21, 0), refused)
+        .unwrap()
+        .case_no;
+    documents::print(
+        &mut c.store,
+        &clerk2,
+        tz(22, 0),
+        &refused,
+        DocumentKind::Refusal,
+    )
+    .unwrap();
+    documents::print(
+        &mut c.store,
+        &clerk2,
+        tz(23, 0),
+        &refused,
+        DocumentKind::Refusal,
+    )
+    .unwrap();
+    let mut by_agent = application("MZ-005", person("吴秀英", 41), &full);
+    by_agent.proxy = Some(Proxy {
+        person: person("赵村代", 42),
+        relation: "村代办员".into(),
+    });
+    intake::record(&mut c.store, &agent, tz(26, 0), by_agent).unwrap();
+    for d in [9u32, 26] {
+        consultation::record(
+            &mut c.store,
+            &c.clerk,
+            tz(d, 2),
+            Channel::Phone,
+            Enquiry {
+                question: "办理时间".into(),
+                answer: "工作日办理".into(),
+                ..Enquiry::default()
+            },
+        )
+        .unwrap();
+    }
+    complaints::register(
+        &mut c.store,
+        &c.clerk,
+        tz(27, 0),
+        NewComplaint {
+            complainant_name: "李明".into(),
+            complainant_contact: "13800001111".into(),
+            channel: "电话".into(),
+            target: refused.clone(),
+            category: "态度".into(),
+            content: "态度生硬".into(),
+            days: None,
+        },
+    )
+    .unwrap();
+    c
+}
+
+#[test]
+fn the_monthly_totals_equal_the_sum_of_the_daily_ledgers() {
+    use bianmin::reports::monthly;
+    let c = october();
+    let m = monthly::report(c.store.conn(), 2026, 10).unwrap();
+    let mut sum = ledger::Totals::default();
+    let mut levels = [0i64; 5];
+    let mut d = day(1).with_month(10).unwrap();
+    while d.month() == 10 {
+        let t = ledger::daily(c.store.conn(), d).unwrap().totals;
+        sum.consultations += t.consultations;
+        sum.received += t.received;
+        sum.accepted += t.accepted;
+        sum.on_the_spot += t.on_the_spot;
+        sum.notice += t.notice;
+        sum.refused += t.refused;
+        sum.completions += t.completions;
+        sum.on_time_completions += t.on_time_completions;
+        sum.fees += t.fees;
+        sum.complaints_opened += t.complaints_opened;
+        for (i, e) in t.evaluations.iter().enumerate() {
+            levels[i] += e.2;
+        }
+        d = d.succ_opt().unwrap();
+    }
+    let t = &m.totals;
+    assert_eq!(
+        (t.received, t.accepted, t.on_the_spot, t.notice, t.refused),
+        (
+            sum.received,
+            sum.accepted,
+            sum.on_the_spot,
+            sum.notice,
+            sum.refused
+        )
+    );
+    assert_eq!(
+        (t.completed, t.on_time),
+        (sum.completions, sum.on_time_completions)
+    );
+    assert_eq!(
+        (t.fees, m.consultations, t.complaints),
+        (sum.fees, sum.consultations, sum.complaints_opened)
+    );
+    let month_levels: Vec<i64> = m.evaluations_by_level.iter().map(|e| e.2).collect();
+    assert_eq!(month_levels, levels.to_vec());
+    // And the known answers: 8 days × 3 intakes + a refusal + the agent's case.
+    assert_eq!(
+        (t.received, t.accepted, t.on_the_spot, t.notice, t.refused),
+        (26, 9, 8, 8, 1)
+    );
+    // Completed: Sep 30's case, 7 of 8 accepted, 8 on the spot — all on time.
+    assert_eq!((t.completed, t.on_time), (16, 16));
+    assert_eq!(t.on_time_rate(), Some(1.0));
+    assert_eq!((t.evaluations, t.satisfied), (8, 7));
+    assert_eq!(t.complaints, 1);
+    // 现场办结率 = 8 / (9 + 8).
+    assert!((t.on_the_spot_rate().unwrap() - 8.0 / 17.0).abs() < 1e-9);
+    // Per matter and per clerk add up to the totals.
+    assert_eq!(
+        m.by_matter.iter().map(|l| l.received).sum::<i64>(),
+        t.received
+    );
+    assert_eq!(
+        m.by_clerk.iter().map(|l| l.received).sum::<i64>(),
+        t.received
+    );
+    assert_eq!(m.by_clerk.len(), 3, "two clerks and the agent");
+    let agent = m
+        .by_clerk
+        .iter()
+        .find(|l| l.name.contains("赵村代"))
+        .unwrap();
+    assert_eq!(agent.received, 1);
+    // The complaint names the refused case: it counts against 李强.
+    let li = m.by_clerk.iter().find(|l| l.name.contains("李强")).unwrap();
+    assert_eq!(li.complaints, 1);
+    assert_eq!(m.top_matters[0].name, "高龄津贴申请");
+    assert_eq!(m.by_day.len(), 31);
+    assert_eq!(
+        m.by_day[0].received + m.by_day[6].received,
+        0,
+        "the holiday week is empty"
+    );
+    // The overdue case taken Oct 12 shows on the dashboard at month end.
+    let dash = dashboard::today(
+        c.store.conn(),
+        &c.manager,
+        NaiveDate::from_ymd_opt(2026, 10, 30).unwrap(),
+    )
+    .unwrap();
+    assert!(dash.queue.red >= 1);
+}
+
+#[test]
+fn the_monthly_report_opens_as_xlsx_and_pdf_with_its_charts() {
+    let c = october();
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("m.xlsx");
+    let pdf = dir.path().join("m.pdf");
+    let now = at(2026, 11, 2);
+    let err = reports::export_monthly(&c.store, &c.clerk, now, (2026, 10), Format::Pdf, &pdf)
+        .unwrap_err();
+    assert!(err.to_string().contains("中心负责人"), "{err}");
+    reports::export_monthly(&c.store, &c.manager, now, (2026, 10), Format::Xlsx, &xlsx).unwrap();
+    reports::export_monthly(&c.store, &c.manager, now, (2026, 10), Format::Pdf, &pdf).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        vec!["汇总", "按事项", "按人员", "前十事项", "每日"]
+    );
+    let sheet = book.worksheet_range("汇总").unwrap();
+    assert_eq!(sheet.get_value((1, 1)), Some(&Data::Float(26.0)));
+    assert_eq!(
+        sheet.get_value((1, 7)),
+        Some(&Data::Float(1.0)),
+        "on-time rate 100%"
+    );
+    let text = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text: String = String::from_utf8_lossy(&text.stdout)
+        .split_whitespace()
+        .collect();
+    for needle in [
+        "月报",
+        "2026年10月",
+        "每日接件量",
+        "每日按时办结率",
+        "评价分布",
+        "按事项",
+        "按人员",
+        "接件量前十的事项",
+        "高龄津贴申请",
+        "中心负责人（签字）",
+    ] {
+        assert!(text.contains(needle), "PDF lacks {needle}: {text}");
+    }
+    if std::env::var_os("BIANMIN_REPORT_PDF").is_some() {
+        std::fs::copy(&pdf, std::env::var_os("BIANMIN_REPORT_PDF").unwrap()).unwrap();
+    }
 }

@@ -157,6 +157,18 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// 导出月报（XLSX 或 PDF；中心负责人）
+    Report {
+        /// 月份 YYYY-MM
+        #[arg(long)]
+        month: String,
+        /// xlsx 或 pdf
+        #[arg(long, default_value = "pdf")]
+        format: String,
+        /// 输出文件
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// 今日统计：在办件红黄绿、今日数量、本月办结率和满意率、超期最久的 10 件（中心负责人）
     Dashboard {
         /// 以哪一天为准（默认今天）

@@ -141,6 +141,19 @@ pub fn run(cli: Cli) -> Result<()> {
             });
             Ok(())
         }
+        Command::Report { month, format, out } => {
+            let (store, session) = ctx.login()?;
+            let month = bianmin::reports::monthly::parse_month(&month)?;
+            let format = bianmin::reports::Format::parse(&format)?;
+            let w = bianmin::reports::export_monthly(&store, &session, now(), month, format, &out)?;
+            print(ctx.json, &w, |w| {
+                format!(
+                    "{}年{}月 月报已导出：{}（{} 字节）",
+                    month.0, month.1, w.path, w.bytes
+                )
+            });
+            Ok(())
+        }
         Command::Dashboard { as_of } => {
             let (store, session) = ctx.login()?;
             let day = match as_of {

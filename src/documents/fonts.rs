@@ -26,7 +26,9 @@ pub enum Face {
 /// The parsed fonts, with a cache of each character's face and advance.
 pub struct Fonts {
     sans: ParsedFont,
-    fallback: ParsedFont,
+    /// Parsed on first need: most documents have no character outside
+    /// Noto Sans CJK SC, and the parsed face costs tens of megabytes.
+    fallback: OnceLock<Result<ParsedFont, String>>,
     /// char → (face, advance in em), `None` when no face has it.
     glyphs: RwLock<HashMap<char, Option<(Face, f32)>>>,
 }
@@ -39,11 +41,9 @@ pub fn get() -> Result<&'static Fonts, DocumentError> {
             let mut warnings = Vec::new();
             let sans = ParsedFont::from_bytes(SANS_BYTES, SANS_FACE, &mut warnings)
                 .ok_or_else(|| format!("Noto Sans CJK SC 无法解析：{warnings:?}"))?;
-            let fallback = ParsedFont::from_bytes(FALLBACK_BYTES, 0, &mut warnings)
-                .ok_or_else(|| format!("HanaMinB 无法解析：{warnings:?}"))?;
             Ok(Fonts {
                 sans,
-                fallback,
+                fallback: OnceLock::new(),
                 glyphs: RwLock::new(HashMap::new()),
             })
         })
@@ -60,10 +60,18 @@ pub fn is_invisible(ch: char) -> bool {
 
 impl Fonts {
     /// The parsed font of a face.
-    pub fn parsed(&self, face: Face) -> &ParsedFont {
+    pub fn parsed(&self, face: Face) -> Result<&ParsedFont, DocumentError> {
         match face {
-            Face::Sans => &self.sans,
-            Face::Fallback => &self.fallback,
+            Face::Sans => Ok(&self.sans),
+            Face::Fallback => self
+                .fallback
+                .get_or_init(|| {
+                    let mut warnings = Vec::new();
+                    ParsedFont::from_bytes(FALLBACK_BYTES, 0, &mut warnings)
+                        .ok_or_else(|| format!("HanaMinB 无法解析：{warnings:?}"))
+                })
+                .as_ref()
+                .map_err(|e| DocumentError::Font(e.clone())),
         }
     }
 
@@ -74,7 +82,7 @@ impl Fonts {
             return hit;
         }
         let lookup = |face: Face| {
-            let font = self.parsed(face);
+            let font = self.parsed(face).ok()?;
             let gid = font.lookup_glyph_index(ch as u32).filter(|g| *g != 0)?;
             let upem = f32::from(font.pdf_font_metrics.units_per_em.max(1));
             Some((face, f32::from(font.get_horizontal_advance(gid)) / upem))

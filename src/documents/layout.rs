@@ -394,8 +394,17 @@ pub fn render(
     doc.metadata.info.author = author.to_owned();
     doc.metadata.info.creator = "便民服务台 Bianmin Counter".to_owned();
     doc.metadata.info.producer = "便民服务台 Bianmin Counter (printpdf)".to_owned();
-    let sans = doc.add_font(fonts.parsed(Face::Sans));
-    let fallback = doc.add_font(fonts.parsed(Face::Fallback));
+    let sans = doc.add_font(fonts.parsed(Face::Sans)?);
+    // The fallback face only when some character needs it.
+    let needs_fallback = pages.iter().any(|p| {
+        p.texts()
+            .any(|t| t.chars().any(|c| fonts.face_for(c) == Some(Face::Fallback)))
+    });
+    let fallback = if needs_fallback {
+        doc.add_font(fonts.parsed(Face::Fallback)?)
+    } else {
+        sans.clone()
+    };
     let pdf_pages: Vec<PdfPage> = pages
         .iter()
         .map(|p| PdfPage::new(Mm(p.width), Mm(p.height), p.ops(&sans, &fallback)))

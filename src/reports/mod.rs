@@ -3,11 +3,13 @@
 //!
 //! - [`ledger`]: which cases a day touched and every total of that day.
 //! - [`csv`], [`xlsx`], [`pdf`]: the ledger in each file format.
+//! - [`monthly`]: the monthly report (月报) per matter, per clerk and per day.
 //! - [`dashboard`]: today's queue, counts and this month's rates in one call.
 
 pub mod csv;
 pub mod dashboard;
 pub mod ledger;
+pub mod monthly;
 pub mod pdf;
 pub mod xlsx;
 
@@ -22,7 +24,7 @@ use crate::store::{Store, StoreError};
 /// Refusals of report requests.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReportError {
-    #[error("未知的台账格式“{0}”，可选 csv、xlsx、pdf")]
+    #[error("未知的报表格式“{0}”，可选 csv、xlsx、pdf")]
     UnknownFormat(String),
     #[error("无法生成 Excel 文件：{0}")]
     Xlsx(String),
@@ -64,6 +66,38 @@ pub struct Written {
     pub day: NaiveDate,
     pub rows: usize,
     pub bytes: u64,
+}
+
+/// Builds the report of `year`-`month` and writes it to `out` (XLSX or
+/// PDF), atomically. Only a manager may.
+pub fn export_monthly(
+    store: &Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    (year, month): (i32, u32),
+    format: Format,
+    out: &Path,
+) -> crate::Result<Written> {
+    session.authorize(store.conn(), Action::ViewReports)?;
+    let m = monthly::report(store.conn(), year, month)?;
+    let bytes = match format {
+        Format::Xlsx => xlsx::monthly(&m)?,
+        Format::Pdf => pdf::monthly(&m, session, now)?.bytes,
+        Format::Csv => {
+            return Err(ReportError::UnknownFormat("csv（月报只提供 xlsx 和 pdf）".into()).into())
+        }
+    };
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| StoreError::file(parent, e))?;
+    }
+    crate::files::write_atomic(out, &bytes)?;
+    Ok(Written {
+        path: out.display().to_string(),
+        format,
+        day: m.first,
+        rows: m.by_matter.len(),
+        bytes: bytes.len() as u64,
+    })
 }
 
 /// Builds the ledger of `day` and writes it to `out` in `format` (atomically:

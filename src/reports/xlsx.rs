@@ -212,3 +212,120 @@ fn write(ws: &mut Worksheet, l: &Ledger) -> Result<(), rust_xlsxwriter::XlsxErro
     }
     Ok(())
 }
+
+/// A rate as a number cell formatted 0.0% (blank when there is nothing to rate).
+fn rate(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    r: Option<f64>,
+    pct: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    match r {
+        Some(v) => ws.write_number_with_format(row, col, v, pct).map(|_| ()),
+        None => ws.write_string(row, col, "—").map(|_| ()),
+    }
+}
+
+/// The columns of every table of the monthly report.
+const MONTH_COLUMNS: [&str; 11] = [
+    "名称",
+    "接件",
+    "受理",
+    "即办",
+    "办结",
+    "按时办结",
+    "现场办结率",
+    "按时办结率",
+    "平均提前(工作日)",
+    "满意率",
+    "投诉",
+];
+
+fn month_table(
+    ws: &mut Worksheet,
+    title: &str,
+    lines: &[&super::monthly::Line],
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let head = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color("EEF1F4");
+    let pct = Format::new().set_num_format("0.0%");
+    let one = Format::new().set_num_format("0.0");
+    ws.set_name(title)?;
+    for (c, name) in MONTH_COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *name, &head)?;
+        ws.set_column_width(
+            c as u16,
+            if c == 0 {
+                36.0
+            } else {
+                width(name).max(8.0) + 2.0
+            },
+        )?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    for (i, l) in lines.iter().enumerate() {
+        let row = 1 + i as u32;
+        ws.write_string(row, 0, &l.name)?;
+        for (c, n) in [
+            (1u16, l.received),
+            (2, l.accepted),
+            (3, l.on_the_spot),
+            (4, l.completed),
+            (5, l.on_time),
+        ] {
+            ws.write_number(row, c, n as f64)?;
+        }
+        rate(ws, row, 6, l.on_the_spot_rate(), &pct)?;
+        rate(ws, row, 7, l.on_time_rate(), &pct)?;
+        match l.average_days_saved().and_then(|d| d.to_f64()) {
+            Some(v) => ws.write_number_with_format(row, 8, v, &one)?,
+            None => ws.write_string(row, 8, "—")?,
+        };
+        rate(ws, row, 9, l.satisfaction_rate(), &pct)?;
+        ws.write_number(row, 10, l.complaints as f64)?;
+    }
+    Ok(())
+}
+
+/// The monthly report as an .xlsx file: 汇总, 按事项, 按人员, 前十事项, 每日.
+pub fn monthly(m: &super::monthly::Monthly) -> crate::Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let sheets: [(&str, Vec<&super::monthly::Line>); 5] = [
+        ("汇总", vec![&m.totals]),
+        ("按事项", m.by_matter.iter().collect()),
+        ("按人员", m.by_clerk.iter().collect()),
+        ("前十事项", m.top_matters.iter().collect()),
+        ("每日", m.by_day.iter().collect()),
+    ];
+    for (title, lines) in sheets {
+        let ws = wb.add_worksheet();
+        month_table(ws, title, &lines).map_err(err)?;
+        if title == "汇总" {
+            let mut row = 3;
+            let extra: Vec<(String, i64)> = std::iter::once(("咨询".to_owned(), m.consultations))
+                .chain(
+                    m.evaluations_by_level
+                        .iter()
+                        .map(|(_, l, n)| (format!("评价：{l}"), *n)),
+                )
+                .collect();
+            for (label, n) in extra {
+                ws.write_string(row, 0, label).map_err(err)?;
+                ws.write_number(row, 1, n as f64).map_err(err)?;
+                row += 1;
+            }
+            ws.write_string(row, 0, "收费合计(元)").map_err(err)?;
+            ws.write_number_with_format(
+                row,
+                1,
+                m.totals.fees.to_f64().unwrap_or(0.0),
+                &Format::new().set_num_format("0.00"),
+            )
+            .map_err(err)?;
+        }
+    }
+    wb.save_to_buffer().map_err(err)
+}

@@ -52,3 +52,44 @@ pub fn ledger_export(desk: State<'_, Desk>, form: LedgerForm) -> UiResult<Writte
         )?)
     })
 }
+
+#[derive(Deserialize)]
+pub struct MonthlyForm {
+    pub folder: String,
+    /// YYYY-MM.
+    pub month: String,
+    pub format: String,
+}
+
+#[tauri::command]
+pub fn monthly_export(desk: State<'_, Desk>, form: MonthlyForm) -> UiResult<Written> {
+    let format = Format::parse(&form.format).map_err(bianmin::Error::from)?;
+    let month = reports::monthly::parse_month(&form.month).map_err(bianmin::Error::from)?;
+    let folder = PathBuf::from(form.folder.trim());
+    if form.folder.trim().is_empty() || !folder.is_dir() {
+        return Err(UiError::new(
+            "refused",
+            format!(
+                "找不到文件夹“{}”，请选择 U 盘或导出文件夹",
+                form.folder.trim()
+            ),
+        ));
+    }
+    desk.session(|store, session| {
+        let center = bianmin::store::device::load(store.conn())?.center_code;
+        let out = folder.join(format!(
+            "{center}-月报-{}-{:02}.{}",
+            month.0,
+            month.1,
+            format.extension()
+        ));
+        Ok(reports::export_monthly(
+            store,
+            session,
+            now(),
+            month,
+            format,
+            &out,
+        )?)
+    })
+}

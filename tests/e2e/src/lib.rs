@@ -73,6 +73,14 @@ impl Driver {
             ])
             // The window must not open a PDF viewer during tests.
             .env("BIANMIN_NO_VIEWER", "1")
+            // WebKitWebDriver's screenshot can wait forever for a frame
+            // when compositing is off (the window's default, for memory);
+            // the functional tests run WebKit with compositing on. The
+            // memory benchmark runs the default.
+            .env(
+                "WEBKIT_DISABLE_COMPOSITING_MODE",
+                std::env::var("WEBKIT_DISABLE_COMPOSITING_MODE").unwrap_or_else(|_| "0".into()),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .process_group(0)
@@ -250,7 +258,11 @@ impl Window {
 
     /// Saves a screenshot of the window as a PNG.
     pub async fn screenshot(&self, path: &Path) {
-        let png = self.client.screenshot().await.expect("screenshot");
+        // Bounded: WebKitWebDriver can wait forever for a frame.
+        let png = tokio::time::timeout(PATIENCE, self.client.screenshot())
+            .await
+            .expect("the screenshot did not come back in time")
+            .expect("screenshot");
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("screenshot dir");
         }

@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo build --release -p bianmin-desk
-//! BIANMIN_DESK=target/release/bianmin-desk xvfb-run -a -s "-screen 0 1366x768x24" \
+//! WEBKIT_DISABLE_COMPOSITING_MODE=1 BIANMIN_DESK=target/release/bianmin-desk xvfb-run -a -s "-screen 0 1366x768x24" \
 //!   cargo test -p bianmin-e2e --test bench -- --ignored --nocapture
 //! ```
 
@@ -16,7 +16,7 @@ fn id(n: u32) -> String {
         .expect("17 digits")
 }
 
-/// PSS in KiB of every process whose command line names `needle`.
+/// PSS in KiB of every process whose program name ends with one of `needles`.
 fn pss_kib(needles: &[&str]) -> (u64, Vec<(String, u64)>) {
     let mut total = 0;
     let mut each = Vec::new();
@@ -29,7 +29,8 @@ fn pss_kib(needles: &[&str]) -> (u64, Vec<(String, u64)>) {
             continue;
         };
         let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-        if !needles.iter().any(|n| cmd.contains(n)) || cmd.contains("WebKitWebDriver") {
+        let program = cmd.split(' ').next().unwrap_or_default();
+        if !needles.iter().any(|n| program.ends_with(n)) {
             continue;
         }
         let Ok(rollup) = std::fs::read_to_string(path.join("smaps_rollup")) else {

@@ -283,10 +283,56 @@ async fn a_manager_sees_the_figures_and_exports_the_daily_ledger() {
         .to_string_lossy()
         .to_string();
     assert!(name.ends_with(".xlsx") && name.contains("日台账"), "{name}");
+    w.click("#monthly-export").await;
+    w.wait_text("#monthly-result", "已导出").await;
+    assert!(
+        std::fs::read_dir(&folder)
+            .expect("read usb")
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().contains("月报")),
+        "the monthly report is in the folder"
+    );
     w.screenshot(&screenshot_path(&w, "window-stats.png")).await;
     // A folder that does not exist is refused by name.
     w.fill("#ledger-folder", "/nonexistent/usb").await;
     w.click("#ledger-form button.primary").await;
     w.wait_text("#ledger-result", "找不到文件夹").await;
+    w.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn five_wrong_passwords_lock_the_account_with_a_clear_message() {
+    let w = Window::prepared().await;
+    w.wait("#login-form").await;
+    for attempt in 1..=5 {
+        w.fill("#login-username", "clerk").await;
+        w.fill("#login-password", "not-the-password").await;
+        w.click("#login-submit").await;
+        // The window empties the password field once the core has answered.
+        let start = std::time::Instant::now();
+        loop {
+            let value = w
+                .wait("#login-password")
+                .await
+                .prop("value")
+                .await
+                .expect("value")
+                .unwrap_or_default();
+            if value.is_empty() {
+                break;
+            }
+            assert!(start.elapsed() < PATIENCE, "attempt {attempt} not answered");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+    assert_eq!(w.count("events WHERE kind = 'auth.login_failed'"), 5);
+    // Now even the right password is refused, saying until when.
+    w.fill("#login-username", "clerk").await;
+    w.fill("#login-password", "clerk-pass1").await;
+    w.click("#login-submit").await;
+    let message = w.wait_text("#login-message", "已锁定").await;
+    assert!(message.contains("后再试"), "{message}");
+    w.screenshot(&screenshot_path(&w, "window-lockout.png"))
+        .await;
     w.close().await;
 }

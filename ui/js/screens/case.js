@@ -61,13 +61,13 @@ export async function caseScreen(root, app, caseNo) {
       h('h2', {}, '可进行的操作'),
       h('div', { class: 'actions', id: 'case-steps' },
         ...(shown.steps.length
-          ? shown.steps.map((s) => h('button', { type: 'button', dataset: { step: s.step }, onclick: () => stepForm(s) }, s.label))
+          ? shown.steps.map((s, i) => h('button', { type: 'button', accesskey: String(i + 1), dataset: { step: s.step }, onclick: () => stepForm(s) }, `${s.label}（Alt+${i + 1}）`))
           : [h('span', { class: 'muted' }, '当前状态下您没有可进行的操作')])),
       stepArea,
       app.can('service_desk') && ['completed', 'awaiting_pickup', 'delivered', 'archived'].includes(d.state) ? ratingBox() : null,
       h('h2', {}, '文书（补打）'),
       h('div', { class: 'actions', id: 'case-documents' },
-        ...shown.documents.map((doc) => h('button', { type: 'button', dataset: { kind: doc.kind }, onclick: () => reprint(doc.kind) }, `补打 ${doc.title}`))),
+        ...shown.documents.map((doc, i) => h('button', { type: 'button', accesskey: 'pqrs'[i], dataset: { kind: doc.kind }, onclick: () => reprint(doc.kind) }, `补打 ${doc.title}（Alt+${'PQRS'[i]}）`))),
       h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => app.go('workbench') }, '返回工作台（Esc）'))),
     h('section', { class: 'panel' },
       h('h2', {}, '申请材料'),

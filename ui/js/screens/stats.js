@@ -69,6 +69,22 @@ export async function statsScreen(root, app) {
       result.className = 'message error';
     }
   });
+  const month = h('input', { id: 'monthly-month', value: String(d.today).slice(0, 7), placeholder: '2026-11', maxlength: 7 });
+  const monthFormat = h('select', { id: 'monthly-format' }, h('option', { value: 'pdf' }, 'PDF（含图表）'), h('option', { value: 'xlsx' }, 'Excel（XLSX）'));
+  const monthResult = h('div', { id: 'monthly-result', class: 'message' });
+  const monthly = h('button', { type: 'button', id: 'monthly-export', onclick: async () => {
+    try {
+      const w = await call('monthly_export', { form: { folder: folder.value, month: month.value, format: monthFormat.value } });
+      monthResult.textContent = `已导出 ${w.path}（${w.bytes} 字节）`;
+      monthResult.className = 'message';
+    } catch (err) {
+      monthResult.textContent = err.message;
+      monthResult.className = 'message error';
+    }
+  } }, '导出月报');
+  form.append(h('h2', {}, '导出月报（导出到上面的文件夹）'),
+    h('div', { class: 'grid2' }, field('月份', month), field('格式', monthFormat)),
+    h('div', { class: 'actions' }, monthly), monthResult);
   const m = d.month;
   fill(root,
     h('section', { class: 'panel' },
