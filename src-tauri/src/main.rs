@@ -66,6 +66,7 @@ fn main() {
             commands::service::rating_choices,
             commands::service::complaint_register,
             commands::service::complaints_open,
+            commands::service::complaint_step,
             commands::reports::dashboard_today,
             commands::reports::ledger_export,
             commands::reports::monthly_export,

@@ -68,6 +68,15 @@ pub struct Written {
     pub bytes: u64,
 }
 
+/// Writes a report file atomically (a pulled USB stick leaves no
+/// half-written file under the final name), making its folder if needed.
+fn write(out: &Path, bytes: &[u8]) -> crate::Result<()> {
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| StoreError::file(parent, e))?;
+    }
+    Ok(crate::files::write_atomic(out, bytes)?)
+}
+
 /// Builds the report of `year`-`month` and writes it to `out` (XLSX or
 /// PDF), atomically. Only a manager may.
 pub fn export_monthly(
@@ -87,10 +96,7 @@ pub fn export_monthly(
             return Err(ReportError::UnknownFormat("csv（月报只提供 xlsx 和 pdf）".into()).into())
         }
     };
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| StoreError::file(parent, e))?;
-    }
-    crate::files::write_atomic(out, &bytes)?;
+    write(out, &bytes)?;
     Ok(Written {
         path: out.display().to_string(),
         format,
@@ -118,10 +124,7 @@ pub fn export_ledger(
         Format::Xlsx => xlsx::ledger(&ledger)?,
         Format::Pdf => pdf::ledger(&ledger, session, now)?.bytes,
     };
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| StoreError::file(parent, e))?;
-    }
-    crate::files::write_atomic(out, &bytes)?;
+    write(out, &bytes)?;
     Ok(Written {
         path: out.display().to_string(),
         format,

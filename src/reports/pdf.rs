@@ -36,6 +36,47 @@ const COLUMNS: [Column; 13] = [
     col("评价", 14.0, Align::Center),
 ];
 
+/// A landscape report: "{center} {kind}" on top, the subtitle under it,
+/// continuation pages headed "{center} {kind}（续）　{when}".
+fn start(center: &str, kind: &str, when: &str, subtitle: &str) -> Result<Flow, crate::Error> {
+    let mut f = Flow::landscape(&format!("{center} {kind}（续）　{when}"))?;
+    f.paragraph(
+        0.0,
+        Style::bold(16.0),
+        Align::Center,
+        &format!("{center} {kind}"),
+    )?;
+    f.paragraph(0.0, Style::regular(10.5), Align::Center, subtitle)?;
+    f.gap(3.0);
+    Ok(f)
+}
+
+/// The manager's signature line, page numbers, and the PDF.
+fn sign_and_render(
+    mut f: Flow,
+    title: &str,
+    subject: &str,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+) -> Result<Rendered, crate::Error> {
+    f.gap(10.0);
+    f.ensure(12.0)?;
+    f.paragraph(
+        0.0,
+        Style::regular(11.0),
+        Align::Right,
+        "中心负责人（签字）：____________________　　日期：______年____月____日",
+    )?;
+    let pages = f.finish();
+    Ok(layout::render(
+        &pages,
+        title,
+        subject,
+        &session.display_name,
+        now,
+    )?)
+}
+
 /// Renders the ledger of a day.
 pub fn ledger(
     l: &Ledger,
@@ -43,20 +84,8 @@ pub fn ledger(
     now: DateTime<FixedOffset>,
 ) -> Result<Rendered, crate::Error> {
     let day = l.day.format("%Y年%m月%d日").to_string();
-    let mut f = Flow::landscape(&format!("{} 日台账（续）　{day}", l.center_name))?;
-    f.paragraph(
-        0.0,
-        Style::bold(16.0),
-        Align::Center,
-        &format!("{} 日台账", l.center_name),
-    )?;
-    f.paragraph(
-        0.0,
-        Style::regular(10.5),
-        Align::Center,
-        &format!("{day}　共 {} 件", l.rows.len()),
-    )?;
-    f.gap(3.0);
+    let count = format!("{day}　共 {} 件", l.rows.len());
+    let mut f = start(&l.center_name, "日台账", &day, &count)?;
     let rows: Vec<Vec<String>> = l
         .rows
         .iter()
@@ -108,22 +137,8 @@ pub fn ledger(
         })
         .collect();
     f.table(&columns, &total_rows, Style::regular(9.0))?;
-    f.gap(10.0);
-    f.ensure(12.0)?;
-    f.paragraph(
-        0.0,
-        Style::regular(11.0),
-        Align::Right,
-        "中心负责人（签字）：____________________　　日期：______年____月____日",
-    )?;
-    let pages = f.finish();
-    Ok(layout::render(
-        &pages,
-        &format!("{} 日台账 {}", l.center_name, l.day),
-        "日台账",
-        &session.display_name,
-        now,
-    )?)
+    let title = format!("{} 日台账 {}", l.center_name, l.day);
+    sign_and_render(f, &title, "日台账", session, now)
 }
 
 /// The columns of the monthly tables (253 mm).
@@ -296,23 +311,11 @@ pub fn monthly(
     now: DateTime<FixedOffset>,
 ) -> Result<Rendered, crate::Error> {
     let title = format!("{}年{}月", m.year, m.month);
-    let mut f = Flow::landscape(&format!("{} 月报（续）　{title}", m.center_name))?;
-    f.paragraph(
-        0.0,
-        Style::bold(16.0),
-        Align::Center,
-        &format!("{} 月报", m.center_name),
-    )?;
-    f.paragraph(
-        0.0,
-        Style::regular(10.5),
-        Align::Center,
-        &format!(
-            "{title}（{} 至 {}）　咨询 {} 次　收费合计 {:.2} 元",
-            m.first, m.last, m.consultations, m.totals.fees
-        ),
-    )?;
-    f.gap(3.0);
+    let subtitle = format!(
+        "{title}（{} 至 {}）　咨询 {} 次　收费合计 {:.2} 元",
+        m.first, m.last, m.consultations, m.totals.fees
+    );
+    let mut f = start(&m.center_name, "月报", &title, &subtitle)?;
     f.table(
         &MONTH_COLUMNS,
         &month_rows(std::slice::from_ref(&m.totals)),
@@ -331,20 +334,6 @@ pub fn monthly(
         f.gap(1.0);
         f.table(&MONTH_COLUMNS, &month_rows(lines), Style::regular(8.0))?;
     }
-    f.gap(10.0);
-    f.ensure(12.0)?;
-    f.paragraph(
-        0.0,
-        Style::regular(11.0),
-        Align::Right,
-        "中心负责人（签字）：____________________　　日期：______年____月____日",
-    )?;
-    let pages = f.finish();
-    Ok(layout::render(
-        &pages,
-        &format!("{} 月报 {title}", m.center_name),
-        "月报",
-        &session.display_name,
-        now,
-    )?)
+    let title = format!("{} 月报 {title}", m.center_name);
+    sign_and_render(f, &title, "月报", session, now)
 }

@@ -11,6 +11,18 @@ use super::now;
 use crate::error::{UiError, UiResult};
 use crate::state::Desk;
 
+/// The chosen export folder, which must exist (a mounted USB stick).
+fn export_folder(typed: &str) -> UiResult<PathBuf> {
+    let folder = PathBuf::from(typed.trim());
+    if typed.trim().is_empty() || !folder.is_dir() {
+        return Err(UiError::new(
+            "refused",
+            format!("找不到文件夹“{}”，请选择 U 盘或导出文件夹", typed.trim()),
+        ));
+    }
+    Ok(folder)
+}
+
 #[tauri::command]
 pub fn dashboard_today(desk: State<'_, Desk>) -> UiResult<dashboard::Dashboard> {
     desk.session(|store, session| Ok(dashboard::today(store.conn(), session, now().date_naive())?))
@@ -34,16 +46,7 @@ pub fn ledger_export(desk: State<'_, Desk>, form: LedgerForm) -> UiResult<Writte
             .map_err(|_| UiError::new("refused", format!("日期“{d}”格式不对，应为 2026-11-23")))?,
         None => at.date_naive(),
     };
-    let folder = PathBuf::from(form.folder.trim());
-    if form.folder.trim().is_empty() || !folder.is_dir() {
-        return Err(UiError::new(
-            "refused",
-            format!(
-                "找不到文件夹“{}”，请选择 U 盘或导出文件夹",
-                form.folder.trim()
-            ),
-        ));
-    }
+    let folder = export_folder(&form.folder)?;
     desk.session(|store, session| {
         let center = bianmin::store::device::load(store.conn())?.center_code;
         let out = folder.join(format!("{center}-日台账-{day}.{}", format.extension()));
@@ -65,16 +68,7 @@ pub struct MonthlyForm {
 pub fn monthly_export(desk: State<'_, Desk>, form: MonthlyForm) -> UiResult<Written> {
     let format = Format::parse(&form.format).map_err(bianmin::Error::from)?;
     let month = reports::monthly::parse_month(&form.month).map_err(bianmin::Error::from)?;
-    let folder = PathBuf::from(form.folder.trim());
-    if form.folder.trim().is_empty() || !folder.is_dir() {
-        return Err(UiError::new(
-            "refused",
-            format!(
-                "找不到文件夹“{}”，请选择 U 盘或导出文件夹",
-                form.folder.trim()
-            ),
-        ));
-    }
+    let folder = export_folder(&form.folder)?;
     desk.session(|store, session| {
         let center = bianmin::store::device::load(store.conn())?.center_code;
         let out = folder.join(format!(

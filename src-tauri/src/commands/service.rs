@@ -158,3 +158,33 @@ pub fn complaints_open(desk: State<'_, Desk>) -> UiResult<ComplaintBoard> {
         })
     })
 }
+
+/// A manager's step on a complaint: transfer, answer, or review the
+/// complainant's verdict on the answer.
+#[derive(Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum ComplaintStep {
+    Transfer { to: String },
+    Answer { result: String, feedback: String },
+    Review { accepted: bool },
+}
+
+#[tauri::command]
+pub fn complaint_step(
+    desk: State<'_, Desk>,
+    id: String,
+    request: ComplaintStep,
+) -> UiResult<Complaint> {
+    desk.session(|store, session| {
+        let at = now();
+        Ok(match request {
+            ComplaintStep::Transfer { to } => complaints::transfer(store, session, at, &id, &to)?,
+            ComplaintStep::Answer { result, feedback } => {
+                complaints::answer(store, session, at, &id, &result, &feedback)?
+            }
+            ComplaintStep::Review { accepted } => {
+                complaints::review(store, session, at, &id, accepted)?
+            }
+        })
+    })
+}

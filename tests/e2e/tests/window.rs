@@ -71,6 +71,12 @@ async fn intake_accepts_notices_refuses_and_search_finds_the_case() {
     w.click("#menu-intake").await;
     choose_matter(&w, "gljt", "高龄津贴申请").await;
     applicant(&w, "刘桂英", &id(1)).await;
+    // Markup in data is shown as text, never run.
+    w.fill(
+        "#applicant-address",
+        "<script>document.title='pwned'</script>杨庄村",
+    )
+    .await;
     w.wait_text("#applicant-id-number-hint", "出生").await;
     w.click("#all-materials").await;
     w.click("#intake-submit").await;
@@ -143,6 +149,12 @@ async fn intake_accepts_notices_refuses_and_search_finds_the_case() {
     w.wait_text("#search-results", &case_no).await;
     w.click("#case-table tbody tr td.mono").await;
     w.wait_text("#case-facts", &case_no).await;
+    w.wait_text(
+        "#case-facts",
+        "<script>document.title='pwned'</script>杨庄村",
+    )
+    .await;
+    assert_eq!(w.client.title().await.expect("title"), "便民服务台");
     w.wait_text("#case-timeline", "受理").await;
     w.screenshot(&screenshot_path(&w, "window-case.png")).await;
     // The intake clerk may assign, return or withdraw; not extend.
@@ -297,6 +309,31 @@ async fn a_manager_sees_the_figures_and_exports_the_daily_ledger() {
     w.fill("#ledger-folder", "/nonexistent/usb").await;
     w.click("#ledger-form button.primary").await;
     w.wait_text("#ledger-result", "找不到文件夹").await;
+    // A manager answers a complaint; the complainant accepts; it is closed.
+    w.click("#menu-complaints").await;
+    w.fill("#complaint-name", "李明").await;
+    w.fill("#complaint-contact", "13800001111").await;
+    w.fill("#complaint-target", "3号窗口").await;
+    w.fill("#complaint-content", "等候时间过长").await;
+    w.click("#complaint-form button.primary").await;
+    let table = w.wait_text("#complaint-table", "等候时间过长").await;
+    assert!(
+        table.contains("李明"),
+        "a manager sees who complained: {table}"
+    );
+    w.click(".complaint-steps button:nth-child(2)").await;
+    w.fill(".complaint-steps input[data-key=result]", "已增开窗口")
+        .await;
+    w.fill(
+        ".complaint-steps input[data-key=feedback]",
+        "已电话告知投诉人",
+    )
+    .await;
+    w.click(".complaint-steps button.primary").await;
+    w.wait_text("#complaint-table", "已答复").await;
+    w.click(".complaint-steps button:first-child").await;
+    w.wait_text("main", "没有未办结的投诉").await;
+    assert_eq!(w.count("complaints WHERE state = 'closed'"), 1);
     w.close().await;
 }
 

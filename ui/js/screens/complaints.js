@@ -43,11 +43,47 @@ export async function complaintsScreen(root, app) {
   });
   fill(root, form, h('section', { class: 'panel' }, h('h2', {}, `未办结投诉（${board.open.length} 件）`),
     board.open.length ? h('table', { class: 'list', id: 'complaint-table' },
-      h('thead', {}, h('tr', {}, ...['登记日期', '投诉人', '方式', '类别', '对象', '内容', '答复期限', '状态'].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ...['登记日期', '投诉人', '方式', '类别', '对象', '内容', '答复期限', '状态', app.can('manage_quality') ? '处理' : ''].map((t) => h('th', {}, t)))),
       h('tbody', {}, ...board.open.map((c) => h('tr', {},
         h('td', {}, cnDate(c.received_on)), h('td', {}, c.complainant_name), h('td', {}, c.channel),
         h('td', {}, c.category), h('td', {}, c.target), h('td', {}, c.content),
-        h('td', {}, cnDate(c.deadline)), h('td', {}, c.state_label)))))
+        h('td', {}, cnDate(c.deadline)), h('td', {}, c.state_label),
+        h('td', {}, app.can('manage_quality') ? handling(c) : '')))))
       : h('p', { class: 'empty' }, '没有未办结的投诉')));
   name.focus();
+
+  // A manager's steps: transfer, answer (result and feedback), and record
+  // whether the complainant accepts the answer (not accepted: re-check).
+  function handling(c) {
+    const run = async (request) => {
+      try {
+        await call('complaint_step', { id: c.complaint_id, request });
+        toast('已处理');
+        complaintsScreen(root, app);
+      } catch (err) {
+        toast(err.message, 'error');
+      }
+    };
+    const box = h('div', { class: 'complaint-steps' });
+    const ask = (label, fields, submit) => {
+      const inputs = fields.map(([key, text]) => h('input', { placeholder: text, dataset: { key } }));
+      const form = h('form', { class: 'inline' }, ...inputs, h('button', { type: 'submit', class: 'primary' }, label));
+      form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        submit(Object.fromEntries(inputs.map((i) => [i.dataset.key, i.value])));
+      });
+      fill(box, form);
+      inputs[0].focus();
+    };
+    if (c.state === 'answered') {
+      box.append(
+        h('button', { type: 'button', onclick: () => run({ step: 'review', accepted: true }) }, '投诉人满意，办结'),
+        h('button', { type: 'button', class: 'danger', onclick: () => run({ step: 'review', accepted: false }) }, '不满意，重新核查'));
+    } else {
+      box.append(
+        h('button', { type: 'button', onclick: () => ask('转交', [['to', '转交部门或人员']], (v) => run({ step: 'transfer', to: v.to })) }, '转交'),
+        h('button', { type: 'button', onclick: () => ask('答复', [['result', '处理结果'], ['feedback', '向投诉人反馈的内容']], (v) => run({ step: 'answer', ...v })) }, '答复'));
+    }
+    return box;
+  }
 }
