@@ -56,3 +56,31 @@ mod tests {
         assert!(err.to_string().contains("无法读写文件"), "{err}");
     }
 }
+
+/// The 1-based line of a byte offset in a file's text, for messages that
+/// name the line. Counts bytes, so an offset inside a multi-byte character
+/// (a parser may report one) cannot panic.
+pub fn line_at(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::line_at;
+
+    #[test]
+    fn lines_of_offsets_even_inside_a_character() {
+        let text = "a\n事项\n\u{ffd84}x";
+        assert_eq!(line_at(text, 0), 1);
+        assert_eq!(line_at(text, 2), 2);
+        // Inside 事 (bytes 2..5) and inside U+FFD84 (bytes 9..13).
+        assert_eq!(line_at(text, 3), 2);
+        assert_eq!(line_at(text, 10), 3);
+        assert_eq!(line_at(text, 999), 3);
+    }
+}

@@ -87,13 +87,9 @@ pub struct LoadedDay {
     pub name: String,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 fn date(text: &str, s: &str, offset: usize) -> Result<NaiveDate, CalendarError> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| CalendarError::File {
-        line: line_of(text, offset),
+        line: crate::files::line_at(text, offset),
         reason: format!("日期“{s}”格式不对，应为 2026-10-01 这样的形式"),
     })
 }
@@ -103,7 +99,10 @@ impl YearSchedule {
     /// order, no day listed twice, make-up workdays only on weekends.
     pub fn parse(text: &str) -> Result<YearSchedule, CalendarError> {
         let file: File = toml::from_str(text).map_err(|e| CalendarError::File {
-            line: e.span().map(|s| line_of(text, s.start)).unwrap_or(1),
+            line: e
+                .span()
+                .map(|s| crate::files::line_at(text, s.start))
+                .unwrap_or(1),
             reason: format!("格式错误（{}）", e.message()),
         })?;
         if !(2000..=2100).contains(&file.year) {
@@ -114,7 +113,7 @@ impl YearSchedule {
         }
         let mut seen = std::collections::HashSet::new();
         let err = |offset: usize, reason: String| CalendarError::File {
-            line: line_of(text, offset),
+            line: crate::files::line_at(text, offset),
             reason,
         };
         for h in &file.holidays {

@@ -21,20 +21,19 @@ struct FileOut<'a> {
     matters: &'a [Matter],
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 /// Parses and checks every matter of a catalogue file; refuses duplicate codes.
 pub fn parse(text: &str) -> Result<Vec<Matter>, CatalogueError> {
     let file: FileIn = toml::from_str(text).map_err(|e| CatalogueError::File {
-        line: e.span().map(|s| line_of(text, s.start)).unwrap_or(1),
+        line: e
+            .span()
+            .map(|s| crate::files::line_at(text, s.start))
+            .unwrap_or(1),
         reason: format!("格式错误（{}）", e.message().trim()),
     })?;
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(file.matters.len());
     for spanned in file.matters {
-        let line = line_of(text, spanned.span().start);
+        let line = crate::files::line_at(text, spanned.span().start);
         let matter = spanned.into_inner();
         if let Err(CatalogueError::Rule { code, reason }) = matter.check() {
             return Err(CatalogueError::File {
