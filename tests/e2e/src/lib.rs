@@ -194,12 +194,26 @@ impl Window {
         let serde_json::Value::Object(caps) = caps else {
             unreachable!()
         };
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = fantoccini::ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", driver.port))
-            .await
-            .expect("WebDriver session");
+        // tauri-driver listens before WebKitWebDriver behind it does; a
+        // session asked for too early is dropped mid-answer. Ask again.
+        let url = format!("http://127.0.0.1:{}", driver.port);
+        let mut attempt = 0;
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match fantoccini::ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if attempt < 10 => {
+                    attempt += 1;
+                    eprintln!("WebDriver session not ready ({e}); asking again");
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                Err(e) => panic!("WebDriver session: {e}"),
+            }
+        };
         Window {
             client,
             db,
