@@ -21,3 +21,28 @@ pub enum CalendarError {
     #[error("日期“{0}”格式不对，应为 2026-09-30 这样的形式")]
     BadDate(String),
 }
+
+/// A day as people type it (`2026-11-23`, spaces around allowed), or the
+/// error that says which form is expected. Every place that reads a date
+/// from a person — command line, window, lifecycle step — uses this.
+pub fn parse_day(text: &str) -> Result<chrono::NaiveDate, CalendarError> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| CalendarError::BadDate(text.trim().to_owned()))
+}
+
+#[cfg(test)]
+mod parse_day_tests {
+    use super::*;
+
+    #[test]
+    fn days_as_typed_and_the_form_expected() {
+        assert_eq!(
+            parse_day(" 2026-11-23 ").unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+        );
+        let err = parse_day("2026/11/23").unwrap_err();
+        assert_eq!(err, CalendarError::BadDate("2026/11/23".into()));
+        assert!(err.to_string().contains("2026-09-30"));
+        assert!(parse_day("2026-02-30").is_err());
+    }
+}

@@ -11,7 +11,7 @@ use super::service_cmd;
 use bianmin::applicant::{id_number, IdType, Person};
 use bianmin::auth::users::{self, NewUser};
 use bianmin::auth::{AuthError, Role, Session};
-use bianmin::calendar::{schedule, CalendarError};
+use bianmin::calendar::schedule;
 use bianmin::catalogue::versions;
 use bianmin::center::{self, CenterProfile};
 use bianmin::documents::{self, DocumentKind, Printed};
@@ -62,8 +62,7 @@ fn read(path: &Path) -> Result<String> {
 }
 
 pub(super) fn date(s: &str) -> Result<NaiveDate> {
-    Ok(NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| CalendarError::BadDate(s.to_owned()))?)
+    Ok(bianmin::calendar::parse_day(s)?)
 }
 
 pub fn run(cli: Cli) -> Result<()> {

@@ -756,8 +756,7 @@ pub fn take(
         StepRequest::Return { reason } => return_case(st, s, t, case_no, &reason),
         StepRequest::Withdraw { reason } => withdraw(st, s, t, case_no, &reason),
         StepRequest::Extend { to, reason } => {
-            let day = NaiveDate::parse_from_str(to.trim(), "%Y-%m-%d")
-                .map_err(|_| crate::calendar::CalendarError::BadDate(to.clone()))?;
+            let day = crate::calendar::parse_day(&to)?;
             extend(st, s, t, case_no, day, &reason)
         }
     }

@@ -74,7 +74,18 @@ fn count(conn: &Connection, sql: &str, day: NaiveDate) -> Result<i64, StoreError
     Ok(conn.prepare_cached(sql)?.query_row([day], |r| r.get(0))?)
 }
 
-fn decimal(text: &str, case_no: &str) -> Result<Decimal, StoreError> {
+/// A case's stored outcome; a value this program does not know is an error
+/// naming the case, never a guess.
+pub(super) fn stored_outcome(text: &str, case_no: &str) -> Result<Outcome, StoreError> {
+    Outcome::parse(text).ok_or_else(|| StoreError::BadEvent {
+        device: case_no.to_owned(),
+        seq: 0,
+        reason: format!("未知的受理结果 {text}"),
+    })
+}
+
+/// A case's stored fee, exactly (rust_decimal).
+pub(super) fn stored_fee(text: &str, case_no: &str) -> Result<Decimal, StoreError> {
     text.parse().map_err(|_| StoreError::BadEvent {
         device: case_no.to_owned(),
         seq: 0,
@@ -131,11 +142,7 @@ pub fn daily(conn: &Connection, day: NaiveDate) -> crate::Result<Ledger> {
         .map_err(StoreError::from)?;
     let mut rows = Vec::with_capacity(raw.len());
     for (case_no, matter, applicant, clerk, outcome, state, at, on, due, done, fee, level) in raw {
-        let outcome = Outcome::parse(&outcome).ok_or_else(|| StoreError::BadEvent {
-            device: case_no.clone(),
-            seq: 0,
-            reason: format!("未知的受理结果 {outcome}"),
-        })?;
+        let outcome = stored_outcome(&outcome, &case_no)?;
         let state = State::parse(&state).ok_or_else(|| StoreError::BadEvent {
             device: case_no.clone(),
             seq: 0,
@@ -143,7 +150,7 @@ pub fn daily(conn: &Connection, day: NaiveDate) -> crate::Result<Ledger> {
         })?;
         let figures = deadline::figures(&cal, outcome, due, done)?;
         rows.push(Row {
-            fee: decimal(&fee, &case_no)?,
+            fee: stored_fee(&fee, &case_no)?,
             case_no,
             matter,
             applicant,
@@ -208,7 +215,7 @@ fn totals(conn: &Connection, day: NaiveDate) -> crate::Result<Totals> {
     })?;
     for row in rows {
         let (case_no, fee) = row.map_err(StoreError::from)?;
-        fees += decimal(&fee, &case_no)?;
+        fees += stored_fee(&fee, &case_no)?;
     }
     t.fees = fees.round_dp(2);
     for (level, label) in evaluation::LEVELS {

@@ -12,6 +12,7 @@ use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::ledger::{stored_fee, stored_outcome};
 use crate::calendar::{schedule, CalendarError};
 use crate::intake::Outcome;
 use crate::lifecycle::deadline;
@@ -142,16 +143,8 @@ pub fn report(conn: &Connection, year: i32, month: u32) -> crate::Result<Monthly
     })?;
     for row in rows {
         let (matter, clerk, outcome, on, fee, case_no) = row.map_err(StoreError::from)?;
-        let outcome = Outcome::parse(&outcome).ok_or_else(|| StoreError::BadEvent {
-            device: case_no.clone(),
-            seq: 0,
-            reason: format!("未知的受理结果 {outcome}"),
-        })?;
-        let fee: Decimal = fee.parse().map_err(|_| StoreError::BadEvent {
-            device: case_no,
-            seq: 0,
-            reason: format!("收费金额“{fee}”无法读取"),
-        })?;
+        let outcome = stored_outcome(&outcome, &case_no)?;
+        let fee = stored_fee(&fee, &case_no)?;
         let count = |l: &mut Line| {
             l.received += 1;
             match outcome {
@@ -188,11 +181,7 @@ pub fn report(conn: &Connection, year: i32, month: u32) -> crate::Result<Monthly
     })?;
     for row in rows {
         let (matter, clerk, outcome, due, done, case_no) = row.map_err(StoreError::from)?;
-        let outcome = Outcome::parse(&outcome).ok_or_else(|| StoreError::BadEvent {
-            device: case_no,
-            seq: 0,
-            reason: format!("未知的受理结果 {outcome}"),
-        })?;
+        let outcome = stored_outcome(&outcome, &case_no)?;
         let f = deadline::figures(&cal, outcome, due, Some(done))?;
         let count = |l: &mut Line| {
             l.completed += 1;

@@ -42,8 +42,7 @@ pub fn ledger_export(desk: State<'_, Desk>, form: LedgerForm) -> UiResult<Writte
     let format = Format::parse(&form.format).map_err(bianmin::Error::from)?;
     let at = now();
     let day = match form.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| UiError::new("refused", format!("日期“{d}”格式不对，应为 2026-11-23")))?,
+        Some(d) => bianmin::calendar::parse_day(d).map_err(bianmin::Error::from)?,
         None => at.date_naive(),
     };
     let folder = export_folder(&form.folder)?;
