@@ -8,6 +8,7 @@ use crate::backup::BackupError;
 use crate::calendar::CalendarError;
 use crate::catalogue::CatalogueError;
 use crate::documents::DocumentError;
+use crate::exchange::ExchangeError;
 use crate::intake::IntakeError;
 use crate::lifecycle::LifecycleError;
 use crate::reports::ReportError;
@@ -40,6 +41,8 @@ pub enum Error {
     Backup(#[from] BackupError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    #[error(transparent)]
+    Exchange(#[from] ExchangeError),
 }
 
 impl From<rusqlite::Error> for Error {

@@ -13,6 +13,7 @@
 //! - [`center`]: the center's address and phones printed on documents.
 //! - [`service`]: the enquiry log, ratings and rectification, follow-up calls, complaints.
 //! - [`documents`]: the printed papers (受理回执, 一次性告知单, 受理通知书, 不予受理通知书).
+//! - [`exchange`]: signed daily batches on USB between devices, and joining a center.
 //! - [`reports`]: the daily ledger (CSV, XLSX, PDF) and the dashboard figures.
 //! - [`setup`]: first-run set-up of a device.
 //! - [`backup`]: verified backups and restore.
@@ -33,6 +34,7 @@ pub mod center;
 pub mod demo;
 pub mod documents;
 mod error;
+pub mod exchange;
 pub mod files;
 pub mod intake;
 pub mod lifecycle;

@@ -1,6 +1,6 @@
 //! First-run set-up (`bianmin init`, the window's set-up screen): this
 //! device's identity, the first admin user, and the shipped catalogue and
-//! holiday calendars, and the center's address and phones if given — all in one transaction, so a failed set-up leaves an
+//! holiday calendars, its signing key (src/exchange/keys.rs), and the center's address and phones if given — all in one transaction, so a failed set-up leaves an
 //! empty file that can be set up again.
 
 use chrono::{DateTime, FixedOffset};
@@ -11,6 +11,8 @@ use crate::auth::Role;
 use crate::calendar::schedule::{self, YearSchedule};
 use crate::catalogue::{file, versions};
 use crate::center::{self, CenterProfile};
+use crate::exchange::devices;
+use crate::exchange::keys::{self, KeyLine};
 use crate::store::device::{self, Device, DeviceRole};
 use crate::store::{Store, StoreError};
 
@@ -70,6 +72,22 @@ pub fn init(
     store.write(|tx| {
         device::insert(tx, &dev, now)?;
         let admin = users::add_first_admin(tx, now, &admin_input)?;
+        // The first device of a center trusts itself, so that devices
+        // joining from its batch know its key (src/exchange/join.rs).
+        let public_key = keys::create(tx, now)?;
+        devices::append_trusted(
+            tx,
+            &admin.user_id,
+            now,
+            &KeyLine {
+                center_code: dev.center_code.clone(),
+                device_code: dev.device_code.clone(),
+                role: dev.role,
+                device_id: dev.device_id.clone(),
+                fingerprint: keys::fingerprint(&public_key),
+                public_key,
+            },
+        )?;
         for cal in &calendars {
             schedule::append_loaded(tx, &admin.user_id, now, cal)?;
         }

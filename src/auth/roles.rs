@@ -78,10 +78,14 @@ pub enum Action {
     /// Handle complaints, close rectifications, draw follow-up samples, see complainants.
     ManageQuality,
     ViewReports,
+    /// Export and import the USB batches (数据交换).
+    Exchange,
+    /// Register (trust) another device's key so its batches are accepted.
+    TrustDevice,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 14] = [
         Action::Intake,
         Action::ViewCases,
         Action::EditCatalogue,
@@ -94,6 +98,8 @@ impl Action {
         Action::ServiceDesk,
         Action::ManageQuality,
         Action::ViewReports,
+        Action::Exchange,
+        Action::TrustDevice,
     ];
 
     /// Completes the sentence "当前账号无权…".
@@ -111,6 +117,8 @@ impl Action {
             Action::ServiceDesk => "登记咨询、评价或投诉",
             Action::ManageQuality => "处理投诉、整改和回访（仅限中心负责人）",
             Action::ViewReports => "查看统计、导出台账和月报（仅限中心负责人）",
+            Action::Exchange => "导出或导入数据交换批次",
+            Action::TrustDevice => "登记信任其他设备（仅限中心负责人）",
         }
     }
 }
@@ -127,7 +135,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         Maintain => matches!(role, Manager | Admin),
         HandleCases => matches!(role, Clerk | Manager),
         ServiceDesk => matches!(role, Clerk | Agent | Manager),
-        ManageQuality | ViewReports => role == Manager,
+        ManageQuality | ViewReports | TrustDevice => role == Manager,
+        Exchange => matches!(role, Clerk | Agent | Manager),
     }
 }
 
@@ -172,6 +181,8 @@ mod tests {
             (ServiceDesk, [true, true, true, false]),
             (ManageQuality, [false, false, true, false]),
             (ViewReports, [false, false, true, false]),
+            (Exchange, [true, true, true, false]),
+            (TrustDevice, [false, false, true, false]),
         ];
         for (action, row) in expected {
             for (role, allowed) in [Clerk, Agent, Manager, Admin].into_iter().zip(row) {

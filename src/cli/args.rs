@@ -191,8 +191,20 @@ pub enum Command {
     },
     /// 从事件日志重建全部查询表（负责人或系统管理员）
     Rebuild,
-    /// 本机设备信息
-    Device,
+    /// 本机设备信息；key 显示本机公钥，trust 登记信任其他设备（负责人），list 列出已信任的设备
+    Device {
+        #[command(subcommand)]
+        command: Option<DeviceCommand>,
+    },
+    /// 导出数据交换批次（.bmb）到 U 盘文件夹
+    Export(ExportArgs),
+    /// 导入数据交换批次（.bmb）：逐项核对后一次性写入
+    Import {
+        /// 批次文件
+        file: PathBuf,
+    },
+    /// 数据交换状态：待补的批次缺口、冲突记录、最近的导出和导入
+    Exchange,
     /// 演示：在新数据库中建立示例中心并受理四件申请
     Demo,
     /// 性能测试（结果记入 docs/BENCHMARKS.md）
@@ -202,21 +214,27 @@ pub enum Command {
 
 #[derive(Args)]
 pub struct InitArgs {
-    /// 中心编码（如乡镇区划代码 371402101）
-    #[arg(long)]
-    pub center_code: String,
+    /// 中心编码（如乡镇区划代码 371402101）；加入已有中心（--join）时不用
+    #[arg(long, required_unless_present = "join")]
+    pub center_code: Option<String>,
     /// 服务中心名称
-    #[arg(long)]
-    pub center_name: String,
+    #[arg(long, required_unless_present = "join")]
+    pub center_name: Option<String>,
     /// 设备编号（如 A01 为 1 号窗口，V03 为 3 号村代办电脑）
     #[arg(long)]
     pub device_code: String,
     /// 设备类型：counter（窗口）、agent（村代办）、hub（中心汇总）
     #[arg(long, default_value = "counter")]
     pub role: String,
+    /// 加入已有的服务中心：中心电脑导出的批次文件（.bmb），从中取得用户、事项清单和节假日安排
+    #[arg(long, conflicts_with_all = ["center_code", "center_name", "admin"])]
+    pub join: Option<PathBuf>,
+    /// 中心电脑 bianmin device key 显示的指纹（加入时核对）
+    #[arg(long, requires = "join")]
+    pub fingerprint: Option<String>,
     /// 系统管理员用户名
-    #[arg(long)]
-    pub admin: String,
+    #[arg(long, required_unless_present = "join")]
+    pub admin: Option<String>,
     /// 系统管理员姓名
     #[arg(long, default_value = "系统管理员")]
     pub admin_name: String,
@@ -225,7 +243,7 @@ pub struct InitArgs {
     pub admin_staff_no: String,
     /// 系统管理员密码（至少 8 位；也可用环境变量 BIANMIN_NEW_PASSWORD）
     #[arg(long, env = "BIANMIN_NEW_PASSWORD", hide_env_values = true)]
-    pub admin_password: String,
+    pub admin_password: Option<String>,
     #[command(flatten)]
     pub profile: ProfileArgs,
 }
@@ -509,6 +527,13 @@ pub enum ComplaintCommand {
 
 #[derive(Subcommand)]
 pub enum HandleCommand {
+    /// 确认收到村代办件的材料袋（一事一袋）：此后进入“已受理”，承诺时限自今天起算
+    ConfirmBag {
+        case_no: String,
+        /// 材料袋编号
+        #[arg(long)]
+        bag: String,
+    },
     /// 分派给承办人，可同时转办到部门
     Assign {
         case_no: String,
@@ -634,4 +659,37 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum DeviceCommand {
+    /// 显示本机公钥和指纹（交给中心负责人登记）
+    Key {
+        /// 同时把公钥写入此文件（如 U 盘上的 A02.key）
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// 登记信任一台设备（负责人）：公钥文件，或 device key 显示的那一行
+    Trust {
+        /// 公钥文件或公钥行
+        key: String,
+    },
+    /// 列出本机信任的设备
+    List,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// 写入的文件夹（U 盘）
+    #[arg(long)]
+    pub out: PathBuf,
+    /// 发给哪台设备（如 V03：把中心的更新带回村代办电脑）；不填则发往中心
+    #[arg(long = "for")]
+    pub destination: Option<String>,
+    /// 重新导出某批之后的全部数据：last（默认，上次之后）或批次号（0 为全部）
+    #[arg(long)]
+    pub since_batch: Option<String>,
+    /// 导出截至哪天的数据（YYYY-MM-DD，默认今天）
+    #[arg(long)]
+    pub date: Option<String>,
 }

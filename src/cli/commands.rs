@@ -216,7 +216,10 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Rebuild => rebuild(&ctx),
-        Command::Device => device_cmd(&ctx),
+        Command::Device { command } => super::exchange_cmd::device_cmd(&ctx, command),
+        Command::Export(a) => super::exchange_cmd::export_cmd(&ctx, a),
+        Command::Import { file } => super::exchange_cmd::import_cmd(&ctx, &file),
+        Command::Exchange => super::exchange_cmd::status_cmd(&ctx),
         Command::Demo => demo_cmd(&ctx),
         Command::Bench(b) => bench_cmd(&ctx, b),
     }
@@ -227,21 +230,24 @@ fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
         path: "设备类型".into(),
         reason: format!("“{}”不是有效的设备类型，可选 counter、agent、hub", a.role),
     })?;
+    if a.join.is_some() {
+        return super::exchange_cmd::join_center(ctx, &a, role);
+    }
     let mut store = ctx.open()?;
     let report = setup::init(
         &mut store,
         now(),
         SetupInput {
-            center_code: a.center_code,
-            center_name: a.center_name,
+            center_code: a.center_code.unwrap_or_default(),
+            center_name: a.center_name.unwrap_or_default(),
             device_code: a.device_code,
             role,
             admin: NewUser {
-                username: a.admin,
+                username: a.admin.unwrap_or_default(),
                 display_name: a.admin_name,
                 staff_no: a.admin_staff_no,
                 role: Role::Admin,
-                password: a.admin_password,
+                password: a.admin_password.unwrap_or_default(),
             },
             profile: a
                 .profile
@@ -602,7 +608,7 @@ fn intake_cmd(ctx: &Ctx, a: IntakeArgs) -> Result<()> {
     let r = intake::record(&mut store, &session, now(), application)?;
     let mut written = Vec::new();
     if let Some(dir) = &a.print {
-        for kind in DocumentKind::for_outcome(r.outcome) {
+        for kind in DocumentKind::for_outcome(r.outcome, r.via_agent) {
             let out = dir.join(format!("{}-{}.pdf", r.case_no, kind.code()));
             let (printed, bytes) = print_to(&mut store, &session, &r.case_no, kind, &out)?;
             written.push(WrittenDocument {
@@ -795,6 +801,7 @@ fn case(ctx: &Ctx, case_no: &str) -> Result<()> {
 fn handle(ctx: &Ctx, h: HandleCommand) -> Result<()> {
     use handling::StepRequest as R;
     let (case_no, request) = match h {
+        HandleCommand::ConfirmBag { case_no, bag } => (case_no, R::ConfirmBag { bag }),
         HandleCommand::Assign {
             case_no,
             to,
@@ -1033,22 +1040,6 @@ fn rebuild(ctx: &Ctx) -> Result<()> {
     let value = serde_json::json!({ "events": n });
     print(ctx.json, &value, |_| {
         format!("已从 {n} 条事件重建全部查询表")
-    });
-    Ok(())
-}
-
-fn device_cmd(ctx: &Ctx) -> Result<()> {
-    let store = ctx.open()?;
-    let d = device::load(store.conn())?;
-    print(ctx.json, &d, |d| {
-        format!(
-            "服务中心：{}（{}）\n设备编号：{}（{}）\n设备标识：{}",
-            d.center_name,
-            d.center_code,
-            d.device_code,
-            d.role.label(),
-            d.device_id
-        )
     });
     Ok(())
 }

@@ -1,9 +1,11 @@
 //! The command-line tool: [`args`] declares the commands, [`commands`] runs
-//! them ([`service_cmd`] the service-desk ones), [`output`] prints results
+//! them ([`service_cmd`] the service-desk ones, [`exchange_cmd`] the USB
+//! exchange), [`output`] prints results
 //! and errors.
 
 mod args;
 mod commands;
+mod exchange_cmd;
 mod output;
 mod service_cmd;
 

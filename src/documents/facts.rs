@@ -3,7 +3,7 @@
 //! the calendar — so each document file only lays out, never queries.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::layout::{render, Page, Rendered};
 use super::DocumentError;
@@ -46,6 +46,18 @@ pub struct Facts {
     /// 1 for the first print; 2 and up are reprints (补打).
     pub copy: u32,
     pub printed_by_staff_no: String,
+    /// A village agent's case (代办受理): the agent and laptop, and — once
+    /// the center confirmed its bag — the center's acceptance day.
+    pub agent: Option<AgentFacts>,
+}
+
+/// What a document says about a village agent's case.
+#[derive(Debug, Clone)]
+pub struct AgentFacts {
+    pub agent_name: String,
+    pub agent_device: String,
+    pub accepted_on: Option<NaiveDate>,
+    pub bag_no: Option<String>,
 }
 
 impl Facts {
@@ -128,6 +140,7 @@ pub fn gather(
             .ok(),
         _ => None,
     };
+    let agent = agent_facts(conn, &d.summary.case_id)?;
     let id_type = IdType::ALL
         .into_iter()
         .find(|t| t.code() == d.applicant_id_type)
@@ -163,7 +176,47 @@ pub fn gather(
         printed_at: now,
         copy: 1,
         printed_by_staff_no: d.clerk_staff_no,
+        agent,
     })
+}
+
+fn agent_facts(conn: &Connection, case_id: &str) -> crate::Result<Option<AgentFacts>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT u.display_name, c.device_id, c.accepted_on, c.bag_no
+             FROM cases c JOIN users u ON u.user_id = c.agent_user_id WHERE c.case_id = ?1",
+        )?
+        .query_row([case_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+            ))
+        })
+        .optional()
+        .map_err(crate::store::StoreError::from)?;
+    let Some((agent_name, device_id, accepted_on, bag_no)) = row else {
+        return Ok(None);
+    };
+    let agent_device = conn
+        .prepare_cached("SELECT device_code FROM devices WHERE device_id = ?1")?
+        .query_row([&device_id], |r| r.get(0))
+        .optional()
+        .map_err(crate::store::StoreError::from)?
+        .or_else(|| {
+            device::load(conn)
+                .ok()
+                .filter(|d| d.device_id == device_id)
+                .map(|d| d.device_code)
+        })
+        .unwrap_or_else(|| "代办电脑".to_owned());
+    Ok(Some(AgentFacts {
+        agent_name,
+        agent_device,
+        accepted_on,
+        bag_no,
+    }))
 }
 
 #[cfg(test)]

@@ -44,6 +44,8 @@ pub enum DocumentError {
     Pdf(String),
     #[error("二维码无法生成：{0}")]
     Qr(String),
+    #[error("办件 {0} 是村代办件，中心确认收件（一事一袋）后才能打印受理通知书")]
+    NotYetAccepted(String),
     #[error("办件 {case_no} 的结果是“{outcome}”，没有{document}")]
     NotForOutcome {
         case_no: String,
@@ -122,9 +124,12 @@ impl DocumentKind {
         }
     }
 
-    /// The documents an intake with `outcome` hands out at once.
-    pub fn for_outcome(outcome: Outcome) -> Vec<DocumentKind> {
+    /// The documents an intake with `outcome` hands out at once. A village
+    /// agent's intake hands out only the receipt: the 受理通知书 with its
+    /// promised date is the center's, once it confirmed the bag.
+    pub fn for_outcome(outcome: Outcome, via_agent: bool) -> Vec<DocumentKind> {
         match outcome {
+            Outcome::Accepted if via_agent => vec![DocumentKind::Receipt],
             Outcome::Accepted => vec![DocumentKind::Receipt, DocumentKind::Notice],
             Outcome::OnTheSpot => vec![DocumentKind::Receipt],
             Outcome::Notice => vec![DocumentKind::Onetime, DocumentKind::OnetimeA4],
@@ -220,6 +225,14 @@ pub fn print(
     session.authorize(store.conn(), Action::PrintDocuments)?;
     store.write(|tx| {
         let mut facts = facts::gather(tx, case_no, now)?;
+        let awaiting_center = kind == DocumentKind::Notice
+            && facts
+                .agent
+                .as_ref()
+                .is_some_and(|a| a.accepted_on.is_none());
+        if awaiting_center {
+            return Err(DocumentError::NotYetAccepted(facts.case_no.clone()).into());
+        }
         if !kind.fits(facts.outcome) {
             return Err(DocumentError::NotForOutcome {
                 case_no: facts.case_no.clone(),

@@ -3,7 +3,8 @@
 //! number, query code, matter, applicant (masked 张*三), ID number (first 6
 //! and last 4), proxy, time of acceptance, promised completion date, pickup
 //! method, window and 工号, center phone, the QR code (case number + query
-//! code) and "凭此回执查询/领取".
+//! code) and "凭此回执查询/领取". A village agent's case says 代办受理，送交中心
+//! and that the promised days count from the center's confirmation.
 
 use super::facts::{chinese_date, chinese_datetime, or_dash, Facts};
 use super::layout::{Rendered, Style};
@@ -37,17 +38,40 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
         );
     }
     s.field("受理时间：", &chinese_datetime(f.received_at), BODY);
+    if let Some(agent) = &f.agent {
+        s.field("受理方式：", "代办受理，送交中心", Style::bold(9.0));
+        s.field(
+            "代 办 员：",
+            &format!("{}（{}）", agent.agent_name, agent.agent_device),
+            BODY,
+        );
+        if let Some(bag) = &agent.bag_no {
+            s.field("材料袋号：", bag, BODY);
+        }
+        if let Some(day) = agent.accepted_on {
+            s.field("中心收件：", &chinese_date(day), BODY);
+        }
+    }
     match (f.outcome, f.due_date) {
+        (_, None) if f.agent.is_some() => s.field(
+            "承诺办结：",
+            &format!("自中心确认收件之日起 {} 个工作日", f.promised_days),
+            Style::bold(9.0),
+        ),
         (Outcome::OnTheSpot, _) => s.field("办理结果：", "已当场办结（即办件）", BODY),
         (_, Some(due)) => s.field("承诺办结：", &chinese_date(due), Style::bold(9.0)),
         (_, None) => s.field("承诺办结：", "—", BODY),
     }
     s.field("领取方式：", &f.pickup_methods.join("、"), BODY);
-    s.field(
-        "窗口工号：",
-        &format!("{} 号窗口　工号 {}", f.device_code, f.clerk_staff_no),
-        BODY,
-    );
+    if f.agent.is_some() {
+        s.field("代办工号：", &f.clerk_staff_no, BODY);
+    } else {
+        s.field(
+            "窗口工号：",
+            &format!("{} 号窗口　工号 {}", f.device_code, f.clerk_staff_no),
+            BODY,
+        );
+    }
     s.field("咨询电话：", or_dash(&f.profile.phone), BODY);
     s.rule();
     let size = 30.0;

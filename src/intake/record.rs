@@ -50,6 +50,18 @@ pub struct CaseReceived {
     #[serde(with = "rust_decimal::serde::str")]
     pub fee: Decimal,
     pub previous_case_id: Option<String>,
+    /// Set when a village agent took the case in offline (代办受理): the
+    /// case waits for the center to confirm its bag before the clock starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<AgentIntake>,
+}
+
+/// Who took a case in the village, on which laptop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentIntake {
+    pub user_id: String,
+    pub name: String,
+    pub device_code: String,
 }
 
 /// What the counter shows and prints after an intake.
@@ -69,6 +81,8 @@ pub struct IntakeResult {
     pub refusal_reason: Option<String>,
     pub legal_basis: String,
     pub previous_case_no: Option<String>,
+    /// Taken in by a village agent: 代办受理，送交中心 (no due date yet).
+    pub via_agent: bool,
 }
 
 /// Takes in an application: checks, decides and commits it. A refusal of
@@ -102,7 +116,22 @@ pub fn record_in(
     };
 
     let dev = device::load(tx)?;
+    // On a village agent's laptop an application that would be accepted (or
+    // done on the spot) is taken in for the center: no due date until the
+    // center confirms its bag (src/lifecycle/bag.rs).
+    let agent = (dev.role == device::DeviceRole::Agent
+        && matches!(decision.outcome, Outcome::Accepted | Outcome::OnTheSpot))
+    .then(|| AgentIntake {
+        user_id: session.user_id.clone(),
+        name: session.display_name.clone(),
+        device_code: dev.device_code.clone(),
+    });
+    let mut decision = decision;
+    if agent.is_some() {
+        decision.outcome = Outcome::Accepted;
+    }
     let due_date = match decision.outcome {
+        Outcome::Accepted if agent.is_some() => None,
         Outcome::Accepted => {
             let cal = schedule::load(tx)?;
             Some(cal.due_date(today, i64::from(matter.promised_days), 0)?)
@@ -146,6 +175,7 @@ pub fn record_in(
         legal_basis: matter.legal_basis_text(),
         fee: matter.fee,
         previous_case_id: previous.as_ref().map(|(id, _)| id.clone()),
+        agent,
     };
     let case_id = uuid::Uuid::now_v7().to_string();
     let draft = Draft::new(
@@ -173,6 +203,7 @@ pub fn record_in(
         refusal_reason: payload.refusal_reason,
         legal_basis: payload.legal_basis,
         previous_case_no: previous.map(|(_, no)| no),
+        via_agent: payload.agent.is_some(),
     })
 }
 
@@ -236,9 +267,9 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> c
             outcome, state, applicant_name, applicant_id_type, applicant_id_number, applicant_phone,
             applicant_address, proxy_name, proxy_id_type, proxy_id_number, proxy_phone, proxy_relation,
             received_at, received_on, promised_days, due_date, completed_at, refusal_reason, legal_basis,
-            fee, clerk_user_id, device_id, previous_case_id, completed_on)
+            fee, clerk_user_id, device_id, previous_case_id, completed_on, agent_user_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
     )?
     .execute(params![
         case_id,
@@ -249,7 +280,11 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> c
         p.matter_name,
         p.case_type.label(),
         p.outcome.code(),
-        p.outcome.initial_state(),
+        if p.agent.is_some() && p.outcome == Outcome::Accepted {
+            crate::lifecycle::State::AgentTaken.code()
+        } else {
+            p.outcome.initial_state()
+        },
         p.applicant.name,
         p.applicant.id_type.code(),
         p.applicant.id_number,
@@ -272,6 +307,7 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> c
         event.device_id,
         p.previous_case_id,
         completed_on,
+        p.agent.as_ref().map(|a| &a.user_id),
     ])?;
     let mut stmt = tx.prepare_cached(
         "INSERT INTO case_materials (case_id, position, name, form, copies, required, provided, note)

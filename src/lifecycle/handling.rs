@@ -40,6 +40,16 @@ pub struct CaseRow {
     pub suspended_days: i64,
     pub matter_code: String,
     pub matter_version: i64,
+    /// The day the center accepted a village agent's case (the promised
+    /// clock starts then); `None` for a case taken at the counter.
+    pub accepted_on: Option<NaiveDate>,
+}
+
+impl CaseRow {
+    /// The day the promised and statutory clocks start.
+    pub fn clock_start(&self) -> NaiveDate {
+        self.accepted_on.unwrap_or(self.received_on)
+    }
 }
 
 /// Loads a case for a step.
@@ -47,7 +57,8 @@ pub fn load(conn: &Connection, case_no: &str) -> crate::Result<CaseRow> {
     let row = conn
         .prepare_cached(
             "SELECT c.case_id, c.case_no, c.state, coalesce(c.handler_user_id, c.clerk_user_id), u.display_name,
-                    c.due_date, c.received_on, c.suspended_since, c.suspended_days, c.matter_code, c.matter_version
+                    c.due_date, c.received_on, c.suspended_since, c.suspended_days, c.matter_code, c.matter_version,
+                    c.accepted_on
              FROM cases c JOIN users u ON u.user_id = coalesce(c.handler_user_id, c.clerk_user_id)
              WHERE c.case_no = ?1",
         )?
@@ -68,6 +79,7 @@ pub fn load(conn: &Connection, case_no: &str) -> crate::Result<CaseRow> {
                 suspended_days: r.get(8)?,
                 matter_code: r.get(9)?,
                 matter_version: r.get(10)?,
+                accepted_on: r.get(11)?,
             })
         })
         .optional()
@@ -88,9 +100,12 @@ enum Who {
 
 fn who(step: Step) -> Who {
     match step {
-        Step::Assign | Step::NotifyPickup | Step::Collect | Step::Mail | Step::Archive => {
-            Who::Staff
-        }
+        Step::ConfirmBag
+        | Step::Assign
+        | Step::NotifyPickup
+        | Step::Collect
+        | Step::Mail
+        | Step::Archive => Who::Staff,
         Step::Suspend | Step::Resume | Step::Complete | Step::Return | Step::Withdraw => {
             Who::Responsible
         }
@@ -164,7 +179,7 @@ pub struct StepDone {
 
 /// Runs one step: authorize, load, check the state table and who may act,
 /// build the payload, append the event — all in one transaction.
-fn act<P: Serialize>(
+pub(super) fn act<P: Serialize>(
     store: &mut Store,
     session: &Session,
     now: DateTime<FixedOffset>,
@@ -538,7 +553,7 @@ pub fn statutory_limit(conn: &Connection, row: &CaseRow) -> crate::Result<NaiveD
     let matter = versions::version(conn, &row.matter_code, row.matter_version)?;
     let cal = schedule::load(conn)?;
     Ok(cal.due_date(
-        row.received_on,
+        row.clock_start(),
         i64::from(matter.statutory_days),
         row.suspended_days,
     )?)
@@ -555,7 +570,7 @@ pub fn extend(
 ) -> crate::Result<StepDone> {
     act(store, session, now, case_no, Step::Extend, |tx, row| {
         let reason = required(reason, "延期原因")?;
-        let old = row.due_date.unwrap_or(row.received_on);
+        let old = row.due_date.unwrap_or(row.clock_start());
         if new_due_date <= old {
             return Err(LifecycleError::NotLater {
                 requested: new_due_date,
@@ -587,6 +602,20 @@ fn decode<T: serde::de::DeserializeOwned>(event: &Event) -> Result<T, StoreError
 /// Applies a lifecycle event to the case row.
 pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
     let case_id = event.case_id.as_deref().unwrap_or_default();
+    // Events from other devices arrive here too: a step is applied only if
+    // the state table allows it from the state the case is in now (in the
+    // canonical order); otherwise it is a conflict (src/store/projection.rs).
+    let step = Step::from_event_kind(&event.kind)
+        .ok_or_else(|| crate::store::projection::unknown_kind(event))?;
+    let (case_no, current): (String, String) = tx
+        .prepare_cached("SELECT case_no, state FROM cases WHERE case_id = ?1")?
+        .query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+        .map_err(StoreError::from)?
+        .ok_or_else(|| IntakeError::NoSuchCase(case_id.to_owned()))?;
+    let current =
+        State::parse(&current).ok_or_else(|| IntakeError::NoSuchCase(case_id.to_owned()))?;
+    state::check(&case_no, current, step)?;
     let set = |sql: &str, values: &[&dyn rusqlite::ToSql]| -> crate::Result<()> {
         let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
         all.push(&case_id);
@@ -594,6 +623,13 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> 
         Ok(())
     };
     match event.kind.as_str() {
+        "case.bag_confirmed" => {
+            let p: super::bag::BagConfirmed = decode(event)?;
+            set(
+                "UPDATE cases SET state = 'accepted', bag_no = ?1, accepted_on = ?2, due_date = ?3 WHERE case_id = ?4",
+                &[&p.bag_no, &p.accepted_on, &p.due_date],
+            )
+        }
         "case.assigned" => {
             let p: Assigned = decode(event)?;
             set(
@@ -681,6 +717,9 @@ pub fn is_lifecycle_kind(kind: &str) -> bool {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum StepRequest {
+    ConfirmBag {
+        bag: String,
+    },
     Assign {
         to: String,
         #[serde(default)]
@@ -730,6 +769,7 @@ pub fn take(
     let (st, s, t) = (store, session, now);
     let blank_is_none = |x: Option<String>| x.filter(|v| !v.trim().is_empty());
     match request {
+        StepRequest::ConfirmBag { bag } => super::bag::confirm(st, s, t, case_no, &bag),
         StepRequest::Assign { to, forward } => {
             assign(st, s, t, case_no, &to, blank_is_none(forward).as_deref())
         }

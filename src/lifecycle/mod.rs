@@ -2,11 +2,13 @@
 //! - [`state`]: the states and the one table of allowed next steps;
 //! - [`handling`]: each step (assign, suspend, resume, complete, deliver,
 //!   archive, return, withdraw, extend) with who may take it;
+//! - [`bag`]: 一事一袋 — the center confirming a village agent's case;
 //! - [`stand_in`]: AB角 — a stand-in acting for an absent clerk;
 //! - [`deadline`]: 正常 / 黄灯 / 红灯 against the due date, watch lists, and
 //!   the per-case figures (on time, on the spot, days saved);
 //! - [`timeline`]: the audit trail of one case (`bianmin log`).
 
+pub mod bag;
 pub mod deadline;
 pub mod handling;
 pub mod stand_in;
@@ -44,6 +46,8 @@ pub enum LifecycleError {
         requested: chrono::NaiveDate,
         current: chrono::NaiveDate,
     },
+    #[error("代办件须在中心的窗口电脑上确认收件，村代办电脑不能确认")]
+    BagAtAgentDevice,
     #[error("{0}必须写明")]
     Missing(&'static str),
     #[error("承办人“{0}”不存在、已停用或不是窗口人员/负责人")]

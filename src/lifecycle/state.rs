@@ -7,6 +7,8 @@
 //! 已办结/待领取 ─领取（当场交付）或邮寄→ 已送达
 //! 已受理/办理中/补正中 ─退回→ 已退回；─撤回→ 已撤回；─延期（负责人）→ 同一状态
 //! 即办件 starts as 已办结; 一次性告知 and 不予受理 attempts have no lifecycle.
+//! 村代办受理 starts as 代办待送交 ─确认收件（中心，袋号）→ 已受理; the promised
+//! clock starts at the center's confirmation (src/lifecycle/bag.rs).
 //! ```
 
 use serde::Serialize;
@@ -17,6 +19,7 @@ use super::LifecycleError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
+    AgentTaken,
     Accepted,
     InProgress,
     Suspended,
@@ -34,6 +37,7 @@ pub enum State {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
+    ConfirmBag,
     Assign,
     Suspend,
     Resume,
@@ -48,7 +52,8 @@ pub enum Step {
 }
 
 impl State {
-    pub const ALL: [State; 11] = [
+    pub const ALL: [State; 12] = [
+        State::AgentTaken,
         State::Accepted,
         State::InProgress,
         State::Suspended,
@@ -64,6 +69,7 @@ impl State {
 
     pub fn code(self) -> &'static str {
         match self {
+            State::AgentTaken => "agent_taken",
             State::Accepted => "accepted",
             State::InProgress => "in_progress",
             State::Suspended => "suspended",
@@ -80,6 +86,7 @@ impl State {
 
     pub fn label(self) -> &'static str {
         match self {
+            State::AgentTaken => "代办待送交",
             State::Accepted => "已受理",
             State::InProgress => "办理中",
             State::Suspended => "补正中",
@@ -107,6 +114,7 @@ impl State {
     pub fn next_steps(self) -> &'static [Step] {
         use Step::*;
         match self {
+            State::AgentTaken => &[ConfirmBag, Withdraw],
             State::Accepted => &[Assign, Return, Withdraw, Extend],
             State::InProgress => &[Assign, Suspend, Complete, Return, Withdraw, Extend],
             State::Suspended => &[Resume, Return, Withdraw, Extend],
@@ -124,6 +132,7 @@ impl State {
     /// The state after `step`.
     pub fn after(self, step: Step) -> State {
         match step {
+            Step::ConfirmBag => State::Accepted,
             Step::Assign | Step::Resume => State::InProgress,
             Step::Suspend => State::Suspended,
             Step::Complete => State::Completed,
@@ -140,6 +149,7 @@ impl State {
 impl Step {
     pub fn label(self) -> &'static str {
         match self {
+            Step::ConfirmBag => "确认收件（代办送交）",
             Step::Assign => "分派/转办",
             Step::Suspend => "补正（暂停计时）",
             Step::Resume => "恢复办理",
@@ -157,6 +167,7 @@ impl Step {
     /// The event kind that records this step.
     pub fn event_kind(self) -> &'static str {
         match self {
+            Step::ConfirmBag => "case.bag_confirmed",
             Step::Assign => "case.assigned",
             Step::Suspend => "case.suspended",
             Step::Resume => "case.resumed",
@@ -169,6 +180,28 @@ impl Step {
             Step::Withdraw => "case.withdrawn",
             Step::Extend => "case.extended",
         }
+    }
+}
+
+impl Step {
+    pub const ALL: [Step; 12] = [
+        Step::ConfirmBag,
+        Step::Assign,
+        Step::Suspend,
+        Step::Resume,
+        Step::Complete,
+        Step::NotifyPickup,
+        Step::Collect,
+        Step::Mail,
+        Step::Archive,
+        Step::Return,
+        Step::Withdraw,
+        Step::Extend,
+    ];
+
+    /// The step an event kind records.
+    pub fn from_event_kind(kind: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| s.event_kind() == kind)
     }
 }
 
@@ -245,19 +278,7 @@ mod tests {
 
     #[test]
     fn every_allowed_step_is_listed_and_every_other_refused() {
-        let steps = [
-            Step::Assign,
-            Step::Suspend,
-            Step::Resume,
-            Step::Complete,
-            Step::NotifyPickup,
-            Step::Collect,
-            Step::Mail,
-            Step::Archive,
-            Step::Return,
-            Step::Withdraw,
-            Step::Extend,
-        ];
+        let steps = Step::ALL;
         let mut allowed = 0;
         for s in State::ALL {
             for step in steps {
@@ -266,7 +287,10 @@ mod tests {
                 allowed += usize::from(ok);
             }
         }
-        assert_eq!(allowed, 4 + 6 + 4 + 3 + 2 + 1);
+        assert_eq!(allowed, 2 + 4 + 6 + 4 + 3 + 2 + 1);
+        for step in Step::ALL {
+            assert_eq!(Step::from_event_kind(step.event_kind()), Some(step));
+        }
     }
 
     #[test]

@@ -25,17 +25,9 @@ pub struct Entry {
 pub fn describe(kind: &str) -> &'static str {
     match kind {
         "case.received" => "受理登记",
-        "case.assigned" => "分派/转办",
-        "case.suspended" => "补正（暂停计时）",
-        "case.resumed" => "恢复办理",
-        "case.completed" => "办结",
-        "case.pickup_notified" => "通知领取",
-        "case.collected" => "领取",
-        "case.mailed" => "邮寄送达",
-        "case.archived" => "归档",
-        "case.returned" => "退回",
-        "case.withdrawn" => "撤回",
-        "case.extended" => "延期",
+        kind if kind.starts_with("case.") => {
+            super::Step::from_event_kind(kind).map_or("其他", super::Step::label)
+        }
         "document.printed" => "打印文书",
         "consultation.converted" => "由咨询转为受理",
         "evaluation.recorded" => "评价",

@@ -19,7 +19,8 @@ pub fn field(text: &str) -> String {
     }
 }
 
-fn line(out: &mut String, fields: &[String]) {
+/// Appends one CSV row (fields escaped, CRLF).
+pub fn line(out: &mut String, fields: &[String]) {
     let joined: Vec<String> = fields.iter().map(|f| field(f)).collect();
     out.push_str(&joined.join(","));
     out.push_str("\r\n");

@@ -32,6 +32,8 @@ pub mod kinds {
     pub const CENTER_PROFILE_SET: &str = "center.profile_set";
     /// documents::DocumentPrinted
     pub const DOCUMENT_PRINTED: &str = "document.printed";
+    /// exchange::devices::DeviceTrusted
+    pub const DEVICE_TRUSTED: &str = "device.trusted";
 }
 
 /// One stored event.
@@ -145,6 +147,7 @@ pub fn append(
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS_HASH.to_owned()),
     };
+    let now = super::order::stamp(tx, device_id, now)?;
     let mut event = Event {
         event_id: uuid::Uuid::now_v7().to_string(),
         device_id: device_id.to_owned(),
@@ -160,6 +163,7 @@ pub fn append(
     event.hash = event.compute_hash();
     insert(tx, &event)?;
     projection::apply(tx, &event)?;
+    super::order::note_local(tx, &event)?;
     Ok(event)
 }
 
@@ -173,7 +177,7 @@ pub fn append_here(
     append(tx, &dev.device_id, now, draft)
 }
 
-fn insert(tx: &Transaction<'_>, e: &Event) -> Result<(), StoreError> {
+pub(crate) fn insert(tx: &Transaction<'_>, e: &Event) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO events (event_id, device_id, seq, ts, user_id, case_id, kind, payload, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -216,4 +220,38 @@ pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<Event>, StoreErr
         out.push(Event::from_row(row)?);
     }
     Ok(out)
+}
+
+/// The hash of a device's event `seq`, if this file holds it.
+pub fn hash_at(conn: &Connection, device_id: &str, seq: i64) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT hash FROM events WHERE device_id = ?1 AND seq = ?2")?
+        .query_row(params![device_id, seq], |r| r.get(0))
+        .optional()?)
+}
+
+/// A device's events with seq in `first..=last`, in seq order.
+pub fn range(
+    conn: &Connection,
+    device_id: &str,
+    first: i64,
+    last: i64,
+) -> Result<Vec<Event>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE device_id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq"
+    ))?;
+    let mut rows = stmt.query(params![device_id, first, last])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(Event::from_row(row)?);
+    }
+    Ok(out)
+}
+
+/// Every device this file holds events of, with its newest seq.
+pub fn heads(conn: &Connection) -> Result<Vec<(String, i64)>, StoreError> {
+    let mut stmt = conn
+        .prepare("SELECT device_id, max(seq) FROM events GROUP BY device_id ORDER BY device_id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -19,6 +19,8 @@ const MIGRATIONS: &[&str] = &[
     "CREATE INDEX cases_by_completed_on ON cases (completed_on) WHERE completed_on IS NOT NULL;
      CREATE INDEX events_by_day ON events (substr(ts, 1, 10));
      UPDATE cases SET completed_on = received_on WHERE outcome = 'on_the_spot' AND completed_on IS NULL;",
+    // 4: offline exchange (src/exchange) and the village agent's cases.
+    include_str!("migration_4_exchange.sql"),
 ];
 
 /// The schema version this program writes.

@@ -6,12 +6,14 @@
 //! - [`verify`]: checking every device's hash chain.
 //! - [`dump`]: a canonical text dump of the query tables, for comparisons.
 //! - [`device`]: this device's identity (`bianmin init`).
+//! - [`order`]: the canonical order in which every device applies events.
 
 pub mod canonical;
 pub mod device;
 pub mod dump;
 pub mod events;
 mod migrations;
+pub mod order;
 pub mod projection;
 pub mod verify;
 

@@ -93,7 +93,7 @@ fn take_in(
         let result = record(store, session, application)?;
         let mut written = Vec::new();
         let mut print_error = None;
-        for kind in DocumentKind::for_outcome(result.outcome) {
+        for kind in DocumentKind::for_outcome(result.outcome, result.via_agent) {
             match write_document(&desk.db, store, session, &result.case_no, kind) {
                 Ok(w) => written.push(w),
                 Err(e) => {

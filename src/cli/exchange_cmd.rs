@@ -1,0 +1,237 @@
+//! The exchange commands: `device key|trust|list`, `export`, `import`,
+//! `exchange` (gaps, conflicts, recent batches) and `init --join`.
+
+use std::fmt::Write as _;
+
+use super::args::{DeviceCommand, ExportArgs, InitArgs};
+use super::commands::{date, now, Ctx};
+use super::output::print;
+use bianmin::exchange::export::{self, ExportRequest};
+use bianmin::exchange::join::{self, JoinInput};
+use bianmin::exchange::{devices, import, keys, Progress};
+use bianmin::store::device::{self, DeviceRole};
+use bianmin::store::StoreError;
+use bianmin::Result;
+
+/// Progress on stderr, overwriting one line.
+fn progress(label: &'static str) -> impl FnMut(Progress) {
+    move |p: Progress| {
+        eprint!("\r{label}：{}/{} 条事件", p.done, p.total);
+        if p.done == p.total {
+            eprintln!();
+        }
+    }
+}
+
+pub(super) fn join_center(ctx: &Ctx, a: &InitArgs, role: DeviceRole) -> Result<()> {
+    let Some(batch) = &a.join else {
+        return Ok(());
+    };
+    let mut store = ctx.open()?;
+    let mut on = progress("导入中心数据");
+    let r = join::join(
+        &mut store,
+        now(),
+        &JoinInput {
+            device_code: a.device_code.clone(),
+            role,
+            fingerprint: a.fingerprint.clone(),
+        },
+        batch,
+        &mut on,
+    )?;
+    print(ctx.json, &r, |r| {
+        format!(
+            "已加入：{}（{}），本机为设备 {}（{}）\n中心电脑 {} 的指纹：{}（请与中心电脑屏幕上显示的核对）\n已导入 {} 条事件\n本机指纹：{}\n请把下面这一行（或 bianmin device key --out 写出的文件）交给中心负责人登记：\n{}",
+            r.device.center_name,
+            r.device.center_code,
+            r.device.device_code,
+            r.device.role.label(),
+            r.hub_code,
+            r.hub_fingerprint,
+            r.import.added,
+            r.fingerprint,
+            r.key_line
+        )
+    });
+    Ok(())
+}
+
+pub(super) fn device_cmd(ctx: &Ctx, command: Option<DeviceCommand>) -> Result<()> {
+    match command {
+        None => {
+            let store = ctx.open()?;
+            let d = device::load(store.conn())?;
+            print(ctx.json, &d, |d| {
+                format!(
+                    "服务中心：{}（{}）\n设备编号：{}（{}）\n设备标识：{}",
+                    d.center_name,
+                    d.center_code,
+                    d.device_code,
+                    d.role.label(),
+                    d.device_id
+                )
+            });
+        }
+        Some(DeviceCommand::Key { out }) => {
+            let store = ctx.open()?;
+            let line = keys::own_line(store.conn())?;
+            if let Some(path) = &out {
+                bianmin::files::write_atomic(path, format!("{}\n", line.to_line()).as_bytes())?;
+            }
+            print(ctx.json, &line, |l| {
+                let mut s = format!(
+                    "设备 {}（{}）指纹：{}\n{}",
+                    l.device_code,
+                    l.role.label(),
+                    l.fingerprint,
+                    l.to_line()
+                );
+                if let Some(path) = &out {
+                    let _ = write!(s, "\n已写入 {}", path.display());
+                }
+                s
+            });
+        }
+        Some(DeviceCommand::Trust { key }) => {
+            let (mut store, session) = ctx.login()?;
+            let path = std::path::Path::new(&key);
+            let text = if !key.trim_start().starts_with("bianmin-device-key") && path.is_file() {
+                std::fs::read_to_string(path).map_err(|e| StoreError::file(path, e))?
+            } else {
+                key.clone()
+            };
+            let d = devices::trust(&mut store, &session, now(), &text)?;
+            print(ctx.json, &d, |d| {
+                format!(
+                    "已登记信任设备 {}（{}），指纹 {}；此后接受它导出的批次",
+                    d.device_code, d.role_label, d.fingerprint
+                )
+            });
+        }
+        Some(DeviceCommand::List) => {
+            let store = ctx.open()?;
+            let list = devices::list(store.conn())?;
+            print(ctx.json, &list, |list| {
+                let mut s = String::from("本机信任的设备：");
+                for d in list {
+                    let _ = write!(
+                        s,
+                        "\n{}  {}  指纹 {}  登记于 {}",
+                        d.device_code, d.role_label, d.fingerprint, d.trusted_at
+                    );
+                }
+                s
+            });
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn export_cmd(ctx: &Ctx, a: ExportArgs) -> Result<()> {
+    let (mut store, session) = ctx.login()?;
+    let since_batch = match a.since_batch.as_deref().map(str::trim) {
+        None | Some("last") => None,
+        Some(n) => Some(n.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+            bianmin::exchange::ExchangeError::Manifest(format!(
+                "--since-batch 应为 last 或批次号，不是“{n}”"
+            ))
+        })?),
+    };
+    let request = ExportRequest {
+        out_dir: a.out,
+        destination: a.destination,
+        since_batch,
+        date: a.date.as_deref().map(date).transpose()?,
+    };
+    let mut on = progress("导出");
+    let r = export::export(&mut store, &session, now(), &request, &mut on)?;
+    print(ctx.json, &r, |r| {
+        format!(
+            "已导出第 {} 批（发往{}）：{}\n事件 {} 条，办件 {} 件，{} 字节",
+            r.batch_no,
+            export::destination_label(&r.destination),
+            r.path,
+            r.events,
+            r.cases,
+            r.bytes
+        )
+    });
+    Ok(())
+}
+
+pub(super) fn import_cmd(ctx: &Ctx, file: &std::path::Path) -> Result<()> {
+    let (mut store, session) = ctx.login()?;
+    let mut on = progress("导入");
+    let r = import::import(&mut store, &session, now(), file, &mut on)?;
+    print(ctx.json, &r, |r| {
+        if let Some(at) = &r.already_imported_at {
+            return format!(
+                "批次 {}（{} 第 {} 批）已于 {} 导入过，没有新的数据，本机未作改动",
+                r.file_name, r.from_device, r.batch_no, at
+            );
+        }
+        let mut s = format!(
+            "已核对：{}\n已导入 {}（{} 第 {} 批）：新增事件 {} 条，涉及办件 {} 件；已有 {} 条",
+            import::CHECKS.join(" ✓ "),
+            r.file_name,
+            r.from_device,
+            r.batch_no,
+            r.added,
+            r.cases,
+            r.already_present
+        );
+        if r.released > 0 {
+            let _ = write!(s, "；补齐缺口后写入先前暂存的 {} 条", r.released);
+        }
+        if r.held > 0 {
+            let _ = write!(s, "\n暂存 {} 条（等待更早的批次）", r.held);
+        }
+        for g in &r.gaps {
+            let _ = write!(s, "\n{}", g.message);
+        }
+        if r.new_conflicts > 0 {
+            let _ = write!(
+                s,
+                "\n发现 {} 条冲突记录（已保留，未改变办件），请负责人用 bianmin exchange 查看",
+                r.new_conflicts
+            );
+        }
+        s
+    });
+    Ok(())
+}
+
+pub(super) fn status_cmd(ctx: &Ctx) -> Result<()> {
+    let store = ctx.open()?;
+    device::load(store.conn())?;
+    let status = serde_json::json!({
+        "gaps": import::gaps(store.conn())?,
+        "conflicts": import::conflicts(store.conn())?,
+    });
+    let gaps = import::gaps(store.conn())?;
+    let conflicts = import::conflicts(store.conn())?;
+    print(ctx.json, &status, |_| {
+        let mut s = String::new();
+        if gaps.is_empty() {
+            s.push_str("没有待补的批次缺口");
+        }
+        for g in &gaps {
+            let _ = writeln!(s, "{}（暂存 {} 条）", g.message, g.held);
+        }
+        let _ = write!(s, "\n冲突记录 {} 条", conflicts.len());
+        for c in &conflicts {
+            let _ = write!(
+                s,
+                "\n{} 第 {} 号 {} {}：{}",
+                c.device_code,
+                c.seq,
+                c.case_no.as_deref().unwrap_or("—"),
+                c.kind,
+                c.reason
+            );
+        }
+        s
+    });
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! Setting up a counter PC or an agent laptop from the hub's batch
+//! (`bianmin init --join FILE`). The new device does not publish a
+//! catalogue, calendars or an admin of its own — those would collide with
+//! the center's — it takes them, and every user, from the hub's batch.
+//!
+//! The hub is believed on first use: its key is the one the batch carries,
+//! and the person installing compares the fingerprint printed here with the
+//! one on the hub's screen (or passes it with `--fingerprint`, which is then
+//! checked). The hub learns the new device's key from its key line
+//! (`bianmin device key`), registered by a manager (`bianmin device trust`).
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use super::import::{self, ImportReport};
+use super::keys::{self, KeyLine};
+use super::reader::Trust;
+use super::{devices, ExchangeError, OnProgress};
+use crate::store::device::{self, Device, DeviceRole};
+use crate::store::{Store, StoreError};
+
+/// What the person setting up the device enters.
+#[derive(Debug, Clone)]
+pub struct JoinInput {
+    pub device_code: String,
+    pub role: DeviceRole,
+    /// The fingerprint read from the hub's screen, if typed in.
+    pub fingerprint: Option<String>,
+}
+
+/// What joining did.
+#[derive(Debug, Clone, Serialize)]
+pub struct JoinReport {
+    pub device: Device,
+    /// The new device's key line, to be registered on the hub.
+    pub key_line: String,
+    pub fingerprint: String,
+    pub hub_code: String,
+    pub hub_fingerprint: String,
+    pub import: ImportReport,
+}
+
+/// Sets up an empty database as a new device of the hub's center.
+pub fn join(
+    store: &mut Store,
+    now: DateTime<FixedOffset>,
+    input: &JoinInput,
+    batch: &Path,
+    progress: OnProgress<'_>,
+) -> crate::Result<JoinReport> {
+    if let Ok(existing) = device::load(store.conn()) {
+        return Err(StoreError::AlreadyInitialized(existing.device_code).into());
+    }
+    let code = input.device_code.trim().to_owned();
+    device::check_device_code(&code).map_err(ExchangeError::Manifest)?;
+    let verified = import::read_verified(
+        store.conn(),
+        batch,
+        Trust::Joining(input.fingerprint.as_deref()),
+        false,
+    )?;
+    let m = verified.opened.manifest.clone();
+    let dev = Device {
+        device_id: uuid::Uuid::now_v7().to_string(),
+        device_code: code.clone(),
+        center_code: m.center_code.clone(),
+        center_name: m.center_name.clone(),
+        role: input.role,
+    };
+    store.write(|tx| {
+        device::insert(tx, &dev, now)?;
+        let public_key = keys::create(tx, now)?;
+        let report = import::apply(tx, &verified, now, progress)?;
+        match devices::find(tx, &m.device_id)? {
+            Some(hub) if hub.public_key == m.public_key => {}
+            _ => return Err(ExchangeError::NotAHubBatch.into()),
+        }
+        if let Some(other) = devices::by_code(tx, &code)? {
+            return Err(ExchangeError::CodeTaken {
+                code: code.clone(),
+                fingerprint: other.fingerprint,
+            }
+            .into());
+        }
+        let line = KeyLine {
+            center_code: dev.center_code.clone(),
+            device_code: dev.device_code.clone(),
+            role: dev.role,
+            device_id: dev.device_id.clone(),
+            fingerprint: keys::fingerprint(&public_key),
+            public_key,
+        };
+        Ok(JoinReport {
+            device: dev.clone(),
+            key_line: line.to_line(),
+            fingerprint: line.fingerprint,
+            hub_code: m.device_code.clone(),
+            hub_fingerprint: m.key_fingerprint.clone(),
+            import: report,
+        })
+    })
+}

@@ -1,0 +1,85 @@
+//! Offline exchange (数据交换): devices that never share a network exchange
+//! signed, hash-chained batches of events on a USB stick and converge.
+//! Kept apart from storage (src/store), which knows nothing of files or keys.
+//!
+//! - [`keys`]: this device's ed25519 key, its fingerprint and key line;
+//! - [`devices`]: the devices this machine trusts (`device.trusted` events);
+//! - [`manifest`]: what a batch declares about itself (docs/batch-format.md);
+//! - [`export`]: writing a `.bmb` batch for a destination;
+//! - [`reader`]: opening a batch and every check before anything is applied;
+//! - [`import`]: chaining, pending gaps and applying a batch in one transaction;
+//! - [`join`]: setting up a new counter PC or agent laptop from the hub's batch.
+
+pub mod devices;
+pub mod export;
+pub mod import;
+pub mod join;
+pub mod keys;
+pub mod manifest;
+pub mod reader;
+
+/// Progress of a long export or import: events processed out of a total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Where progress is reported (stderr for the CLI, events for the window).
+pub type OnProgress<'a> = &'a mut dyn FnMut(Progress);
+
+/// How often progress is reported, in events.
+pub const PROGRESS_EVERY: u64 = 2_000;
+
+/// Refusals of an export or an import. Each names the check that failed, in
+/// the words a clerk or manager can act on; nothing is changed when one is
+/// returned.
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    #[error("没有需要导出的新数据（{0}）")]
+    NothingToExport(String),
+    #[error("第 1 步 读取文件：{file} 不是完整的数据交换批次（{reason}）。可能是 U 盘拔出过早或文件已损坏，请重新导出")]
+    Container { file: String, reason: String },
+    #[error(
+        "第 2 步 检查文件清单：批次中的文件“{0}”路径不安全（含“..”、绝对路径或反斜杠），拒绝导入"
+    )]
+    UnsafePath(String),
+    #[error("第 2 步 检查文件清单：批次中文件“{0}”出现了不止一次，拒绝导入")]
+    DuplicateMember(String),
+    #[error("第 2 步 检查文件清单：批次中有不应出现的文件“{0}”，拒绝导入")]
+    UnexpectedMember(String),
+    #[error("第 2 步 检查文件清单：批次缺少“{0}”，拒绝导入")]
+    MissingMember(&'static str),
+    #[error("第 2 步 检查文件清单：批次中“{0}”过大，拒绝导入")]
+    MemberTooLarge(String),
+    #[error("第 3 步 检查批次说明：manifest.json 不符合格式（{0}），拒绝导入")]
+    Manifest(String),
+    #[error("第 3 步 检查批次说明：该批次属于服务中心 {found}，本机属于 {ours}，拒绝导入")]
+    OtherCenter { found: String, ours: String },
+    #[error("第 4 步 核对签名：批次来自未登记的设备 {device}（指纹 {fingerprint}）。请中心负责人先在本机“登记信任设备”后再导入")]
+    UntrustedDevice { device: String, fingerprint: String },
+    #[error("第 4 步 核对签名：设备 {0} 的签名不符，批次被改动过或不是该设备导出的，拒绝导入")]
+    BadSignature(String),
+    #[error("第 4 步 核对签名：中心电脑的指纹是 {found}，与输入的 {expected} 不一致，拒绝加入")]
+    FingerprintMismatch { found: String, expected: String },
+    #[error(
+        "第 5 步 核对文件校验值：“{0}”的 SHA-256 与批次说明不符（文件被改动或损坏），拒绝导入"
+    )]
+    MemberHash(String),
+    #[error("第 6 步 核对事件链：{0}，拒绝导入")]
+    Chain(String),
+    #[error("设备公钥“{0}”格式不对：应为 bianmin device key 显示的一行（bianmin-device-key 开头）或其导出的文件")]
+    BadKeyLine(String),
+    #[error("设备 {0} 已经登记过，无需再次登记")]
+    AlreadyTrusted(String),
+    #[error("设备编号 {code} 已登记给另一台设备（指纹 {fingerprint}），拒绝登记")]
+    CodeTaken { code: String, fingerprint: String },
+    #[error("这是本机自己的公钥，不需要登记")]
+    OwnKey,
+    #[error("该批次不是中心电脑导出的完整批次（缺少导出设备的登记），不能用来加入服务中心")]
+    NotAHubBatch,
+    #[error("本机没有设备密钥（数据库早于数据交换功能），请运行 bianmin device key --create")]
+    NoKey,
+    #[error("无法写入 {path}：{reason}（U 盘已满、只读或已拔出？）未留下不完整的文件")]
+    Write { path: String, reason: String },
+}

@@ -1,0 +1,305 @@
+//! Opening a batch and every check made before anything is applied, in
+//! this order, each refusing with its own message (src/exchange/mod.rs):
+//!
+//! 1. the container is a readable zip;
+//! 2. every member name is safe (no `..`, absolute path or backslash), none
+//!    is repeated, none is unexpected or missing, none is oversized;
+//! 3. `manifest.json` has the documented shape and is for this center;
+//! 4. `manifest.sig` is the signature of a device this machine trusts;
+//! 5. each member's SHA-256 is the one the manifest names;
+//! 6. every event's own hash is right and each device's events chain
+//!    together, matching the manifest's ranges (the chain against what this
+//!    machine already holds is checked in src/exchange/import.rs).
+//!
+//! Nothing here panics on any input: a property test feeds it arbitrary
+//! bytes and mutated batches (tests/exchange.rs).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
+
+use rusqlite::Connection;
+use sha2::{Digest, Sha256};
+
+use super::manifest::{self, Manifest};
+use super::{devices, keys, ExchangeError};
+use crate::store::events::Event;
+
+/// The largest member accepted, uncompressed (a day of a busy center is a
+/// few megabytes; this stops a zip bomb).
+pub const MAX_MEMBER_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A batch whose container, member names and manifest passed (checks 1–3).
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub file_name: String,
+    pub manifest: Manifest,
+    pub manifest_bytes: Vec<u8>,
+    pub manifest_sha256: String,
+    pub members: HashMap<String, Vec<u8>>,
+}
+
+/// Whom to believe for check 4.
+#[derive(Debug, Clone, Copy)]
+pub enum Trust<'a> {
+    /// A device registered on this machine (every ordinary import).
+    Registered,
+    /// The key the batch itself carries, when joining a center from the
+    /// hub's batch; optionally its fingerprint as read from the hub's screen.
+    Joining(Option<&'a str>),
+}
+
+/// A batch that passed every check of this file.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub opened: Opened,
+    /// Per source device, its events in seq order.
+    pub events: BTreeMap<String, Vec<Event>>,
+}
+
+/// Checks 1–3.
+pub fn open(file_name: &str, bytes: &[u8]) -> Result<Opened, ExchangeError> {
+    let container = |reason: String| ExchangeError::Container {
+        file: file_name.to_owned(),
+        reason,
+    };
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| container(e.to_string()))?;
+    // The zip library keeps only one entry per name, so repeated names are
+    // looked for in the central directory itself.
+    let mut listed = HashSet::new();
+    for name in central_directory_names(bytes) {
+        if !listed.insert(name.clone()) {
+            return Err(ExchangeError::DuplicateMember(name));
+        }
+    }
+    let mut members: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut names = HashSet::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|e| container(e.to_string()))?;
+        let name = entry.name().to_owned();
+        let safe = !name.is_empty()
+            && !name.contains('\\')
+            && !name.starts_with('/')
+            && !name.split('/').any(|part| part == ".." || part.is_empty())
+            && entry.enclosed_name().is_some();
+        if !safe {
+            return Err(ExchangeError::UnsafePath(name));
+        }
+        if !names.insert(name.clone()) {
+            return Err(ExchangeError::DuplicateMember(name));
+        }
+        if !manifest::MEMBERS.contains(&name.as_str()) {
+            return Err(ExchangeError::UnexpectedMember(name));
+        }
+        if entry.size() > MAX_MEMBER_BYTES {
+            return Err(ExchangeError::MemberTooLarge(name));
+        }
+        let mut data = Vec::with_capacity(entry.size().min(64 << 20) as usize);
+        (&mut entry)
+            .take(MAX_MEMBER_BYTES + 1)
+            .read_to_end(&mut data)
+            .map_err(|e| container(format!("{name}：{e}")))?;
+        if data.len() as u64 > MAX_MEMBER_BYTES {
+            return Err(ExchangeError::MemberTooLarge(name));
+        }
+        members.insert(name, data);
+    }
+    for name in manifest::MEMBERS {
+        if !members.contains_key(name) {
+            return Err(ExchangeError::MissingMember(name));
+        }
+    }
+    let manifest_bytes = members.remove(manifest::MANIFEST).unwrap_or_default();
+    let manifest = Manifest::parse(&manifest_bytes)?;
+    Ok(Opened {
+        file_name: file_name.to_owned(),
+        manifest_sha256: hex::encode(Sha256::digest(&manifest_bytes)),
+        manifest,
+        manifest_bytes,
+        members,
+    })
+}
+
+/// Checks 3 (this center), 4, 5 and 6.
+pub fn verify(
+    conn: &Connection,
+    center_code: Option<&str>,
+    opened: Opened,
+    trust: Trust<'_>,
+) -> crate::Result<Verified> {
+    let m = &opened.manifest;
+    if let Some(ours) = center_code {
+        if m.center_code != ours {
+            return Err(ExchangeError::OtherCenter {
+                found: m.center_code.clone(),
+                ours: ours.to_owned(),
+            }
+            .into());
+        }
+    }
+    // 4. The signature.
+    let key = match trust {
+        Trust::Registered => match devices::find(conn, &m.device_id)? {
+            Some(d) if d.public_key == m.public_key => d.public_key,
+            _ => {
+                return Err(ExchangeError::UntrustedDevice {
+                    device: m.device_code.clone(),
+                    fingerprint: keys::fingerprint(&m.public_key),
+                }
+                .into())
+            }
+        },
+        Trust::Joining(expected) => {
+            let found = keys::fingerprint(&m.public_key);
+            if let Some(expected) = expected {
+                let norm = |s: &str| s.replace(' ', "").to_lowercase();
+                if norm(expected) != norm(&found) {
+                    return Err(ExchangeError::FingerprintMismatch {
+                        found,
+                        expected: expected.to_owned(),
+                    }
+                    .into());
+                }
+            }
+            m.public_key.clone()
+        }
+    };
+    let signature = opened
+        .members
+        .get(manifest::SIGNATURE)
+        .map(|s| String::from_utf8_lossy(s).into_owned())
+        .unwrap_or_default();
+    if !keys::verify(&key, &opened.manifest_bytes, &signature) {
+        return Err(ExchangeError::BadSignature(m.device_code.clone()).into());
+    }
+    // 5. The members.
+    for (name, digest) in &m.members {
+        let data = opened
+            .members
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if hex::encode(Sha256::digest(data)) != digest.sha256.to_lowercase()
+            || data.len() as u64 != digest.bytes
+        {
+            return Err(ExchangeError::MemberHash(name.clone()).into());
+        }
+    }
+    // 6. The events: each hash right, each device's events consecutive and
+    // chained, exactly the manifest's ranges and kinds.
+    let text = opened
+        .members
+        .get(manifest::EVENTS)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let text = std::str::from_utf8(text)
+        .map_err(|_| ExchangeError::Chain("events.jsonl 不是 UTF-8 文本".into()))?;
+    let mut by_device: BTreeMap<String, Vec<Event>> = BTreeMap::new();
+    let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let event: Event = serde_json::from_str(line).map_err(|e| {
+            ExchangeError::Chain(format!("events.jsonl 第 {} 行无法读取（{e}）", i + 1))
+        })?;
+        if event.compute_hash() != event.hash {
+            return Err(ExchangeError::Chain(format!(
+                "设备 {} 第 {} 号事件的哈希不符（内容被改动）",
+                short(&event.device_id),
+                event.seq
+            ))
+            .into());
+        }
+        *kinds.entry(event.kind.clone()).or_default() += 1;
+        by_device
+            .entry(event.device_id.clone())
+            .or_default()
+            .push(event);
+    }
+    if kinds != m.kinds {
+        return Err(ExchangeError::Chain("事件类型数量与批次说明不符".into()).into());
+    }
+    if by_device.len() != m.sources.len() {
+        return Err(ExchangeError::Chain("事件所属设备与批次说明不符".into()).into());
+    }
+    for range in &m.sources {
+        let events = by_device
+            .get(&range.device_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let (Some(first), Some(last)) = (events.first(), events.last()) else {
+            return Err(
+                ExchangeError::Chain(format!("缺少设备 {} 的事件", range.device_code)).into(),
+            );
+        };
+        if first.seq != range.first_seq
+            || last.seq != range.last_seq
+            || events.len() as u64 != range.events
+            || last.hash != range.last_hash
+        {
+            return Err(ExchangeError::Chain(format!(
+                "设备 {} 的事件范围与批次说明不符",
+                range.device_code
+            ))
+            .into());
+        }
+        for pair in events.windows(2) {
+            if pair[1].seq != pair[0].seq + 1 || pair[1].prev_hash != pair[0].hash {
+                return Err(ExchangeError::Chain(format!(
+                    "设备 {} 第 {} 号事件没有接上第 {} 号（顺序被打乱或缺失）",
+                    range.device_code, pair[1].seq, pair[0].seq
+                ))
+                .into());
+            }
+        }
+    }
+    Ok(Verified {
+        opened,
+        events: by_device,
+    })
+}
+
+/// The file names listed in a zip's central directory, read directly
+/// (bounds-checked; an unreadable directory gives what was read so far).
+fn central_directory_names(bytes: &[u8]) -> Vec<String> {
+    let u16_at = |at: usize| -> Option<usize> {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize)
+    };
+    let u32_at = |at: usize| -> Option<usize> {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    // The end-of-central-directory record is in the last 64 KiB + 22 bytes.
+    let low = bytes.len().saturating_sub(22 + 65_535);
+    let Some(end) = (low..bytes.len().saturating_sub(21))
+        .rev()
+        .find(|&i| bytes.get(i..i + 4) == Some(b"PK\x05\x06".as_slice()))
+    else {
+        return Vec::new();
+    };
+    let (Some(count), Some(mut at)) = (u16_at(end + 10), u32_at(end + 16)) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    for _ in 0..count {
+        if bytes.get(at..at + 4) != Some(b"PK\x01\x02".as_slice()) {
+            break;
+        }
+        let (Some(name_len), Some(extra), Some(comment)) =
+            (u16_at(at + 28), u16_at(at + 30), u16_at(at + 32))
+        else {
+            break;
+        };
+        let Some(name) = bytes.get(at + 46..at + 46 + name_len) else {
+            break;
+        };
+        names.push(String::from_utf8_lossy(name).into_owned());
+        at += 46 + name_len + extra + comment;
+    }
+    names
+}
+
+fn short(id: &str) -> String {
+    id.chars().take(8).collect()
+}

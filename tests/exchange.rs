@@ -1,0 +1,859 @@
+//! Offline exchange between three devices — hub A01, counter A02 and
+//! village agent laptop V03 — in temporary folders: batches exchanged in
+//! shuffled orders and twice; every device ends with the same projections.
+//! Every tampered batch is refused with its own message and changes
+//! nothing; the batch reader survives arbitrary bytes.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use proptest::prelude::*;
+
+use bianmin::auth::users::{self, NewUser};
+use bianmin::auth::{Role, Session};
+use bianmin::catalogue::versions;
+use bianmin::documents::{self, DocumentKind};
+use bianmin::exchange::export::{self, ExportRequest};
+use bianmin::exchange::import::{self, ImportReport};
+use bianmin::exchange::join::{self, JoinInput};
+use bianmin::exchange::{devices, keys, reader, Progress};
+use bianmin::intake::{self, Outcome};
+use bianmin::lifecycle::handling::{self, StepRequest};
+use bianmin::lifecycle::State;
+use bianmin::setup::{self, SetupInput};
+use bianmin::store::device::DeviceRole;
+use bianmin::store::{dump, Store};
+
+use common::{application, person};
+
+/// 2026-11-23 (Monday) at hh:mm, China time.
+fn t(day: u32, h: u32, m: u32) -> DateTime<FixedOffset> {
+    FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, 11, day, h, m, 0)
+        .unwrap()
+}
+
+fn quiet() -> impl FnMut(Progress) {
+    |_| {}
+}
+
+struct Device {
+    _dir: tempfile::TempDir,
+    store: Store,
+}
+
+impl Device {
+    fn login(&self, user: &str) -> Session {
+        users::verify_credentials(self.store.conn(), user, &format!("{user}-pass1")).unwrap()
+    }
+
+    fn export(
+        &mut self,
+        user: &str,
+        now: DateTime<FixedOffset>,
+        usb: &Path,
+        dest: Option<&str>,
+    ) -> PathBuf {
+        let s = self.login(user);
+        let r = export::export(
+            &mut self.store,
+            &s,
+            now,
+            &ExportRequest {
+                out_dir: usb.to_path_buf(),
+                destination: dest.map(str::to_owned),
+                since_batch: None,
+                date: None,
+            },
+            &mut quiet(),
+        )
+        .unwrap();
+        PathBuf::from(r.path)
+    }
+
+    fn import(
+        &mut self,
+        user: &str,
+        now: DateTime<FixedOffset>,
+        file: &Path,
+    ) -> bianmin::Result<ImportReport> {
+        let s = self.login(user);
+        import::import(&mut self.store, &s, now, file, &mut quiet())
+    }
+
+    fn state(&self) -> (String, i64, i64, i64) {
+        let c = self.store.conn();
+        let n = |sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        (
+            dump::projections(c).unwrap(),
+            n("SELECT count(*) FROM events"),
+            n("SELECT count(*) FROM pending_events"),
+            n("SELECT count(*) FROM batch_imports"),
+        )
+    }
+
+    fn dump(&self) -> String {
+        dump::projections(self.store.conn()).unwrap()
+    }
+
+    fn intake(&mut self, user: &str, now: DateTime<FixedOffset>, n: u32) -> String {
+        let s = self.login(user);
+        let (_, matter) = versions::current(self.store.conn(), "MZ-003").unwrap();
+        let all: Vec<String> = (1..=matter.materials.len())
+            .map(|i| i.to_string())
+            .collect();
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let r = intake::record(
+            &mut self.store,
+            &s,
+            now,
+            application("MZ-003", person("张三", n), &all),
+        )
+        .unwrap();
+        assert_eq!(r.outcome, Outcome::Accepted);
+        r.case_no
+    }
+
+    fn step(
+        &mut self,
+        user: &str,
+        now: DateTime<FixedOffset>,
+        case_no: &str,
+        req: StepRequest,
+    ) -> bianmin::Result<handling::StepDone> {
+        let s = self.login(user);
+        handling::take(&mut self.store, &s, now, case_no, req)
+    }
+
+    fn case_state(&self, case_no: &str) -> String {
+        self.store
+            .conn()
+            .query_row(
+                "SELECT state FROM cases WHERE case_no = ?1",
+                [case_no],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+}
+
+fn new_user(username: &str, role: Role, no: &str) -> NewUser {
+    NewUser {
+        username: username.into(),
+        display_name: format!("{username}姓名"),
+        staff_no: no.into(),
+        role,
+        password: format!("{username}-pass1"),
+    }
+}
+
+/// The hub A01 with a manager, two clerks and an agent.
+fn hub() -> Device {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("a01.db")).unwrap();
+    let now = t(23, 8, 0);
+    setup::init(
+        &mut store,
+        now,
+        SetupInput {
+            center_code: "371402101".into(),
+            center_name: "新湖街道便民服务中心".into(),
+            device_code: "A01".into(),
+            role: DeviceRole::Hub,
+            admin: new_user("admin", Role::Admin, "9001"),
+            profile: None,
+        },
+    )
+    .unwrap();
+    let admin = users::verify_credentials(store.conn(), "admin", "admin-pass1").unwrap();
+    for (u, role, no) in [
+        ("wang", Role::Manager, "1001"),
+        ("li", Role::Clerk, "1002"),
+        ("qian", Role::Clerk, "1003"),
+        ("zhao", Role::Agent, "2001"),
+    ] {
+        users::add(&mut store, &admin, now, &new_user(u, role, no)).unwrap();
+    }
+    Device { _dir: dir, store }
+}
+
+fn join_from(
+    batch: &Path,
+    code: &str,
+    role: DeviceRole,
+    now: DateTime<FixedOffset>,
+) -> (Device, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join(format!("{code}.db"))).unwrap();
+    let r = join::join(
+        &mut store,
+        now,
+        &JoinInput {
+            device_code: code.into(),
+            role,
+            fingerprint: None,
+        },
+        batch,
+        &mut quiet(),
+    )
+    .unwrap();
+    (Device { _dir: dir, store }, r.key_line)
+}
+
+fn trust(hub: &mut Device, line: &str, now: DateTime<FixedOffset>) {
+    let s = hub.login("wang");
+    devices::trust(&mut hub.store, &s, now, line).unwrap();
+}
+
+/// A small deterministic shuffle (no extra crate): Fisher–Yates with an LCG.
+fn shuffled<T: Clone>(items: &[T], seed: u64) -> Vec<T> {
+    let mut v = items.to_vec();
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    for i in (1..v.len()).rev() {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let j = (x >> 33) as usize % (i + 1);
+        v.swap(i, j);
+    }
+    v
+}
+
+struct World {
+    usb: tempfile::TempDir,
+    hub: Device,
+    a02: Device,
+    v03: Device,
+    /// The hub's batch an observer joins from, then every batch since.
+    observer_join: PathBuf,
+    batches: Vec<PathBuf>,
+    x: String,
+    z: String,
+}
+
+/// Builds the three devices and a day of work with a conflict.
+fn world() -> World {
+    let usb = tempfile::tempdir().unwrap();
+    let u = usb.path();
+    let mut hub = hub();
+    let h_a02 = hub.export("wang", t(23, 8, 10), u, Some("A02"));
+    let h_v03 = hub.export("wang", t(23, 8, 10), u, Some("V03"));
+    let (mut a02, a02_line) = join_from(&h_a02, "A02", DeviceRole::Counter, t(23, 8, 20));
+    let (mut v03, v03_line) = join_from(&h_v03, "V03", DeviceRole::Agent, t(23, 8, 20));
+    trust(&mut hub, &a02_line, t(23, 8, 30));
+    trust(&mut hub, &v03_line, t(23, 8, 30));
+    let observer_join = hub.export("wang", t(23, 8, 31), u, Some("A09"));
+    let mut batches = Vec::new();
+
+    // Cases on each device.
+    let x = hub.intake("li", t(23, 9, 0), 1);
+    let y = a02.intake("qian", t(23, 9, 5), 2);
+    let z = v03.intake("zhao", t(23, 9, 10), 3);
+    let a1 = a02.export("qian", t(23, 9, 30), u, None);
+    let v1 = v03.export("zhao", t(23, 9, 30), u, None);
+    batches.extend([a1.clone(), v1.clone()]);
+    hub.import("wang", t(23, 9, 40), &v1).unwrap();
+    hub.import("wang", t(23, 9, 41), &a1).unwrap();
+    hub.step(
+        "li",
+        t(23, 9, 50),
+        &z,
+        StepRequest::ConfirmBag {
+            bag: "袋-0007".into(),
+        },
+    )
+    .unwrap();
+    let h2a = hub.export("wang", t(23, 10, 0), u, Some("A02"));
+    let h2v = hub.export("wang", t(23, 10, 0), u, Some("V03"));
+    batches.push(hub.export("wang", t(23, 10, 0), u, Some("A09")));
+    a02.import("qian", t(23, 10, 5), &h2a).unwrap();
+    v03.import("zhao", t(23, 10, 5), &h2v).unwrap();
+
+    // The conflict: at A02 the manager withdraws X at 10:30; at the hub,
+    // unaware, the clerk assigns and completes X at 10:45 and 11:00.
+    a02.step(
+        "wang",
+        t(23, 10, 30),
+        &x,
+        StepRequest::Withdraw {
+            reason: "申请人撤回".into(),
+        },
+    )
+    .unwrap();
+    hub.step(
+        "li",
+        t(23, 10, 45),
+        &x,
+        StepRequest::Assign {
+            to: "li".into(),
+            forward: None,
+        },
+    )
+    .unwrap();
+    hub.step(
+        "li",
+        t(23, 11, 0),
+        &x,
+        StepRequest::Complete {
+            result: "approve".into(),
+            reason: None,
+        },
+    )
+    .unwrap();
+    // Y moves on at A02, Z at the hub.
+    a02.step(
+        "qian",
+        t(23, 10, 40),
+        &y,
+        StepRequest::Assign {
+            to: "qian".into(),
+            forward: None,
+        },
+    )
+    .unwrap();
+    hub.step(
+        "li",
+        t(23, 11, 5),
+        &z,
+        StepRequest::Assign {
+            to: "li".into(),
+            forward: None,
+        },
+    )
+    .unwrap();
+    hub.step(
+        "li",
+        t(23, 11, 10),
+        &z,
+        StepRequest::Complete {
+            result: "approve".into(),
+            reason: None,
+        },
+    )
+    .unwrap();
+    let v2 = v03.intake("zhao", t(23, 11, 20), 4);
+    let _ = v2;
+    let a2 = a02.export("qian", t(23, 11, 30), u, None);
+    let v2 = v03.export("zhao", t(23, 11, 30), u, None);
+    batches.extend([a2.clone(), v2.clone()]);
+    hub.import("wang", t(23, 11, 40), &a2).unwrap();
+    hub.import("wang", t(23, 11, 41), &v2).unwrap();
+    // Results flow back.
+    let h3a = hub.export("wang", t(23, 12, 0), u, Some("A02"));
+    let h3v = hub.export("wang", t(23, 12, 0), u, Some("V03"));
+    batches.push(hub.export("wang", t(23, 12, 0), u, Some("A09")));
+    a02.import("qian", t(23, 12, 5), &h3a).unwrap();
+    v03.import("zhao", t(23, 12, 5), &h3v).unwrap();
+    World {
+        usb,
+        hub,
+        a02,
+        v03,
+        observer_join,
+        batches,
+        x,
+        z,
+    }
+}
+
+#[test]
+fn three_devices_converge_and_a_conflict_is_flagged_not_applied() {
+    let w = world();
+    let hub = w.hub.dump();
+    assert_eq!(hub, w.a02.dump(), "A02 differs from the hub");
+    assert_eq!(hub, w.v03.dump(), "V03 differs from the hub");
+    // X was withdrawn first (10:30); the hub's assign and completion of it
+    // are kept in the log, flagged, and did not change the case.
+    assert_eq!(w.hub.case_state(&w.x), "withdrawn");
+    let conflicts = import::conflicts(w.hub.store.conn()).unwrap();
+    assert_eq!(conflicts.len(), 2, "{conflicts:?}");
+    assert!(conflicts
+        .iter()
+        .all(|c| c.device_code == "A01" && c.case_no.as_deref() == Some(w.x.as_str())));
+    assert!(
+        conflicts[0].reason.contains("已撤回"),
+        "{}",
+        conflicts[0].reason
+    );
+    // The agent's laptop learned that its case Z was completed at the center.
+    assert_eq!(w.v03.case_state(&w.z), "completed");
+    let events: i64 = w
+        .hub
+        .store
+        .conn()
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    for d in [&w.a02, &w.v03] {
+        let n: i64 = d
+            .store
+            .conn()
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, events);
+    }
+    // A rebuild from the log gives the same tables.
+    let mut hubdev = w.hub;
+    let admin = hubdev.login("admin");
+    bianmin::store::projection::rebuild(&mut hubdev.store, &admin).unwrap();
+    assert_eq!(hubdev.dump(), hub);
+}
+
+#[test]
+fn any_import_order_with_duplicates_gives_the_same_tables() {
+    let w = world();
+    let want = w.hub.dump();
+    for seed in 0..4u64 {
+        let (mut obs, _) = join_from(&w.observer_join, "A09", DeviceRole::Counter, t(23, 13, 0));
+        let mut order = shuffled(&w.batches, seed);
+        // Every batch a second time, in another order.
+        order.extend(shuffled(&w.batches, seed + 100));
+        let mut gaps_seen = false;
+        for b in &order {
+            let r = obs.import("qian", t(23, 13, 5), b).unwrap();
+            gaps_seen |= !r.gaps.is_empty();
+        }
+        assert!(import::gaps(obs.store.conn()).unwrap().is_empty());
+        assert_eq!(obs.dump(), want, "order {seed} differs from the hub");
+        let _ = gaps_seen;
+    }
+}
+
+#[test]
+fn a_later_batch_first_is_held_and_named_then_applied() {
+    let w = world();
+    let u = w.usb.path();
+    let (mut obs, _) = join_from(&w.observer_join, "A09", DeviceRole::Counter, t(23, 13, 0));
+    // A02's batch 2 before its batch 1.
+    let a1 = &w.batches[0];
+    let a2 = &w.batches[3];
+    assert!(a1.to_string_lossy().contains("-A02-") && a2.to_string_lossy().contains("-A02-"));
+    let before = obs.dump();
+    let r = obs.import("qian", t(23, 13, 5), a2).unwrap();
+    assert_eq!(r.added, 0);
+    assert!(r.held > 0);
+    assert_eq!(r.gaps.len(), 1, "{:?}", r.gaps);
+    let msg = &r.gaps[0].message;
+    assert!(msg.starts_with("缺少 A02 设备第 1 批（序号 1–"), "{msg}");
+    assert_eq!(obs.dump(), before, "held events change no table");
+    let r = obs.import("qian", t(23, 13, 6), a1).unwrap();
+    assert!(r.released > 0 && r.gaps.is_empty(), "{r:?}");
+    let _ = u;
+}
+
+// ---------------------------------------------------------------- tampering
+
+fn members(file: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut e = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut e, &mut data).unwrap();
+            (e.name().to_owned(), data)
+        })
+        .collect()
+}
+
+fn rezip(path: &Path, members: &[(String, Vec<u8>)]) {
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, data) in members {
+        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+/// A02's first batch and a device (a fresh observer) to import it into.
+fn tamper_setup() -> (World, Device, PathBuf) {
+    let w = world();
+    let (obs, _) = join_from(&w.observer_join, "A09", DeviceRole::Counter, t(23, 13, 0));
+    let a1 = w.batches[0].clone();
+    (w, obs, a1)
+}
+
+fn refused(obs: &mut Device, file: &Path, expect: &str) {
+    let before = obs.state();
+    let err = obs
+        .import("qian", t(23, 13, 5), file)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(expect), "expected “{expect}” in: {err}");
+    assert_eq!(obs.state(), before, "a refused import changed the database");
+}
+
+#[test]
+fn each_tampered_member_is_refused_by_its_own_check() {
+    let (w, mut obs, a1) = tamper_setup();
+    let dir = w.usb.path().join("bad");
+    std::fs::create_dir(&dir).unwrap();
+    let original = members(&a1);
+    for (i, (name, _)) in original.iter().enumerate() {
+        let mut changed = original.clone();
+        let data = &mut changed[i].1;
+        let at = data.len() / 2;
+        data[at] ^= 0x01;
+        let path = dir.join(format!("flip-{name}.bmb"));
+        rezip(&path, &changed);
+        let expect = match name.as_str() {
+            "manifest.json" | "manifest.sig" => "第 4 步 核对签名",
+            _ => "第 5 步 核对文件校验值",
+        };
+        refused(&mut obs, &path, expect);
+    }
+    // A byte flipped in the zip itself, anywhere: refused, never a panic.
+    let raw = std::fs::read(&a1).unwrap();
+    // (Inside the compressed members; the local headers are not read.)
+    for at in [raw.len() / 3, raw.len() / 2] {
+        let mut bad = raw.clone();
+        bad[at] ^= 0xff;
+        let path = dir.join(format!("raw-{at}.bmb"));
+        std::fs::write(&path, &bad).unwrap();
+        refused(&mut obs, &path, "步");
+    }
+    // Truncated, as when the stick is pulled.
+    let path = dir.join("truncated.bmb");
+    std::fs::write(&path, &raw[..raw.len() * 2 / 3]).unwrap();
+    refused(&mut obs, &path, "第 1 步 读取文件");
+    // A member that escapes the folder.
+    let mut evil = original.clone();
+    evil.push(("../evil".into(), b"x".to_vec()));
+    let path = dir.join("evil.bmb");
+    rezip(&path, &evil);
+    refused(&mut obs, &path, "路径不安全");
+    // An unexpected member, and a missing one.
+    let mut extra = original.clone();
+    extra.push(("readme.txt".into(), b"x".to_vec()));
+    rezip(&dir.join("extra.bmb"), &extra);
+    refused(&mut obs, &dir.join("extra.bmb"), "不应出现的文件");
+    let missing: Vec<_> = original
+        .iter()
+        .filter(|(n, _)| n != "cases.csv")
+        .cloned()
+        .collect();
+    rezip(&dir.join("missing.bmb"), &missing);
+    refused(&mut obs, &dir.join("missing.bmb"), "缺少“cases.csv”");
+    // A member twice: write it under a same-length name, then rename it in the bytes.
+    let mut twice = original.clone();
+    twice.push(("cases.csX".into(), b"x".to_vec()));
+    let path = dir.join("twice.bmb");
+    rezip(&path, &twice);
+    let bytes = std::fs::read(&path).unwrap();
+    let patched = replace_all(&bytes, b"cases.csX", b"cases.csv");
+    std::fs::write(&path, patched).unwrap();
+    let before = obs.state();
+    let err = obs
+        .import("qian", t(23, 13, 5), &path)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("“cases.csv”出现了不止一次"), "{err}");
+    assert_eq!(obs.state(), before);
+    // The genuine batch still imports.
+    obs.import("qian", t(23, 13, 6), &a1).unwrap();
+}
+
+fn replace_all(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = haystack.to_vec();
+    let mut i = 0;
+    while i + from.len() <= out.len() {
+        if &out[i..i + from.len()] == from {
+            out[i..i + from.len()].copy_from_slice(to);
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn a_changed_event_re_signed_with_the_real_key_fails_the_chain_check() {
+    let (w, mut obs, a1) = tamper_setup();
+    let mut m = members(&a1);
+    let events = m.iter().position(|(n, _)| n == "events.jsonl").unwrap();
+    let text = String::from_utf8(m[events].1.clone()).unwrap();
+    let changed = text.replacen("张三", "李四", 1);
+    assert_ne!(changed, text);
+    m[events].1 = changed.into_bytes();
+    // Fix the manifest's digests and sign it with A02's own key: only the
+    // event hashes can tell.
+    let mi = m.iter().position(|(n, _)| n == "manifest.json").unwrap();
+    let mut manifest: serde_json::Value = serde_json::from_slice(&m[mi].1).unwrap();
+    let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&m[events].1));
+    manifest["members"]["events.jsonl"]["sha256"] = digest.into();
+    manifest["members"]["events.jsonl"]["bytes"] = (m[events].1.len() as u64).into();
+    let bytes = serde_json::to_vec_pretty(&manifest).unwrap();
+    let sig = keys::sign(w.a02.store.conn(), &bytes).unwrap();
+    m[mi].1 = bytes;
+    let si = m.iter().position(|(n, _)| n == "manifest.sig").unwrap();
+    m[si].1 = sig.into_bytes();
+    let path = w.usb.path().join("resigned.bmb");
+    rezip(&path, &m);
+    refused(&mut obs, &path, "第 6 步 核对事件链");
+}
+
+#[test]
+fn replays_untrusted_devices_and_other_centers_are_refused() {
+    let (mut w, mut obs, a1) = tamper_setup();
+    obs.import("qian", t(23, 13, 5), &a1).unwrap();
+    // The same batch again: nothing new, nothing changed.
+    let before = obs.state();
+    let r = obs.import("qian", t(23, 13, 6), &a1).unwrap();
+    assert!(r.already_imported_at.is_some() && r.added == 0);
+    assert_eq!(obs.state(), before);
+    // A device nobody registered.
+    let mut stranger = hub();
+    let rogue = stranger.export("wang", t(23, 9, 0), w.usb.path(), None);
+    refused(&mut obs, &rogue, "未登记的设备");
+    // The hub refuses a batch from a device of its own center it never trusted.
+    let (mut a03, _) = join_from(&w.observer_join, "A03", DeviceRole::Counter, t(23, 13, 0));
+    a03.intake("qian", t(23, 13, 10), 9);
+    let b = a03.export("qian", t(23, 13, 20), w.usb.path(), None);
+    let before = w.hub.state();
+    let err = w
+        .hub
+        .import("wang", t(23, 13, 30), &b)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("未登记的设备 A03"), "{err}");
+    assert_eq!(w.hub.state(), before);
+}
+
+#[test]
+fn only_a_manager_trusts_a_device_and_only_once() {
+    let mut h = hub();
+    let usb = tempfile::tempdir().unwrap();
+    let b = h.export("wang", t(23, 8, 10), usb.path(), Some("A02"));
+    let (_a02, line) = join_from(&b, "A02", DeviceRole::Counter, t(23, 8, 20));
+    let clerk = h.login("li");
+    let err = devices::trust(&mut h.store, &clerk, t(23, 8, 30), &line).unwrap_err();
+    assert!(err.to_string().contains("登记信任其他设备"), "{err}");
+    trust(&mut h, &line, t(23, 8, 30));
+    let wang = h.login("wang");
+    let err = devices::trust(&mut h.store, &wang, t(23, 8, 31), &line).unwrap_err();
+    assert!(err.to_string().contains("已经登记过"), "{err}");
+    let own = keys::own_line(h.store.conn()).unwrap().to_line();
+    let err = devices::trust(&mut h.store, &wang, t(23, 8, 31), &own).unwrap_err();
+    assert!(err.to_string().contains("本机自己的公钥"), "{err}");
+    // Joining with a wrong fingerprint is refused and leaves the file empty.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("x.db")).unwrap();
+    let err = join::join(
+        &mut store,
+        t(23, 9, 0),
+        &JoinInput {
+            device_code: "A04".into(),
+            role: DeviceRole::Counter,
+            fingerprint: Some("0000 0000 0000 0000".into()),
+        },
+        &b,
+        &mut quiet(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("指纹"), "{err}");
+    assert!(bianmin::store::device::load(store.conn()).is_err());
+}
+
+#[test]
+fn an_agents_case_waits_for_the_bag_and_counts_from_the_center() {
+    let mut h = hub();
+    let usb = tempfile::tempdir().unwrap();
+    let b = h.export("wang", t(23, 8, 10), usb.path(), Some("V03"));
+    let (mut v03, line) = join_from(&b, "V03", DeviceRole::Agent, t(23, 8, 20));
+    trust(&mut h, &line, t(23, 8, 30));
+    // Taken in the village on Monday 23rd.
+    let z = v03.intake("zhao", t(23, 9, 0), 5);
+    let s = v03.login("zhao");
+    let facts = documents::facts::gather(v03.store.conn(), &z, t(23, 9, 1)).unwrap();
+    assert!(facts.due_date.is_none());
+    let agent = facts.agent.as_ref().unwrap();
+    assert_eq!(agent.agent_device, "V03");
+    assert_eq!(
+        DocumentKind::for_outcome(Outcome::Accepted, true),
+        vec![DocumentKind::Receipt]
+    );
+    let err =
+        documents::print(&mut v03.store, &s, t(23, 9, 1), &z, DocumentKind::Notice).unwrap_err();
+    assert!(err.to_string().contains("确认收件"), "{err}");
+    let receipt =
+        documents::print(&mut v03.store, &s, t(23, 9, 1), &z, DocumentKind::Receipt).unwrap();
+    let text = common_pdf_text(&receipt.pdf);
+    assert!(text.contains("代办受理，送交中心"), "{text}");
+    assert!(text.contains("自中心确认收件之日起"), "{text}");
+    assert_eq!(v03.case_state(&z), State::AgentTaken.code());
+    // The agent cannot confirm a bag.
+    assert!(v03
+        .step(
+            "zhao",
+            t(23, 9, 2),
+            &z,
+            StepRequest::ConfirmBag { bag: "1".into() }
+        )
+        .is_err());
+    let v1 = v03.export("zhao", t(23, 17, 0), usb.path(), None);
+    // The center receives the bag on Wednesday 25th: 10 working days from then.
+    h.import("wang", t(25, 9, 0), &v1).unwrap();
+    let err = h
+        .step(
+            "li",
+            t(25, 9, 5),
+            &z,
+            StepRequest::ConfirmBag { bag: " ".into() },
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("材料袋编号"), "{err}");
+    let done = h
+        .step(
+            "li",
+            t(25, 9, 5),
+            &z,
+            StepRequest::ConfirmBag {
+                bag: "袋-0012".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(done.state, State::Accepted);
+    assert_eq!(done.due_date, NaiveDate::from_ymd_opt(2026, 12, 9));
+    let (received_on, accepted_on, bag): (String, String, String) = h
+        .store
+        .conn()
+        .query_row(
+            "SELECT received_on, accepted_on, bag_no FROM cases WHERE case_no = ?1",
+            [&z],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (received_on.as_str(), accepted_on.as_str(), bag.as_str()),
+        ("2026-11-23", "2026-11-25", "袋-0012")
+    );
+    // A second confirmation is not a step from 已受理.
+    assert!(h
+        .step(
+            "li",
+            t(25, 9, 6),
+            &z,
+            StepRequest::ConfirmBag {
+                bag: "袋-0013".into()
+            }
+        )
+        .is_err());
+    // Back on the laptop the case shows as accepted by the center.
+    let back = h.export("wang", t(25, 10, 0), usb.path(), Some("V03"));
+    v03.import("zhao", t(26, 8, 0), &back).unwrap();
+    assert_eq!(v03.case_state(&z), "accepted");
+}
+
+fn common_pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("a.pdf");
+    std::fs::write(&p, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&p)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).replace([' ', '\n'], "")
+}
+
+#[test]
+fn export_records_nothing_when_the_folder_is_missing_and_refuses_an_empty_batch() {
+    let mut h = hub();
+    let s = h.login("wang");
+    let before = h.state();
+    let err = export::export(
+        &mut h.store,
+        &s,
+        t(23, 9, 0),
+        &ExportRequest {
+            out_dir: PathBuf::from("/nonexistent/usb"),
+            ..ExportRequest::default()
+        },
+        &mut quiet(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("无法写入"), "{err}");
+    assert_eq!(h.state(), before);
+    let usb = tempfile::tempdir().unwrap();
+    h.export("wang", t(23, 9, 0), usb.path(), None);
+    let err = export::export(
+        &mut h.store,
+        &s,
+        t(23, 9, 1),
+        &ExportRequest {
+            out_dir: usb.path().to_path_buf(),
+            ..ExportRequest::default()
+        },
+        &mut quiet(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("没有需要导出的新数据"), "{err}");
+    // --since-batch 0 sends everything again, under a new name.
+    let r = export::export(
+        &mut h.store,
+        &s,
+        t(23, 9, 2),
+        &ExportRequest {
+            out_dir: usb.path().to_path_buf(),
+            since_batch: Some(0),
+            ..ExportRequest::default()
+        },
+        &mut quiet(),
+    )
+    .unwrap();
+    assert_eq!(r.batch_no, 2);
+    assert_eq!(
+        std::fs::read_dir(usb.path()).unwrap().count(),
+        2,
+        "no temporary file is left"
+    );
+}
+
+// ------------------------------------------------------------------ fuzzing
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_reader_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        let _ = reader::open("fuzz.bmb", &bytes);
+        // Arbitrary bytes behind a valid zip signature too.
+        let mut z = b"PK\x03\x04".to_vec();
+        z.extend_from_slice(&bytes);
+        let _ = reader::open("fuzz.bmb", &z);
+    }
+}
+
+#[test]
+fn mutated_batches_never_panic_and_never_change_anything_when_refused() {
+    let (w, mut obs, a1) = tamper_setup();
+    let raw = std::fs::read(&a1).unwrap();
+    let path = w.usb.path().join("mutant.bmb");
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let cases: u64 = std::env::var("BIANMIN_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(150);
+    let before = obs.state();
+    for _ in 0..cases {
+        let mut bad = raw.clone();
+        for _ in 0..(1 + x % 4) {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+            let at = (x >> 16) as usize % bad.len();
+            bad[at] = (x >> 40) as u8;
+        }
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+        if x.is_multiple_of(5) {
+            bad.truncate((x >> 20) as usize % bad.len());
+        }
+        std::fs::write(&path, &bad).unwrap();
+        match obs.import("qian", t(23, 13, 5), &path) {
+            Ok(r) => assert!(r.added > 0 || r.held > 0 || r.already_imported_at.is_some()),
+            Err(_) => assert_eq!(obs.state(), before),
+        }
+    }
+}
