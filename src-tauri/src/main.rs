@@ -70,6 +70,12 @@ fn main() {
             commands::reports::dashboard_today,
             commands::reports::ledger_export,
             commands::reports::monthly_export,
+            commands::exchange::exchange_overview,
+            commands::exchange::exchange_folder,
+            commands::exchange::exchange_export,
+            commands::exchange::exchange_import,
+            commands::exchange::device_key_write,
+            commands::exchange::device_trust,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

@@ -5,10 +5,12 @@
 //! - [`intake`]: accepted-case commit latency and throughput.
 //! - [`documents`]: PDF rendering time and size, against headless Chromium.
 //! - [`deadlines`]: a million-case database and its red/yellow lists.
+//! - [`exchange`]: exporting a day's batch and importing 100 000 events.
 
 pub mod dashboard;
 pub mod deadlines;
 pub mod documents;
+pub mod exchange;
 pub mod intake;
 
 use std::time::Duration;

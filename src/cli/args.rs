@@ -635,6 +635,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         samples: usize,
     },
+    /// 数据交换：导出一天的批次、导入约十万条事件、每千件办件的批次大小
+    Exchange {
+        /// 存放测试数据库和批次的目录
+        #[arg(long)]
+        dir: PathBuf,
+        /// 天数（最后一天单独成批，其余合成一个大批次）
+        #[arg(long, default_value_t = 14)]
+        days: usize,
+        /// 每天的办件数
+        #[arg(long, default_value_t = 1000)]
+        cases_per_day: usize,
+    },
     /// 文书生成：A4 受理通知书与受理回执的耗时和大小，并与 Chromium 打印 HTML 对比
     Documents {
         /// 每个办件的渲染轮数

@@ -1121,6 +1121,23 @@ fn bench_cmd(ctx: &Ctx, b: BenchCommand) -> Result<()> {
                 )
             });
         }
+        BenchCommand::Exchange {
+            dir,
+            days,
+            cases_per_day,
+        } => {
+            let r = bench::exchange::exchange(&dir, days, cases_per_day)?;
+            print(ctx.json, &r, |r| {
+                format!(
+                    "一天 {} 件办件：{} 条事件，导出 {:.1} ms，批次 {} 字节（每千件 {} 字节），导入 {:.1} ms
+大批次（{} 天）：{} 条事件，导出 {:.1} ms，{} 字节；导入 {:.1} ms（每秒 {:.0} 条）
+生成数据用时 {:.1} s",
+                    r.cases_per_day, r.day_events, r.day_export_ms, r.day_batch_bytes, r.bytes_per_1000_cases, r.day_import_ms,
+                    r.days - 1, r.big_events, r.big_export_ms, r.big_batch_bytes, r.big_import_ms, r.import_events_per_second,
+                    r.seed_seconds
+                )
+            });
+        }
         BenchCommand::Dashboard { dir, samples } => {
             let r = bench::dashboard::dashboard(&dir, samples)?;
             print(ctx.json, &r, |r| {

@@ -92,7 +92,7 @@ pub fn import(
             ..ImportReport::default()
         });
     }
-    store.write(|tx| apply(tx, &verified, now, progress))
+    store.write(move |tx| apply(tx, verified, now, progress))
 }
 
 /// Reads the file at `path` and runs every check of [`reader`].
@@ -130,31 +130,32 @@ pub fn imported_at(conn: &Connection, manifest_sha256: &str) -> Result<Option<St
 /// Chains and applies a verified batch in the caller's transaction.
 pub(crate) fn apply(
     tx: &Transaction<'_>,
-    verified: &Verified,
+    verified: Verified,
     now: DateTime<FixedOffset>,
     progress: OnProgress<'_>,
 ) -> crate::Result<ImportReport> {
-    let m = &verified.opened.manifest;
+    let Verified { opened, events } = verified;
+    let m = &opened.manifest;
     let source = format!("{}#{}", m.device_id, m.batch_no);
     let mut report = ImportReport {
-        file_name: verified.opened.file_name.clone(),
+        file_name: opened.file_name.clone(),
         from_device: m.device_code.clone(),
         batch_no: m.batch_no,
         events_in_batch: m.event_count,
         ..ImportReport::default()
     };
     let mut to_insert: Vec<Event> = Vec::new();
-    for (device_id, batch) in &verified.events {
+    for (device_id, batch) in events {
         let code = m
             .sources
             .iter()
-            .find(|s| &s.device_id == device_id)
+            .find(|s| s.device_id == device_id)
             .map_or_else(|| device_id.clone(), |s| s.device_code.clone());
         let (head_seq, head_hash) =
-            events::head(tx, device_id)?.unwrap_or((0, GENESIS_HASH.to_owned()));
+            events::head(tx, &device_id)?.unwrap_or((0, GENESIS_HASH.to_owned()));
         // Events this machine holds must be the very same events.
         if let Some(last_held) = batch.iter().rfind(|e| e.seq <= head_seq) {
-            if events::hash_at(tx, device_id, last_held.seq)?.as_deref() != Some(&last_held.hash) {
+            if events::hash_at(tx, &device_id, last_held.seq)?.as_deref() != Some(&last_held.hash) {
                 return Err(ExchangeError::Chain(format!(
                     "设备 {code} 第 {} 号事件与本机已有的记录不同（两份记录分叉）",
                     last_held.seq
@@ -164,11 +165,11 @@ pub(crate) fn apply(
         }
         report.already_present += batch.iter().filter(|e| e.seq <= head_seq).count() as u64;
         // Candidates: events held back earlier, and this batch's new ones.
-        let mut available: BTreeMap<i64, (Event, bool)> = pending_of(tx, device_id)?
+        let mut available: BTreeMap<i64, (Event, bool)> = pending_of(tx, &device_id)?
             .into_iter()
             .map(|e| (e.seq, (e, false)))
             .collect();
-        for e in batch.iter().filter(|e| e.seq > head_seq) {
+        for e in batch.into_iter().filter(|e| e.seq > head_seq) {
             match available.get_mut(&e.seq) {
                 Some((held, from_batch)) => {
                     if held.hash != e.hash {
@@ -181,7 +182,7 @@ pub(crate) fn apply(
                     *from_batch = true;
                 }
                 None => {
-                    available.insert(e.seq, (e.clone(), true));
+                    available.insert(e.seq, (e, true));
                 }
             }
         }
@@ -246,7 +247,7 @@ pub(crate) fn apply(
         "INSERT INTO batch_imports (manifest_sha256, file_name, device_id, device_code, batch_no, added, pending, imported_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
-            verified.opened.manifest_sha256,
+            opened.manifest_sha256,
             report.file_name,
             m.device_id,
             m.device_code,

@@ -69,10 +69,10 @@ pub fn join(
         center_name: m.center_name.clone(),
         role: input.role,
     };
-    store.write(|tx| {
+    store.write(move |tx| {
         device::insert(tx, &dev, now)?;
         let public_key = keys::create(tx, now)?;
-        let report = import::apply(tx, &verified, now, progress)?;
+        let report = import::apply(tx, verified, now, progress)?;
         match devices::find(tx, &m.device_id)? {
             Some(hub) if hub.public_key == m.public_key => {}
             _ => return Err(ExchangeError::NotAHubBatch.into()),

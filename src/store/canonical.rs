@@ -14,7 +14,8 @@ pub fn to_string(value: &Value) -> String {
     out
 }
 
-fn write(value: &Value, out: &mut String) {
+/// Appends `value` as canonical JSON.
+pub fn write(value: &Value, out: &mut String) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -47,10 +48,13 @@ fn write(value: &Value, out: &mut String) {
     }
 }
 
-fn write_str(s: &str, out: &mut String) {
+/// Appends a string as a JSON string literal.
+pub fn write_str(s: &str, out: &mut String) {
     // serde_json's string escaping is stable and minimal (only `"`, `\` and
     // control characters are escaped); non-ASCII text is kept as UTF-8.
-    out.push_str(&Value::String(s.to_owned()).to_string());
+    if let Ok(text) = serde_json::to_string(s) {
+        out.push_str(&text);
+    }
 }
 
 #[cfg(test)]

@@ -99,6 +99,9 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // 32 MiB of page cache: an imported batch of 100 000 events stays in
+        // memory until its commit instead of spilling pages mid-transaction.
+        conn.pragma_update(None, "cache_size", -32_768)?;
         migrations::migrate(&mut conn)?;
         Ok(Store { conn })
     }

@@ -79,7 +79,7 @@ pub fn unknown_kind(event: &Event) -> crate::Error {
 
 /// Decodes an event's payload into the struct its kind names.
 pub fn payload<T: DeserializeOwned>(event: &Event) -> Result<T, StoreError> {
-    serde_json::from_value(event.payload.clone()).map_err(|e| StoreError::BadEvent {
+    T::deserialize(&event.payload).map_err(|e| StoreError::BadEvent {
         device: event.device_id.clone(),
         seq: event.seq,
         reason: e.to_string(),
@@ -91,17 +91,19 @@ pub fn payload<T: DeserializeOwned>(event: &Event) -> Result<T, StoreError> {
 /// case from another device — is kept in the log, recorded in `conflicts`
 /// for a manager, and changes nothing else. A storage failure still aborts.
 pub fn apply_tolerant(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
-    tx.execute_batch("SAVEPOINT apply_one")
-        .map_err(StoreError::from)?;
+    let run = |sql: &str| -> Result<(), StoreError> {
+        tx.prepare_cached(sql)?.execute([])?;
+        Ok(())
+    };
+    run("SAVEPOINT apply_one")?;
     match apply(tx, event) {
         Ok(()) => {
-            tx.execute_batch("RELEASE apply_one")
-                .map_err(StoreError::from)?;
+            run("RELEASE apply_one")?;
             Ok(())
         }
         Err(e) => {
-            tx.execute_batch("ROLLBACK TO apply_one; RELEASE apply_one")
-                .map_err(StoreError::from)?;
+            run("ROLLBACK TO apply_one")?;
+            run("RELEASE apply_one")?;
             if !is_conflict(&e) {
                 return Err(e);
             }

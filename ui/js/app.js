@@ -11,6 +11,7 @@ import { consultScreen } from './screens/consult.js';
 import { caseScreen } from './screens/case.js';
 import { complaintsScreen } from './screens/complaints.js';
 import { statsScreen } from './screens/stats.js';
+import { exchangeScreen } from './screens/exchange.js';
 
 const screen = document.getElementById('screen');
 const state = { status: null, user: null, idleMinutes: 10, current: null };
@@ -23,6 +24,7 @@ const MENU = [
   { key: 'search', label: '查询', shortcut: 'F4', needs: 'view_cases' },
   { key: 'complaints', label: '投诉', shortcut: 'F6', needs: 'service_desk' },
   { key: 'stats', label: '统计', shortcut: 'F7', needs: 'view_reports' },
+  { key: 'exchange', label: '数据交换', shortcut: 'F8', needs: 'exchange' },
 ];
 
 export const app = {
@@ -98,6 +100,7 @@ function go(key, params = {}) {
     case 'case': return caseScreen(screen, app, params.caseNo);
     case 'complaints': return complaintsScreen(screen, app);
     case 'stats': return statsScreen(screen, app);
+    case 'exchange': return exchangeScreen(screen, app);
     default: return workbenchScreen(screen, app, {});
   }
 }

@@ -4,6 +4,7 @@
 
 pub mod cases;
 pub mod documents;
+pub mod exchange;
 pub mod intake;
 pub mod reports;
 pub mod service;
@@ -15,4 +16,16 @@ use chrono::{DateTime, FixedOffset};
 /// The moment of an action, in the center's local time.
 pub fn now() -> DateTime<FixedOffset> {
     chrono::Local::now().fixed_offset()
+}
+
+/// The chosen folder, which must exist (a mounted USB stick).
+pub fn export_folder(typed: &str) -> crate::error::UiResult<std::path::PathBuf> {
+    let folder = std::path::PathBuf::from(typed.trim());
+    if typed.trim().is_empty() || !folder.is_dir() {
+        return Err(crate::error::UiError::new(
+            "refused",
+            format!("找不到文件夹“{}”，请选择 U 盘或导出文件夹", typed.trim()),
+        ));
+    }
+    Ok(folder)
 }

@@ -1,27 +1,13 @@
 //! 统计: the manager's figures and exporting the daily ledger to a folder
 //! (a USB stick chosen with the folder dialog).
 
-use std::path::PathBuf;
-
 use bianmin::reports::{self, dashboard, Format, Written};
 use serde::Deserialize;
 use tauri::State;
 
-use super::now;
-use crate::error::{UiError, UiResult};
+use super::{export_folder, now};
+use crate::error::UiResult;
 use crate::state::Desk;
-
-/// The chosen export folder, which must exist (a mounted USB stick).
-fn export_folder(typed: &str) -> UiResult<PathBuf> {
-    let folder = PathBuf::from(typed.trim());
-    if typed.trim().is_empty() || !folder.is_dir() {
-        return Err(UiError::new(
-            "refused",
-            format!("找不到文件夹“{}”，请选择 U 盘或导出文件夹", typed.trim()),
-        ));
-    }
-    Ok(folder)
-}
 
 #[tauri::command]
 pub fn dashboard_today(desk: State<'_, Desk>) -> UiResult<dashboard::Dashboard> {

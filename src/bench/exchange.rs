@@ -1,0 +1,225 @@
+//! The exchange's figures: exporting a day of a busy center, importing
+//! about 100 000 events, and the batch size per 1 000 cases.
+//!
+//! A sending counter takes cases in and moves each through the whole
+//! lifecycle (received, assigned, suspended, resumed, completed, pickup
+//! notified, collected, archived: eight events) with the same functions the
+//! counter calls; a receiving device joined from the sender's first batch.
+//! All but the last day go in one large batch; the last day is the "daily
+//! batch". Seeding runs with `synchronous=OFF` (only the timed export and
+//! import use the normal settings).
+
+use std::path::Path;
+use std::time::Instant;
+
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+
+use super::intake::{accepted_application, bench_store, bench_time, synthetic_applicant};
+use crate::auth::{users, Session};
+use crate::exchange::export::{self, ExportRequest};
+use crate::exchange::import;
+use crate::exchange::join::{self, JoinInput};
+use crate::intake::record::record_in;
+use crate::lifecycle::handling::{self, StepRequest};
+use crate::store::device::DeviceRole;
+use crate::store::{Store, StoreError};
+
+/// What `bianmin bench exchange` measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExchangeBench {
+    pub cases_per_day: usize,
+    pub days: usize,
+    pub day_events: u64,
+    pub day_export_ms: f64,
+    pub day_batch_bytes: u64,
+    pub bytes_per_1000_cases: u64,
+    pub big_events: u64,
+    pub big_export_ms: f64,
+    pub big_batch_bytes: u64,
+    pub big_import_ms: f64,
+    pub import_events_per_second: f64,
+    pub day_import_ms: f64,
+    pub seed_seconds: f64,
+}
+
+/// Runs the exchange benchmark in `dir`.
+pub fn exchange(dir: &Path, days: usize, cases_per_day: usize) -> crate::Result<ExchangeBench> {
+    let first_day = NaiveDate::from_ymd_opt(2025, 3, 3).unwrap_or_default();
+    let sender_dir = dir.join("sender");
+    let usb = dir.join("usb");
+    for d in [&sender_dir, &usb] {
+        let _ = std::fs::remove_dir_all(d);
+        std::fs::create_dir_all(d).map_err(|e| StoreError::file(d, e))?;
+    }
+    let (mut sender, clerk) = bench_store(&sender_dir, bench_time(first_day, 0))?;
+    let quiet = &mut |_| {};
+    let request = |date| ExportRequest {
+        out_dir: usb.clone(),
+        destination: Some("B01".into()),
+        since_batch: None,
+        date: Some(date),
+    };
+    let first = export::export(
+        &mut sender,
+        &clerk,
+        bench_time(first_day, 1),
+        &request(first_day),
+        quiet,
+    )?;
+    let receiver_path = dir.join("receiver.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", receiver_path.display()));
+    }
+    let mut receiver = Store::open(&receiver_path)?;
+    join::join(
+        &mut receiver,
+        bench_time(first_day, 2),
+        &JoinInput {
+            device_code: "B01".into(),
+            role: DeviceRole::Hub,
+            fingerprint: None,
+        },
+        Path::new(&first.path),
+        quiet,
+    )?;
+    let receiver_clerk = users::verify_credentials(receiver.conn(), "clerk", "bench-clerk")?;
+
+    let started = Instant::now();
+    let mut day = first_day;
+    let mut n = 0;
+    for d in 0..days {
+        if d + 1 == days {
+            // The large batch: every day but the last.
+            let t = Instant::now();
+            let big = export::export(
+                &mut sender,
+                &clerk,
+                bench_time(day, 36_000),
+                &request(day),
+                quiet,
+            )?;
+            let big_export_ms = t.elapsed().as_secs_f64() * 1000.0;
+            day = next_weekday(day);
+            seed_day(&mut sender, &clerk, day, n, cases_per_day)?;
+            let seed_seconds = started.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let daily = export::export(
+                &mut sender,
+                &clerk,
+                bench_time(day, 36_000),
+                &request(day),
+                quiet,
+            )?;
+            let day_export_ms = t.elapsed().as_secs_f64() * 1000.0;
+            let t = Instant::now();
+            let r = import::import(
+                &mut receiver,
+                &receiver_clerk,
+                bench_time(day, 40_000),
+                Path::new(&big.path),
+                quiet,
+            )?;
+            let big_import_ms = t.elapsed().as_secs_f64() * 1000.0;
+            let t = Instant::now();
+            import::import(
+                &mut receiver,
+                &receiver_clerk,
+                bench_time(day, 40_001),
+                Path::new(&daily.path),
+                quiet,
+            )?;
+            let day_import_ms = t.elapsed().as_secs_f64() * 1000.0;
+            return Ok(ExchangeBench {
+                cases_per_day,
+                days,
+                day_events: daily.events,
+                day_export_ms,
+                day_batch_bytes: daily.bytes,
+                bytes_per_1000_cases: daily.bytes * 1000 / cases_per_day.max(1) as u64,
+                big_events: r.added,
+                big_export_ms,
+                big_batch_bytes: big.bytes,
+                big_import_ms,
+                import_events_per_second: r.added as f64 / (big_import_ms / 1000.0),
+                day_import_ms,
+                seed_seconds,
+            });
+        }
+        if d > 0 {
+            day = next_weekday(day);
+        }
+        seed_day(&mut sender, &clerk, day, n, cases_per_day)?;
+        n += cases_per_day;
+    }
+    Err(StoreError::Encode("bench exchange needs at least two days".into()).into())
+}
+
+fn next_weekday(day: NaiveDate) -> NaiveDate {
+    let mut d = day + Days::new(1);
+    while chrono::Datelike::weekday(&d).number_from_monday() > 5 {
+        d = d + Days::new(1);
+    }
+    d
+}
+
+/// `count` cases taken in on `day` and each moved through its lifecycle.
+fn seed_day(
+    store: &mut Store,
+    clerk: &Session,
+    day: NaiveDate,
+    first: usize,
+    count: usize,
+) -> crate::Result<()> {
+    store
+        .conn()
+        .pragma_update(None, "synchronous", "OFF")
+        .map_err(StoreError::from)?;
+    let mut case_nos = Vec::with_capacity(count);
+    store.write(|tx| -> crate::Result<()> {
+        for i in 0..count {
+            let r = record_in(
+                tx,
+                clerk,
+                bench_time(day, i as i64 * 2),
+                accepted_application(first + i),
+            )?;
+            case_nos.push(r.case_no);
+        }
+        Ok(())
+    })?;
+    for (i, case_no) in case_nos.iter().enumerate() {
+        let applicant = synthetic_applicant(first + i);
+        let steps = [
+            StepRequest::Assign {
+                to: "clerk".into(),
+                forward: None,
+            },
+            StepRequest::Suspend {
+                kind: "补正".into(),
+                reason: "缺少签字".into(),
+            },
+            StepRequest::Resume,
+            StepRequest::Complete {
+                result: "approve".into(),
+                reason: None,
+            },
+            StepRequest::NotifyPickup,
+            StepRequest::Collect {
+                name: applicant.name.clone(),
+                id_number: applicant.id_number.clone(),
+                proxy: false,
+            },
+            StepRequest::Archive,
+        ];
+        for (k, step) in steps.into_iter().enumerate() {
+            let at = bench_time(day, 3 * 3600 + (i * 7 + k) as i64);
+            handling::take(store, clerk, at, case_no, step)?;
+        }
+    }
+    store
+        .conn()
+        .pragma_update(None, "synchronous", "FULL")
+        .map_err(StoreError::from)?;
+    Ok(())
+}

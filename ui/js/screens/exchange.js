@@ -1,0 +1,189 @@
+// 数据交换: export this device's batch to a USB folder with a progress bar
+// and a summary; import the batches found there with the six checks shown
+// one by one (a refusal marks the failed check and says why); the gaps
+// still waiting for a batch, the conflicts; and (managers) registering
+// another device's key.
+
+import { call } from '../api.js';
+import { h, fill, field, toast } from '../dom.js';
+
+function kib(bytes) {
+  return bytes < 1024 ? `${bytes} 字节` : `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+export async function exchangeScreen(root, app) {
+  let o;
+  try {
+    o = await call('exchange_overview');
+  } catch (err) {
+    fill(root, h('section', { class: 'panel' }, h('p', { class: 'message error' }, err.message)));
+    return;
+  }
+  const folder = h('input', { id: 'exchange-folder', placeholder: 'U 盘文件夹，如 /media/usb', value: app.state.exchangeFolder || '' });
+  const files = h('div', { id: 'exchange-files' });
+  const bar = h('progress', { id: 'exchange-progress', max: 1, value: 0 });
+  const barText = h('span', { id: 'exchange-progress-text' });
+  const result = h('div', { id: 'exchange-result', class: 'message' });
+  const checks = h('ol', { id: 'exchange-checks', class: 'checks' });
+
+  let unlisten = null;
+  const events = window.__TAURI__ && window.__TAURI__.event;
+  if (events) {
+    unlisten = await events.listen('exchange-progress', (e) => {
+      const p = e.payload;
+      bar.max = Math.max(1, p.total);
+      bar.value = p.done;
+      barText.textContent = `${p.what === 'export' ? '导出' : '导入'} ${p.done}/${p.total} 条事件`;
+    });
+  }
+  const observer = new MutationObserver(() => {
+    if (!root.contains(folder)) { if (unlisten) unlisten(); observer.disconnect(); }
+  });
+  observer.observe(root, { childList: true });
+
+  const showChecks = (failedAt, message) => {
+    fill(checks, ...o.checks.map((name, i) => {
+      const n = i + 1;
+      let mark = '✓'; let cls = 'ok';
+      if (failedAt) {
+        if (n === failedAt) { mark = '✗'; cls = 'failed'; } else if (n > failedAt) { mark = '—'; cls = 'skipped'; }
+      }
+      return h('li', { class: cls, dataset: { step: String(n) } }, `${mark} 第 ${n} 步 ${name}`,
+        n === failedAt ? h('div', { class: 'reason' }, message) : null);
+    }));
+  };
+
+  const refreshFiles = async () => {
+    app.state.exchangeFolder = folder.value;
+    if (!folder.value.trim()) { fill(files); return; }
+    let list;
+    try {
+      list = await call('exchange_folder', { folder: folder.value });
+    } catch (err) {
+      fill(files, h('p', { class: 'message error' }, err.message));
+      return;
+    }
+    const batches = list.filter((f) => f.name.endsWith('.bmb'));
+    const keys = list.filter((f) => f.name.endsWith('.key'));
+    fill(files,
+      batches.length ? h('table', { class: 'list', id: 'batch-table' },
+        h('thead', {}, h('tr', {}, h('th', {}, '批次文件'), h('th', {}, '大小'), h('th', {}, ''))),
+        h('tbody', {}, ...batches.map((f) => h('tr', {},
+          h('td', { class: 'mono' }, f.name), h('td', {}, kib(f.bytes)),
+          h('td', {}, h('button', { type: 'button', class: 'import-button', dataset: { name: f.name }, onclick: () => importFile(f) }, '导入'))))))
+        : h('p', { class: 'empty' }, '该文件夹中没有批次文件（.bmb）'),
+      app.can('trust_device') && keys.length ? h('table', { class: 'list', id: 'key-table' },
+        h('thead', {}, h('tr', {}, h('th', {}, '设备公钥文件'), h('th', {}, ''))),
+        h('tbody', {}, ...keys.map((f) => h('tr', {},
+          h('td', { class: 'mono' }, f.name),
+          h('td', {}, h('button', { type: 'button', class: 'trust-button', dataset: { name: f.name }, onclick: () => trust(f.path) }, '登记信任')))))) : null);
+  };
+
+  const importFile = async (f) => {
+    bar.value = 0; barText.textContent = '';
+    result.className = 'message';
+    result.textContent = `正在导入 ${f.name}…`;
+    try {
+      const r = await call('exchange_import', { path: f.path });
+      showChecks(0);
+      if (r.already_imported_at) {
+        result.textContent = `${r.file_name}（${r.from_device} 第 ${r.batch_no} 批）已导入过，没有新的数据，本机未作改动`;
+      } else {
+        const lines = [`已导入 ${r.file_name}（${r.from_device} 第 ${r.batch_no} 批）：新增事件 ${r.added} 条，涉及办件 ${r.cases} 件；已有 ${r.already_present} 条`];
+        if (r.released) lines.push(`补齐缺口后写入先前暂存的 ${r.released} 条`);
+        if (r.held) lines.push(`暂存 ${r.held} 条，等待更早的批次`);
+        if (r.new_conflicts) lines.push(`发现 ${r.new_conflicts} 条冲突记录，已保留，未改变办件`);
+        result.textContent = lines.join('；');
+      }
+      o = await call('exchange_overview');
+      showStatus();
+    } catch (err) {
+      const m = /第 (\d) 步/.exec(err.message);
+      showChecks(m ? Number(m[1]) : 1, err.message);
+      result.textContent = `未导入：${err.message}`;
+      result.className = 'message error';
+    }
+    result.scrollIntoView({ block: 'center' });
+  };
+
+  const trust = async (key) => {
+    try {
+      const d = await call('device_trust', { key });
+      toast(`已登记信任设备 ${d.device_code}（指纹 ${d.fingerprint}）`);
+      o = await call('exchange_overview');
+      showStatus();
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+  };
+
+  const destination = h('select', { id: 'export-destination' }, h('option', { value: '' }, '中心（默认）'));
+  const exportResult = h('div', { id: 'export-result', class: 'message' });
+  const doExport = h('button', { type: 'button', id: 'export-button', onclick: async () => {
+    bar.value = 0; barText.textContent = '';
+    exportResult.className = 'message';
+    exportResult.textContent = '正在导出…';
+    try {
+      const r = await call('exchange_export', { form: { folder: folder.value, destination: destination.value } });
+      exportResult.textContent = `已导出第 ${r.batch_no} 批：${r.file_name}（事件 ${r.events} 条，办件 ${r.cases} 件，${kib(r.bytes)}）`;
+      refreshFiles();
+    } catch (err) {
+      exportResult.textContent = err.message;
+      exportResult.className = 'message error';
+    }
+  } }, '导出批次');
+  const choose = h('button', { type: 'button', onclick: async () => {
+    const dialog = window.__TAURI__.dialog;
+    if (!dialog) { toast('无法打开文件夹选择框，请直接输入文件夹路径', 'error'); return; }
+    const picked = await dialog.open({ directory: true, title: '选择 U 盘文件夹' });
+    if (picked) { folder.value = picked; refreshFiles(); }
+  } }, '选择文件夹…');
+  folder.addEventListener('change', refreshFiles);
+
+  const status = h('div', { id: 'exchange-status' });
+  const showStatus = () => {
+    fill(destination, h('option', { value: '' }, '中心（默认）'),
+      ...o.devices.filter((d) => d.device_code !== o.device_code)
+        .map((d) => h('option', { value: d.device_code }, `${d.device_code}（${d.role_label}）`)));
+    fill(status,
+      h('h2', {}, '待补的批次'),
+      o.gaps.length ? h('ul', { id: 'gap-list' }, ...o.gaps.map((g) => h('li', {}, `${g.message}，已暂存 ${g.held} 条`)))
+        : h('p', { class: 'empty', id: 'gap-list' }, '没有缺口'),
+      h('h2', {}, `冲突记录（${o.conflicts.length}）`),
+      o.conflicts.length ? h('table', { class: 'list', id: 'conflict-table' },
+        h('thead', {}, h('tr', {}, ...['设备', '序号', '办件编号', '原因'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, ...o.conflicts.map((c) => h('tr', {},
+          h('td', {}, c.device_code), h('td', {}, String(c.seq)), h('td', { class: 'mono' }, c.case_no || '—'), h('td', {}, c.reason)))))
+        : h('p', { class: 'empty' }, '没有冲突'),
+      h('h2', {}, '信任的设备'),
+      h('table', { class: 'list', id: 'device-table' },
+        h('thead', {}, h('tr', {}, ...['设备', '类型', '指纹', '登记时间'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, ...o.devices.map((d) => h('tr', {},
+          h('td', {}, d.device_code), h('td', {}, d.role_label), h('td', { class: 'mono' }, d.fingerprint), h('td', {}, d.trusted_at.slice(0, 16).replace('T', ' ')))))));
+  };
+  showStatus();
+
+  const keyLine = h('input', { id: 'trust-line', placeholder: 'bianmin-device-key 1 …（对方设备 device key 显示的一行）' });
+  const trustPanel = app.can('trust_device') ? h('section', { class: 'panel', id: 'trust-panel' },
+    h('h2', {}, '登记信任设备（负责人）'),
+    h('p', {}, '把新窗口电脑或村代办电脑的公钥行粘贴到下面，或在上面的文件夹中选择它的 .key 文件。登记前请与对方屏幕上的指纹核对。'),
+    field('公钥行', keyLine),
+    h('div', { class: 'actions' }, h('button', { type: 'button', id: 'trust-button', onclick: () => trust(keyLine.value) }, '登记信任'))) : null;
+
+  fill(root,
+    h('section', { class: 'panel' },
+      h('h1', {}, `数据交换（本机 ${o.device_code}）`),
+      h('p', {}, `本机指纹：${o.fingerprint}`),
+      h('div', { class: 'grid2' }, field('U 盘文件夹', folder), h('div', { class: 'actions' }, choose,
+        h('button', { type: 'button', id: 'refresh-folder', onclick: refreshFiles }, '刷新'),
+        h('button', { type: 'button', id: 'write-key', onclick: async () => {
+          try { toast(`已写出本机公钥：${await call('device_key_write', { folder: folder.value })}`); refreshFiles(); } catch (err) { toast(err.message, 'error'); }
+        } }, '写出本机公钥'))),
+      h('div', { class: 'progress' }, bar, barText)),
+    h('section', { class: 'panel' }, h('h2', {}, '导入'), files, checks, result),
+    h('section', { class: 'panel' }, h('h2', {}, '导出'),
+      h('div', { class: 'grid2' }, field('发往', destination), h('div', { class: 'actions' }, doExport)), exportResult),
+    h('section', { class: 'panel' }, status),
+    trustPanel);
+  refreshFiles();
+}
