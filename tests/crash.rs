@@ -209,3 +209,128 @@ fn killing_intake_at_random_moments_never_loses_an_accepted_case() {
         before
     );
 }
+
+/// `bianmin export` killed at random moments: a file under a final `.bmb`
+/// name is always a complete batch that passes every check of the reader
+/// (`BIANMIN_CRASH_EXPORT_KILLS`, default 300, within
+/// `BIANMIN_CRASH_SECONDS`).
+#[test]
+fn killing_export_never_leaves_a_batch_that_fails_its_checks() {
+    let kills_wanted = env_or("BIANMIN_CRASH_EXPORT_KILLS", 300);
+    let budget = Duration::from_secs(env_or("BIANMIN_CRASH_SECONDS", 240));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("export.db");
+    let usb = dir.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    let init = cli(
+        &db,
+        &[
+            "init",
+            "--center-code",
+            "371402101",
+            "--center-name",
+            "测试中心",
+            "--device-code",
+            "A01",
+            "--admin",
+            "admin",
+            "--admin-password",
+            "admin-pass",
+        ],
+        "",
+    );
+    assert!(init.status.success());
+    {
+        let mut store = bianmin::store::Store::open(&db).unwrap();
+        let admin =
+            bianmin::auth::users::verify_credentials(store.conn(), "admin", "admin-pass").unwrap();
+        bianmin::auth::users::add(
+            &mut store,
+            &admin,
+            chrono::Local::now().fixed_offset(),
+            &bianmin::auth::users::NewUser {
+                username: "clerk".into(),
+                display_name: "王芳".into(),
+                staff_no: "0102".into(),
+                role: bianmin::auth::Role::Clerk,
+                password: "clerk-pass".into(),
+            },
+        )
+        .unwrap();
+        let clerk =
+            bianmin::auth::users::verify_credentials(store.conn(), "clerk", "clerk-pass").unwrap();
+        bianmin::bench::seed_cases(&mut store, &clerk, 400).unwrap();
+    }
+    let export = || {
+        Command::new(BIN)
+            .arg("--db")
+            .arg(&db)
+            .args([
+                "--user",
+                "clerk",
+                "export",
+                "--since-batch",
+                "0",
+                "--date",
+                "2099-12-31",
+                "--out",
+            ])
+            .arg(&usb)
+            .env("BIANMIN_PASSWORD", "clerk-pass")
+            .env_remove("BIANMIN_DB")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        assert!(export().wait().unwrap().success());
+        runs.push(t.elapsed());
+    }
+    runs.sort();
+    let typical = runs[1];
+    let mut rng = rand::thread_rng();
+    let started = Instant::now();
+    let (mut kills, mut completed) = (0u64, 3u64);
+    while kills < kills_wanted && started.elapsed() < budget {
+        let mut child = export();
+        let delay = rng.gen_range(0..=(typical.as_micros() as u64 * 12 / 10));
+        std::thread::sleep(Duration::from_micros(delay));
+        match child.try_wait().unwrap() {
+            Some(_) => completed += 1,
+            None => {
+                child.kill().unwrap();
+                kills += 1;
+            }
+        }
+        child.wait().unwrap();
+    }
+    let store = bianmin::store::Store::open(&db).unwrap();
+    let mut batches = 0;
+    for entry in std::fs::read_dir(&usb).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".bmb") {
+            assert!(name.starts_with('.') && name.ends_with(".tmp"), "{name}");
+            continue;
+        }
+        batches += 1;
+        let bytes = std::fs::read(&path).unwrap();
+        let opened = bianmin::exchange::reader::open(&name, &bytes)
+            .unwrap_or_else(|e| panic!("{name} is under a final name but fails: {e}"));
+        bianmin::exchange::reader::verify(
+            store.conn(),
+            Some("371402101"),
+            opened,
+            bianmin::exchange::reader::Trust::Registered,
+        )
+        .unwrap_or_else(|e| panic!("{name} is under a final name but fails: {e}"));
+    }
+    eprintln!(
+        "crash export: {kills} SIGKILLs, {completed} exports finished, {batches} batches checked, typical export {typical:?}"
+    );
+    assert!(kills >= kills_wanted.min(100), "too few kills: {kills}");
+    assert!(batches as u64 >= 3);
+}
