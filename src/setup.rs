@@ -75,19 +75,7 @@ pub fn init(
         // The first device of a center trusts itself, so that devices
         // joining from its batch know its key (src/exchange/join.rs).
         let public_key = keys::create(tx, now)?;
-        devices::append_trusted(
-            tx,
-            &admin.user_id,
-            now,
-            &KeyLine {
-                center_code: dev.center_code.clone(),
-                device_code: dev.device_code.clone(),
-                role: dev.role,
-                device_id: dev.device_id.clone(),
-                fingerprint: keys::fingerprint(&public_key),
-                public_key,
-            },
-        )?;
+        devices::append_trusted(tx, &admin.user_id, now, &KeyLine::of(&dev, public_key))?;
         for cal in &calendars {
             schedule::append_loaded(tx, &admin.user_id, now, cal)?;
         }

@@ -70,24 +70,10 @@ fn spawn_intake(db: &Path, n: u64) -> Child {
         .unwrap()
 }
 
-/// The case number a child printed as accepted, if it got that far.
-fn reported(child: &mut Child) -> Option<String> {
-    let mut out = String::new();
-    child.stdout.take()?.read_to_string(&mut out).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&out).ok()?;
-    (v["outcome"] == "accepted")
-        .then(|| v["case_no"].as_str().map(str::to_owned))
-        .flatten()
-}
-
-#[test]
-fn killing_intake_at_random_moments_never_loses_an_accepted_case() {
-    let kills_wanted = env_or("BIANMIN_CRASH_KILLS", 1000);
-    let budget = Duration::from_secs(env_or("BIANMIN_CRASH_SECONDS", 240));
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("crash.db");
+/// Sets up center 371402101, counter A01, admin `admin` / `admin-pass`.
+fn init_center(db: &Path) {
     let init = cli(
-        &db,
+        db,
         &[
             "init",
             "--center-code",
@@ -104,6 +90,25 @@ fn killing_intake_at_random_moments_never_loses_an_accepted_case() {
         "",
     );
     assert!(init.status.success());
+}
+
+/// The case number a child printed as accepted, if it got that far.
+fn reported(child: &mut Child) -> Option<String> {
+    let mut out = String::new();
+    child.stdout.take()?.read_to_string(&mut out).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&out).ok()?;
+    (v["outcome"] == "accepted")
+        .then(|| v["case_no"].as_str().map(str::to_owned))
+        .flatten()
+}
+
+#[test]
+fn killing_intake_at_random_moments_never_loses_an_accepted_case() {
+    let kills_wanted = env_or("BIANMIN_CRASH_KILLS", 1000);
+    let budget = Duration::from_secs(env_or("BIANMIN_CRASH_SECONDS", 240));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crash.db");
+    init_center(&db);
     let add = cli(
         &db,
         &[
@@ -222,24 +227,7 @@ fn killing_export_never_leaves_a_batch_that_fails_its_checks() {
     let db = dir.path().join("export.db");
     let usb = dir.path().join("usb");
     std::fs::create_dir(&usb).unwrap();
-    let init = cli(
-        &db,
-        &[
-            "init",
-            "--center-code",
-            "371402101",
-            "--center-name",
-            "测试中心",
-            "--device-code",
-            "A01",
-            "--admin",
-            "admin",
-            "--admin-password",
-            "admin-pass",
-        ],
-        "",
-    );
-    assert!(init.status.success());
+    init_center(&db);
     {
         let mut store = bianmin::store::Store::open(&db).unwrap();
         let admin =

@@ -84,14 +84,7 @@ pub fn join(
             }
             .into());
         }
-        let line = KeyLine {
-            center_code: dev.center_code.clone(),
-            device_code: dev.device_code.clone(),
-            role: dev.role,
-            device_id: dev.device_id.clone(),
-            fingerprint: keys::fingerprint(&public_key),
-            public_key,
-        };
+        let line = KeyLine::of(&dev, public_key);
         Ok(JoinReport {
             device: dev.clone(),
             key_line: line.to_line(),

@@ -118,6 +118,18 @@ pub struct KeyLine {
 }
 
 impl KeyLine {
+    /// The key line of `device` with `public_key`.
+    pub fn of(device: &device::Device, public_key: String) -> KeyLine {
+        KeyLine {
+            center_code: device.center_code.clone(),
+            device_code: device.device_code.clone(),
+            role: device.role,
+            device_id: device.device_id.clone(),
+            fingerprint: fingerprint(&public_key),
+            public_key,
+        }
+    }
+
     pub fn to_line(&self) -> String {
         format!(
             "{LINE_TAG} 1 {} {} {} {} {}",
@@ -169,16 +181,7 @@ impl KeyLine {
 
 /// This device's key line (`bianmin device key`).
 pub fn own_line(conn: &Connection) -> crate::Result<KeyLine> {
-    let dev = device::load(conn)?;
-    let public_key = public_key(conn)?;
-    Ok(KeyLine {
-        fingerprint: fingerprint(&public_key),
-        center_code: dev.center_code,
-        device_code: dev.device_code,
-        role: dev.role,
-        device_id: dev.device_id,
-        public_key,
-    })
+    Ok(KeyLine::of(&device::load(conn)?, public_key(conn)?))
 }
 
 #[cfg(test)]
