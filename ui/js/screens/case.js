@@ -7,6 +7,7 @@ import { openPdf } from './intake.js';
 
 // The values each step asks for: [name, label, kind, options].
 const STEP_FIELDS = {
+  confirm_bag: [['bag', '材料袋编号（一事一袋）', 'text']],
   assign: [['to', '承办人用户名', 'text'], ['forward', '转办部门（选填）', 'text']],
   suspend: [['kind', '暂停原因类型', 'select', ['补正', '公示', '专家评审']], ['reason', '说明', 'text']],
   resume: [],
