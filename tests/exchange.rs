@@ -857,3 +857,60 @@ fn mutated_batches_never_panic_and_never_change_anything_when_refused() {
         }
     }
 }
+
+#[test]
+fn hostile_text_crosses_a_batch_unchanged() {
+    let mut h = hub();
+    let usb = tempfile::tempdir().unwrap();
+    let b = h.export("wang", t(23, 8, 10), usb.path(), Some("A02"));
+    let (mut a02, line) = join_from(&b, "A02", DeviceRole::Counter, t(23, 8, 20));
+    trust(&mut h, &line, t(23, 8, 30));
+    let nasty = [
+        "'; DROP TABLE cases;--",
+        "<script>alert(1)</script>",
+        "引号\"单引号'反斜杠\\",
+        "\u{200F}עברית\u{200E} 😀👨‍👩‍👧",
+    ];
+    let long = "杨庄村".repeat(666) + "12";
+    let s = a02.login("qian");
+    let mut sent = Vec::new();
+    for (i, text) in nasty.iter().enumerate() {
+        let mut p = person("𠮷䶮𪚥", 30 + i as u32);
+        p.address = format!("{text}{long}");
+        let mut app = application("ZJ-001", p.clone(), &[]);
+        app.refusal_reason = Some(text.to_string());
+        let r = intake::record(&mut a02.store, &s, t(23, 9, i as u32), app).unwrap();
+        sent.push((r.case_no, p.address, text.to_string()));
+    }
+    let batch = a02.export("qian", t(23, 10, 0), usb.path(), None);
+    h.import("wang", t(23, 10, 5), &batch).unwrap();
+    for (case_no, address, reason) in &sent {
+        let d = bianmin::intake::lookup::detail_unmasked(h.store.conn(), case_no).unwrap();
+        assert_eq!(d.summary.applicant_name, "𠮷䶮𪚥");
+        assert_eq!(&d.applicant_address, address);
+        assert_eq!(d.refusal_reason.as_deref(), Some(reason.as_str()));
+    }
+    let cases_a02: Vec<String> = {
+        let mut stmt = a02
+            .store
+            .conn()
+            .prepare("SELECT applicant_address FROM cases ORDER BY case_no")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let cases_hub: Vec<String> = {
+        let mut stmt = h
+            .store
+            .conn()
+            .prepare("SELECT applicant_address FROM cases ORDER BY case_no")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(cases_a02, cases_hub);
+}
