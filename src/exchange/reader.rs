@@ -62,8 +62,8 @@ pub fn open(file_name: &str, bytes: &[u8]) -> Result<Opened, ExchangeError> {
         file: file_name.to_owned(),
         reason,
     };
-    let mut zip =
-        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| container(e.to_string()))?;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|_| container("不是 ZIP 文件，或文件末尾缺失".into()))?;
     // The zip library keeps only one entry per name, so repeated names are
     // looked for in the central directory itself.
     let mut listed = HashSet::new();
@@ -75,7 +75,9 @@ pub fn open(file_name: &str, bytes: &[u8]) -> Result<Opened, ExchangeError> {
     let mut members: HashMap<String, Vec<u8>> = HashMap::new();
     let mut names = HashSet::new();
     for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(|e| container(e.to_string()))?;
+        let mut entry = zip
+            .by_index(i)
+            .map_err(|_| container(format!("第 {} 个成员无法读取", i + 1)))?;
         let name = entry.name().to_owned();
         let safe = !name.is_empty()
             && !name.contains('\\')
@@ -98,7 +100,7 @@ pub fn open(file_name: &str, bytes: &[u8]) -> Result<Opened, ExchangeError> {
         (&mut entry)
             .take(MAX_MEMBER_BYTES + 1)
             .read_to_end(&mut data)
-            .map_err(|e| container(format!("{name}：{e}")))?;
+            .map_err(|_| container(format!("“{name}”的数据损坏，校验失败")))?;
         if data.len() as u64 > MAX_MEMBER_BYTES {
             return Err(ExchangeError::MemberTooLarge(name));
         }

@@ -261,8 +261,28 @@ impl Window {
         el.send_keys(text).await.expect("type");
     }
 
+    /// Clicks `css`; while it is covered (a toast) or was just redrawn,
+    /// finds it again and retries, up to the usual patience.
     pub async fn click(&self, css: &str) {
-        self.wait(css).await.click().await.expect("click");
+        let start = Instant::now();
+        loop {
+            let el = self.wait(css).await;
+            match el.clone().click().await {
+                Ok(_) => return,
+                Err(e) if start.elapsed() < PATIENCE => {
+                    eprintln!("{css} not clickable yet ({e}); again");
+                    // It may sit under the fixed top bar: bring it to the middle.
+                    if let Ok(arg) = serde_json::to_value(&el) {
+                        let _ = self
+                            .client
+                            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+                            .await;
+                    }
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => panic!("click {css}: {e}"),
+            }
+        }
     }
 
     /// Presses keys on the focused element (e.g. "\u{E007}" for Enter).

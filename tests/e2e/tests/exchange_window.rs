@@ -129,6 +129,8 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
     let refusal = w.wait_text("#exchange-result", "未导入").await;
     assert!(refusal.contains("第 1 步"), "{refusal}");
     w.wait_text("#exchange-checks li.failed", "第 1 步").await;
+    w.screenshot(&screenshot_path(&w, "window-exchange-refused.png"))
+        .await;
     assert_eq!(
         w.count("cases"),
         cases_before,
