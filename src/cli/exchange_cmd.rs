@@ -75,6 +75,9 @@ pub(super) fn device_cmd(ctx: &Ctx, command: Option<DeviceCommand>) -> Result<()
         }
         Some(DeviceCommand::Key { out }) => {
             let store = ctx.open()?;
+            device::load(store.conn())?;
+            // A database set up before the exchange existed gets its key now.
+            keys::create_if_missing(store.conn(), now())?;
             let line = keys::own_line(store.conn())?;
             if let Some(path) = &out {
                 bianmin::files::write_atomic(path, format!("{}\n", line.to_line()).as_bytes())?;
