@@ -433,3 +433,26 @@ fn documents_that_do_not_fit_the_outcome_or_role_are_refused() {
     assert!(matches!(err, Error::Auth(_)), "{err}");
     assert_eq!(snapshot(&c.store), before);
 }
+
+#[test]
+fn hostile_text_prints_verbatim_in_a_notice() {
+    let mut c = center();
+    let reasons = [
+        "'; DROP TABLE cases;--",
+        "<script>alert(1)</script>",
+        "引号\"单引号'反斜杠\\",
+        "𠮷 & </Tj> ) ( \\) 终",
+    ];
+    for (i, reason) in reasons.iter().enumerate() {
+        let mut app = application("ZJ-001", person("𠮷䶮𪚥", 40 + i as u32), &[]);
+        app.refusal_reason = Some(reason.to_string());
+        documents::check_printable(&app).unwrap();
+        let r = intake::record(&mut c.store, &c.clerk, monday(), app).unwrap();
+        let doc = print(&mut c, &r.case_no, DocumentKind::Refusal);
+        // -raw: the default mode joins a line ending in "-" to the next
+        // one and drops the hyphen, which would eat the end of "--".
+        let text = squeeze(&tool("pdftotext", &["-raw"], &doc.pdf));
+        let want = squeeze(&format!("不予受理理由：{reason}"));
+        assert!(text.contains(&want), "{want} not in {text}");
+    }
+}
