@@ -890,8 +890,8 @@ fn hostile_text_crosses_a_batch_unchanged() {
         assert_eq!(&d.applicant_address, address);
         assert_eq!(d.refusal_reason.as_deref(), Some(reason.as_str()));
     }
-    let cases_a02: Vec<String> = {
-        let mut stmt = a02
+    let addresses = |d: &Device| -> Vec<String> {
+        let mut stmt = d
             .store
             .conn()
             .prepare("SELECT applicant_address FROM cases ORDER BY case_no")
@@ -901,16 +901,6 @@ fn hostile_text_crosses_a_batch_unchanged() {
             .map(Result::unwrap)
             .collect()
     };
-    let cases_hub: Vec<String> = {
-        let mut stmt = h
-            .store
-            .conn()
-            .prepare("SELECT applicant_address FROM cases ORDER BY case_no")
-            .unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    };
+    let (cases_a02, cases_hub) = (addresses(&a02), addresses(&h));
     assert_eq!(cases_a02, cases_hub);
 }

@@ -10,7 +10,6 @@ use bianmin::exchange::export::{self, ExportRequest};
 use bianmin::exchange::join::{self, JoinInput};
 use bianmin::exchange::{devices, import, keys, Progress};
 use bianmin::store::device::{self, DeviceRole};
-use bianmin::store::StoreError;
 use bianmin::Result;
 
 /// Progress on stderr, overwriting one line.
@@ -98,13 +97,7 @@ pub(super) fn device_cmd(ctx: &Ctx, command: Option<DeviceCommand>) -> Result<()
         }
         Some(DeviceCommand::Trust { key }) => {
             let (mut store, session) = ctx.login()?;
-            let path = std::path::Path::new(&key);
-            let text = if !key.trim_start().starts_with("bianmin-device-key") && path.is_file() {
-                std::fs::read_to_string(path).map_err(|e| StoreError::file(path, e))?
-            } else {
-                key.clone()
-            };
-            let d = devices::trust(&mut store, &session, now(), &text)?;
+            let d = devices::trust(&mut store, &session, now(), &keys::key_text(&key)?)?;
             print(ctx.json, &d, |d| {
                 format!(
                     "已登记信任设备 {}（{}），指纹 {}；此后接受它导出的批次",
@@ -208,12 +201,9 @@ pub(super) fn import_cmd(ctx: &Ctx, file: &std::path::Path) -> Result<()> {
 pub(super) fn status_cmd(ctx: &Ctx) -> Result<()> {
     let store = ctx.open()?;
     device::load(store.conn())?;
-    let status = serde_json::json!({
-        "gaps": import::gaps(store.conn())?,
-        "conflicts": import::conflicts(store.conn())?,
-    });
     let gaps = import::gaps(store.conn())?;
     let conflicts = import::conflicts(store.conn())?;
+    let status = serde_json::json!({ "gaps": &gaps, "conflicts": &conflicts });
     print(ctx.json, &status, |_| {
         let mut s = String::new();
         if gaps.is_empty() {

@@ -179,6 +179,17 @@ impl KeyLine {
     }
 }
 
+/// What a manager gave to register a device: the key line itself, or the
+/// path of a key file (`bianmin device key --out`) holding it.
+pub fn key_text(given: &str) -> Result<String, StoreError> {
+    let path = std::path::Path::new(given.trim());
+    if !given.trim_start().starts_with(LINE_TAG) && path.is_file() {
+        std::fs::read_to_string(path).map_err(|e| StoreError::file(path, e))
+    } else {
+        Ok(given.to_owned())
+    }
+}
+
 /// This device's key line (`bianmin device key`).
 pub fn own_line(conn: &Connection) -> crate::Result<KeyLine> {
     Ok(KeyLine::of(&device::load(conn)?, public_key(conn)?))

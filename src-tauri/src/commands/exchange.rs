@@ -152,12 +152,6 @@ pub fn device_key_write(desk: State<'_, Desk>, folder: String) -> UiResult<Strin
 /// Registers a device from a key line or a `.key` file's path (managers).
 #[tauri::command]
 pub fn device_trust(desk: State<'_, Desk>, key: String) -> UiResult<devices::TrustedDevice> {
-    let path = std::path::Path::new(key.trim());
-    let text = if path.extension().is_some_and(|e| e == "key") && path.is_file() {
-        std::fs::read_to_string(path)
-            .map_err(|e| UiError::new("refused", format!("无法读取公钥文件：{e}")))?
-    } else {
-        key
-    };
+    let text = keys::key_text(&key)?;
     desk.session(|store, session| Ok(devices::trust(store, session, now(), &text)?))
 }
