@@ -5,6 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use bianmin::backup::schedule::{self, Standing};
 use bianmin::backup::{self, BackupError};
 use bianmin::intake;
 use bianmin::store::{dump, Store};
@@ -202,4 +203,143 @@ fn an_unwritable_target_is_a_clear_error_and_leaves_nothing() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
+}
+
+fn hours_later(h: i64) -> chrono::DateTime<chrono::FixedOffset> {
+    monday() + chrono::Duration::hours(h)
+}
+
+#[test]
+fn settings_are_checked_and_only_managers_may_change_them() {
+    let mut c = center();
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let err = schedule::configure(&mut c.store, &c.clerk, monday(), folder, 7, true).unwrap_err();
+    assert!(matches!(err, Error::Auth(_)), "{err}");
+    for (typed, keep) in [
+        ("", 7),
+        ("relative/folder", 7),
+        ("/no/such/usb/stick", 7),
+        (folder, 0),
+        (folder, 366),
+    ] {
+        let err =
+            schedule::configure(&mut c.store, &c.manager, monday(), typed, keep, true).unwrap_err();
+        assert!(matches!(err, Error::Backup(_)), "{typed} {keep}: {err}");
+    }
+    assert_eq!(schedule::settings(c.store.conn()).unwrap(), None);
+    let set = schedule::configure(&mut c.store, &c.manager, monday(), folder, 7, true).unwrap();
+    assert_eq!(
+        (set.keep, set.daily, set.set_by.as_str()),
+        (7, true, "测试")
+    );
+    assert_eq!(set.folder, folder);
+}
+
+#[test]
+fn the_daily_backup_runs_once_a_day_and_the_status_turns_red_after_a_day() {
+    let mut c = center();
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().to_str().unwrap().to_owned();
+
+    let err = schedule::status(c.store.conn(), &c.clerk, monday()).unwrap_err();
+    assert!(matches!(err, Error::Auth(_)), "{err}");
+    let st = schedule::status(c.store.conn(), &c.manager, monday()).unwrap();
+    assert_eq!(st.standing, Standing::NotSet);
+    assert!(st.red);
+    assert_eq!(
+        schedule::daily(&c.store, monday()).unwrap(),
+        None,
+        "not set up"
+    );
+
+    schedule::configure(&mut c.store, &c.manager, monday(), &folder, 2, true).unwrap();
+    assert_eq!(
+        schedule::status(c.store.conn(), &c.manager, monday())
+            .unwrap()
+            .standing,
+        Standing::Stale,
+        "set up, never made"
+    );
+    let first = schedule::daily(&c.store, monday()).unwrap().expect("due");
+    assert!(Path::new(&first.path).exists());
+    assert_eq!(
+        schedule::daily(&c.store, hours_later(3)).unwrap(),
+        None,
+        "the second start of the day makes none"
+    );
+    let st = schedule::status(c.store.conn(), &c.manager, hours_later(3)).unwrap();
+    assert_eq!(st.standing, Standing::Fresh);
+    assert!(!st.red);
+    let made = st.last_made.unwrap();
+    assert_eq!(made.trigger, schedule::Trigger::Daily);
+    assert_eq!(made.by, None);
+
+    // A day and a bit later without a start: red.
+    let st = schedule::status(c.store.conn(), &c.manager, hours_later(25)).unwrap();
+    assert_eq!(st.standing, Standing::Stale);
+    assert!(st.red && st.summary.contains("超过一天"), "{}", st.summary);
+
+    // Next day's first start backs up again; keep 2 prunes the third.
+    schedule::daily(&c.store, hours_later(24))
+        .unwrap()
+        .expect("due");
+    schedule::daily(&c.store, hours_later(48))
+        .unwrap()
+        .expect("due");
+    let listed = backup::list(c.store.conn(), dir.path()).unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0].made, "2026-11-25 09:30:00", "newest first");
+
+    // Daily switched off: never due.
+    schedule::configure(&mut c.store, &c.manager, monday(), &folder, 2, false).unwrap();
+    assert_eq!(schedule::daily(&c.store, hours_later(72)).unwrap(), None);
+}
+
+#[test]
+fn a_failed_backup_is_recorded_shown_red_and_retried_at_the_next_start() {
+    let mut c = center();
+    let usb = tempfile::tempdir().unwrap();
+    let folder = usb.path().join("stick");
+    std::fs::create_dir(&folder).unwrap();
+    schedule::configure(
+        &mut c.store,
+        &c.manager,
+        monday(),
+        folder.to_str().unwrap(),
+        5,
+        true,
+    )
+    .unwrap();
+    // The stick is pulled.
+    std::fs::remove_dir(&folder).unwrap();
+    let err = schedule::daily(&c.store, monday()).unwrap_err();
+    assert!(err.to_string().contains("找不到备份文件夹"), "{err}");
+    let err = schedule::backup_now(&c.store, &c.manager, monday()).unwrap_err();
+    assert!(err.to_string().contains("U 盘"), "{err}");
+    let st = schedule::status(c.store.conn(), &c.manager, monday()).unwrap();
+    assert_eq!(st.standing, Standing::Failed);
+    assert!(
+        st.red && st.summary.contains("找不到备份文件夹"),
+        "{}",
+        st.summary
+    );
+    let attempt = st.last_attempt.unwrap();
+    assert_eq!(attempt.by.as_deref(), Some("测试"), "the manual attempt");
+
+    // Plugged back in: the next start of the same day tries again.
+    std::fs::create_dir(&folder).unwrap();
+    let made = schedule::daily(&c.store, hours_later(1))
+        .unwrap()
+        .expect("retried");
+    assert!(Path::new(&made.path).exists());
+    assert_eq!(
+        schedule::status(c.store.conn(), &c.manager, hours_later(1))
+            .unwrap()
+            .standing,
+        Standing::Fresh
+    );
+    // A clerk may not back up.
+    let err = schedule::backup_now(&c.store, &c.clerk, monday()).unwrap_err();
+    assert!(matches!(err, Error::Auth(_)), "{err}");
 }

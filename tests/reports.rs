@@ -733,3 +733,106 @@ fn the_monthly_report_opens_as_xlsx_and_pdf_with_its_charts() {
         std::fs::copy(&pdf, std::env::var_os("BIANMIN_REPORT_PDF").unwrap()).unwrap();
     }
 }
+
+/// Splits RFC 4180 text (CRLF rows, `"` quoting, `""` escapes) into rows.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
+    let (mut quoted, mut chars) = (false, text.chars().peekable());
+    while let Some(ch) = chars.next() {
+        match (quoted, ch) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, _) => field.push(ch),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') if chars.peek() == Some(&'\n') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, _) => field.push(ch),
+        }
+    }
+    rows
+}
+
+#[test]
+fn hostile_text_round_trips_through_the_ledgers_csv_and_xlsx() {
+    let mut c = center();
+    let long = "杨庄村东头".repeat(400);
+    assert_eq!(long.chars().count(), 2000);
+    // The matter name carries the 2 000-character text; the applicant
+    // names (at most 100 characters) carry the rest.
+    let (_, mut m) = versions::current(c.store.conn(), "ZJ-001").unwrap();
+    m.code = "ZZ-009".into();
+    m.name = long.clone();
+    versions::publish(&mut c.store, &c.manager, monday(), &m).unwrap();
+    let names = [
+        "'; DROP TABLE cases;--",
+        "<script>alert(1)</script>",
+        "引号\"单引号'反斜杠\\，逗号,换行",
+        "\u{200F}עברית\u{200E} 😀👨‍👩‍👧",
+        "𠮷䶮𪚥",
+        "=HYPERLINK(\"http://x\")",
+    ];
+    let mut cases = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let app = application("ZZ-009", person(name, 50 + i as u32), &[]);
+        let mut app = app;
+        app.refusal_reason = Some("材料不属于本中心受理范围".into());
+        let r = intake::record(&mut c.store, &c.clerk, monday(), app).unwrap();
+        cases.push((r.case_no, name.to_string()));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (csv_path, xlsx_path) = (dir.path().join("l.csv"), dir.path().join("l.xlsx"));
+    let today = monday().date_naive();
+    reports::export_ledger(
+        &c.store,
+        &c.manager,
+        monday(),
+        today,
+        Format::Csv,
+        &csv_path,
+    )
+    .unwrap();
+    reports::export_ledger(
+        &c.store,
+        &c.manager,
+        monday(),
+        today,
+        Format::Xlsx,
+        &xlsx_path,
+    )
+    .unwrap();
+
+    let text = std::fs::read_to_string(&csv_path).unwrap();
+    let rows = parse_csv(text.trim_start_matches('\u{feff}'));
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx_path).unwrap();
+    let sheet = book.worksheet_range(&book.sheet_names()[0]).unwrap();
+    let cell = |r: usize, col: u32| match sheet.get_value((r as u32, col)) {
+        Some(Data::String(s)) => s.clone(),
+        other => panic!("row {r} column {col}: {other:?}"),
+    };
+    for (case_no, name) in &cases {
+        let row = rows
+            .iter()
+            .find(|r| r.first() == Some(case_no))
+            .unwrap_or_else(|| panic!("{case_no} not in the CSV"));
+        assert_eq!(row[1], long, "the matter name, whole, in the CSV");
+        // A leading "=" is guarded by an apostrophe: shown, never run.
+        let shown = if name.starts_with('=') {
+            format!("'{name}")
+        } else {
+            name.clone()
+        };
+        assert_eq!(&row[2], &shown, "the applicant in the CSV");
+        let r = (0..sheet.height())
+            .find(|&r| matches!(sheet.get_value((r as u32, 0)), Some(Data::String(s)) if s == case_no))
+            .unwrap_or_else(|| panic!("{case_no} not in the XLSX"));
+        assert_eq!(cell(r, 1), long, "the matter name in the XLSX");
+        assert_eq!(&cell(r, 2), name, "the applicant in the XLSX, as text");
+    }
+}

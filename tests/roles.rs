@@ -53,6 +53,7 @@ fn each_entry_point_refuses_exactly_the_roles_the_table_forbids() {
     .case_no;
     let backups = tempfile::tempdir().unwrap();
     let backup_dir = backups.path().to_path_buf();
+    let settings_dir = backups.path().display().to_string();
     let (_, matter) = versions::current(c.store.conn(), "MZ-005").unwrap();
     let entry_points: Vec<(&str, Action, EntryPoint)> = vec![
         (
@@ -103,6 +104,23 @@ fn each_entry_point_refuses_exactly_the_roles_the_table_forbids() {
             "backup::backup",
             Action::Maintain,
             Box::new(move |s, who, _| backup::backup(s, who, monday(), &backup_dir, 3).map(|_| ())),
+        ),
+        (
+            "backup::schedule::configure",
+            Action::Maintain,
+            Box::new(move |s, who, _| {
+                backup::schedule::configure(s, who, monday(), &settings_dir, 3, true).map(|_| ())
+            }),
+        ),
+        (
+            "backup::schedule::backup_now",
+            Action::Maintain,
+            Box::new(|s, who, _| backup::schedule::backup_now(s, who, monday()).map(|_| ())),
+        ),
+        (
+            "backup::schedule::status",
+            Action::Maintain,
+            Box::new(|s, who, _| backup::schedule::status(s.conn(), who, monday()).map(|_| ())),
         ),
         (
             "documents::print",

@@ -76,6 +76,11 @@ fn main() {
             commands::exchange::exchange_import,
             commands::exchange::device_key_write,
             commands::exchange::device_trust,
+            commands::backup::backup_overview,
+            commands::backup::backup_settings_save,
+            commands::backup::backup_make,
+            commands::backup::backup_check,
+            commands::backup::backup_restore,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

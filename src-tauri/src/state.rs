@@ -3,7 +3,8 @@
 //! reach the core only through [`Desk::session`] or [`Desk::store`], so a
 //! locked screen or a missing login refuses every action in one place.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
 use bianmin::auth::Session;
@@ -21,6 +22,8 @@ struct Inner {
 pub struct Desk {
     pub db: PathBuf,
     inner: Mutex<Inner>,
+    /// Whether this run of the window started the daily backup.
+    pub daily_started: AtomicBool,
 }
 
 impl Desk {
@@ -32,6 +35,7 @@ impl Desk {
                 session: None,
                 locked: false,
             }),
+            daily_started: AtomicBool::new(false),
         }
     }
 
@@ -83,6 +87,17 @@ impl Desk {
         let mut inner = self.lock_inner();
         inner.session = session;
         inner.locked = false;
+    }
+
+    /// Runs `f` on the database file with this window's connection closed
+    /// and nobody logged in (a restore replaces the file). The next command
+    /// opens the file again.
+    pub fn with_database_closed<T>(&self, f: impl FnOnce(&Path) -> UiResult<T>) -> UiResult<T> {
+        let mut inner = self.lock_inner();
+        inner.store = None;
+        inner.session = None;
+        inner.locked = false;
+        f(&self.db)
     }
 
     pub fn set_locked(&self, locked: bool) {

@@ -21,6 +21,8 @@ const MIGRATIONS: &[&str] = &[
      UPDATE cases SET completed_on = received_on WHERE outcome = 'on_the_spot' AND completed_on IS NULL;",
     // 4: offline exchange (src/exchange) and the village agent's cases.
     include_str!("migration_4_exchange.sql"),
+    // 5: the window's backup settings and the record of backups.
+    include_str!("migration_5_backup.sql"),
 ];
 
 /// The schema version this program writes.

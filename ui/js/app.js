@@ -12,6 +12,7 @@ import { caseScreen } from './screens/case.js';
 import { complaintsScreen } from './screens/complaints.js';
 import { statsScreen } from './screens/stats.js';
 import { exchangeScreen } from './screens/exchange.js';
+import { backupScreen } from './screens/backup.js';
 
 const screen = document.getElementById('screen');
 const state = { status: null, user: null, idleMinutes: 10, current: null };
@@ -25,6 +26,7 @@ const MENU = [
   { key: 'complaints', label: '投诉', shortcut: 'F6', needs: 'service_desk' },
   { key: 'stats', label: '统计', shortcut: 'F7', needs: 'view_reports' },
   { key: 'exchange', label: '数据交换', shortcut: 'F8', needs: 'exchange' },
+  { key: 'backup', label: '备份', shortcut: 'F9', needs: 'maintain' },
 ];
 
 export const app = {
@@ -82,6 +84,13 @@ function loggedIn(user) {
   go('workbench');
 }
 
+// After a restore the window's data is gone: log in again to the restored file.
+function restored(r) {
+  state.user = null;
+  showLogin();
+  toast(`已从备份恢复（${r.events} 条事件），原数据库另存为 ${r.replaced_kept_as || '（无）'}，请重新登录`);
+}
+
 function showTopbar(on) {
   document.getElementById('topbar').hidden = !on;
 }
@@ -101,6 +110,7 @@ function go(key, params = {}) {
     case 'complaints': return complaintsScreen(screen, app);
     case 'stats': return statsScreen(screen, app);
     case 'exchange': return exchangeScreen(screen, app);
+    case 'backup': return backupScreen(screen, app, { onRestored: restored });
     default: return workbenchScreen(screen, app, {});
   }
 }

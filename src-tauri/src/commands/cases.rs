@@ -1,6 +1,8 @@
 //! 工作台 and 办件详情: today's counts and open cases by deadline colour,
 //! quick search, one case with its timeline and the steps allowed next.
 
+use bianmin::auth::Action;
+use bianmin::backup::schedule::{self as backups, Status};
 use bianmin::calendar::schedule;
 use bianmin::center;
 use bianmin::documents::DocumentKind;
@@ -25,11 +27,13 @@ pub struct Workbench {
     pub red: usize,
     pub yellow: usize,
     pub watched: Vec<Watched>,
+    /// How the backups stand; only for those who may back up (managers).
+    pub backup: Option<Status>,
 }
 
 #[tauri::command]
 pub fn workbench(desk: State<'_, Desk>) -> UiResult<Workbench> {
-    desk.session(|store, _| {
+    desk.session(|store, session| {
         let conn = store.conn();
         let today = now().date_naive();
         let warning_days = i64::from(center::load(conn)?.warning_days);
@@ -60,6 +64,10 @@ pub fn workbench(desk: State<'_, Desk>) -> UiResult<Workbench> {
             red,
             yellow,
             watched,
+            backup: match session.require(Action::Maintain) {
+                Ok(()) => Some(backups::status(conn, session, now())?),
+                Err(_) => None,
+            },
         })
     })
 }

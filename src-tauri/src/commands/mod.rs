@@ -2,6 +2,7 @@
 //! window sent, calls one core function and returns its result or its
 //! error as a [`UiError`](crate::error::UiError); no SQL and no rules here.
 
+pub mod backup;
 pub mod cases;
 pub mod documents;
 pub mod exchange;

@@ -31,6 +31,9 @@ pub fn app_status(desk: State<'_, Desk>) -> UiResult<Status> {
             bianmin::center::load(store.conn())?,
         ))
     })?;
+    if device.is_some() {
+        super::backup::start_daily(&desk);
+    }
     let (session, locked) = desk.current();
     Ok(Status {
         database: desk.db.display().to_string(),

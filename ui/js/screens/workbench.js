@@ -3,6 +3,7 @@
 
 import { call } from '../api.js';
 import { h, fill, cnDate, shortTime, toast } from '../dom.js';
+import { backupStatusLine } from './backup.js';
 
 const LIGHT_CLASS = { red: 'red', yellow: 'yellow', green: 'green', paused: 'paused' };
 
@@ -14,6 +15,7 @@ export async function workbenchScreen(root, app, { focusSearch }) {
   const results = h('div', { id: 'search-results' });
   const counts = h('div', { class: 'cards', id: 'today-counts' });
   const list = h('div', { id: 'open-cases' });
+  const backup = h('div', { id: 'home-backup' });
   const form = h('form', { class: 'search', id: 'search-form' },
     h('label', { for: 'search-input' }, '快速查询'), search,
     h('button', { type: 'submit' }, '查询'));
@@ -31,7 +33,7 @@ export async function workbenchScreen(root, app, { focusSearch }) {
     }
   });
   fill(root,
-    h('section', { class: 'panel' }, h('h1', {}, '工作台'), counts, form, results),
+    h('section', { class: 'panel' }, h('h1', {}, '工作台'), counts, backup, form, results),
     h('section', { class: 'panel' }, h('h2', {}, '在办件（按到期紧急程度）'), list));
   if (focusSearch) search.focus();
   try {
@@ -47,6 +49,10 @@ export async function workbenchScreen(root, app, { focusSearch }) {
       card('在办', wb.open_cases, ''),
       card('红灯（已超期）', wb.red, wb.red ? 'red' : ''),
       card('黄灯（即将到期）', wb.yellow, wb.yellow ? 'yellow' : ''));
+    if (wb.backup) {
+      fill(backup, h('div', { class: 'backup-line' }, h('strong', {}, '数据备份：'), backupStatusLine(wb.backup),
+        h('button', { type: 'button', id: 'home-backup-open', onclick: () => app.go('backup') }, '备份设置…')));
+    }
     fill(list, wb.watched.length ? watchTable(wb.watched, app) : h('p', { class: 'empty' }, '当前没有在办件'));
   } catch (err) {
     fill(list, h('p', { class: 'message error' }, err.message));

@@ -12,6 +12,11 @@
 //! live file aside (kept as `….replaced-{time}`) and puts the backup in its
 //! place. The restoring user logs in against the backup's own users (the
 //! live file may be the broken one) and must be a manager or admin.
+//!
+//! The window's settings, the daily automatic backup and the record of
+//! every attempt are in [`schedule`].
+
+pub mod schedule;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -38,13 +43,17 @@ pub enum BackupError {
     Chain { file: String, detail: String },
     #[error("要保留的备份份数应在 1 到 365 之间")]
     Keep,
+    #[error("尚未设置备份文件夹，请负责人在“备份”页选择文件夹")]
+    NoFolder,
+    #[error("找不到备份文件夹“{0}”，请插入 U 盘或重新选择文件夹（须为完整路径）")]
+    FolderMissing(String),
 }
 
 /// The default number of backups kept.
 pub const DEFAULT_KEEP: usize = 14;
 
 /// What a backup wrote.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BackupReport {
     pub path: String,
     pub sha256: String,
@@ -69,7 +78,8 @@ fn sha256_of(path: &Path) -> crate::Result<String> {
     Ok(hex::encode(Sha256::digest(bytes)))
 }
 
-/// Backs the live database up into `dir`, keeping the newest `keep` backups.
+/// Backs the live database up into `dir`, keeping the newest `keep` backups,
+/// and records the attempt, made or failed (see [`schedule::runs`]).
 pub fn backup(
     store: &Store,
     session: &Session,
@@ -78,6 +88,18 @@ pub fn backup(
     keep: usize,
 ) -> crate::Result<BackupReport> {
     session.authorize(store.conn(), Action::Maintain)?;
+    schedule::recorded(store, now, schedule::Trigger::Manual, Some(session), || {
+        make(store, now, dir, keep)
+    })
+}
+
+/// The copy itself: no role check and no record (callers do both).
+fn make(
+    store: &Store,
+    now: DateTime<FixedOffset>,
+    dir: &Path,
+    keep: usize,
+) -> crate::Result<BackupReport> {
     if !(1..=365).contains(&keep) {
         return Err(BackupError::Keep.into());
     }
@@ -127,8 +149,8 @@ pub fn backup(
     })
 }
 
-/// Removes all but the newest `keep` backups of this device in `dir`.
-fn prune(dir: &Path, center: &str, device_code: &str, keep: usize) -> crate::Result<Vec<String>> {
+/// This device's backups in `dir`, oldest first (the names sort by time).
+fn own_backups(dir: &Path, center: &str, device_code: &str) -> crate::Result<Vec<PathBuf>> {
     let prefix = format!("bianmin-{center}-{device_code}-");
     let mut backups: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| file_err(dir, e))?
@@ -141,8 +163,62 @@ fn prune(dir: &Path, center: &str, device_code: &str, keep: usize) -> crate::Res
             n.starts_with(&prefix) && n.ends_with(".db")
         })
         .collect();
-    // The names sort by time.
     backups.sort();
+    Ok(backups)
+}
+
+/// A backup file found in a folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Found {
+    pub name: String,
+    pub path: String,
+    pub bytes: u64,
+    /// When it was made, read from its name (`YYYY-MM-DD HH:MM:SS`).
+    pub made: String,
+}
+
+/// This device's backups in `dir`, newest first.
+pub fn list(conn: &Connection, dir: &Path) -> crate::Result<Vec<Found>> {
+    let dev = device::load(conn)?;
+    let mut found = Vec::new();
+    for path in own_backups(dir, &dev.center_code, &dev.device_code)?
+        .into_iter()
+        .rev()
+    {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stamp = name
+            .trim_end_matches(".db")
+            .rsplitn(3, '-')
+            .take(2)
+            .collect::<Vec<_>>();
+        let made = match stamp.as_slice() {
+            [time, date] if date.len() == 8 && time.len() == 6 => format!(
+                "{}-{}-{} {}:{}:{}",
+                &date[..4],
+                &date[4..6],
+                &date[6..],
+                &time[..2],
+                &time[2..4],
+                &time[4..]
+            ),
+            _ => String::new(),
+        };
+        found.push(Found {
+            bytes: std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
+            path: path.display().to_string(),
+            name,
+            made,
+        });
+    }
+    Ok(found)
+}
+
+/// Removes all but the newest `keep` backups of this device in `dir`.
+fn prune(dir: &Path, center: &str, device_code: &str, keep: usize) -> crate::Result<Vec<String>> {
+    let backups = own_backups(dir, center, device_code)?;
     let mut removed = Vec::new();
     let excess = backups.len().saturating_sub(keep);
     for old in backups.into_iter().take(excess) {
