@@ -99,3 +99,40 @@ fn invalid(reason: String) -> crate::Error {
     }
     .into()
 }
+
+/// Runs a set-up `f` (`init` or joining a center) on the new database at
+/// `path`, encrypted under a fresh key when `encrypt` is asked (agent
+/// laptops: see `store::encryption`). An encrypted database is kept only
+/// with its key file written beside it — without that file nobody could
+/// ever open it — so when set-up or the key file fails, the new file is
+/// removed again and set-up can simply be repeated.
+pub fn on_new_database<T>(
+    path: &std::path::Path,
+    encrypt: bool,
+    f: impl FnOnce(&mut Store) -> crate::Result<T>,
+) -> crate::Result<T> {
+    use crate::store::encryption;
+    if !encrypt {
+        let mut store = Store::open(path)?;
+        return f(&mut store);
+    }
+    let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
+    let key = crate::store::DbKey::generate();
+    let mut store = Store::create_encrypted(path, &key)?;
+    let result = f(&mut store).and_then(|value| {
+        store.write_key_file()?;
+        Ok(value)
+    });
+    if result.is_err() && !existed {
+        drop(store);
+        for p in [
+            path.to_path_buf(),
+            std::path::PathBuf::from(format!("{}-wal", path.display())),
+            std::path::PathBuf::from(format!("{}-shm", path.display())),
+            encryption::key_file_path(path),
+        ] {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+    result
+}

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
-use bianmin::auth::Session;
-use bianmin::store::{device, Store};
+use bianmin::auth::{unlock, Session};
+use bianmin::store::{device, DbKey, Store};
 
 use crate::error::{UiError, UiResult};
 
@@ -81,6 +81,42 @@ impl Desk {
     pub fn current(&self) -> (Option<Session>, bool) {
         let inner = self.lock_inner();
         (inner.session.clone(), inner.locked)
+    }
+
+    /// Whether the database is encrypted and not open: only a login can
+    /// open it (`auth::unlock`).
+    pub fn needs_unlock(&self) -> bool {
+        let inner = self.lock_inner();
+        inner.store.is_none() && unlock::needs_login(&self.db)
+    }
+
+    /// Opens the encrypted database with a login and keeps it open.
+    pub fn unlock(&self, username: &str, password: &str) -> UiResult<Session> {
+        let mut inner = self.lock_inner();
+        let (store, session) = unlock::login(&self.db, super::commands::now(), username, password)?;
+        inner.store = Some(store);
+        inner.session = Some(session.clone());
+        inner.locked = false;
+        Ok(session)
+    }
+
+    /// The key of the open database, if it is encrypted.
+    pub fn key(&self) -> Option<DbKey> {
+        self.lock_inner()
+            .store
+            .as_ref()
+            .and_then(|s| s.key().cloned())
+    }
+
+    /// Logs out; an encrypted database is closed too, so its key leaves
+    /// memory with the user.
+    pub fn log_out(&self) {
+        let mut inner = self.lock_inner();
+        inner.session = None;
+        inner.locked = false;
+        if inner.store.as_ref().is_some_and(Store::is_encrypted) {
+            inner.store = None;
+        }
     }
 
     pub fn set_session(&self, session: Option<Session>) {

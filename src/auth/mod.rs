@@ -3,9 +3,11 @@
 //! - [`roles`]: the role × action table; every core entry point asks it.
 //! - [`password`]: argon2 hashing and the password rules.
 //! - [`users`]: adding, listing, disabling users and logging in.
+//! - [`unlock`]: logging in to an encrypted database (agent laptops).
 
 pub mod password;
 pub mod roles;
+pub mod unlock;
 pub mod users;
 
 use serde::{Deserialize, Serialize};

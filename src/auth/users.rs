@@ -150,6 +150,11 @@ pub struct LoginAttempt {
     pub failures: u32,
     /// Set when this failure locks the account.
     pub locked_until: Option<String>,
+    /// When the attempt was made, if earlier than the event: a failure
+    /// counted in an encrypted device's key file while its database was
+    /// shut (`auth::unlock`). Absent otherwise, as in older events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
 }
 
 /// The event kinds of login attempts.
@@ -200,6 +205,7 @@ pub fn authenticate(
                     user_id: user_id.clone(),
                     failures: 0,
                     locked_until: None,
+                    at: None,
                 };
                 store.write(|tx| {
                     events::append_here(tx, now, Draft::new(&user_id, None, LOGIN_RESET, &p)?)
@@ -218,6 +224,7 @@ pub fn authenticate(
                 failures,
                 locked_until: until
                     .map(|u| u.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)),
+                at: None,
             };
             store.write(|tx| {
                 events::append_here(tx, now, Draft::new(&user_id, None, LOGIN_FAILED, &p)?)
@@ -274,7 +281,7 @@ pub fn verify_credentials(
     let Some((user_id, username, display_name, staff_no, role, hash, disabled)) = row else {
         // Spend the same work as a real check so that timing does not tell
         // whether the username exists.
-        let _ = password::verify(password_text, dummy_hash());
+        let _ = verify_credentials_timing(password_text);
         return Err(AuthError::BadCredentials.into());
     };
     if !password::verify(password_text, &hash) {
@@ -290,6 +297,12 @@ pub fn verify_credentials(
         staff_no,
         role: Role::parse(&role)?,
     })
+}
+
+/// Spends the work of one password check against a hash nobody knows, so
+/// that refusing an unknown username takes as long as a wrong password.
+pub(crate) fn verify_credentials_timing(password_text: &str) -> bool {
+    password::verify(password_text, dummy_hash())
 }
 
 /// A real argon2id hash of a random string, verified against when the

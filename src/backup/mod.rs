@@ -13,6 +13,11 @@
 //! place. The restoring user logs in against the backup's own users (the
 //! live file may be the broken one) and must be a manager or admin.
 //!
+//! The backup of an encrypted database (an agent laptop) is encrypted under
+//! the same key, with a key file of its own beside it (`….db.keys`, the
+//! live users' wraps): it opens with a login, like the live file. Restoring
+//! it puts both back.
+//!
 //! The window's settings, the daily automatic backup and the record of
 //! every attempt are in [`schedule`].
 
@@ -28,7 +33,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::auth::{users, Action, Session};
-use crate::store::{device, verify, Store, StoreError};
+use crate::store::encryption::{self, KeyFile};
+use crate::store::{device, verify, DbKey, Store, StoreError};
 
 /// Refusals of backup and restore.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -47,6 +53,8 @@ pub enum BackupError {
     NoFolder,
     #[error("找不到备份文件夹“{0}”，请插入 U 盘或重新选择文件夹（须为完整路径）")]
     FolderMissing(String),
+    #[error("备份文件 {0} 已加密：请在本机登录后检查，或用备份中的负责人账号恢复")]
+    Encrypted(String),
 }
 
 /// The default number of backups kept.
@@ -116,6 +124,11 @@ fn make(
     let result = (|| -> crate::Result<String> {
         {
             let mut dest = Connection::open(&tmp).map_err(StoreError::from)?;
+            if let Some(key) = store.key() {
+                key.apply(&dest)?;
+                // The backup's own key file: the live users' wraps.
+                encryption::refresh(store.conn(), key, &tmp_keys_base(&path))?;
+            }
             let backup =
                 rusqlite::backup::Backup::new(store.conn(), &mut dest).map_err(StoreError::from)?;
             backup
@@ -128,6 +141,11 @@ fn make(
         let sum = sha256_of(&tmp)?;
         let sum_path = dir.join(format!("{name}.sha256"));
         crate::files::write_atomic(&sum_path, format!("{sum}  {name}\n").as_bytes())?;
+        if store.is_encrypted() {
+            let keys = encryption::key_file_path(&tmp_keys_base(&path));
+            std::fs::rename(&keys, encryption::key_file_path(&path))
+                .map_err(|e| file_err(&keys, e))?;
+        }
         std::fs::rename(&tmp, &path).map_err(|e| file_err(&path, e))?;
         Ok(sum)
     })();
@@ -136,6 +154,8 @@ fn make(
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
             let _ = std::fs::remove_file(dir.join(format!("{name}.sha256")));
+            let _ = std::fs::remove_file(encryption::key_file_path(&tmp_keys_base(&path)));
+            let _ = std::fs::remove_file(encryption::key_file_path(&path));
             return Err(e);
         }
     };
@@ -147,6 +167,15 @@ fn make(
         bytes,
         removed,
     })
+}
+
+/// Where a backup's key file is written before the backup has its name.
+fn tmp_keys_base(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.tmp"))
 }
 
 /// This device's backups in `dir`, oldest first (the names sort by time).
@@ -224,13 +253,27 @@ fn prune(dir: &Path, center: &str, device_code: &str, keep: usize) -> crate::Res
     for old in backups.into_iter().take(excess) {
         std::fs::remove_file(&old).map_err(|e| file_err(&old, e))?;
         let _ = std::fs::remove_file(PathBuf::from(format!("{}.sha256", old.display())));
+        let _ = std::fs::remove_file(encryption::key_file_path(&old));
         removed.push(old.display().to_string());
     }
     Ok(removed)
 }
 
-/// Checks a backup file without changing it: checksum, integrity, hash chain.
-pub fn check(file: &Path) -> crate::Result<i64> {
+/// Opens a backup read-only, keyed when it is encrypted.
+fn open_backup(file: &Path, key: Option<&DbKey>) -> crate::Result<Connection> {
+    let conn = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(StoreError::from)?;
+    if encryption::is_encrypted(file) {
+        let key = key.ok_or_else(|| BackupError::Encrypted(file.display().to_string()))?;
+        key.apply(&conn)?;
+    }
+    Ok(conn)
+}
+
+/// Checks a backup file without changing it: checksum, integrity, hash
+/// chain. An encrypted backup needs its key (this device's, from the
+/// logged-in store, or unwrapped from the backup's key file at restore).
+pub fn check(file: &Path, key: Option<&DbKey>) -> crate::Result<i64> {
     let shown = file.display().to_string();
     let sum_path = PathBuf::from(format!("{}.sha256", file.display()));
     let expected =
@@ -243,8 +286,7 @@ pub fn check(file: &Path) -> crate::Result<i64> {
     if sha256_of(file)? != expected {
         return Err(BackupError::ChecksumMismatch(shown).into());
     }
-    let conn = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(StoreError::from)?;
+    let conn = open_backup(file, key)?;
     let integrity: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .map_err(|e| BackupError::Integrity {
@@ -282,18 +324,36 @@ pub fn restore(
     password: &str,
     now: DateTime<FixedOffset>,
 ) -> crate::Result<RestoreReport> {
-    let events = check(file)?;
+    // An encrypted backup opens with the restoring user's own wrap in the
+    // backup's key file: a wrong password is refused like a wrong login.
+    let backup_keys = encryption::key_file_path(file);
+    let key = if encryption::is_encrypted(file) {
+        let keys = KeyFile::read(&backup_keys)?;
+        let entry = keys
+            .entry(username)
+            .ok_or(crate::auth::AuthError::BadCredentials)?;
+        Some(
+            encryption::unwrap(entry, &keys.device.device_id, password)?
+                .ok_or(crate::auth::AuthError::BadCredentials)?,
+        )
+    } else {
+        None
+    };
+    let events = check(file, key.as_ref())?;
     {
-        let conn = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(StoreError::from)?;
+        let conn = open_backup(file, key.as_ref())?;
         let session = users::verify_credentials(&conn, username, password)?;
         crate::auth::roles::require(session.role, Action::Maintain)?;
     }
+    let live_keys = encryption::key_file_path(live);
     let mut replaced_kept_as = None;
     if live.exists() {
-        // Fold the live WAL into the file so that what is kept is complete.
-        if let Ok(conn) = Connection::open(live) {
-            let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+        // Fold the live WAL into the file so that what is kept is complete
+        // (an encrypted live file keeps its WAL beside it instead).
+        if !encryption::is_encrypted(live) {
+            if let Ok(conn) = Connection::open(live) {
+                let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+            }
         }
         let kept = PathBuf::from(format!(
             "{}.replaced-{}",
@@ -301,6 +361,16 @@ pub fn restore(
             now.format("%Y%m%d-%H%M%S")
         ));
         std::fs::rename(live, &kept).map_err(|e| file_err(live, e))?;
+        for suffix in ["-wal", "-shm"] {
+            let from = PathBuf::from(format!("{}{suffix}", live.display()));
+            if from.exists() {
+                let _ = std::fs::rename(&from, format!("{}{suffix}", kept.display()));
+            }
+        }
+        if live_keys.exists() {
+            std::fs::rename(&live_keys, encryption::key_file_path(&kept))
+                .map_err(|e| file_err(&live_keys, e))?;
+        }
         replaced_kept_as = Some(kept.display().to_string());
     }
     for suffix in ["-wal", "-shm"] {
@@ -309,6 +379,12 @@ pub fn restore(
     let bytes = std::fs::read(file).map_err(|e| file_err(file, e))?;
     let tmp = PathBuf::from(format!("{}.restoring", live.display()));
     let write = (|| -> std::io::Result<()> {
+        if key.is_some() {
+            let keys = std::fs::read(&backup_keys)?;
+            let mut f = std::fs::File::create(&live_keys)?;
+            f.write_all(&keys)?;
+            f.sync_all()?;
+        }
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(&bytes)?;
         f.sync_all()?;
@@ -319,6 +395,12 @@ pub fn restore(
         // Put the live file back rather than leave nothing.
         if let Some(kept) = &replaced_kept_as {
             let _ = std::fs::rename(kept, live);
+            let kept_keys = encryption::key_file_path(Path::new(kept));
+            if kept_keys.exists() {
+                let _ = std::fs::rename(kept_keys, &live_keys);
+            } else if key.is_some() {
+                let _ = std::fs::remove_file(&live_keys);
+            }
         }
         return Err(file_err(live, e));
     }

@@ -244,6 +244,9 @@ pub struct InitArgs {
     /// 系统管理员密码（至少 8 位；也可用环境变量 BIANMIN_NEW_PASSWORD）
     #[arg(long, env = "BIANMIN_NEW_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
+    /// 加密本机数据库（村代办笔记本电脑建议使用）：数据库文件加密保存，只有本机登记的用户登录后才能打开
+    #[arg(long)]
+    pub encrypt: bool,
     #[command(flatten)]
     pub profile: ProfileArgs,
 }

@@ -10,7 +10,7 @@ use super::output::print;
 use super::service_cmd;
 use bianmin::applicant::{id_number, IdType, Person};
 use bianmin::auth::users::{self, NewUser};
-use bianmin::auth::{AuthError, Role, Session};
+use bianmin::auth::{unlock, AuthError, Role, Session};
 use bianmin::calendar::schedule;
 use bianmin::catalogue::versions;
 use bianmin::center::{self, CenterProfile};
@@ -27,19 +27,30 @@ pub(super) fn now() -> DateTime<FixedOffset> {
 }
 
 pub(super) struct Ctx {
-    db: std::path::PathBuf,
+    pub(super) db: std::path::PathBuf,
     pub(super) json: bool,
     user: Option<String>,
     password: Option<String>,
 }
 
 impl Ctx {
+    /// Opens the database; an encrypted one needs the login (`--user` and
+    /// the password), which is then recorded like any other.
     pub(super) fn open(&self) -> Result<Store> {
+        if unlock::needs_login(&self.db) {
+            return self.login().map(|(store, _)| store);
+        }
         Ok(Store::open(&self.db)?)
     }
 
     /// Opens the database of an initialized device and logs the user in.
     pub(super) fn login(&self) -> Result<(Store, Session)> {
+        if unlock::needs_login(&self.db) {
+            let (Some(user), Some(password)) = (&self.user, &self.password) else {
+                return Err(StoreError::Encrypted(self.db.display().to_string()).into());
+            };
+            return unlock::login(&self.db, now(), user, password);
+        }
         let store = self.open()?;
         device::load(store.conn())?;
         let (Some(user), Some(password)) = (&self.user, &self.password) else {
@@ -233,28 +244,29 @@ fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
     if a.join.is_some() {
         return super::exchange_cmd::join_center(ctx, &a, role);
     }
-    let mut store = ctx.open()?;
-    let report = setup::init(
-        &mut store,
-        now(),
-        SetupInput {
-            center_code: a.center_code.unwrap_or_default(),
-            center_name: a.center_name.unwrap_or_default(),
-            device_code: a.device_code,
-            role,
-            admin: NewUser {
-                username: a.admin.unwrap_or_default(),
-                display_name: a.admin_name,
-                staff_no: a.admin_staff_no,
-                role: Role::Admin,
-                password: a.admin_password.unwrap_or_default(),
+    let report = setup::on_new_database(&ctx.db, a.encrypt, |store| {
+        setup::init(
+            store,
+            now(),
+            SetupInput {
+                center_code: a.center_code.unwrap_or_default(),
+                center_name: a.center_name.unwrap_or_default(),
+                device_code: a.device_code,
+                role,
+                admin: NewUser {
+                    username: a.admin.unwrap_or_default(),
+                    display_name: a.admin_name,
+                    staff_no: a.admin_staff_no,
+                    role: Role::Admin,
+                    password: a.admin_password.unwrap_or_default(),
+                },
+                profile: a
+                    .profile
+                    .any()
+                    .then(|| a.profile.over(CenterProfile::default())),
             },
-            profile: a
-                .profile
-                .any()
-                .then(|| a.profile.over(CenterProfile::default())),
-        },
-    )?;
+        )
+    })?;
     print(ctx.json, &report, |r| {
         format!(
             "已初始化：{}（{}），设备 {}（{}）\n系统管理员：{}\n已载入事项 {} 个，节假日安排 {:?} 年\n数据库：{}",
@@ -266,7 +278,7 @@ fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
             r.matters,
             r.calendar_years,
             ctx.db.display()
-        )
+        ) + if a.encrypt { "\n数据库已加密：只有本机登记的用户登录后才能打开" } else { "" }
     });
     Ok(())
 }

@@ -26,19 +26,20 @@ pub(super) fn join_center(ctx: &Ctx, a: &InitArgs, role: DeviceRole) -> Result<(
     let Some(batch) = &a.join else {
         return Ok(());
     };
-    let mut store = ctx.open()?;
     let mut on = progress("导入中心数据");
-    let r = join::join(
-        &mut store,
-        now(),
-        &JoinInput {
-            device_code: a.device_code.clone(),
-            role,
-            fingerprint: a.fingerprint.clone(),
-        },
-        batch,
-        &mut on,
-    )?;
+    let r = bianmin::setup::on_new_database(&ctx.db, a.encrypt, |store| {
+        join::join(
+            store,
+            now(),
+            &JoinInput {
+                device_code: a.device_code.clone(),
+                role,
+                fingerprint: a.fingerprint.clone(),
+            },
+            batch,
+            &mut on,
+        )
+    })?;
     print(ctx.json, &r, |r| {
         format!(
             "已加入：{}（{}），本机为设备 {}（{}）\n中心电脑 {} 的指纹：{}（请与中心电脑屏幕上显示的核对）\n已导入 {} 条事件\n本机指纹：{}\n请把下面这一行（或 bianmin device key --out 写出的文件）交给中心负责人登记：\n{}",

@@ -7,20 +7,25 @@
 //! - [`dump`]: a canonical text dump of the query tables, for comparisons.
 //! - [`device`]: this device's identity (`bianmin init`).
 //! - [`order`]: the canonical order in which every device applies events.
+//! - [`checkpoint`]: WAL checkpoints on a thread of their own, off the commit.
+//! - [`encryption`]: the encrypted database of agent laptops and its key file.
 
 pub mod canonical;
+pub mod checkpoint;
 pub mod device;
 pub mod dump;
+pub mod encryption;
 pub mod events;
 mod migrations;
 pub mod order;
 pub mod projection;
 pub mod verify;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+pub use encryption::DbKey;
 pub use migrations::SCHEMA_VERSION;
 
 /// Failures of the storage layer.
@@ -46,6 +51,16 @@ pub enum StoreError {
         seq: i64,
         reason: String,
     },
+    #[error("本机数据库已加密（{0}），请用本机登记的用户名和密码登录后再操作")]
+    Encrypted(String),
+    #[error("无法打开加密数据库 {0}：密钥不对，或文件不是便民服务台的数据库")]
+    WrongKey(String),
+    #[error("找不到加密数据库的钥匙文件 {0}：没有它无法打开本机数据库，请从备份恢复（备份旁的 .keys 文件）")]
+    KeyFileMissing(String),
+    #[error("加密数据库的钥匙文件 {path} 无法读取：{reason}")]
+    KeyFileBroken { path: String, reason: String },
+    #[error("数据库文件 {0} 已经存在，只能为新数据库启用加密")]
+    EncryptExisting(String),
 }
 
 impl StoreError {
@@ -60,14 +75,65 @@ impl StoreError {
 
 /// An open device database.
 pub struct Store {
+    // Declared first so it is dropped first: its thread and connection are
+    // gone before the store's own connection closes.
+    checkpointer: Option<checkpoint::Checkpointer>,
     conn: Connection,
+    encrypted: Option<Encrypted>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.conn.path())
+            .field("encrypted", &self.encrypted.is_some())
+            .finish()
+    }
+}
+
+/// What an encrypted store keeps: its key (for backups and the key file)
+/// and the users it last wrote the key file for.
+struct Encrypted {
+    key: DbKey,
+    path: PathBuf,
+    users_seen: Option<(i64, i64)>,
 }
 
 impl Store {
     /// Opens (creating if needed) the database at `path`, applies the
     /// pragmas and upgrades the schema. A file written by a newer program is
     /// refused without being changed.
+    /// An encrypted file is refused ([`StoreError::Encrypted`]): it opens
+    /// with [`Store::open_encrypted`], after a login unwrapped its key.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if encryption::is_encrypted(path) {
+            return Err(StoreError::Encrypted(path.display().to_string()));
+        }
+        Self::open_with(path, None)
+    }
+
+    /// Opens the encrypted database at `path` with its key.
+    pub fn open_encrypted(path: &Path, key: &DbKey) -> Result<Store, StoreError> {
+        if !encryption::is_encrypted(path) {
+            return Err(StoreError::WrongKey(path.display().to_string()));
+        }
+        Self::open_with(path, Some(key))
+    }
+
+    /// Creates a new encrypted database at `path` under `key`; an existing
+    /// database is refused (it is not converted in place). The caller writes
+    /// the key file once the device is set up ([`Store::write_key_file`]).
+    pub fn create_encrypted(path: &Path, key: &DbKey) -> Result<Store, StoreError> {
+        let non_empty = std::fs::metadata(path)
+            .map(|m| m.len() > 0)
+            .unwrap_or(false);
+        if non_empty {
+            return Err(StoreError::EncryptExisting(path.display().to_string()));
+        }
+        Self::open_with(path, Some(key))
+    }
+
+    fn open_with(path: &Path, key: Option<&DbKey>) -> Result<Store, StoreError> {
         if let Some(parent) = path.parent() {
             if !parent.as_os_str().is_empty() && !parent.exists() {
                 std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
@@ -87,7 +153,20 @@ impl Store {
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;
-        Self::from_connection(conn)
+        if let Some(key) = key {
+            key.apply(&conn)?;
+            // The first read tells whether the key fits.
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+                .map_err(|_| StoreError::WrongKey(path.display().to_string()))?;
+        }
+        let mut store = Self::from_connection(conn)?;
+        store.checkpointer = checkpoint::Checkpointer::start(path, key);
+        store.encrypted = key.map(|key| Encrypted {
+            key: key.clone(),
+            path: path.to_path_buf(),
+            users_seen: None,
+        });
+        Ok(store)
     }
 
     fn from_connection(mut conn: Connection) -> Result<Store, StoreError> {
@@ -102,8 +181,15 @@ impl Store {
         // 32 MiB of page cache: an imported batch of 100 000 events stays in
         // memory until its commit instead of spilling pages mid-transaction.
         conn.pragma_update(None, "cache_size", -32_768)?;
+        // Checkpoints run on their own thread (see `checkpoint`); this is
+        // only the backstop.
+        conn.pragma_update(None, "wal_autocheckpoint", checkpoint::BACKSTOP_PAGES)?;
         migrations::migrate(&mut conn)?;
-        Ok(Store { conn })
+        Ok(Store {
+            checkpointer: None,
+            conn,
+            encrypted: None,
+        })
     }
 
     /// Read access for queries.
@@ -123,6 +209,46 @@ impl Store {
             .map_err(StoreError::from)?;
         let value = f(&tx)?;
         tx.commit().map_err(StoreError::from)?;
+        if let Some(c) = &self.checkpointer {
+            c.committed();
+        }
+        // The change is committed; a key file that could not be rewritten
+        // now (full or read-only disk) keeps the old wraps, which still open
+        // the database, and is tried again after the next commit.
+        let _ = self.follow_users();
         Ok(value)
+    }
+
+    /// Whether this database is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.encrypted.is_some()
+    }
+
+    /// The key of an encrypted database (backups are keyed with it).
+    pub fn key(&self) -> Option<&DbKey> {
+        self.encrypted.as_ref().map(|e| &e.key)
+    }
+
+    /// Writes the key file of an encrypted database from its users now;
+    /// does nothing for a plain one. Set-up calls it once the first users
+    /// exist; later it follows every commit that adds or disables a user.
+    pub fn write_key_file(&mut self) -> Result<(), StoreError> {
+        if let Some(e) = self.encrypted.as_mut() {
+            e.users_seen = None;
+        }
+        self.follow_users()
+    }
+
+    fn follow_users(&mut self) -> Result<(), StoreError> {
+        let Some(e) = self.encrypted.as_mut() else {
+            return Ok(());
+        };
+        let seen = encryption::users_fingerprint(&self.conn)?;
+        if e.users_seen == Some(seen) {
+            return Ok(());
+        }
+        encryption::refresh(&self.conn, &e.key, &e.path)?;
+        e.users_seen = Some(seen);
+        Ok(())
     }
 }

@@ -38,6 +38,11 @@ pub fn monday() -> DateTime<FixedOffset> {
 }
 
 pub fn center() -> Center {
+    center_as(DeviceRole::Counter)
+}
+
+/// The same center on a device of another role (a hub, to export to agents).
+pub fn center_as(role: DeviceRole) -> Center {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("center.db")).unwrap();
     let now = monday();
@@ -48,7 +53,7 @@ pub fn center() -> Center {
             center_code: "371402101".into(),
             center_name: "新湖街道便民服务中心".into(),
             device_code: "A01".into(),
-            role: DeviceRole::Counter,
+            role,
             admin: NewUser {
                 username: "admin".into(),
                 display_name: "管理员".into(),

@@ -82,7 +82,7 @@ pub fn backup_make(desk: State<'_, Desk>) -> UiResult<BackupReport> {
 pub fn backup_check(desk: State<'_, Desk>, path: String) -> UiResult<i64> {
     desk.session(|store, session| {
         session.authorize(store.conn(), bianmin::auth::Action::Maintain)?;
-        Ok(backup::check(&PathBuf::from(path))?)
+        Ok(backup::check(&PathBuf::from(path), store.key())?)
     })
 }
 
@@ -112,12 +112,18 @@ pub fn backup_restore(
 /// thread of its own with its own connection, so the first screen does not
 /// wait for the copy. The core records the outcome; the home screen shows it.
 pub fn start_daily(desk: &Desk) {
-    if desk.daily_started.swap(true, Ordering::SeqCst) {
+    // An encrypted database is opened by the login: start after it.
+    if desk.needs_unlock() || desk.daily_started.swap(true, Ordering::SeqCst) {
         return;
     }
     let db = desk.db.clone();
+    let key = desk.key();
     std::thread::spawn(move || {
-        let result = Store::open(&db)
+        let opened = match &key {
+            Some(key) => Store::open_encrypted(&db, key),
+            None => Store::open(&db),
+        };
+        let result = opened
             .map_err(bianmin::Error::from)
             .and_then(|store| schedule::daily(&store, now()));
         match result {

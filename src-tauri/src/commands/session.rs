@@ -35,21 +35,29 @@ impl From<Session> for LoggedIn {
 
 #[tauri::command]
 pub fn login(desk: State<'_, Desk>, username: String, password: String) -> UiResult<LoggedIn> {
-    let session = desk.device_store(|store| {
-        Ok(users::authenticate(
-            store,
-            now(),
-            username.trim(),
-            &password,
-        )?)
-    })?;
-    desk.set_session(Some(session.clone()));
+    let session = if desk.needs_unlock() {
+        // An encrypted database opens only with a login.
+        desk.unlock(username.trim(), &password)?
+    } else {
+        let session = desk.device_store(|store| {
+            Ok(users::authenticate(
+                store,
+                now(),
+                username.trim(),
+                &password,
+            )?)
+        })?;
+        desk.set_session(Some(session.clone()));
+        session
+    };
+    // On an encrypted device the daily backup can start only now.
+    super::backup::start_daily(&desk);
     Ok(session.into())
 }
 
 #[tauri::command]
 pub fn logout(desk: State<'_, Desk>) {
-    desk.set_session(None);
+    desk.log_out();
 }
 
 #[tauri::command]

@@ -21,10 +21,24 @@ pub struct Status {
     pub locked: bool,
     /// Minutes without input before the window locks.
     pub idle_minutes: u32,
+    /// Whether the database is encrypted (opened by the login).
+    pub encrypted: bool,
 }
 
 #[tauri::command]
 pub fn app_status(desk: State<'_, Desk>) -> UiResult<Status> {
+    if desk.needs_unlock() {
+        // Encrypted and shut: the key file names the device; the rest
+        // waits for a login.
+        return Ok(Status {
+            database: desk.db.display().to_string(),
+            device: Some(bianmin::auth::unlock::device(&desk.db)?),
+            user: None,
+            locked: false,
+            idle_minutes: bianmin::center::CenterProfile::default().idle_minutes,
+            encrypted: true,
+        });
+    }
     let (device, profile) = desk.store(|store| {
         Ok((
             device::load(store.conn()).ok(),
@@ -41,6 +55,7 @@ pub fn app_status(desk: State<'_, Desk>) -> UiResult<Status> {
         user: session.map(super::session::LoggedIn::from),
         locked,
         idle_minutes: profile.idle_minutes,
+        encrypted: desk.key().is_some(),
     })
 }
 

@@ -82,7 +82,7 @@ async fn a_backup_made_from_the_settings_screen_and_restored_with_confirmation()
     w.wait_text("#backup-list", "bianmin-370101-A01-").await;
     let made = backups_in(&folder);
     assert_eq!(made.len(), 1, "{made:?}");
-    let events = backup::check(&made[0]).expect("the backup checks out");
+    let events = backup::check(&made[0], None).expect("the backup checks out");
     assert!(events > 0);
     w.screenshot(&screenshot_path(&w, "window-backup.png"))
         .await;
