@@ -197,7 +197,7 @@ fn a_file_from_a_newer_program_is_refused_untouched() {
         hex::encode(sha2::Sha256::digest(std::fs::read(p).unwrap()))
     };
     let before = digest(&path);
-    let err = Store::open(&path).err().expect("refused");
+    let err = Store::open(&path).expect_err("refused");
     assert!(matches!(err, StoreError::NewerSchema { .. }), "{err}");
     assert!(err.to_string().contains("升级"), "{err}");
     assert_eq!(digest(&path), before, "the file was changed");
