@@ -9,7 +9,10 @@
 #   bash scripts/run.sh catalog list
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/system-packages.sh build-essential pkg-config ca-certificates libwebkit2gtk-4.1-dev
+# libssl-dev: SQLCipher links libcrypto; fonts-noto-cjk: the window's
+# Chinese text (WebKit draws with the system's fonts).
+bash scripts/system-packages.sh build-essential pkg-config ca-certificates libssl-dev \
+  libwebkit2gtk-4.1-dev fonts-noto-cjk
 source scripts/require-cargo.sh
 if [ $# -gt 0 ] && [ "$1" != "--fresh" ]; then
   cargo build --release -q -p bianmin

@@ -7,10 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # poppler-utils: pdftotext, pdffonts, pdfinfo check the printed documents.
+# libssl-dev: SQLCipher (the encrypted database) links libcrypto.
 # libwebkit2gtk-4.1-dev builds the window; xvfb, xauth and
-# webkit2gtk-driver (WebKitWebDriver) run it headless under WebDriver.
+# webkit2gtk-driver (WebKitWebDriver) run it headless under WebDriver;
+# fonts-noto-cjk draws its Chinese text (screenshots are looked at).
 bash scripts/system-packages.sh build-essential pkg-config ca-certificates poppler-utils \
-  libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver
+  libssl-dev libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver fonts-noto-cjk
 source scripts/require-cargo.sh
 export CARGO_TERM_COLOR=never
 if ! command -v tauri-driver >/dev/null 2>&1; then

@@ -105,16 +105,18 @@ fn invalid(reason: String) -> crate::Error {
 /// laptops: see `store::encryption`). An encrypted database is kept only
 /// with its key file written beside it — without that file nobody could
 /// ever open it — so when set-up or the key file fails, the new file is
-/// removed again and set-up can simply be repeated.
+/// removed again and set-up can simply be repeated. Returns the open store
+/// with what `f` returned.
 pub fn on_new_database<T>(
     path: &std::path::Path,
     encrypt: bool,
     f: impl FnOnce(&mut Store) -> crate::Result<T>,
-) -> crate::Result<T> {
+) -> crate::Result<(Store, T)> {
     use crate::store::encryption;
     if !encrypt {
         let mut store = Store::open(path)?;
-        return f(&mut store);
+        let value = f(&mut store)?;
+        return Ok((store, value));
     }
     let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
     let key = crate::store::DbKey::generate();
@@ -123,7 +125,10 @@ pub fn on_new_database<T>(
         store.write_key_file()?;
         Ok(value)
     });
-    if result.is_err() && !existed {
+    let Err(e) = result else {
+        return result.map(|value| (store, value));
+    };
+    if !existed {
         drop(store);
         for p in [
             path.to_path_buf(),
@@ -134,5 +139,5 @@ pub fn on_new_database<T>(
             let _ = std::fs::remove_file(p);
         }
     }
-    result
+    Err(e)
 }

@@ -54,25 +54,28 @@ fn json(out: &Output) -> Value {
 }
 
 fn initialized() -> Db {
+    initialized_with(&[])
+}
+
+/// A set-up device, with `extra` arguments to `init` (`--encrypt`).
+fn initialized_with(extra: &[&str]) -> Db {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a01.db");
-    ok(&run(
-        &path,
-        &[
-            "init",
-            "--center-code",
-            "371402101",
-            "--center-name",
-            "新湖街道便民服务中心",
-            "--device-code",
-            "A01",
-            "--admin",
-            "admin",
-            "--admin-password",
-            "admin-pass",
-        ],
-        None,
-    ));
+    let mut init = vec![
+        "init",
+        "--center-code",
+        "371402101",
+        "--center-name",
+        "新湖街道便民服务中心",
+        "--device-code",
+        "A01",
+        "--admin",
+        "admin",
+        "--admin-password",
+        "admin-pass",
+    ];
+    init.extend_from_slice(extra);
+    ok(&run(&path, &init, None));
     ok(&run(
         &path,
         &[
@@ -828,4 +831,48 @@ fn a_day_at_the_desk_through_the_binary_consult_intake_handle_evaluate_complain(
     assert!(err.contains("2027 年的节假日安排尚未导入"), "{err}");
     let err = refused(&clerk(&["cases", "--due-status", "purple"]));
     assert!(err.contains("到期状态"), "{err}");
+}
+
+#[test]
+fn an_encrypted_device_works_the_same_through_the_binary_once_logged_in() {
+    let db = initialized_with(&["--encrypt"]);
+    let head = std::fs::read(&db.path).unwrap();
+    assert!(
+        !head.starts_with(b"SQLite format 3"),
+        "the file is encrypted"
+    );
+    assert!(PathBuf::from(format!("{}.keys", db.path.display())).exists());
+    // The users added after init can log in: the key file followed them.
+    let r = json(&intake(
+        &db,
+        &["--matter", "MZ-005", "--provided", "1,2,3,5"],
+    ));
+    assert_eq!(r["outcome"], "accepted");
+    let case_no = r["case_no"].as_str().unwrap().to_owned();
+    // Without a login nothing opens it, not even a read.
+    let msg = refused(&run(&db.path, &["catalog", "list"], None));
+    assert!(msg.contains("已加密") && msg.contains("登录"), "{msg}");
+    let msg = refused(&run(
+        &db.path,
+        &["--user", "clerk", "case", &case_no],
+        Some("wrong-pass"),
+    ));
+    assert!(msg.contains("用户名或密码错误"), "{msg}");
+    assert!(ok(&run(
+        &db.path,
+        &["--user", "clerk", "case", &case_no],
+        Some("clerk-pass")
+    ))
+    .contains(&case_no));
+    assert!(ok(&run(
+        &db.path,
+        &["--user", "admin", "verify"],
+        Some("admin-pass")
+    ))
+    .contains("完整"));
+    // Nothing of the applicant is in the file in clear.
+    let bytes = std::fs::read(&db.path).unwrap();
+    assert!(!bytes
+        .windows("刘桂英".len())
+        .any(|w| w == "刘桂英".as_bytes()));
 }

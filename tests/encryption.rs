@@ -88,7 +88,7 @@ fn laptop() -> Laptop {
         dir: tempfile::tempdir().unwrap(),
     };
     let batch = l.hub_batch_for_v03(monday());
-    let r = setup::on_new_database(&l.db(), true, |store| {
+    let (_, r) = setup::on_new_database(&l.db(), true, |store| {
         join::join(
             store,
             monday(),

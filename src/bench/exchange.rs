@@ -15,13 +15,14 @@ use std::time::Instant;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use super::intake::{accepted_application, bench_store, bench_time, synthetic_applicant};
+use super::intake::{accepted_application, bench_store_at, bench_time, synthetic_applicant};
 use crate::auth::{users, Session};
 use crate::exchange::export::{self, ExportRequest};
 use crate::exchange::import;
 use crate::exchange::join::{self, JoinInput};
 use crate::intake::record::record_in;
 use crate::lifecycle::handling::{self, StepRequest};
+use crate::setup;
 use crate::store::device::DeviceRole;
 use crate::store::{Store, StoreError};
 
@@ -44,7 +45,12 @@ pub struct ExchangeBench {
 }
 
 /// Runs the exchange benchmark in `dir`.
-pub fn exchange(dir: &Path, days: usize, cases_per_day: usize) -> crate::Result<ExchangeBench> {
+pub fn exchange(
+    dir: &Path,
+    days: usize,
+    cases_per_day: usize,
+    encrypt: bool,
+) -> crate::Result<ExchangeBench> {
     let first_day = NaiveDate::from_ymd_opt(2025, 3, 3).unwrap_or_default();
     let sender_dir = dir.join("sender");
     let usb = dir.join("usb");
@@ -52,7 +58,11 @@ pub fn exchange(dir: &Path, days: usize, cases_per_day: usize) -> crate::Result<
         let _ = std::fs::remove_dir_all(d);
         std::fs::create_dir_all(d).map_err(|e| StoreError::file(d, e))?;
     }
-    let (mut sender, clerk) = bench_store(&sender_dir, bench_time(first_day, 0))?;
+    let (mut sender, clerk) = bench_store_at(
+        &sender_dir.join("bench.db"),
+        bench_time(first_day, 0),
+        encrypt,
+    )?;
     let quiet = &mut |_| {};
     let request = |date| ExportRequest {
         out_dir: usb.clone(),
@@ -68,21 +78,22 @@ pub fn exchange(dir: &Path, days: usize, cases_per_day: usize) -> crate::Result<
         quiet,
     )?;
     let receiver_path = dir.join("receiver.db");
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".keys"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", receiver_path.display()));
     }
-    let mut receiver = Store::open(&receiver_path)?;
-    join::join(
-        &mut receiver,
-        bench_time(first_day, 2),
-        &JoinInput {
-            device_code: "B01".into(),
-            role: DeviceRole::Hub,
-            fingerprint: None,
-        },
-        Path::new(&first.path),
-        quiet,
-    )?;
+    let (mut receiver, _) = setup::on_new_database(&receiver_path, encrypt, |store| {
+        join::join(
+            store,
+            bench_time(first_day, 2),
+            &JoinInput {
+                device_code: "B01".into(),
+                role: DeviceRole::Hub,
+                fingerprint: None,
+            },
+            Path::new(&first.path),
+            quiet,
+        )
+    })?;
     let receiver_clerk = users::verify_credentials(receiver.conn(), "clerk", "bench-clerk")?;
 
     let started = Instant::now();

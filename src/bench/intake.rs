@@ -66,29 +66,39 @@ pub(crate) fn accepted_application(n: usize) -> Application {
 
 /// Sets up a bench database in `dir` with a clerk session.
 pub fn bench_store(dir: &Path, now: DateTime<FixedOffset>) -> crate::Result<(Store, Session)> {
-    let path = dir.join("bench.db");
-    for suffix in ["", "-wal", "-shm"] {
+    bench_store_at(&dir.join("bench.db"), now, false)
+}
+
+/// Sets up a bench database at `path`, encrypted when asked (as an agent
+/// laptop's is), with a clerk session.
+pub fn bench_store_at(
+    path: &Path,
+    now: DateTime<FixedOffset>,
+    encrypt: bool,
+) -> crate::Result<(Store, Session)> {
+    for suffix in ["", "-wal", "-shm", ".keys"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
-    let mut store = Store::open(&path)?;
-    setup::init(
-        &mut store,
-        now,
-        SetupInput {
-            center_code: "371402101".into(),
-            center_name: "基准测试便民服务中心".into(),
-            device_code: "A01".into(),
-            role: DeviceRole::Counter,
-            admin: NewUser {
-                username: "admin".into(),
-                display_name: "管理员".into(),
-                staff_no: "9001".into(),
-                role: Role::Admin,
-                password: "bench-admin".into(),
+    let (mut store, _) = setup::on_new_database(path, encrypt, |store| {
+        setup::init(
+            store,
+            now,
+            SetupInput {
+                center_code: "371402101".into(),
+                center_name: "基准测试便民服务中心".into(),
+                device_code: "A01".into(),
+                role: DeviceRole::Counter,
+                admin: NewUser {
+                    username: "admin".into(),
+                    display_name: "管理员".into(),
+                    staff_no: "9001".into(),
+                    role: Role::Admin,
+                    password: "bench-admin".into(),
+                },
+                profile: None,
             },
-            profile: None,
-        },
-    )?;
+        )
+    })?;
     let admin = users::verify_credentials(store.conn(), "admin", "bench-admin")?;
     users::add(
         &mut store,
@@ -123,9 +133,14 @@ pub fn seed_cases(store: &mut Store, clerk: &Session, count: usize) -> crate::Re
 
 /// Accepted-case commit latency and intake throughput with `existing` cases
 /// already in the database.
-pub fn intake(dir: &Path, existing: usize, samples: usize) -> crate::Result<IntakeBench> {
+pub fn intake(
+    dir: &Path,
+    existing: usize,
+    samples: usize,
+    encrypt: bool,
+) -> crate::Result<IntakeBench> {
     let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
-    let (mut store, clerk) = bench_store(dir, bench_time(day, 0))?;
+    let (mut store, clerk) = bench_store_at(&dir.join("bench.db"), bench_time(day, 0), encrypt)?;
     let started = Instant::now();
     seed_cases(&mut store, &clerk, existing)?;
     let seed_seconds = started.elapsed().as_secs_f64();

@@ -649,6 +649,9 @@ pub enum BenchCommand {
         /// 每天的办件数
         #[arg(long, default_value_t = 1000)]
         cases_per_day: usize,
+        /// 两台设备的数据库都加密（代办笔记本的情形）
+        #[arg(long)]
+        encrypt: bool,
     },
     /// 文书生成：A4 受理通知书与受理回执的耗时和大小，并与 Chromium 打印 HTML 对比
     Documents {
@@ -673,6 +676,9 @@ pub enum BenchCommand {
         /// 存放测试数据库的目录（默认临时目录）
         #[arg(long)]
         dir: Option<PathBuf>,
+        /// 数据库加密（代办笔记本的情形）
+        #[arg(long)]
+        encrypt: bool,
     },
 }
 

@@ -244,7 +244,7 @@ fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
     if a.join.is_some() {
         return super::exchange_cmd::join_center(ctx, &a, role);
     }
-    let report = setup::on_new_database(&ctx.db, a.encrypt, |store| {
+    let (_, report) = setup::on_new_database(&ctx.db, a.encrypt, |store| {
         setup::init(
             store,
             now(),
@@ -1137,8 +1137,9 @@ fn bench_cmd(ctx: &Ctx, b: BenchCommand) -> Result<()> {
             dir,
             days,
             cases_per_day,
+            encrypt,
         } => {
-            let r = bench::exchange::exchange(&dir, days, cases_per_day)?;
+            let r = bench::exchange::exchange(&dir, days, cases_per_day, encrypt)?;
             print(ctx.json, &r, |r| {
                 format!(
                     "一天 {} 件办件：{} 条事件，导出 {:.1} ms，批次 {} 字节（每千件 {} 字节），导入 {:.1} ms
@@ -1196,9 +1197,10 @@ fn bench_cmd(ctx: &Ctx, b: BenchCommand) -> Result<()> {
             existing,
             samples,
             dir,
+            encrypt,
         } => {
             let (dir, _keep) = bench_dir(dir)?;
-            let r = bench::intake(&dir, existing, samples)?;
+            let r = bench::intake(&dir, existing, samples, encrypt)?;
             print(ctx.json, &r, |r| {
                 format!(
                     "已有办件 {}（预置耗时 {:.1} 秒）\n受理提交延迟（{} 次，synchronous=FULL）：p50 {:.3} ms，p99 {:.3} ms，最大 {:.3} ms\n受理吞吐量：{:.0} 件/秒\n数据库大小：{:.1} MB",

@@ -27,7 +27,7 @@ pub(super) fn join_center(ctx: &Ctx, a: &InitArgs, role: DeviceRole) -> Result<(
         return Ok(());
     };
     let mut on = progress("导入中心数据");
-    let r = bianmin::setup::on_new_database(&ctx.db, a.encrypt, |store| {
+    let (_, r) = bianmin::setup::on_new_database(&ctx.db, a.encrypt, |store| {
         join::join(
             store,
             now(),

@@ -64,6 +64,7 @@ function showLogin(locked = false) {
   state.current = 'login';
   loginScreen(screen, {
     device: state.status && state.status.device,
+    encrypted: !!(state.status && state.status.encrypted),
     locked,
     user: state.user,
     onLogin: loggedIn,

@@ -124,27 +124,34 @@ pub struct Window {
 /// A device set up through the core: center 370101, counter A01, with an
 /// admin, a manager and a clerk (passwords `<username>-pass1`).
 pub fn prepared_center(dir: &Path) -> PathBuf {
+    prepared_center_with(dir, false)
+}
+
+/// The same center, its database encrypted when `encrypt` (an agent
+/// laptop's): then only a login opens it.
+pub fn prepared_center_with(dir: &Path, encrypt: bool) -> PathBuf {
     let db = dir.join("bianmin.db");
-    let mut store = Store::open(&db).expect("open");
     let now = chrono::Local::now().fixed_offset();
-    setup::init(
-        &mut store,
-        now,
-        SetupInput {
-            center_code: "370101".into(),
-            center_name: "历下区姚家街道便民服务中心".into(),
-            device_code: "A01".into(),
-            role: DeviceRole::Counter,
-            admin: NewUser {
-                username: "admin".into(),
-                display_name: "系统管理员".into(),
-                staff_no: "0001".into(),
-                role: Role::Admin,
-                password: "admin-pass1".into(),
+    let (mut store, _) = setup::on_new_database(&db, encrypt, |store| {
+        setup::init(
+            store,
+            now,
+            SetupInput {
+                center_code: "370101".into(),
+                center_name: "历下区姚家街道便民服务中心".into(),
+                device_code: "A01".into(),
+                role: DeviceRole::Counter,
+                admin: NewUser {
+                    username: "admin".into(),
+                    display_name: "系统管理员".into(),
+                    staff_no: "0001".into(),
+                    role: Role::Admin,
+                    password: "admin-pass1".into(),
+                },
+                profile: None,
             },
-            profile: None,
-        },
-    )
+        )
+    })
     .expect("setup");
     let admin = users::verify_credentials(store.conn(), "admin", "admin-pass1").expect("admin");
     for (u, name, no, role) in [

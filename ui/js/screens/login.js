@@ -3,7 +3,7 @@
 import { call } from '../api.js';
 import { h, fill, field } from '../dom.js';
 
-export function loginScreen(root, { device, locked, user, onLogin }) {
+export function loginScreen(root, { device, encrypted, locked, user, onLogin }) {
   const username = h('input', { id: 'login-username', name: 'username', autocomplete: 'username', required: true });
   const password = h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   if (locked && user) username.value = user.username;
@@ -12,6 +12,7 @@ export function loginScreen(root, { device, locked, user, onLogin }) {
     h('h1', {}, locked ? '屏幕已锁定' : '便民服务台'),
     h('p', { class: 'lead' }, device ? `${device.center_name}（本机 ${device.device_code}）` : ''),
     locked ? h('p', { class: 'lead' }, '长时间无操作，已自动锁定。请输入密码继续。') : null,
+    encrypted && !locked ? h('p', { class: 'lead', id: 'login-encrypted' }, '本机数据库已加密，登录后才能打开。') : null,
     field('用户名', username),
     field('密码', password),
     message,

@@ -1,0 +1,83 @@
+//! The window of an agent laptop whose database is encrypted: before login
+//! the file is shut (the login screen names the device from its key file
+//! and says the database is encrypted), a wrong password is refused, the
+//! right one opens the database and its cases, and logging out shuts it
+//! again so that the next person must log in to read anything.
+
+use std::path::Path;
+
+use bianmin::applicant::{id_number, IdType, Person};
+use bianmin::auth::unlock;
+use bianmin::intake::{self, Application};
+use bianmin::store::encryption;
+use bianmin_e2e::*;
+
+const ENTER: &str = "\u{E007}";
+
+/// Takes a case in through the core (the database opened by a login).
+fn take_case(db: &Path) -> String {
+    let now = chrono::Local::now().fixed_offset();
+    let (mut store, clerk) = unlock::login(db, now, "clerk", "clerk-pass1").expect("login");
+    intake::record(
+        &mut store,
+        &clerk,
+        now,
+        Application {
+            matter_code: "MZ-005".into(),
+            applicant: Person {
+                name: "欧阳秀英".into(),
+                id_type: IdType::ResidentId,
+                id_number: id_number::with_check_char("37140219400315002").expect("id"),
+                phone: "13905341234".into(),
+                address: "姚家街道杨庄村2号".into(),
+            },
+            proxy: None,
+            provided: vec!["1".into(), "2".into(), "3".into(), "5".into()],
+            refusal_reason: None,
+            resubmission_of: None,
+        },
+    )
+    .expect("intake")
+    .case_no
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_encrypted_laptop_opens_only_with_a_login_and_shuts_at_logout() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = prepared_center_with(dir.path(), true);
+    assert!(encryption::is_encrypted(&db));
+    let case_no = take_case(&db);
+    let w = Window::open(dir, db.clone()).await;
+
+    w.wait_text("#login-encrypted", "本机数据库已加密").await;
+    let lead = w.text("#login-form .lead").await;
+    assert!(
+        lead.contains("姚家街道便民服务中心") && lead.contains("A01"),
+        "{lead}"
+    );
+    w.screenshot(&screenshot_path(&w, "window-login-encrypted.png"))
+        .await;
+
+    // A wrong password opens nothing and is counted in the key file.
+    w.fill("#login-username", "clerk").await;
+    w.fill("#login-password", "not-the-password").await;
+    w.click("#login-submit").await;
+    w.wait_text("#login-message", "用户名或密码错误").await;
+    let keys = encryption::KeyFile::read(&encryption::key_file_path(&db)).expect("key file");
+    assert_eq!(keys.entry("clerk").expect("clerk").failures.len(), 1);
+
+    // The right one opens the database: the case taken beside it is found.
+    w.login("clerk", "clerk-pass1").await;
+    w.click("#menu-search").await;
+    w.fill("#search-input", "欧阳秀英").await;
+    w.keys("#search-input", ENTER).await;
+    w.wait_text("#search-results", &case_no).await;
+
+    // Logging out shuts the database: the login screen says so again, and
+    // only a login opens it.
+    w.click("#logout-button").await;
+    w.wait_text("#login-encrypted", "本机数据库已加密").await;
+    w.login("manager", "manager-pass1").await;
+    w.wait_text("#home-backup", "数据备份").await;
+    w.close().await;
+}
