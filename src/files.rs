@@ -36,6 +36,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     result.map_err(fail)
 }
 
+/// Why a file could not be read or written, in the clerk's words for the
+/// common cases (a full or read-only USB stick, a missing folder), the
+/// system's own message otherwise.
+pub fn reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let said = match e.kind() {
+        ErrorKind::StorageFull => "磁盘或 U 盘空间不足",
+        ErrorKind::ReadOnlyFilesystem => "磁盘或 U 盘是只读的",
+        ErrorKind::PermissionDenied => "没有写入权限",
+        ErrorKind::NotFound => "文件或文件夹不存在",
+        ErrorKind::NotADirectory => "路径中有一项不是文件夹",
+        ErrorKind::AlreadyExists => "文件已存在",
+        _ => return e.to_string(),
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{said}（系统错误 {code}）"),
+        None => said.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +67,16 @@ mod tests {
         write_atomic(&p, b"%PDF-1.7").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"%PDF-1.7");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_full_or_read_only_disk_is_said_in_chinese() {
+        let full = std::io::Error::from_raw_os_error(28);
+        assert_eq!(reason(&full), "磁盘或 U 盘空间不足（系统错误 28）");
+        let ro = std::io::Error::from_raw_os_error(30);
+        assert!(reason(&ro).starts_with("磁盘或 U 盘是只读的"));
+        let other = std::io::Error::other("odd");
+        assert_eq!(reason(&other), "odd");
     }
 
     #[test]

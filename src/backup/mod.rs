@@ -55,6 +55,30 @@ pub enum BackupError {
     FolderMissing(String),
     #[error("备份文件 {0} 已加密：请在本机登录后检查，或用备份中的负责人账号恢复")]
     Encrypted(String),
+    #[error(
+        "无法把备份写入 {folder}：{reason}。没有留下不完整的备份文件，请换一个 U 盘或文件夹再试"
+    )]
+    Target {
+        folder: String,
+        reason: &'static str,
+    },
+}
+
+/// What went wrong writing a backup into `folder`, in the manager's words.
+fn target_error(folder: &Path, e: &rusqlite::Error) -> crate::Error {
+    use rusqlite::ErrorCode;
+    let reason = match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => "U 盘或磁盘空间不足",
+        Some(ErrorCode::ReadOnly)
+        | Some(ErrorCode::CannotOpen)
+        | Some(ErrorCode::PermissionDenied) => "U 盘或文件夹只读，或没有写入权限",
+        _ => "写入失败（U 盘可能已拔出或损坏）",
+    };
+    BackupError::Target {
+        folder: folder.display().to_string(),
+        reason,
+    }
+    .into()
 }
 
 /// The default number of backups kept.
@@ -123,17 +147,17 @@ fn make(
     let tmp = dir.join(format!(".{name}.tmp"));
     let result = (|| -> crate::Result<String> {
         {
-            let mut dest = Connection::open(&tmp).map_err(StoreError::from)?;
+            let mut dest = Connection::open(&tmp).map_err(|e| target_error(dir, &e))?;
             if let Some(key) = store.key() {
                 key.apply(&dest)?;
                 // The backup's own key file: the live users' wraps.
                 encryption::refresh(store.conn(), key, &tmp_keys_base(&path))?;
             }
-            let backup =
-                rusqlite::backup::Backup::new(store.conn(), &mut dest).map_err(StoreError::from)?;
+            let backup = rusqlite::backup::Backup::new(store.conn(), &mut dest)
+                .map_err(|e| target_error(dir, &e))?;
             backup
                 .run_to_completion(256, Duration::from_millis(5), None)
-                .map_err(StoreError::from)?;
+                .map_err(|e| target_error(dir, &e))?;
         }
         std::fs::File::open(&tmp)
             .and_then(|f| f.sync_all())

@@ -68,7 +68,7 @@ impl StoreError {
     pub fn file(path: &Path, e: std::io::Error) -> StoreError {
         StoreError::File {
             path: path.display().to_string(),
-            reason: e.to_string(),
+            reason: crate::files::reason(&e),
         }
     }
 }
