@@ -140,3 +140,63 @@ proptest! {
         prop_assert_eq!(back, v);
     }
 }
+
+proptest! {
+    #![proptest_config(config(150))]
+
+    /// The service desk's free text (an enquiry, a complaint) is refused
+    /// cleanly or kept exactly as typed (trimmed), read back as stored.
+    #[test]
+    fn service_desk_text_is_either_refused_cleanly_or_stored_verbatim(
+        asker in typed(), question in typed(), answer in typed(),
+        complainant in typed(), contact in typed(), target in typed(), content in typed(),
+    ) {
+        use bianmin::service::complaints::{self, NewComplaint};
+        use bianmin::service::consultation::{self, Channel, Enquiry};
+        let mut c = center();
+        let before = snapshot(&c.store);
+        let enquiry = Enquiry {
+            asker_name: asker.clone(),
+            asker_phone: String::new(),
+            question: question.clone(),
+            matter_code: None,
+            answer: answer.clone(),
+            follow_up: None,
+        };
+        match consultation::record(&mut c.store, &c.clerk, monday(), Channel::WalkIn, enquiry) {
+            Ok(r) => {
+                let back = consultation::find(c.store.conn(), &r.consultation_id).unwrap();
+                prop_assert_eq!(back.asker_name, asker.trim());
+                prop_assert_eq!(back.question, question.trim());
+                prop_assert_eq!(back.answer, answer.trim());
+            }
+            Err(e) => {
+                prop_assert!(is_chinese_message(&e.to_string()), "{e}");
+                prop_assert_eq!(snapshot(&c.store), before.clone());
+            }
+        }
+        let before = snapshot(&c.store);
+        let complaint = NewComplaint {
+            complainant_name: complainant.clone(),
+            complainant_contact: contact.clone(),
+            channel: "电话".into(),
+            target: target.clone(),
+            category: "态度".into(),
+            content: content.clone(),
+            days: None,
+        };
+        match complaints::register(&mut c.store, &c.clerk, monday(), complaint) {
+            Ok(r) => {
+                let back = complaints::find(c.store.conn(), &c.manager, &r.complaint_id).unwrap();
+                prop_assert_eq!(back.complainant_name, complainant.trim());
+                prop_assert_eq!(back.complainant_contact, contact.trim());
+                prop_assert_eq!(back.target, target.trim());
+                prop_assert_eq!(back.content, content.trim());
+            }
+            Err(e) => {
+                prop_assert!(is_chinese_message(&e.to_string()), "{e}");
+                prop_assert_eq!(snapshot(&c.store), before);
+            }
+        }
+    }
+}
