@@ -226,3 +226,60 @@ fn reopening_keeps_everything() {
         .unwrap();
     assert_eq!((mode.as_str(), fk, sync), ("wal", 1, 2));
 }
+
+/// Closing any file descriptor of the database drops every POSIX lock this
+/// process holds on it; another process closing its connection then thinks
+/// it is the last and deletes the WAL under the open store, whose later
+/// commits are lost. What the program does beside an open store (asking
+/// whether the file is encrypted, a second store for the daily backup or
+/// the checkpoint thread) must never do that.
+#[test]
+fn another_process_never_deletes_the_wal_under_an_open_store() {
+    use bianmin::store::encryption;
+    let mut c = center();
+    let path = c.dir.path().join("center.db");
+    let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
+    let take = |c: &mut Center, n: u32| {
+        bianmin::intake::record(
+            &mut c.store,
+            &c.clerk,
+            monday(),
+            application("MZ-006", person("王", n), &["1", "2"]),
+        )
+        .unwrap()
+    };
+    take(&mut c, 1);
+    assert!(!encryption::is_encrypted(&path));
+    drop(Store::open(&path).unwrap());
+    let other = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_bianmin"))
+            .arg("--db")
+            .arg(&path)
+            .arg("verify")
+            .env_remove("BIANMIN_DB")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    other();
+    assert!(
+        wal.exists(),
+        "the open store's WAL was deleted by another process"
+    );
+    take(&mut c, 2);
+    let events: i64 = c
+        .store
+        .conn()
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    let seen = other();
+    assert!(
+        seen.contains(&format!("共 {events} 条事件")),
+        "another process sees every commit: {seen}"
+    );
+}

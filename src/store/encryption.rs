@@ -23,14 +23,13 @@
 //! (so the login screen can say which center it is) and records failed
 //! logins while the database cannot be opened to record them.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use argon2::password_hash::PasswordHash;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use rand::RngCore;
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -43,9 +42,6 @@ pub const KEY_FILE_FORMAT: u32 = 1;
 
 /// Domain separation of the key-wrapping key.
 const WRAP_DOMAIN: &[u8] = b"bianmin/database-key-wrap/v1";
-
-/// The 16 bytes every plain SQLite file starts with.
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// A database key (256 bits), wiped from memory when dropped.
 #[derive(Clone)]
@@ -80,13 +76,27 @@ impl DbKey {
     }
 }
 
-/// Whether the file at `path` is an encrypted database: it exists, has a
-/// first page, and does not start with SQLite's plain header.
+/// Whether the file at `path` is an encrypted database: it exists, is not
+/// empty, and SQLite cannot read it without a key ("not a database").
+///
+/// It asks SQLite rather than reading the header itself: closing any file
+/// descriptor of a database drops every POSIX lock this process holds on it
+/// — also those of its open connections — after which another process
+/// closing its own connection believes it is the last one and deletes the
+/// WAL under them. SQLite's own file handling keeps the locks.
 pub fn is_encrypted(path: &Path) -> bool {
-    let mut head = [0u8; 16];
-    match std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)) {
-        Ok(()) => &head != SQLITE_HEADER,
-        Err(_) => false,
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0) {
+        return false;
+    }
+    let Ok(conn) = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) else {
+        return false;
+    };
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
+        Ok(()) => false,
+        Err(e) => e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase),
     }
 }
 
@@ -401,15 +411,25 @@ mod tests {
     }
 
     #[test]
-    fn only_a_plain_sqlite_header_is_unencrypted() {
+    fn only_a_file_sqlite_cannot_read_is_encrypted() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.db");
         assert!(!is_encrypted(&p), "missing");
         std::fs::write(&p, b"").unwrap();
         assert!(!is_encrypted(&p), "empty");
-        std::fs::write(&p, b"SQLite format 3\0rest of the page").unwrap();
-        assert!(!is_encrypted(&p));
-        std::fs::write(&p, [7u8; 64]).unwrap();
-        assert!(is_encrypted(&p));
+        std::fs::remove_file(&p).unwrap();
+        Connection::open(&p)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x);")
+            .unwrap();
+        assert!(!is_encrypted(&p), "a plain database");
+        let q = dir.path().join("b.db");
+        let keyed = Connection::open(&q).unwrap();
+        DbKey::generate().apply(&keyed).unwrap();
+        keyed.execute_batch("CREATE TABLE t (x);").unwrap();
+        drop(keyed);
+        assert!(is_encrypted(&q), "a keyed database");
+        std::fs::write(&p, [7u8; 4096]).unwrap();
+        assert!(is_encrypted(&p), "no SQLite header");
     }
 }
