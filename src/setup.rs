@@ -107,6 +107,11 @@ fn invalid(reason: String) -> crate::Error {
 /// ever open it — so when set-up or the key file fails, the new file is
 /// removed again and set-up can simply be repeated. Returns the open store
 /// with what `f` returned.
+///
+/// A plain file that holds nothing yet (no device, no event: what opening a
+/// new path leaves, as the window does before its set-up screen) is
+/// replaced by the encrypted one; any other existing database is refused,
+/// never encrypted in place.
 pub fn on_new_database<T>(
     path: &std::path::Path,
     encrypt: bool,
@@ -118,11 +123,37 @@ pub fn on_new_database<T>(
         let value = f(&mut store)?;
         return Ok((store, value));
     }
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) && !encryption::is_encrypted(path) {
+        let empty = {
+            let store = Store::open(path)?;
+            let events: i64 = store
+                .conn()
+                .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+                .map_err(StoreError::from)?;
+            device::load(store.conn()).is_err() && events == 0
+        };
+        if !empty {
+            return Err(StoreError::EncryptExisting(path.display().to_string()).into());
+        }
+        for p in [
+            path.to_path_buf(),
+            std::path::PathBuf::from(format!("{}-wal", path.display())),
+            std::path::PathBuf::from(format!("{}-shm", path.display())),
+        ] {
+            if p.exists() {
+                std::fs::remove_file(&p).map_err(|e| StoreError::file(&p, e))?;
+            }
+        }
+    }
     let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
     let key = crate::store::DbKey::generate();
     let mut store = Store::create_encrypted(path, &key)?;
     let result = f(&mut store).and_then(|value| {
         store.write_key_file()?;
+        // No key file means no device was set up: nobody could open it.
+        if !encryption::key_file_path(path).exists() {
+            return Err(StoreError::NotInitialized.into());
+        }
         Ok(value)
     });
     let Err(e) = result else {

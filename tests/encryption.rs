@@ -390,4 +390,44 @@ fn a_failed_encrypted_set_up_leaves_no_file_behind() {
     let path = plain.dir.path().join("center.db");
     let err = Store::create_encrypted(&path, &bianmin::store::DbKey::generate()).unwrap_err();
     assert!(matches!(err, StoreError::EncryptExisting(_)), "{err}");
+    let before = std::fs::metadata(&path).unwrap().len();
+    let err = setup::on_new_database(&path, true, |_| Ok(())).unwrap_err();
+    assert!(err.to_string().contains("只能为新数据库启用加密"), "{err}");
+    assert!(!encryption::is_encrypted(&path));
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), before);
+    // A file that holds nothing yet (what the window's first start leaves)
+    // is replaced by the encrypted one.
+    let fresh = dir.path().join("fresh.db");
+    drop(Store::open(&fresh).unwrap());
+    let err = setup::on_new_database(&fresh, true, |_| Ok(())).unwrap_err();
+    assert!(
+        err.to_string().contains("尚未初始化"),
+        "no device set up: {err}"
+    );
+    assert!(!fresh.exists(), "and the unopenable file is gone");
+    drop(Store::open(&fresh).unwrap());
+    let (store, _) = setup::on_new_database(&fresh, true, |store| {
+        setup::init(
+            store,
+            monday(),
+            setup::SetupInput {
+                center_code: "371402101".into(),
+                center_name: "新湖街道便民服务中心".into(),
+                device_code: "V05".into(),
+                role: DeviceRole::Agent,
+                admin: NewUser {
+                    username: "admin".into(),
+                    display_name: "管理员".into(),
+                    staff_no: "9001".into(),
+                    role: Role::Admin,
+                    password: "admin-pass".into(),
+                },
+                profile: None,
+            },
+        )
+    })
+    .unwrap();
+    assert!(store.is_encrypted() && encryption::is_encrypted(&fresh));
+    drop(store);
+    unlock::login(&fresh, monday(), "admin", "admin-pass").unwrap();
 }

@@ -43,6 +43,7 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::setup::app_status,
             commands::setup::setup_device,
+            commands::setup::setup_join,
             commands::session::login,
             commands::session::logout,
             commands::session::lock_screen,

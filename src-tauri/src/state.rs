@@ -136,6 +136,19 @@ impl Desk {
         f(&self.db)
     }
 
+    /// Sets the device up on a new database: this window's connection is
+    /// closed first (set-up may replace the empty file with an encrypted
+    /// one), and the store `f` opened is kept.
+    pub fn set_up<T>(&self, f: impl FnOnce(&Path) -> UiResult<(Store, T)>) -> UiResult<T> {
+        let mut inner = self.lock_inner();
+        inner.store = None;
+        inner.session = None;
+        inner.locked = false;
+        let (store, value) = f(&self.db)?;
+        inner.store = Some(store);
+        Ok(value)
+    }
+
     pub fn set_locked(&self, locked: bool) {
         self.lock_inner().locked = locked;
     }

@@ -190,6 +190,17 @@ pub fn key_text(given: &str) -> Result<String, StoreError> {
     }
 }
 
+/// Writes `line` to `{device code}.key` in `dir` (for the hub's manager to
+/// register, carried on the USB stick); returns the file's path.
+pub fn write_line_file(
+    dir: &std::path::Path,
+    line: &KeyLine,
+) -> Result<std::path::PathBuf, StoreError> {
+    let path = dir.join(format!("{}.key", line.device_code));
+    crate::files::write_atomic(&path, format!("{}\n", line.to_line()).as_bytes())?;
+    Ok(path)
+}
+
 /// This device's key line (`bianmin device key`).
 pub fn own_line(conn: &Connection) -> crate::Result<KeyLine> {
     Ok(KeyLine::of(&device::load(conn)?, public_key(conn)?))

@@ -143,9 +143,7 @@ pub fn device_key_write(desk: State<'_, Desk>, folder: String) -> UiResult<Strin
     let dir = export_folder(&folder)?;
     desk.session(|store, _| {
         let line = keys::own_line(store.conn())?;
-        let path = dir.join(format!("{}.key", line.device_code));
-        bianmin::files::write_atomic(&path, format!("{}\n", line.to_line()).as_bytes())?;
-        Ok(path.display().to_string())
+        Ok(keys::write_line_file(&dir, &line)?.display().to_string())
     })
 }
 

@@ -2,6 +2,10 @@
 
 use bianmin::auth::users::NewUser;
 use bianmin::auth::Role;
+use std::path::PathBuf;
+
+use bianmin::exchange::join::{self, JoinInput, JoinReport};
+use bianmin::exchange::keys::{self, KeyLine};
 use bianmin::setup::{self, SetupInput, SetupReport};
 use bianmin::store::device::{self, Device, DeviceRole};
 use serde::{Deserialize, Serialize};
@@ -70,6 +74,9 @@ pub struct SetupForm {
     pub admin_name: String,
     pub admin_staff_no: String,
     pub admin_password: String,
+    /// Keep the database encrypted (opened only by a login).
+    #[serde(default)]
+    pub encrypt: bool,
 }
 
 #[tauri::command]
@@ -80,24 +87,86 @@ pub fn setup_device(desk: State<'_, Desk>, form: SetupForm) -> UiResult<SetupRep
             "请选择设备类型：窗口电脑、代办笔记本或中心汇总机",
         )
     })?;
-    desk.store(|store| {
-        Ok(setup::init(
-            store,
-            now(),
-            SetupInput {
-                center_code: form.center_code,
-                center_name: form.center_name,
-                device_code: form.device_code,
-                role,
-                admin: NewUser {
-                    username: form.admin_username,
-                    display_name: form.admin_name,
-                    staff_no: form.admin_staff_no,
-                    role: Role::Admin,
-                    password: form.admin_password,
-                },
-                profile: None,
-            },
-        )?)
+    let input = SetupInput {
+        center_code: form.center_code,
+        center_name: form.center_name,
+        device_code: form.device_code,
+        role,
+        admin: NewUser {
+            username: form.admin_username,
+            display_name: form.admin_name,
+            staff_no: form.admin_staff_no,
+            role: Role::Admin,
+            password: form.admin_password,
+        },
+        profile: None,
+    };
+    desk.set_up(|db| {
+        Ok(setup::on_new_database(db, form.encrypt, |store| {
+            setup::init(store, now(), input)
+        })?)
+    })
+}
+
+/// The form for joining a center from the hub's batch.
+#[derive(Deserialize)]
+pub struct JoinForm {
+    /// The batch the hub exported for this device (`.bmb` on the stick).
+    pub batch: String,
+    pub device_code: String,
+    pub role: String,
+    /// The hub's fingerprint as read from its screen, if typed in.
+    #[serde(default)]
+    pub fingerprint: String,
+    #[serde(default)]
+    pub encrypt: bool,
+}
+
+/// What joining did, with where this device's key file was written.
+#[derive(Serialize)]
+pub struct Joined {
+    #[serde(flatten)]
+    pub report: JoinReport,
+    /// `{code}.key` beside the batch, for the hub's manager to register.
+    pub key_file: String,
+}
+
+/// Joins a center: a counter PC or an agent laptop takes the center's users,
+/// catalogue and calendars from the hub's batch, and writes its own key
+/// file beside the batch for the hub.
+#[tauri::command]
+pub fn setup_join(desk: State<'_, Desk>, form: JoinForm) -> UiResult<Joined> {
+    let role = match DeviceRole::parse(form.role.trim()) {
+        Some(r @ (DeviceRole::Counter | DeviceRole::Agent)) => r,
+        _ => {
+            return Err(UiError::new(
+                "refused",
+                "加入已有中心时请选择设备类型：窗口电脑或村代办员笔记本",
+            ))
+        }
+    };
+    let batch = PathBuf::from(form.batch.trim());
+    if !batch.is_absolute() || !batch.is_file() {
+        return Err(UiError::new(
+            "refused",
+            "请选择 U 盘上中心电脑为本机导出的批次文件（.bmb）",
+        ));
+    }
+    let input = JoinInput {
+        device_code: form.device_code,
+        role,
+        fingerprint: Some(form.fingerprint.trim().to_owned()).filter(|f| !f.is_empty()),
+    };
+    let report = desk.set_up(|db| {
+        Ok(setup::on_new_database(db, form.encrypt, |store| {
+            join::join(store, now(), &input, &batch, &mut |_| {})
+        })?)
+    })?;
+    let folder = batch.parent().unwrap_or_else(|| std::path::Path::new("."));
+    let line = KeyLine::parse(&report.key_line).map_err(bianmin::Error::from)?;
+    let key_file = keys::write_line_file(folder, &line)?;
+    Ok(Joined {
+        report,
+        key_file: key_file.display().to_string(),
     })
 }

@@ -2,14 +2,18 @@
 //! the file is shut (the login screen names the device from its key file
 //! and says the database is encrypted), a wrong password is refused, the
 //! right one opens the database and its cases, and logging out shuts it
-//! again so that the next person must log in to read anything.
+//! again so that the next person must log in to read anything. And setting
+//! such a laptop up from the set-up screen: joining the center from the
+//! hub's batch on a USB stick, encrypted by default for an agent.
 
 use std::path::Path;
 
 use bianmin::applicant::{id_number, IdType, Person};
-use bianmin::auth::unlock;
+use bianmin::auth::{unlock, users};
+use bianmin::exchange::devices;
+use bianmin::exchange::export::{self, ExportRequest};
 use bianmin::intake::{self, Application};
-use bianmin::store::encryption;
+use bianmin::store::{encryption, Store};
 use bianmin_e2e::*;
 
 const ENTER: &str = "\u{E007}";
@@ -79,5 +83,75 @@ async fn an_encrypted_laptop_opens_only_with_a_login_and_shuts_at_logout() {
     w.wait_text("#login-encrypted", "本机数据库已加密").await;
     w.login("manager", "manager-pass1").await;
     w.wait_text("#home-backup", "数据备份").await;
+    w.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_laptop_joins_the_center_from_the_set_up_screen_encrypted() {
+    let hub_dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = prepared_center(hub_dir.path());
+    let usb = tempfile::tempdir().expect("usb");
+    let now = chrono::Local::now().fixed_offset();
+    let mut hub = Store::open(&hub_db).expect("hub");
+    let manager =
+        users::verify_credentials(hub.conn(), "manager", "manager-pass1").expect("manager");
+    let batch = export::export(
+        &mut hub,
+        &manager,
+        now,
+        &ExportRequest {
+            out_dir: usb.path().to_path_buf(),
+            destination: Some("V03".into()),
+            ..ExportRequest::default()
+        },
+        &mut |_| {},
+    )
+    .expect("hub batch");
+
+    let w = Window::fresh().await;
+    w.wait("#setup-mode")
+        .await
+        .select_by_value("join")
+        .await
+        .expect("join mode");
+    w.fill("#setup-join-folder", usb.path().to_str().expect("utf-8"))
+        .await;
+    w.keys("#setup-join-folder", "\u{E004}").await; // Tab: the folder is listed
+    let name = std::path::Path::new(&batch.path)
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    w.wait_text("#setup-join-batch", &name).await;
+    w.fill("#setup-join_device_code", "V03").await;
+    // An agent's laptop is encrypted unless the person unticks it.
+    let ticked = w
+        .wait("#setup-encrypt")
+        .await
+        .is_selected()
+        .await
+        .expect("checkbox");
+    assert!(ticked, "encryption is the default for an agent laptop");
+    w.click("#setup-submit").await;
+    w.wait_text("#setup-message", "已加入").await;
+    let shown = w.text("#setup-hub-fingerprint").await;
+    let line = bianmin::exchange::keys::own_line(hub.conn()).expect("hub key");
+    assert!(shown.contains(&line.fingerprint), "{shown}");
+    w.wait_text("#setup-key-file", "V03.key").await;
+    w.screenshot(&screenshot_path(&w, "window-setup-join.png"))
+        .await;
+    assert!(
+        encryption::is_encrypted(&w.db),
+        "the new database is encrypted"
+    );
+
+    // The hub's manager registers the key file the laptop wrote.
+    let key = std::fs::read_to_string(usb.path().join("V03.key")).expect("key file");
+    devices::trust(&mut hub, &manager, now, &key).expect("trust V03");
+
+    // The center's users log in on the laptop; the screen says it is encrypted.
+    w.click("#setup-continue").await;
+    w.wait_text("#login-encrypted", "本机数据库已加密").await;
+    w.login("clerk", "clerk-pass1").await;
     w.close().await;
 }

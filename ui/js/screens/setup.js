@@ -1,38 +1,126 @@
-// 初始设置: the first start of a device without a database.
+// 初始设置: the first start of a device without a database. Either a new
+// center (the hub, or a single counter PC) with its first admin, or joining
+// an existing center from the batch its hub exported for this device (a
+// counter PC or a village agent's laptop). Either way the database may be
+// kept encrypted — the default for an agent's laptop.
 
 import { call } from '../api.js';
-import { h, fill, field } from '../dom.js';
+import { h, fill, field, toast } from '../dom.js';
 
 export function setupScreen(root, done) {
   const input = (name, attrs = {}) => h('input', { name, id: `setup-${name}`, autocomplete: 'off', ...attrs });
   const message = h('div', { class: 'message', id: 'setup-message', role: 'alert' });
+  const mode = h('select', { id: 'setup-mode' },
+    h('option', { value: 'new' }, '新建服务中心（中心汇总机，或中心的第一台电脑）'),
+    h('option', { value: 'join' }, '加入已有服务中心（用中心电脑导出到 U 盘的批次）'));
+  const encrypt = h('input', { type: 'checkbox', id: 'setup-encrypt', name: 'encrypt' });
+  const encryptField = h('label', { class: 'check' }, encrypt,
+    ' 加密本机数据库（村代办员笔记本建议勾选：电脑丢失也看不到申请人信息，登录后才能打开）');
+
+  // A new center.
+  const role = h('select', { name: 'role', id: 'setup-role' },
+    h('option', { value: 'counter' }, '窗口电脑'),
+    h('option', { value: 'agent' }, '村代办员笔记本'),
+    h('option', { value: 'hub' }, '中心汇总机'));
+  const newPart = h('div', { id: 'setup-new' },
+    h('fieldset', {}, h('legend', {}, '服务中心与本机'),
+      field('服务中心编码（6 位行政区划代码）', input('center_code', { maxlength: 12, placeholder: '如 330106' })),
+      field('服务中心名称', input('center_name', { placeholder: '如 西湖区三墩镇便民服务中心' })),
+      field('本机编号（字母加数字，如 A01、V03）', input('device_code', { maxlength: 8 })),
+      field('设备类型', role)),
+    h('fieldset', {}, h('legend', {}, '系统管理员'),
+      field('用户名', input('admin_username')),
+      field('姓名', input('admin_name')),
+      field('工号', input('admin_staff_no')),
+      field('密码（至少 8 位）', input('admin_password', { type: 'password' }))));
+
+  // Joining from the hub's batch.
+  const folder = h('input', { id: 'setup-join-folder', placeholder: 'U 盘文件夹，如 /media/usb' });
+  const batch = h('select', { id: 'setup-join-batch' }, h('option', { value: '' }, '（先选择 U 盘文件夹）'));
+  const joinRole = h('select', { id: 'setup-join-role' },
+    h('option', { value: 'agent' }, '村代办员笔记本'),
+    h('option', { value: 'counter' }, '窗口电脑'));
+  const listBatches = async () => {
+    if (!folder.value.trim()) return;
+    try {
+      const files = (await call('exchange_folder', { folder: folder.value })).filter((f) => f.name.endsWith('.bmb'));
+      fill(batch, ...(files.length
+        ? files.map((f) => h('option', { value: f.path }, f.name))
+        : [h('option', { value: '' }, '该文件夹中没有批次文件（.bmb）')]));
+    } catch (err) {
+      fill(batch, h('option', { value: '' }, err.message));
+    }
+  };
+  folder.addEventListener('change', listBatches);
+  const pick = h('button', { type: 'button', id: 'setup-join-pick', onclick: async () => {
+    const dialog = window.__TAURI__ && window.__TAURI__.dialog;
+    if (!dialog) { toast('无法打开文件夹选择框，请直接输入文件夹路径', 'error'); return; }
+    const picked = await dialog.open({ directory: true, title: '选择 U 盘文件夹' });
+    if (picked) { folder.value = picked; await listBatches(); }
+  } }, '选择文件夹…');
+  const joinPart = h('div', { id: 'setup-join', hidden: true },
+    h('fieldset', {}, h('legend', {}, '中心电脑导出的批次'),
+      h('p', { class: 'lead' }, '请中心负责人在中心电脑“数据交换”页为本机编号导出批次（“导出给”填本机编号），把 U 盘插到本机。'),
+      field('U 盘文件夹', folder),
+      h('div', { class: 'actions' }, pick),
+      field('批次文件', batch),
+      field('本机编号（如 V03，须与导出时填写的一致）', input('join_device_code', { maxlength: 8 })),
+      field('设备类型', joinRole),
+      field('中心电脑指纹（可选：填写后自动核对）', input('join_fingerprint', { placeholder: '中心电脑“数据交换”页显示的指纹' }))));
+
+  const submit = h('button', { type: 'submit', class: 'primary', id: 'setup-submit' }, '完成设置（Enter）');
+  const result = h('div', { id: 'setup-result' });
   const form = h('form', { class: 'panel narrow', id: 'setup-form' },
     h('h1', {}, '首次使用：设置本机'),
-    h('p', { class: 'lead' }, '请填写服务中心和本机信息，并设置系统管理员账号。完成后将自动载入事项清单和节假日安排。'),
-    h('fieldset', {}, h('legend', {}, '服务中心与本机'),
-      field('服务中心编码（6 位行政区划代码）', input('center_code', { required: true, maxlength: 12, placeholder: '如 330106' })),
-      field('服务中心名称', input('center_name', { required: true, placeholder: '如 西湖区三墩镇便民服务中心' })),
-      field('本机编号（字母加数字，如 A01、V03）', input('device_code', { required: true, maxlength: 8 })),
-      field('设备类型', h('select', { name: 'role', id: 'setup-role' },
-        h('option', { value: 'counter' }, '窗口电脑'),
-        h('option', { value: 'agent' }, '村代办员笔记本'),
-        h('option', { value: 'hub' }, '中心汇总机')))),
-    h('fieldset', {}, h('legend', {}, '系统管理员'),
-      field('用户名', input('admin_username', { required: true })),
-      field('姓名', input('admin_name', { required: true })),
-      field('工号', input('admin_staff_no', { required: true })),
-      field('密码（至少 8 位）', input('admin_password', { type: 'password', required: true }))),
+    h('p', { class: 'lead' }, '新建服务中心时载入默认事项清单和节假日安排；加入已有中心时从中心电脑的批次取得用户、事项清单和节假日安排。'),
+    field('设置方式', mode),
+    newPart, joinPart,
+    encryptField,
     message,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'setup-submit' }, '完成设置（Enter）')));
+    h('div', { class: 'actions' }, submit),
+    result);
+
+  const joining = () => mode.value === 'join';
+  const agentDefault = () => {
+    encrypt.checked = (joining() ? joinRole.value : role.value) === 'agent';
+  };
+  mode.addEventListener('change', () => {
+    newPart.hidden = joining();
+    joinPart.hidden = !joining();
+    agentDefault();
+  });
+  role.addEventListener('change', agentDefault);
+  joinRole.addEventListener('change', agentDefault);
+
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const data = Object.fromEntries(new FormData(form).entries());
     message.textContent = '正在设置…';
     message.className = 'message';
     try {
-      const r = await call('setup_device', { form: data });
-      message.textContent = `设置完成：载入事项 ${r.matters} 个。`;
-      await done();
+      if (joining()) {
+        const r = await call('setup_join', { form: {
+          batch: batch.value,
+          device_code: form.querySelector('#setup-join_device_code').value,
+          role: joinRole.value,
+          fingerprint: form.querySelector('#setup-join_fingerprint').value,
+          encrypt: encrypt.checked,
+        } });
+        message.textContent = `已加入：${r.device.center_name}，本机为 ${r.device.device_code}（${r.device.role === 'agent' ? '村代办员笔记本' : '窗口电脑'}），导入 ${r.import.added} 条事件。`;
+        message.className = 'message ok';
+        submit.hidden = true;
+        fill(result,
+          h('p', { id: 'setup-hub-fingerprint' }, `中心电脑 ${r.hub_code} 的指纹：${r.hub_fingerprint}（请与中心电脑屏幕上显示的核对）`),
+          h('p', { id: 'setup-key-file' }, `本机公钥已写到 U 盘：${r.key_file}。请中心负责人在中心电脑“数据交换”页登记信任，之后才能导入本机的批次。`),
+          h('p', {}, `本机指纹：${r.fingerprint}`),
+          h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'setup-continue', onclick: () => done() }, '去登录')));
+        document.getElementById('setup-continue').focus();
+      } else {
+        const data = Object.fromEntries(new FormData(form).entries());
+        data.encrypt = encrypt.checked;
+        const r = await call('setup_device', { form: data });
+        message.textContent = `设置完成：载入事项 ${r.matters} 个。`;
+        await done();
+      }
     } catch (err) {
       message.textContent = err.message;
       message.className = 'message error';
