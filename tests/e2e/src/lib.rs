@@ -121,6 +121,25 @@ pub struct Window {
     _driver: Driver,
 }
 
+/// An application for 高龄津贴 (MZ-005) with every material brought: it is
+/// accepted. `id17` is the first 17 digits of the ID number.
+pub fn accepted_application(name: &str, id17: &str, address: &str) -> bianmin::intake::Application {
+    bianmin::intake::Application {
+        matter_code: "MZ-005".into(),
+        applicant: bianmin::applicant::Person {
+            name: name.into(),
+            id_type: bianmin::applicant::IdType::ResidentId,
+            id_number: bianmin::applicant::id_number::with_check_char(id17).expect("id"),
+            phone: "13905341234".into(),
+            address: address.into(),
+        },
+        proxy: None,
+        provided: vec!["1".into(), "2".into(), "3".into(), "5".into()],
+        refusal_reason: None,
+        resubmission_of: None,
+    }
+}
+
 /// A device set up through the core: center 370101, counter A01, with an
 /// admin, a manager and a clerk (passwords `<username>-pass1`).
 pub fn prepared_center(dir: &Path) -> PathBuf {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use bianmin::auth::users;
 use bianmin::backup::{self, schedule};
-use bianmin::intake::{self, Application};
+use bianmin::intake;
 use bianmin::store::Store;
 use bianmin_e2e::*;
 
@@ -27,25 +27,11 @@ fn backups_in(dir: &Path) -> Vec<PathBuf> {
 fn take_case(db: &Path) -> String {
     let mut store = Store::open(db).expect("open");
     let clerk = users::verify_credentials(store.conn(), "clerk", "clerk-pass1").expect("clerk");
-    let id = bianmin::applicant::id_number::with_check_char("37140219400315001").expect("id");
     intake::record(
         &mut store,
         &clerk,
         chrono::Local::now().fixed_offset(),
-        Application {
-            matter_code: "MZ-005".into(),
-            applicant: bianmin::applicant::Person {
-                name: "孙秀兰".into(),
-                id_type: bianmin::applicant::IdType::ResidentId,
-                id_number: id,
-                phone: "13905341234".into(),
-                address: "姚家街道1号".into(),
-            },
-            proxy: None,
-            provided: vec!["1".into(), "2".into(), "3".into(), "5".into()],
-            refusal_reason: None,
-            resubmission_of: None,
-        },
+        accepted_application("孙秀兰", "37140219400315001", "姚家街道1号"),
     )
     .expect("intake")
     .case_no

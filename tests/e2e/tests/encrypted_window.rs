@@ -8,11 +8,10 @@
 
 use std::path::Path;
 
-use bianmin::applicant::{id_number, IdType, Person};
 use bianmin::auth::{unlock, users};
 use bianmin::exchange::devices;
 use bianmin::exchange::export::{self, ExportRequest};
-use bianmin::intake::{self, Application};
+use bianmin::intake;
 use bianmin::store::{encryption, Store};
 use bianmin_e2e::*;
 
@@ -26,20 +25,7 @@ fn take_case(db: &Path) -> String {
         &mut store,
         &clerk,
         now,
-        Application {
-            matter_code: "MZ-005".into(),
-            applicant: Person {
-                name: "欧阳秀英".into(),
-                id_type: IdType::ResidentId,
-                id_number: id_number::with_check_char("37140219400315002").expect("id"),
-                phone: "13905341234".into(),
-                address: "姚家街道杨庄村2号".into(),
-            },
-            proxy: None,
-            provided: vec!["1".into(), "2".into(), "3".into(), "5".into()],
-            refusal_reason: None,
-            resubmission_of: None,
-        },
+        accepted_application("欧阳秀英", "37140219400315002", "姚家街道杨庄村2号"),
     )
     .expect("intake")
     .case_no

@@ -6,7 +6,7 @@
 use bianmin::auth::users;
 use bianmin::exchange::export::{self, ExportRequest};
 use bianmin::exchange::join::{self, JoinInput};
-use bianmin::intake::{self, Application};
+use bianmin::intake;
 use bianmin::store::device::DeviceRole;
 use bianmin::store::Store;
 use bianmin_e2e::*;
@@ -55,25 +55,11 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
         )
         .expect("join");
         let clerk = users::verify_credentials(a02.conn(), "clerk", "clerk-pass1").expect("clerk");
-        let id = bianmin::applicant::id_number::with_check_char("37140219400315001").expect("id");
         let r = intake::record(
             &mut a02,
             &clerk,
             now,
-            Application {
-                matter_code: "MZ-005".into(),
-                applicant: bianmin::applicant::Person {
-                    name: "孙秀兰".into(),
-                    id_type: bianmin::applicant::IdType::ResidentId,
-                    id_number: id,
-                    phone: "13905341234".into(),
-                    address: "姚家街道1号".into(),
-                },
-                proxy: None,
-                provided: vec!["1".into(), "2".into(), "3".into(), "5".into()],
-                refusal_reason: None,
-                resubmission_of: None,
-            },
+            accepted_application("孙秀兰", "37140219400315001", "姚家街道1号"),
         )
         .expect("intake");
         r.case_no
