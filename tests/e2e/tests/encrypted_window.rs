@@ -141,3 +141,71 @@ async fn an_agent_laptop_joins_the_center_from_the_set_up_screen_encrypted() {
     w.login("clerk", "clerk-pass1").await;
     w.close().await;
 }
+
+/// The cases of an encrypted database, read beside the window (a login).
+fn has_case(db: &Path, case_no: &str) -> bool {
+    let now = chrono::Local::now().fixed_offset();
+    let (store, _) = unlock::login(db, now, "clerk", "clerk-pass1").expect("login");
+    store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM cases WHERE case_no = ?1",
+            [case_no],
+            |r| r.get::<_, i64>(0),
+        )
+        .expect("count")
+        == 1
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_encrypted_laptops_backup_is_encrypted_and_restores_in_the_window() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = prepared_center_with(dir.path(), true);
+    let usb = tempfile::tempdir().expect("usb");
+    let folder = usb.path().join("备份");
+    std::fs::create_dir(&folder).expect("folder");
+    let first = take_case(&db);
+    let w = Window::open(dir, db.clone()).await;
+    w.login("manager", "manager-pass1").await;
+    w.click("#menu-backup").await;
+    w.fill("#backup-folder", folder.to_str().expect("utf-8"))
+        .await;
+    w.click("#backup-save").await;
+    w.wait_text("#backup-status", "尚未做过备份").await;
+    w.click("#backup-now").await;
+    w.wait_text("#backup-status", "最近一次成功备份").await;
+    let made: Vec<_> = std::fs::read_dir(&folder)
+        .expect("folder")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "db"))
+        .collect();
+    assert_eq!(made.len(), 1, "{made:?}");
+    assert!(
+        encryption::is_encrypted(&made[0]),
+        "the backup is encrypted"
+    );
+    assert!(
+        encryption::key_file_path(&made[0]).exists(),
+        "with its key file"
+    );
+
+    // A case taken after the backup is gone once the backup is restored.
+    let later = take_case(&db);
+    assert!(has_case(&db, &later));
+    w.click("#menu-workbench").await;
+    w.click("#home-backup-open").await;
+    w.click(".restore-button").await;
+    w.wait_text("#restore-confirm", "条事件").await;
+    w.fill("#restore-password", "manager-pass1").await;
+    w.click("#restore-sure").await;
+    w.click("#restore-go").await;
+    w.wait("#login-form").await;
+    w.wait_text("#toast", "已从备份恢复").await;
+    assert!(has_case(&db, &first) && !has_case(&db, &later));
+    // The restored, still encrypted database opens with a login.
+    w.wait_text("#login-encrypted", "本机数据库已加密").await;
+    w.login("manager", "manager-pass1").await;
+    w.wait("#home-backup").await;
+    w.close().await;
+}
