@@ -103,6 +103,7 @@ impl Store {
     /// Opens (creating if needed) the database at `path`, applies the
     /// pragmas and upgrades the schema. A file written by a newer program is
     /// refused without being changed.
+    ///
     /// An encrypted file is refused ([`StoreError::Encrypted`]): it opens
     /// with [`Store::open_encrypted`], after a login unwrapped its key.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
