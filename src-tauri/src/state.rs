@@ -109,13 +109,14 @@ impl Desk {
     }
 
     /// Logs out; an encrypted database is closed too, so its key leaves
-    /// memory with the user.
+    /// memory with the user, and the session's printed PDFs are removed.
     pub fn log_out(&self) {
         let mut inner = self.lock_inner();
         inner.session = None;
         inner.locked = false;
         if inner.store.as_ref().is_some_and(Store::is_encrypted) {
             inner.store = None;
+            let _ = std::fs::remove_dir_all(bianmin::paths::documents_root(&self.db, true));
         }
     }
 

@@ -33,7 +33,7 @@ pub fn write_document(
 ) -> UiResult<WrittenDocument> {
     let at = now();
     let printed = documents::print(store, session, at, case_no, kind)?;
-    let dir = bianmin::paths::documents_dir(db, at.date_naive());
+    let dir = bianmin::paths::documents_dir(db, store.is_encrypted(), at.date_naive());
     let name = if printed.copy > 1 {
         format!(
             "{}-{}-补打{}.pdf",
@@ -45,7 +45,8 @@ pub fn write_document(
         format!("{}-{}.pdf", printed.case_no, kind.code())
     };
     let path = dir.join(name);
-    std::fs::create_dir_all(&dir).map_err(|e| bianmin::store::StoreError::file(&dir, e))?;
+    bianmin::paths::create_private_dir(&dir)
+        .map_err(|e| bianmin::store::StoreError::file(&dir, e))?;
     bianmin::files::write_atomic(&path, &printed.pdf)?;
     Ok(WrittenDocument {
         bytes: printed.pdf.len() as u64,
@@ -65,10 +66,7 @@ pub fn reprint(desk: State<'_, Desk>, case_no: String, kind: String) -> UiResult
 /// set (tests, kiosk set-ups) nothing is opened and `false` is returned.
 #[tauri::command]
 pub fn open_document(app: tauri::AppHandle, desk: State<'_, Desk>, path: String) -> UiResult<bool> {
-    let root: PathBuf = bianmin::paths::documents_dir(&desk.db, now().date_naive())
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
+    let root: PathBuf = bianmin::paths::documents_root(&desk.db, desk.key().is_some());
     let file = PathBuf::from(&path);
     let inside = match (file.canonicalize(), root.canonicalize()) {
         (Ok(f), Ok(r)) => f.starts_with(r) && f.extension().is_some_and(|x| x == "pdf"),

@@ -17,6 +17,20 @@ use bianmin_e2e::*;
 
 const ENTER: &str = "\u{E007}";
 
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            found.extend(walk(&p));
+        } else {
+            found.push(p);
+        }
+    }
+    found
+}
+
 /// Takes a case in through the core (the database opened by a login).
 fn take_case(db: &Path) -> String {
     let now = chrono::Local::now().fixed_offset();
@@ -63,10 +77,30 @@ async fn an_encrypted_laptop_opens_only_with_a_login_and_shuts_at_logout() {
     w.keys("#search-input", ENTER).await;
     w.wait_text("#search-results", &case_no).await;
 
-    // Logging out shuts the database: the login screen says so again, and
-    // only a login opens it.
+    // A reprint's PDF (the applicant's name in clear) is written in memory,
+    // never beside the database on the laptop's disk.
+    w.click("#case-table tbody tr td.mono").await;
+    w.wait_text("#case-facts", &case_no).await;
+    w.click("#case-documents button").await;
+    w.wait_text("#toast", "已生成").await;
+    let memory = bianmin::paths::documents_root(&db, true);
+    let written: Vec<_> = walk(&memory);
+    assert!(
+        written
+            .iter()
+            .any(|p| p.to_string_lossy().contains(&case_no)),
+        "{written:?}"
+    );
+    assert!(
+        !db.with_file_name("documents").exists(),
+        "nothing beside the database"
+    );
+
+    // Logging out shuts the database and removes the session's PDFs: the
+    // login screen says so again, and only a login opens it.
     w.click("#logout-button").await;
     w.wait_text("#login-encrypted", "本机数据库已加密").await;
+    assert!(!memory.exists(), "the printed PDFs are gone at logout");
     w.login("manager", "manager-pass1").await;
     w.wait_text("#home-backup", "数据备份").await;
     w.close().await;
