@@ -407,24 +407,7 @@ fn a_failed_encrypted_set_up_leaves_no_file_behind() {
     assert!(!fresh.exists(), "and the unopenable file is gone");
     drop(Store::open(&fresh).unwrap());
     let (store, _) = setup::on_new_database(&fresh, true, |store| {
-        setup::init(
-            store,
-            monday(),
-            setup::SetupInput {
-                center_code: "371402101".into(),
-                center_name: "新湖街道便民服务中心".into(),
-                device_code: "V05".into(),
-                role: DeviceRole::Agent,
-                admin: NewUser {
-                    username: "admin".into(),
-                    display_name: "管理员".into(),
-                    staff_no: "9001".into(),
-                    role: Role::Admin,
-                    password: "admin-pass".into(),
-                },
-                profile: None,
-            },
-        )
+        setup::init(store, monday(), setup_input("V05", DeviceRole::Agent))
     })
     .unwrap();
     assert!(store.is_encrypted() && encryption::is_encrypted(&fresh));

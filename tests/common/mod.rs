@@ -37,6 +37,25 @@ pub fn monday() -> DateTime<FixedOffset> {
     at(2026, 11, 23)
 }
 
+/// The set-up of a device `code` of the test center with admin `admin` /
+/// `admin-pass`, no address or phones.
+pub fn setup_input(code: &str, role: DeviceRole) -> SetupInput {
+    SetupInput {
+        center_code: "371402101".into(),
+        center_name: "新湖街道便民服务中心".into(),
+        device_code: code.into(),
+        role,
+        admin: NewUser {
+            username: "admin".into(),
+            display_name: "管理员".into(),
+            staff_no: "9001".into(),
+            role: Role::Admin,
+            password: "admin-pass".into(),
+        },
+        profile: None,
+    }
+}
+
 pub fn center() -> Center {
     center_as(DeviceRole::Counter)
 }
@@ -50,17 +69,6 @@ pub fn center_as(role: DeviceRole) -> Center {
         &mut store,
         now,
         SetupInput {
-            center_code: "371402101".into(),
-            center_name: "新湖街道便民服务中心".into(),
-            device_code: "A01".into(),
-            role,
-            admin: NewUser {
-                username: "admin".into(),
-                display_name: "管理员".into(),
-                staff_no: "9001".into(),
-                role: Role::Admin,
-                password: "admin-pass".into(),
-            },
             profile: Some(bianmin::center::CenterProfile {
                 address: "新湖街道湖滨北大道18号".into(),
                 phone: "0534-2688123".into(),
@@ -71,6 +79,7 @@ pub fn center_as(role: DeviceRole) -> Center {
                 lockout_minutes: 15,
                 idle_minutes: 10,
             }),
+            ..setup_input("A01", role)
         },
     )
     .unwrap();
