@@ -336,11 +336,11 @@ pub(crate) fn refresh(conn: &Connection, key: &DbKey, db: &Path) -> Result<(), S
         let kept = old.as_ref().and_then(|o| {
             o.entries
                 .iter()
-                .find(|e| e.user_id == user_id && phc.starts_with(&e.kdf))
+                .find(|e| e.user_id == user_id && phc.starts_with(&format!("{}$", e.kdf)))
         });
         match kept {
             // Same user, same hash: the old wrap still opens the key.
-            Some(e) if o_device_matches(old.as_ref(), &dev) => entries.push(e.clone()),
+            Some(e) if same_device(old.as_ref(), &dev) => entries.push(e.clone()),
             _ => entries.push(wrap(key, &user_id, &username, &phc, &dev.device_id)?),
         }
     }
@@ -357,7 +357,7 @@ pub(crate) fn refresh(conn: &Connection, key: &DbKey, db: &Path) -> Result<(), S
     Ok(())
 }
 
-fn o_device_matches(old: Option<&KeyFile>, dev: &Device) -> bool {
+fn same_device(old: Option<&KeyFile>, dev: &Device) -> bool {
     old.is_some_and(|o| o.device.device_id == dev.device_id)
 }
 
