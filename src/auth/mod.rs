@@ -50,6 +50,16 @@ pub enum AuthError {
     Hash(String),
 }
 
+impl AuthError {
+    /// The refusal of an account locked until `until`.
+    pub fn locked(attempts: u32, until: chrono::DateTime<chrono::FixedOffset>) -> AuthError {
+        AuthError::Locked {
+            attempts,
+            until: until.format("%Y-%m-%d %H:%M").to_string(),
+        }
+    }
+}
+
 /// A logged-in user; every acting core function takes one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {

@@ -49,11 +49,7 @@ pub fn login(
         return Err(AuthError::BadCredentials.into());
     };
     if let Some(until) = entry.locked_until(now) {
-        return Err(AuthError::Locked {
-            attempts,
-            until: until.format("%Y-%m-%d %H:%M").to_string(),
-        }
-        .into());
+        return Err(AuthError::locked(attempts, until).into());
     }
     let Some(key) = encryption::unwrap(entry, &device_id, password)? else {
         let entry = file.entry_mut(username).ok_or(AuthError::BadCredentials)?;
@@ -66,7 +62,7 @@ pub fn login(
             entry.failures.clear();
         }
         let failures = entry.failures.len() as u32 + 1;
-        let until = (failures >= attempts).then(|| now + chrono::Duration::minutes(minutes.into()));
+        let until = users::lock_after(failures, attempts, minutes, now);
         entry.failures.push(Failure {
             at: now.to_rfc3339_opts(SecondsFormat::Millis, false),
             failures,
@@ -74,10 +70,7 @@ pub fn login(
         });
         file.write(&key_path)?;
         return Err(match until {
-            Some(u) => AuthError::Locked {
-                attempts,
-                until: u.format("%Y-%m-%d %H:%M").to_string(),
-            },
+            Some(u) => AuthError::locked(attempts, u),
             None => AuthError::BadCredentials,
         }
         .into());

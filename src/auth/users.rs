@@ -190,11 +190,7 @@ pub fn authenticate(
         .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
         .filter(|t| *t > now);
     if let Some(until) = still_locked {
-        return Err(AuthError::Locked {
-            attempts: profile.lockout_attempts,
-            until: until.format("%Y-%m-%d %H:%M").to_string(),
-        }
-        .into());
+        return Err(AuthError::locked(profile.lockout_attempts, until).into());
     }
     // A lock that has run out starts the count afresh.
     let failed = if locked_until.is_some() { 0 } else { failed };
@@ -216,9 +212,12 @@ pub fn authenticate(
         }
         Err(crate::Error::Auth(AuthError::BadCredentials)) => {
             let failures = failed + 1;
-            let lock = failures >= profile.lockout_attempts;
-            let until =
-                lock.then(|| now + chrono::Duration::minutes(i64::from(profile.lockout_minutes)));
+            let until = lock_after(
+                failures,
+                profile.lockout_attempts,
+                profile.lockout_minutes,
+                now,
+            );
             let p = LoginAttempt {
                 user_id: user_id.clone(),
                 failures,
@@ -231,16 +230,24 @@ pub fn authenticate(
                     .map(|_| ())
             })?;
             match until {
-                Some(u) => Err(AuthError::Locked {
-                    attempts: profile.lockout_attempts,
-                    until: u.format("%Y-%m-%d %H:%M").to_string(),
-                }
-                .into()),
+                Some(u) => Err(AuthError::locked(profile.lockout_attempts, u).into()),
                 None => Err(AuthError::BadCredentials.into()),
             }
         }
         Err(other) => Err(other),
     }
+}
+
+/// The lockout rule, one for the database's login and for an encrypted
+/// device's key file: the `failures`-th wrong password in a row locks the
+/// account for `minutes` once it reaches the center's `attempts`.
+pub(crate) fn lock_after(
+    failures: u32,
+    attempts: u32,
+    minutes: u32,
+    now: DateTime<FixedOffset>,
+) -> Option<DateTime<FixedOffset>> {
+    (failures >= attempts).then(|| now + chrono::Duration::minutes(i64::from(minutes)))
 }
 
 pub(crate) fn project_attempt(tx: &Transaction<'_>, p: LoginAttempt) -> crate::Result<()> {
