@@ -107,15 +107,14 @@ impl Store {
     /// An encrypted file is refused ([`StoreError::Encrypted`]): it opens
     /// with [`Store::open_encrypted`], after a login unwrapped its key.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        if encryption::is_encrypted(path) {
-            return Err(StoreError::Encrypted(path.display().to_string()));
-        }
         Self::open_with(path, None)
     }
 
-    /// Opens the encrypted database at `path` with its key.
+    /// Opens the encrypted database at `path` with its key. A missing or
+    /// empty file is refused (a key never creates a database here), and so
+    /// is a plain one (a keyed read of it fails).
     pub fn open_encrypted(path: &Path, key: &DbKey) -> Result<Store, StoreError> {
-        if !encryption::is_encrypted(path) {
+        if !std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
             return Err(StoreError::WrongKey(path.display().to_string()));
         }
         Self::open_with(path, Some(key))
@@ -156,9 +155,17 @@ impl Store {
         })?;
         if let Some(key) = key {
             key.apply(&conn)?;
-            // The first read tells whether the key fits.
-            conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
-                .map_err(|_| StoreError::WrongKey(path.display().to_string()))?;
+        }
+        // The first read tells whether this connection can read the file:
+        // with a key, whether it fits; without one, an encrypted file is
+        // "not a database".
+        if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
+            let shown = path.display().to_string();
+            return Err(match (key, e.sqlite_error_code()) {
+                (Some(_), _) => StoreError::WrongKey(shown),
+                (None, Some(rusqlite::ErrorCode::NotADatabase)) => StoreError::Encrypted(shown),
+                (None, _) => StoreError::Sqlite(e),
+            });
         }
         let mut store = Self::from_connection(conn)?;
         store.checkpointer = checkpoint::Checkpointer::start(path, key);
