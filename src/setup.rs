@@ -135,11 +135,7 @@ pub fn on_new_database<T>(
         if !empty {
             return Err(StoreError::EncryptExisting(path.display().to_string()).into());
         }
-        for p in [
-            path.to_path_buf(),
-            std::path::PathBuf::from(format!("{}-wal", path.display())),
-            std::path::PathBuf::from(format!("{}-shm", path.display())),
-        ] {
+        for p in crate::store::files_of(path) {
             if p.exists() {
                 std::fs::remove_file(&p).map_err(|e| StoreError::file(&p, e))?;
             }
@@ -161,12 +157,7 @@ pub fn on_new_database<T>(
     };
     if !existed {
         drop(store);
-        for p in [
-            path.to_path_buf(),
-            std::path::PathBuf::from(format!("{}-wal", path.display())),
-            std::path::PathBuf::from(format!("{}-shm", path.display())),
-            encryption::key_file_path(path),
-        ] {
+        for p in crate::store::files_of(path) {
             let _ = std::fs::remove_file(p);
         }
     }

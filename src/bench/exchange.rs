@@ -78,8 +78,8 @@ pub fn exchange(
         quiet,
     )?;
     let receiver_path = dir.join("receiver.db");
-    for suffix in ["", "-wal", "-shm", ".keys"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", receiver_path.display()));
+    for p in crate::store::files_of(&receiver_path) {
+        let _ = std::fs::remove_file(p);
     }
     let (mut receiver, _) = setup::on_new_database(&receiver_path, encrypt, |store| {
         join::join(

@@ -76,8 +76,8 @@ pub fn bench_store_at(
     now: DateTime<FixedOffset>,
     encrypt: bool,
 ) -> crate::Result<(Store, Session)> {
-    for suffix in ["", "-wal", "-shm", ".keys"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    for p in crate::store::files_of(path) {
+        let _ = std::fs::remove_file(p);
     }
     let (mut store, _) = setup::on_new_database(path, encrypt, |store| {
         setup::init(

@@ -73,6 +73,18 @@ impl StoreError {
     }
 }
 
+/// Every file of the database at `path`: the file itself, its WAL and
+/// shared-memory index, and the key file of an encrypted one.
+pub fn files_of(path: &Path) -> [PathBuf; 4] {
+    let with = |suffix: &str| PathBuf::from(format!("{}{suffix}", path.display()));
+    [
+        path.to_path_buf(),
+        with("-wal"),
+        with("-shm"),
+        encryption::key_file_path(path),
+    ]
+}
+
 /// An open device database.
 pub struct Store {
     // Declared first so it is dropped first: its thread and connection are
