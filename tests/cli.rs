@@ -3,30 +3,16 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Output;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_bianmin");
+use common::bin::{add_user, init_center, run};
 
 struct Db {
     _dir: tempfile::TempDir,
     path: PathBuf,
-}
-
-fn run(db: &Path, args: &[&str], password: Option<&str>) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("BIANMIN_PASSWORD")
-        .env_remove("BIANMIN_NEW_PASSWORD")
-        .env_remove("BIANMIN_DB");
-    if let Some(p) = password {
-        cmd.env("BIANMIN_PASSWORD", p);
-    }
-    cmd.output().expect("bianmin runs")
 }
 
 fn ok(out: &Output) -> String {
@@ -61,61 +47,9 @@ fn initialized() -> Db {
 fn initialized_with(extra: &[&str]) -> Db {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a01.db");
-    let mut init = vec![
-        "init",
-        "--center-code",
-        "371402101",
-        "--center-name",
-        "新湖街道便民服务中心",
-        "--device-code",
-        "A01",
-        "--admin",
-        "admin",
-        "--admin-password",
-        "admin-pass",
-    ];
-    init.extend_from_slice(extra);
-    ok(&run(&path, &init, None));
-    ok(&run(
-        &path,
-        &[
-            "--user",
-            "admin",
-            "user",
-            "add",
-            "--username",
-            "clerk",
-            "--name",
-            "王芳",
-            "--staff-no",
-            "0102",
-            "--role",
-            "clerk",
-            "--new-password",
-            "clerk-pass",
-        ],
-        Some("admin-pass"),
-    ));
-    ok(&run(
-        &path,
-        &[
-            "--user",
-            "admin",
-            "user",
-            "add",
-            "--username",
-            "boss",
-            "--name",
-            "张丽",
-            "--staff-no",
-            "0101",
-            "--role",
-            "manager",
-            "--new-password",
-            "boss-pass",
-        ],
-        Some("admin-pass"),
-    ));
+    init_center(&path, extra);
+    add_user(&path, "clerk", "王芳", "0102", "clerk", "clerk-pass");
+    add_user(&path, "boss", "张丽", "0101", "manager", "boss-pass");
     Db { _dir: dir, path }
 }
 

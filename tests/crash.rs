@@ -8,31 +8,21 @@
 //! `BIANMIN_CRASH_SECONDS` (default 240) so CI stays bounded; a longer run:
 //! `BIANMIN_CRASH_KILLS=20000 BIANMIN_CRASH_SECONDS=3600 cargo test --release --test crash -- --nocapture`.
 
+mod common;
+
 use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::bin::BIN;
 use rand::Rng;
-
-const BIN: &str = env!("CARGO_BIN_EXE_bianmin");
 
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn cli(db: &Path, args: &[&str], password: &str) -> std::process::Output {
-    Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("BIANMIN_PASSWORD", password)
-        .env_remove("BIANMIN_DB")
-        .output()
-        .unwrap()
 }
 
 fn spawn_intake(db: &Path, n: u64) -> Child {
@@ -70,28 +60,6 @@ fn spawn_intake(db: &Path, n: u64) -> Child {
         .unwrap()
 }
 
-/// Sets up center 371402101, counter A01, admin `admin` / `admin-pass`.
-fn init_center(db: &Path) {
-    let init = cli(
-        db,
-        &[
-            "init",
-            "--center-code",
-            "371402101",
-            "--center-name",
-            "测试中心",
-            "--device-code",
-            "A01",
-            "--admin",
-            "admin",
-            "--admin-password",
-            "admin-pass",
-        ],
-        "",
-    );
-    assert!(init.status.success());
-}
-
 /// The case number a child printed as accepted, if it got that far.
 fn reported(child: &mut Child) -> Option<String> {
     let mut out = String::new();
@@ -108,28 +76,8 @@ fn killing_intake_at_random_moments_never_loses_an_accepted_case() {
     let budget = Duration::from_secs(env_or("BIANMIN_CRASH_SECONDS", 240));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.db");
-    init_center(&db);
-    let add = cli(
-        &db,
-        &[
-            "--user",
-            "admin",
-            "user",
-            "add",
-            "--username",
-            "clerk",
-            "--name",
-            "王芳",
-            "--staff-no",
-            "0102",
-            "--role",
-            "clerk",
-            "--new-password",
-            "clerk-pass",
-        ],
-        "admin-pass",
-    );
-    assert!(add.status.success());
+    common::bin::init_center(&db, &[]);
+    common::bin::add_user(&db, "clerk", "王芳", "0102", "clerk", "clerk-pass");
 
     // Calibrate: how long one intake takes here, start to exit.
     let mut reported_cases: Vec<String> = Vec::new();
@@ -227,7 +175,7 @@ fn killing_export_never_leaves_a_batch_that_fails_its_checks() {
     let db = dir.path().join("export.db");
     let usb = dir.path().join("usb");
     std::fs::create_dir(&usb).unwrap();
-    init_center(&db);
+    common::bin::init_center(&db, &[]);
     {
         let mut store = bianmin::store::Store::open(&db).unwrap();
         let admin =

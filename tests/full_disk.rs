@@ -9,10 +9,12 @@
 //! needs root; CI runs as root, so under CI a missing `unshare` fails the
 //! test instead of skipping it.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_bianmin");
+use common::bin::BIN;
 
 /// Whether a private mount namespace with a tmpfs can be made here.
 fn can_mount() -> bool {
@@ -79,12 +81,7 @@ fn on_stick(db: &Path, stick: &Path, kind: &str, args: &[&str], password: &str) 
 }
 
 fn bianmin(db: &Path, args: &[&str], password: Option<&str>) -> String {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--db").arg(db).args(args).env_remove("BIANMIN_DB");
-    if let Some(p) = password {
-        cmd.env("BIANMIN_PASSWORD", p);
-    }
-    let out = cmd.output().unwrap();
+    let out = common::bin::run(db, args, password);
     assert!(
         out.status.success(),
         "{}",
@@ -93,48 +90,11 @@ fn bianmin(db: &Path, args: &[&str], password: Option<&str>) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// A hub with a manager and a day of cases (its export is well over 64 KiB).
+/// A hub with a manager `boss`.
 fn hub(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("a01.db");
-    bianmin(
-        &db,
-        &[
-            "init",
-            "--center-code",
-            "371402101",
-            "--center-name",
-            "新湖街道便民服务中心",
-            "--device-code",
-            "A01",
-            "--role",
-            "hub",
-            "--admin",
-            "admin",
-            "--admin-password",
-            "admin-pass",
-        ],
-        None,
-    );
-    bianmin(
-        &db,
-        &[
-            "--user",
-            "admin",
-            "user",
-            "add",
-            "--username",
-            "boss",
-            "--name",
-            "张丽",
-            "--staff-no",
-            "0101",
-            "--role",
-            "manager",
-            "--new-password",
-            "boss-pass",
-        ],
-        Some("admin-pass"),
-    );
+    common::bin::init_center(&db, &["--role", "hub"]);
+    common::bin::add_user(&db, "boss", "张丽", "0101", "manager", "boss-pass");
     db
 }
 

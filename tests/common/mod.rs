@@ -2,6 +2,8 @@
 //! temporary folder with an admin, a manager and a clerk.
 #![allow(dead_code)]
 
+pub mod bin;
+
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
 use bianmin::applicant::{id_number, IdType, Person};
