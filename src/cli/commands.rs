@@ -37,28 +37,32 @@ impl Ctx {
     /// Opens the database; an encrypted one needs the login (`--user` and
     /// the password), which is then recorded like any other.
     pub(super) fn open(&self) -> Result<Store> {
-        if unlock::needs_login(&self.db) {
-            return self.login().map(|(store, _)| store);
+        match Store::open(&self.db) {
+            Err(StoreError::Encrypted(_)) => self.unlock().map(|(store, _)| store),
+            opened => Ok(opened?),
         }
-        Ok(Store::open(&self.db)?)
     }
 
     /// Opens the database of an initialized device and logs the user in.
     pub(super) fn login(&self) -> Result<(Store, Session)> {
-        if unlock::needs_login(&self.db) {
-            let (Some(user), Some(password)) = (&self.user, &self.password) else {
-                return Err(StoreError::Encrypted(self.db.display().to_string()).into());
-            };
-            return unlock::login(&self.db, now(), user, password);
-        }
-        let store = self.open()?;
+        let mut store = match Store::open(&self.db) {
+            Err(StoreError::Encrypted(_)) => return self.unlock(),
+            opened => opened?,
+        };
         device::load(store.conn())?;
         let (Some(user), Some(password)) = (&self.user, &self.password) else {
             return Err(AuthError::LoginRequired.into());
         };
-        let mut store = store;
         let session = users::authenticate(&mut store, now(), user, password)?;
         Ok((store, session))
+    }
+
+    /// Opens an encrypted database with the login given.
+    fn unlock(&self) -> Result<(Store, Session)> {
+        let (Some(user), Some(password)) = (&self.user, &self.password) else {
+            return Err(StoreError::Encrypted(self.db.display().to_string()).into());
+        };
+        unlock::login(&self.db, now(), user, password)
     }
 
     pub(super) fn initialized(&self) -> Result<Store> {
