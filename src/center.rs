@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::applicant::{self, ApplicantError};
 use crate::auth::{Action, Session};
-use crate::store::events::{self, kinds, Draft, Event};
+use crate::store::events::{self, Draft, Event};
+use crate::store::projection::{payload, Projector};
 use crate::store::{Store, StoreError};
 
 /// The default number of working days to supply missing materials.
@@ -154,7 +155,7 @@ pub(crate) fn set_in(
     profile: CenterProfile,
 ) -> crate::Result<CenterProfile> {
     let profile = profile.checked()?;
-    let draft = Draft::new(user_id, None, kinds::CENTER_PROFILE_SET, &profile)?;
+    let draft = Draft::new(user_id, None, CENTER_PROFILE_SET, &profile)?;
     events::append_here(tx, now, draft)?;
     Ok(profile)
 }
@@ -170,7 +171,18 @@ pub fn set(
     store.write(|tx| set_in(tx, &session.user_id, now, profile))
 }
 
-pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> crate::Result<()> {
+/// The center's profile set (payload [`CenterProfile`]).
+pub const CENTER_PROFILE_SET: &str = "center.profile_set";
+
+/// center's tables follow its events.
+pub const PROJECTOR: Projector = Projector {
+    area: "center",
+    kinds: &[CENTER_PROFILE_SET],
+    tables: &["center_profile"],
+    apply: |tx, event| project(tx, event, payload(event)?),
+};
+
+fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> crate::Result<()> {
     tx.execute(
         "INSERT INTO center_profile (singleton, address, phone, complaint_phone, supply_days, warning_days,
             lockout_attempts, lockout_minutes, idle_minutes, updated_at, updated_by)

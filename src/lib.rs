@@ -18,6 +18,7 @@
 //! - [`setup`]: first-run set-up of a device.
 //! - [`backup`]: verified backups and restore.
 //! - [`paths`]: where the database and printed documents live.
+//! - [`projections`]: every area's projector in one list, and rebuild.
 //! - [`demo`]: a demonstration center with one intake of each outcome.
 //! - [`bench`]: the measurements recorded in docs/BENCHMARKS.md.
 //!
@@ -39,6 +40,7 @@ pub mod files;
 pub mod intake;
 pub mod lifecycle;
 pub mod paths;
+pub mod projections;
 pub mod reports;
 pub mod service;
 pub mod setup;

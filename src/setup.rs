@@ -93,11 +93,7 @@ pub fn init(
 }
 
 fn invalid(reason: String) -> crate::Error {
-    StoreError::Open {
-        path: "设备信息".into(),
-        reason,
-    }
-    .into()
+    StoreError::BadDeviceInfo(reason).into()
 }
 
 /// Runs a set-up `f` (`init` or joining a center) on the new database at

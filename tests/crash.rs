@@ -156,7 +156,7 @@ fn killing_intake_at_random_moments_never_loses_an_accepted_case() {
     let mut store = bianmin::store::Store::open(&db).unwrap();
     let admin =
         bianmin::auth::users::verify_credentials(store.conn(), "admin", "admin-pass").unwrap();
-    bianmin::store::projection::rebuild(&mut store, &admin).unwrap();
+    bianmin::projections::rebuild(&mut store, &admin).unwrap();
     assert_eq!(
         bianmin::store::dump::projections(store.conn()).unwrap(),
         before

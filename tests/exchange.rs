@@ -21,7 +21,7 @@ use bianmin::exchange::import::{self, ImportReport};
 use bianmin::exchange::join::{self, JoinInput};
 use bianmin::exchange::{devices, keys, reader, Progress};
 use bianmin::intake::{self, Outcome};
-use bianmin::lifecycle::handling::{self, StepRequest};
+use bianmin::lifecycle::request::{self, StepRequest};
 use bianmin::lifecycle::State;
 use bianmin::setup::{self, SetupInput};
 use bianmin::store::device::DeviceRole;
@@ -124,9 +124,9 @@ impl Device {
         now: DateTime<FixedOffset>,
         case_no: &str,
         req: StepRequest,
-    ) -> bianmin::Result<handling::StepDone> {
+    ) -> bianmin::Result<bianmin::lifecycle::handling::StepDone> {
         let s = self.login(user);
-        handling::take(&mut self.store, &s, now, case_no, req)
+        request::take(&mut self.store, &s, now, case_no, req)
     }
 
     fn case_state(&self, case_no: &str) -> String {
@@ -400,7 +400,7 @@ fn three_devices_converge_and_a_conflict_is_flagged_not_applied() {
     // A rebuild from the log gives the same tables.
     let mut hubdev = w.hub;
     let admin = hubdev.login("admin");
-    bianmin::store::projection::rebuild(&mut hubdev.store, &admin).unwrap();
+    bianmin::projections::rebuild(&mut hubdev.store, &admin).unwrap();
     assert_eq!(hubdev.dump(), hub);
 }
 

@@ -10,7 +10,7 @@ use bianmin::intake;
 use bianmin::lifecycle::deadline::{self, Light};
 use bianmin::lifecycle::handling::{self, Decision, SuspendKind};
 use bianmin::lifecycle::{stand_in, timeline, LifecycleError, State};
-use bianmin::store::{dump, projection};
+use bianmin::store::dump;
 use bianmin::Error;
 use chrono::NaiveDate;
 use common::*;
@@ -132,7 +132,7 @@ fn assign_complete_collect_archive_with_the_full_timeline() {
     );
     // The projections rebuild exactly from the log.
     let before = dump::projections(c.store.conn()).unwrap();
-    projection::rebuild(&mut c.store, &c.manager).unwrap();
+    bianmin::projections::rebuild(&mut c.store, &c.manager).unwrap();
     assert_eq!(dump::projections(c.store.conn()).unwrap(), before);
 }
 

@@ -9,7 +9,7 @@ use std::process::Command;
 use bianmin::catalogue::versions;
 use bianmin::documents::{self, DocumentKind};
 use bianmin::intake;
-use bianmin::lifecycle::handling::{self, StepRequest};
+use bianmin::lifecycle::request::{self, StepRequest};
 use bianmin::reports::{self, dashboard, ledger, Format};
 use bianmin::service::complaints::{self, NewComplaint};
 use bianmin::service::consultation::{self, Channel, Enquiry};
@@ -116,7 +116,7 @@ fn known() -> Known {
         },
     )
     .unwrap();
-    handling::take(
+    request::take(
         &mut c.store,
         &c.clerk,
         tuesday,
@@ -127,7 +127,7 @@ fn known() -> Known {
         },
     )
     .unwrap();
-    handling::take(
+    request::take(
         &mut c.store,
         &c.clerk,
         tuesday,
@@ -450,7 +450,7 @@ fn october() -> Center {
     )
     .unwrap()
     .case_no;
-    handling::take(
+    request::take(
         &mut c.store,
         &c.clerk,
         tz(9, 0),
@@ -461,7 +461,7 @@ fn october() -> Center {
         },
     )
     .unwrap();
-    handling::take(
+    request::take(
         &mut c.store,
         &c.clerk,
         tz(9, 1),
@@ -490,7 +490,7 @@ fn october() -> Center {
                 // Completed two days later (d = 12 stays open: overdue by month end).
                 let done = tz(d, 0).date_naive() + chrono::Days::new(2);
                 let when = at(2026, 10, done.day());
-                handling::take(
+                request::take(
                     &mut c.store,
                     who,
                     when,
@@ -501,7 +501,7 @@ fn october() -> Center {
                     },
                 )
                 .unwrap();
-                handling::take(
+                request::take(
                     &mut c.store,
                     who,
                     when,

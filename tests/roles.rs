@@ -16,7 +16,7 @@ use bianmin::lifecycle::{handling, stand_in};
 use bianmin::service::complaints::{self, NewComplaint};
 use bianmin::service::consultation::{self, Channel, Enquiry};
 use bianmin::service::evaluation;
-use bianmin::store::{projection, Store};
+use bianmin::store::Store;
 use bianmin::{backup, Error};
 use common::*;
 
@@ -96,9 +96,9 @@ fn each_entry_point_refuses_exactly_the_roles_the_table_forbids() {
             }),
         ),
         (
-            "projection::rebuild",
+            "projections::rebuild",
             Action::Maintain,
-            Box::new(|s, who, _| projection::rebuild(s, who).map(|_| ())),
+            Box::new(|s, who, _| bianmin::projections::rebuild(s, who).map(|_| ())),
         ),
         (
             "backup::backup",

@@ -440,7 +440,7 @@ fn a_complaint_is_answered_rechecked_when_not_accepted_and_hides_the_complainant
     assert_eq!(all[0].complainant_contact, "***");
     // Everything rebuilds from the log.
     let before = bianmin::store::dump::projections(c.store.conn()).unwrap();
-    bianmin::store::projection::rebuild(&mut c.store, &c.admin).unwrap();
+    bianmin::projections::rebuild(&mut c.store, &c.admin).unwrap();
     assert_eq!(
         bianmin::store::dump::projections(c.store.conn()).unwrap(),
         before

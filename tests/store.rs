@@ -4,7 +4,7 @@
 mod common;
 
 use bianmin::intake;
-use bianmin::store::{events, projection, verify, Store, StoreError, SCHEMA_VERSION};
+use bianmin::store::{events, verify, Store, StoreError, SCHEMA_VERSION};
 use common::*;
 use rusqlite::Connection;
 
@@ -141,7 +141,7 @@ fn rebuild_gives_byte_identical_projections() {
         .conn()
         .execute("UPDATE cases SET applicant_name = 'x'", [])
         .unwrap();
-    let replayed = projection::rebuild(&mut c.store, &c.manager).unwrap();
+    let replayed = bianmin::projections::rebuild(&mut c.store, &c.manager).unwrap();
     let total: i64 = c
         .store
         .conn()

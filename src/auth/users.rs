@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{password, Action, AuthError, Role, Session};
 use crate::applicant;
-use crate::store::events::{self, kinds, Draft, Event};
+use crate::store::events::{self, Draft, Event};
+use crate::store::projection::{payload, Projector};
 use crate::store::{Store, StoreError};
 
 /// What an admin enters to create a user.
@@ -82,7 +83,7 @@ fn insert(
     let username = added.username.clone();
     // The first admin creates itself.
     let actor = acting_user.unwrap_or(&added.user_id);
-    let draft = Draft::new(actor, None, kinds::USER_ADDED, &added)?;
+    let draft = Draft::new(actor, None, USER_ADDED, &added)?;
     events::append_here(tx, now, draft)?;
     Ok(find(tx, &username)?.ok_or(AuthError::NoSuchUser(username))?)
 }
@@ -136,7 +137,7 @@ pub fn disable(
         let payload = UserDisabled {
             user_id: user.user_id,
         };
-        let draft = Draft::new(&session.user_id, None, kinds::USER_DISABLED, &payload)?;
+        let draft = Draft::new(&session.user_id, None, USER_DISABLED, &payload)?;
         events::append_here(tx, now, draft)?;
         Ok(find(tx, username)?.ok_or_else(|| AuthError::NoSuchUser(username.to_owned()))?)
     })
@@ -157,9 +158,31 @@ pub struct LoginAttempt {
     pub at: Option<String>,
 }
 
-/// The event kinds of login attempts.
+/// A user added (payload [`UserAdded`]).
+pub const USER_ADDED: &str = "user.added";
+/// A user disabled (payload [`UserDisabled`]).
+pub const USER_DISABLED: &str = "user.disabled";
+/// A wrong password counted (payload [`LoginAttempt`]).
 pub const LOGIN_FAILED: &str = "auth.login_failed";
+/// A login after failures: the count starts afresh (payload [`LoginAttempt`]).
 pub const LOGIN_RESET: &str = "auth.login_reset";
+
+/// The users table follows the users' events.
+pub const PROJECTOR: Projector = Projector {
+    area: "auth::users",
+    kinds: &[USER_ADDED, USER_DISABLED, LOGIN_FAILED, LOGIN_RESET],
+    tables: &["users"],
+    apply,
+};
+
+fn apply(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
+    match event.kind.as_str() {
+        USER_ADDED => project_added(tx, event, payload(event)?),
+        USER_DISABLED => project_disabled(tx, payload(event)?),
+        LOGIN_FAILED | LOGIN_RESET => project_attempt(tx, payload(event)?),
+        _ => Err(crate::store::projection::unknown_kind(event)),
+    }
+}
 
 /// Logs a person in, as the counter and the CLI do: a wrong password is
 /// recorded in the audit log, and the center's `lockout_attempts` failures
@@ -250,7 +273,7 @@ pub(crate) fn lock_after(
     (failures >= attempts).then(|| now + chrono::Duration::minutes(i64::from(minutes)))
 }
 
-pub(crate) fn project_attempt(tx: &Transaction<'_>, p: LoginAttempt) -> crate::Result<()> {
+fn project_attempt(tx: &Transaction<'_>, p: LoginAttempt) -> crate::Result<()> {
     tx.execute(
         "UPDATE users SET failed_logins = ?1, locked_until = ?2 WHERE user_id = ?3",
         params![p.failures, p.locked_until, p.user_id],
@@ -370,11 +393,7 @@ fn row_to_info(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserInfo> {
     })
 }
 
-pub(crate) fn project_added(
-    tx: &Transaction<'_>,
-    event: &Event,
-    p: UserAdded,
-) -> crate::Result<()> {
+fn project_added(tx: &Transaction<'_>, event: &Event, p: UserAdded) -> crate::Result<()> {
     tx.execute(
         "INSERT INTO users (user_id, username, display_name, staff_no, role, password_hash, disabled, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
@@ -383,7 +402,7 @@ pub(crate) fn project_added(
     Ok(())
 }
 
-pub(crate) fn project_disabled(tx: &Transaction<'_>, p: UserDisabled) -> crate::Result<()> {
+fn project_disabled(tx: &Transaction<'_>, p: UserDisabled) -> crate::Result<()> {
     tx.execute(
         "UPDATE users SET disabled = 1 WHERE user_id = ?1",
         [p.user_id],

@@ -21,7 +21,7 @@ use crate::exchange::export::{self, ExportRequest};
 use crate::exchange::import;
 use crate::exchange::join::{self, JoinInput};
 use crate::intake::record::record_in;
-use crate::lifecycle::handling::{self, StepRequest};
+use crate::lifecycle::request::{self, StepRequest};
 use crate::setup;
 use crate::store::device::DeviceRole;
 use crate::store::{Store, StoreError};
@@ -225,7 +225,7 @@ fn seed_day(
         ];
         for (k, step) in steps.into_iter().enumerate() {
             let at = bench_time(day, 3 * 3600 + (i * 7 + k) as i64);
-            handling::take(store, clerk, at, case_no, step)?;
+            request::take(store, clerk, at, case_no, step)?;
         }
     }
     store

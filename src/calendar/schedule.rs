@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Calendar, CalendarError};
 use crate::auth::{Action, Session};
-use crate::store::events::{self, kinds, Draft, Event};
+use crate::store::events::{self, Draft, Event};
+use crate::store::projection::{payload, Projector};
 use crate::store::{Store, StoreError};
 
 /// The schedules shipped with the program.
@@ -216,7 +217,7 @@ pub(crate) fn append_loaded(
     now: DateTime<FixedOffset>,
     schedule: &YearSchedule,
 ) -> crate::Result<()> {
-    let draft = Draft::new(user_id, None, kinds::CALENDAR_LOADED, &schedule.payload())?;
+    let draft = Draft::new(user_id, None, CALENDAR_LOADED, &schedule.payload())?;
     events::append_here(tx, now, draft)?;
     Ok(())
 }
@@ -288,7 +289,18 @@ pub fn years(conn: &Connection) -> Result<Vec<LoadedYear>, StoreError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CalendarLoaded) -> crate::Result<()> {
+/// A year's official schedule loaded (payload [`CalendarLoaded`]).
+pub const CALENDAR_LOADED: &str = "calendar.loaded";
+
+/// calendar::schedule's tables follow its events.
+pub const PROJECTOR: Projector = Projector {
+    area: "calendar::schedule",
+    kinds: &[CALENDAR_LOADED],
+    tables: &["calendar_days", "calendar_years"],
+    apply: |tx, event| project(tx, event, payload(event)?),
+};
+
+fn project(tx: &Transaction<'_>, event: &Event, p: CalendarLoaded) -> crate::Result<()> {
     tx.execute("DELETE FROM calendar_days WHERE year = ?1", [p.year])?;
     tx.execute(
         "INSERT INTO calendar_years (year, source, loaded_at, loaded_by) VALUES (?1, ?2, ?3, ?4)

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{file, CatalogueError, Matter};
 use crate::auth::{Action, Session};
-use crate::store::events::{self, kinds, Draft, Event};
+use crate::store::events::{self, Draft, Event};
+use crate::store::projection::{payload, Projector};
 use crate::store::{Store, StoreError};
 
 /// Payload of `matter.published`.
@@ -116,7 +117,7 @@ pub(crate) fn publish_in(
         version,
         matter: matter.clone(),
     };
-    let draft = Draft::new(user_id, None, kinds::MATTER_PUBLISHED, &payload)?;
+    let draft = Draft::new(user_id, None, MATTER_PUBLISHED, &payload)?;
     events::append_here(tx, now, draft)?;
     Ok(Some(version))
 }
@@ -174,11 +175,18 @@ pub fn export(conn: &Connection) -> crate::Result<String> {
     Ok(file::to_toml(&matters))
 }
 
-pub(crate) fn project(
-    tx: &Transaction<'_>,
-    event: &Event,
-    p: MatterPublished,
-) -> crate::Result<()> {
+/// A new version of a matter published (payload [`MatterPublished`]).
+pub const MATTER_PUBLISHED: &str = "matter.published";
+
+/// catalogue::versions's tables follow its events.
+pub const PROJECTOR: Projector = Projector {
+    area: "catalogue::versions",
+    kinds: &[MATTER_PUBLISHED],
+    tables: &["matters", "matter_versions"],
+    apply: |tx, event| project(tx, event, payload(event)?),
+};
+
+fn project(tx: &Transaction<'_>, event: &Event, p: MatterPublished) -> crate::Result<()> {
     let m = &p.matter;
     let definition = serde_json::to_string(m).map_err(|e| StoreError::BadEvent {
         device: event.device_id.clone(),

@@ -16,10 +16,10 @@ use bianmin::catalogue::versions;
 use bianmin::center::{self, CenterProfile};
 use bianmin::documents::{self, DocumentKind, Printed};
 use bianmin::intake::{self, lookup, Application, Outcome, Proxy};
-use bianmin::lifecycle::{self, deadline, deadline::Light, handling};
+use bianmin::lifecycle::{self, deadline, deadline::Light};
 use bianmin::setup::{self, SetupInput};
 use bianmin::store::device::{self, DeviceRole};
-use bianmin::store::{projection, verify, Store, StoreError};
+use bianmin::store::{verify, Store, StoreError};
 use bianmin::{bench, demo, paths, Result};
 
 pub(super) fn now() -> DateTime<FixedOffset> {
@@ -241,10 +241,7 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
-    let role = DeviceRole::parse(a.role.trim()).ok_or_else(|| StoreError::Open {
-        path: "设备类型".into(),
-        reason: format!("“{}”不是有效的设备类型，可选 counter、agent、hub", a.role),
-    })?;
+    let role = DeviceRole::parse(&a.role)?;
     if a.join.is_some() {
         return super::exchange_cmd::join_center(ctx, &a, role);
     }
@@ -815,7 +812,7 @@ fn case(ctx: &Ctx, case_no: &str) -> Result<()> {
 }
 
 fn handle(ctx: &Ctx, h: HandleCommand) -> Result<()> {
-    use handling::StepRequest as R;
+    use bianmin::lifecycle::request::StepRequest as R;
     let (case_no, request) = match h {
         HandleCommand::ConfirmBag { case_no, bag } => (case_no, R::ConfirmBag { bag }),
         HandleCommand::Assign {
@@ -859,7 +856,7 @@ fn handle(ctx: &Ctx, h: HandleCommand) -> Result<()> {
         } => (case_no, R::Extend { to, reason }),
     };
     let (mut store, s) = ctx.login()?;
-    let done = handling::take(&mut store, &s, now(), &case_no, request)?;
+    let done = bianmin::lifecycle::request::take(&mut store, &s, now(), &case_no, request)?;
     print(ctx.json, &done, |d| {
         let due = d
             .due_date
@@ -920,16 +917,7 @@ fn watch(ctx: &Ctx, which: &str, as_of: Option<&str>) -> Result<()> {
         Some(d) => date(d)?,
         None => now().date_naive(),
     };
-    let light = match which.trim() {
-        "all" | "全部" => None,
-        other => Some(
-            Light::parse(other).ok_or_else(|| lifecycle::LifecycleError::Unknown {
-                kind: "到期状态",
-                given: other.to_owned(),
-                allowed: "red（红灯）、yellow（黄灯）、green（正常）、paused（暂停计时）、all",
-            })?,
-        ),
-    };
+    let light = Light::parse_filter(which)?;
     let warning_days = i64::from(center::load(store.conn())?.warning_days);
     let list = deadline::watch_list(store.conn(), today, light, warning_days)?;
     print(ctx.json, &list, |list| {
@@ -1052,7 +1040,7 @@ fn verify_cmd(ctx: &Ctx) -> Result<()> {
 
 fn rebuild(ctx: &Ctx) -> Result<()> {
     let (mut store, session) = ctx.login()?;
-    let n = projection::rebuild(&mut store, &session)?;
+    let n = bianmin::projections::rebuild(&mut store, &session)?;
     let value = serde_json::json!({ "events": n });
     print(ctx.json, &value, |_| {
         format!("已从 {n} 条事件重建全部查询表")

@@ -28,7 +28,8 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::{Action, Session};
 use crate::intake::Outcome;
-use crate::store::events::{self, kinds, Draft, Event};
+use crate::store::events::{self, Draft, Event};
+use crate::store::projection::{payload, Projector};
 use crate::store::{Store, StoreError};
 pub use facts::Facts;
 pub use layout::Rendered;
@@ -257,7 +258,7 @@ pub fn print(
         let draft = Draft::new(
             &session.user_id,
             Some(&facts.case_id),
-            kinds::DOCUMENT_PRINTED,
+            DOCUMENT_PRINTED,
             &payload,
         )?;
         events::append_here(tx, now, draft)?;
@@ -274,11 +275,18 @@ pub fn print(
     })
 }
 
-pub(crate) fn project(
-    tx: &Transaction<'_>,
-    event: &Event,
-    p: DocumentPrinted,
-) -> crate::Result<()> {
+/// A document of a case printed (payload [`DocumentPrinted`]).
+pub const DOCUMENT_PRINTED: &str = "document.printed";
+
+/// documents's tables follow its events.
+pub const PROJECTOR: Projector = Projector {
+    area: "documents",
+    kinds: &[DOCUMENT_PRINTED],
+    tables: &["printed_documents"],
+    apply: |tx, event| project(tx, event, payload(event)?),
+};
+
+fn project(tx: &Transaction<'_>, event: &Event, p: DocumentPrinted) -> crate::Result<()> {
     let case_id = event.case_id.as_deref().unwrap_or_default();
     tx.execute(
         "INSERT INTO printed_documents (case_id, kind, copy, template, sha256, bytes, pages, printed_at, printed_by)

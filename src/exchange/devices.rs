@@ -12,7 +12,8 @@ use super::keys::{self, KeyLine};
 use super::ExchangeError;
 use crate::auth::{Action, Session};
 use crate::store::device::{self, DeviceRole};
-use crate::store::events::{self, kinds, Draft, Event};
+use crate::store::events::{self, Draft, Event};
+use crate::store::projection::{payload, Projector};
 use crate::store::{Store, StoreError};
 
 /// Payload of `device.trusted`.
@@ -88,13 +89,24 @@ pub(crate) fn append_trusted(
     events::append_here(
         tx,
         now,
-        Draft::new(user_id, None, kinds::DEVICE_TRUSTED, &payload)?,
+        Draft::new(user_id, None, DEVICE_TRUSTED, &payload)?,
     )
 }
 
+/// A device trusted, or its key replaced (payload [`DeviceTrusted`]).
+pub const DEVICE_TRUSTED: &str = "device.trusted";
+
+/// exchange::devices's tables follow its events.
+pub const PROJECTOR: Projector = Projector {
+    area: "exchange::devices",
+    kinds: &[DEVICE_TRUSTED],
+    tables: &["devices"],
+    apply: |tx, event| project(tx, event, payload(event)?),
+};
+
 /// Projects `device.trusted`. A device is trusted with one key: a second
 /// registration with another key is refused (a conflict for a manager).
-pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: DeviceTrusted) -> crate::Result<()> {
+fn project(tx: &Transaction<'_>, event: &Event, p: DeviceTrusted) -> crate::Result<()> {
     if let Some(existing) = find(tx, &p.device_id)? {
         if existing.public_key != p.public_key {
             return Err(ExchangeError::CodeTaken {

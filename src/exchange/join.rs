@@ -53,6 +53,9 @@ pub fn join(
     if let Ok(existing) = device::load(store.conn()) {
         return Err(StoreError::AlreadyInitialized(existing.device_code).into());
     }
+    if input.role == DeviceRole::Hub {
+        return Err(ExchangeError::JoinAsHub.into());
+    }
     let code = input.device_code.trim().to_owned();
     device::check_device_code(&code).map_err(ExchangeError::Manifest)?;
     let verified = import::read_verified(

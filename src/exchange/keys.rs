@@ -160,7 +160,7 @@ impl KeyLine {
         {
             return Err(bad());
         }
-        let role = DeviceRole::parse(role).ok_or_else(bad)?;
+        let role = DeviceRole::parse(role).map_err(|_| bad())?;
         let valid_key = hex::decode(key)
             .ok()
             .and_then(|b| <[u8; 32]>::try_from(b).ok())

@@ -78,6 +78,8 @@ pub enum ExchangeError {
     OwnKey,
     #[error("该批次不是中心电脑导出的完整批次（缺少导出设备的登记），不能用来加入服务中心")]
     NotAHubBatch,
+    #[error("加入已有中心时设备类型只能是窗口电脑（counter）或村代办员电脑（agent）；中心汇总电脑只能在新建服务中心时设置")]
+    JoinAsHub,
     #[error("本机没有设备密钥（数据库早于数据交换功能），请先运行一次 bianmin device key 生成")]
     NoKey,
     #[error("无法写入 {path}：{reason}（U 盘已满、只读或已拔出？）未留下不完整的文件")]

@@ -184,6 +184,14 @@ pub struct CaseDetail {
 /// The event recording a manager's view of a full ID number.
 pub const ID_VIEWED: &str = "privacy.id_viewed";
 
+/// A view of a full ID number is kept in the audit log only: no table changes.
+pub const PROJECTOR: crate::store::projection::Projector = crate::store::projection::Projector {
+    area: "intake::lookup",
+    kinds: &[ID_VIEWED],
+    tables: &[],
+    apply: |_, _| Ok(()),
+};
+
 /// The detail of a case as `viewer` may see it: full ID number and phones
 /// for the responsible clerk (or their stand-in today) and managers, masked
 /// for everyone else. A manager's view of a full ID number is recorded.

@@ -14,7 +14,8 @@ use crate::applicant::Person;
 use crate::auth::{Action, Session};
 use crate::calendar::schedule;
 use crate::catalogue::{versions, CaseType, MaterialForm};
-use crate::store::events::{self, kinds, Draft, Event};
+use crate::store::events::{self, Draft, Event};
+use crate::store::projection::{payload, Projector};
 use crate::store::{device, Store, StoreError};
 
 /// A material of the case's matter version and whether it was brought.
@@ -178,12 +179,7 @@ pub fn record_in(
         agent,
     };
     let case_id = uuid::Uuid::now_v7().to_string();
-    let draft = Draft::new(
-        &session.user_id,
-        Some(&case_id),
-        kinds::CASE_RECEIVED,
-        &payload,
-    )?;
+    let draft = Draft::new(&session.user_id, Some(&case_id), CASE_RECEIVED, &payload)?;
     let event = events::append(tx, &dev.device_id, now, draft)?;
     Ok(IntakeResult {
         case_id,
@@ -251,7 +247,19 @@ fn check_resubmission(
     Ok((prev.case_id, prev.case_no))
 }
 
-pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> crate::Result<()> {
+/// An application taken in, whatever its outcome (payload [`CaseReceived`]).
+pub const CASE_RECEIVED: &str = "case.received";
+
+/// The case tables are filled at intake; later steps change a case's row
+/// (src/lifecycle/projector.rs) but the rows are intake's.
+pub const PROJECTOR: Projector = Projector {
+    area: "intake::record",
+    kinds: &[CASE_RECEIVED],
+    tables: &["cases", "case_materials", "daily_serials"],
+    apply: |tx, event| project(tx, event, payload(event)?),
+};
+
+fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> crate::Result<()> {
     let case_id = event.case_id.clone().ok_or_else(|| StoreError::BadEvent {
         device: event.device_id.clone(),
         seq: event.seq,

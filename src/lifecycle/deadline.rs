@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
+use super::LifecycleError;
 use crate::calendar::{schedule, Calendar};
 use crate::intake::lookup::CaseSummary;
 use crate::store::StoreError;
@@ -37,13 +38,27 @@ impl Light {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Light> {
+    /// A light by its code or its Chinese label.
+    pub fn parse(s: &str) -> Result<Light, LifecycleError> {
         match s.trim() {
-            "green" | "正常" => Some(Light::Green),
-            "yellow" | "黄灯" => Some(Light::Yellow),
-            "red" | "红灯" => Some(Light::Red),
-            "paused" | "暂停计时" => Some(Light::Paused),
-            _ => None,
+            "green" | "正常" => Ok(Light::Green),
+            "yellow" | "黄灯" => Ok(Light::Yellow),
+            "red" | "红灯" => Ok(Light::Red),
+            "paused" | "暂停计时" => Ok(Light::Paused),
+            other => Err(LifecycleError::Unknown {
+                kind: "到期状态",
+                given: other.to_owned(),
+                allowed:
+                    "red（红灯）、yellow（黄灯）、green（正常）、paused（暂停计时）、all（全部）",
+            }),
+        }
+    }
+
+    /// A watch-list filter: one light, or every open case for `all` / `全部`.
+    pub fn parse_filter(s: &str) -> Result<Option<Light>, LifecycleError> {
+        match s.trim() {
+            "all" | "全部" => Ok(None),
+            other => Light::parse(other).map(Some),
         }
     }
 }

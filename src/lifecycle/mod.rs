@@ -2,6 +2,8 @@
 //! - [`state`]: the states and the one table of allowed next steps;
 //! - [`handling`]: each step (assign, suspend, resume, complete, deliver,
 //!   archive, return, withdraw, extend) with who may take it;
+//! - [`request`]: a step as the window or the CLI asks for it, dispatched;
+//! - [`projector`]: how each step's event changes the case's row;
 //! - [`bag`]: 一事一袋 — the center confirming a village agent's case;
 //! - [`stand_in`]: AB角 — a stand-in acting for an absent clerk;
 //! - [`deadline`]: 正常 / 黄灯 / 红灯 against the due date, watch lists, and
@@ -11,6 +13,8 @@
 pub mod bag;
 pub mod deadline;
 pub mod handling;
+pub mod projector;
+pub mod request;
 pub mod stand_in;
 pub mod state;
 pub mod timeline;
@@ -54,6 +58,8 @@ pub enum LifecycleError {
     BadHandler(String),
     #[error("AB 角的起止日期不对：{0}")]
     BadRange(String),
+    #[error("数据库中记录的办件状态“{0}”无法识别：文件可能已损坏，或由更新版本的程序写入")]
+    UnreadableState(String),
     #[error("未知的{kind}“{given}”，可选：{allowed}")]
     Unknown {
         kind: &'static str,

@@ -10,10 +10,19 @@ use serde::{Deserialize, Serialize};
 use super::LifecycleError;
 use crate::auth::{users, Action, Role, Session};
 use crate::store::events::{self, Draft, Event};
+use crate::store::projection::{payload, Projector};
 use crate::store::{Store, StoreError};
 
-/// The event kind.
+/// A stand-in set for an absent clerk (payload [`StandIn`]).
 pub const STAND_IN_SET: &str = "stand_in.set";
+
+/// The stand-ins table follows its events.
+pub const PROJECTOR: Projector = Projector {
+    area: "lifecycle::stand_in",
+    kinds: &[STAND_IN_SET],
+    tables: &["stand_ins"],
+    apply: |tx, event| project(tx, event, payload(event)?),
+};
 
 /// Payload of `stand_in.set`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,7 +88,7 @@ pub fn covers(
     Ok(n > 0)
 }
 
-pub(crate) fn project(tx: &Transaction<'_>, event: &Event, p: StandIn) -> crate::Result<()> {
+fn project(tx: &Transaction<'_>, event: &Event, p: StandIn) -> crate::Result<()> {
     tx.execute(
         "INSERT OR REPLACE INTO stand_ins (absent_user_id, stand_in_user_id, from_day, to_day, set_by, set_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -101,8 +101,14 @@ impl State {
         }
     }
 
-    pub fn parse(s: &str) -> Option<State> {
-        State::ALL.into_iter().find(|st| st.code() == s)
+    /// The state stored as `s`; a code this program does not know (a damaged
+    /// file, or one written by a newer program) is its own refusal, never
+    /// "no such case".
+    pub fn parse(s: &str) -> Result<State, LifecycleError> {
+        State::ALL
+            .into_iter()
+            .find(|st| st.code() == s)
+            .ok_or_else(|| LifecycleError::UnreadableState(s.to_owned()))
     }
 
     /// Whether the promised clock runs for cases in this state.
@@ -167,20 +173,65 @@ impl Step {
     /// The event kind that records this step.
     pub fn event_kind(self) -> &'static str {
         match self {
-            Step::ConfirmBag => "case.bag_confirmed",
-            Step::Assign => "case.assigned",
-            Step::Suspend => "case.suspended",
-            Step::Resume => "case.resumed",
-            Step::Complete => "case.completed",
-            Step::NotifyPickup => "case.pickup_notified",
-            Step::Collect => "case.collected",
-            Step::Mail => "case.mailed",
-            Step::Archive => "case.archived",
-            Step::Return => "case.returned",
-            Step::Withdraw => "case.withdrawn",
-            Step::Extend => "case.extended",
+            Step::ConfirmBag => kinds::BAG_CONFIRMED,
+            Step::Assign => kinds::ASSIGNED,
+            Step::Suspend => kinds::SUSPENDED,
+            Step::Resume => kinds::RESUMED,
+            Step::Complete => kinds::COMPLETED,
+            Step::NotifyPickup => kinds::PICKUP_NOTIFIED,
+            Step::Collect => kinds::COLLECTED,
+            Step::Mail => kinds::MAILED,
+            Step::Archive => kinds::ARCHIVED,
+            Step::Return => kinds::RETURNED,
+            Step::Withdraw => kinds::WITHDRAWN,
+            Step::Extend => kinds::EXTENDED,
         }
     }
+}
+
+/// The event kinds of the lifecycle steps, one per [`Step`]; the payload of
+/// each is a struct in `handling.rs` (or `bag.rs`), named in its comment.
+pub mod kinds {
+    /// bag::BagConfirmed
+    pub const BAG_CONFIRMED: &str = "case.bag_confirmed";
+    /// handling::Assigned
+    pub const ASSIGNED: &str = "case.assigned";
+    /// handling::Suspended
+    pub const SUSPENDED: &str = "case.suspended";
+    /// handling::Resumed
+    pub const RESUMED: &str = "case.resumed";
+    /// handling::Completed
+    pub const COMPLETED: &str = "case.completed";
+    /// handling::OnDay
+    pub const PICKUP_NOTIFIED: &str = "case.pickup_notified";
+    /// handling::Collected
+    pub const COLLECTED: &str = "case.collected";
+    /// handling::Mailed
+    pub const MAILED: &str = "case.mailed";
+    /// handling::OnDay
+    pub const ARCHIVED: &str = "case.archived";
+    /// handling::Closed
+    pub const RETURNED: &str = "case.returned";
+    /// handling::Closed
+    pub const WITHDRAWN: &str = "case.withdrawn";
+    /// handling::Extended
+    pub const EXTENDED: &str = "case.extended";
+
+    /// Every step's kind, in the order of [`super::Step::ALL`].
+    pub const ALL: &[&str] = &[
+        BAG_CONFIRMED,
+        ASSIGNED,
+        SUSPENDED,
+        RESUMED,
+        COMPLETED,
+        PICKUP_NOTIFIED,
+        COLLECTED,
+        MAILED,
+        ARCHIVED,
+        RETURNED,
+        WITHDRAWN,
+        EXTENDED,
+    ];
 }
 
 impl Step {
@@ -288,8 +339,9 @@ mod tests {
             }
         }
         assert_eq!(allowed, 2 + 4 + 6 + 4 + 3 + 2 + 1);
-        for step in Step::ALL {
+        for (i, step) in Step::ALL.into_iter().enumerate() {
             assert_eq!(Step::from_event_kind(step.event_kind()), Some(step));
+            assert_eq!(kinds::ALL[i], step.event_kind());
         }
     }
 

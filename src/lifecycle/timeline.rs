@@ -4,7 +4,8 @@
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::intake::lookup;
+use crate::documents;
+use crate::intake::{lookup, record};
 use crate::store::events;
 
 /// One line of a case's timeline.
@@ -23,16 +24,17 @@ pub struct Entry {
 
 /// What an event kind means to a reader.
 pub fn describe(kind: &str) -> &'static str {
+    use crate::service::{consultation, evaluation};
+    if let Some(step) = super::Step::from_event_kind(kind) {
+        return step.label();
+    }
     match kind {
-        "case.received" => "受理登记",
-        kind if kind.starts_with("case.") => {
-            super::Step::from_event_kind(kind).map_or("其他", super::Step::label)
-        }
-        "document.printed" => "打印文书",
-        "consultation.converted" => "由咨询转为受理",
-        "evaluation.recorded" => "评价",
-        "followup.recorded" => "回访",
-        "privacy.id_viewed" => "负责人查看完整证件号码",
+        record::CASE_RECEIVED => "受理登记",
+        documents::DOCUMENT_PRINTED => "打印文书",
+        consultation::CONVERTED => "由咨询转为受理",
+        evaluation::EVALUATION_RECORDED => "评价",
+        evaluation::FOLLOWUP_RECORDED => "回访",
+        lookup::ID_VIEWED => "负责人查看完整证件号码",
         _ => "其他",
     }
 }

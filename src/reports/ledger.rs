@@ -143,11 +143,7 @@ pub fn daily(conn: &Connection, day: NaiveDate) -> crate::Result<Ledger> {
     let mut rows = Vec::with_capacity(raw.len());
     for (case_no, matter, applicant, clerk, outcome, state, at, on, due, done, fee, level) in raw {
         let outcome = stored_outcome(&outcome, &case_no)?;
-        let state = State::parse(&state).ok_or_else(|| StoreError::BadEvent {
-            device: case_no.clone(),
-            seq: 0,
-            reason: format!("未知的办件状态 {state}"),
-        })?;
+        let state = State::parse(&state)?;
         let figures = deadline::figures(&cal, outcome, due, done)?;
         rows.push(Row {
             fee: stored_fee(&fee, &case_no)?,

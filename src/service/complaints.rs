@@ -18,6 +18,7 @@ use crate::applicant;
 use crate::auth::{Action, Role, Session};
 use crate::calendar::schedule;
 use crate::store::events::{self, Draft, Event};
+use crate::store::projection::{payload, Projector};
 use crate::store::{Store, StoreError};
 
 /// The channels a complaint comes by.
@@ -164,11 +165,7 @@ pub fn register(
             content,
             deadline,
         };
-        events::append_here(
-            tx,
-            now,
-            Draft::new(&session.user_id, None, "complaint.registered", &p)?,
-        )?;
+        events::append_here(tx, now, Draft::new(&session.user_id, None, REGISTERED, &p)?)?;
         find(tx, session, &p.complaint_id)
     })
 }
@@ -182,17 +179,17 @@ struct Transition {
 }
 
 const TRANSFER: Transition = Transition {
-    kind: "complaint.transferred",
+    kind: TRANSFERRED,
     from: &["open", "recheck"],
     label: "转交",
 };
 const ANSWER: Transition = Transition {
-    kind: "complaint.answered",
+    kind: ANSWERED,
     from: &["open", "recheck"],
     label: "答复",
 };
 const REVIEW: Transition = Transition {
-    kind: "complaint.reviewed",
+    kind: REVIEWED,
     from: &["answered"],
     label: "记录投诉人是否满意",
 };
@@ -350,10 +347,26 @@ pub fn list(
     Ok(rows.collect::<Result<_, _>>().map_err(StoreError::from)?)
 }
 
-pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
-    use crate::store::projection::payload;
+/// A complaint registered (payload [`Registered`]).
+pub const REGISTERED: &str = "complaint.registered";
+/// A complaint transferred to a department (payload [`Update`]).
+pub const TRANSFERRED: &str = "complaint.transferred";
+/// A complaint answered (payload [`Update`]).
+pub const ANSWERED: &str = "complaint.answered";
+/// The complainant's satisfaction recorded (payload [`Update`]).
+pub const REVIEWED: &str = "complaint.reviewed";
+
+/// The complaints table follows its events.
+pub const PROJECTOR: Projector = Projector {
+    area: "service::complaints",
+    kinds: &[REGISTERED, TRANSFERRED, ANSWERED, REVIEWED],
+    tables: &["complaints"],
+    apply: project,
+};
+
+fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
     match event.kind.as_str() {
-        "complaint.registered" => {
+        REGISTERED => {
             let p: Registered = payload(event)?;
             tx.execute(
                 "INSERT INTO complaints (complaint_id, received_on, channel, complainant_name, complainant_contact,
@@ -365,14 +378,14 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> 
                 ],
             )?;
         }
-        "complaint.transferred" => {
+        TRANSFERRED => {
             let p: Update = payload(event)?;
             tx.execute(
                 "UPDATE complaints SET transferred_to = ?1 WHERE complaint_id = ?2",
                 params![p.transferred_to, p.complaint_id],
             )?;
         }
-        "complaint.answered" => {
+        ANSWERED => {
             let p: Update = payload(event)?;
             tx.execute(
                 "UPDATE complaints SET result = ?1, feedback = ?2, feedback_on = substr(?3, 1, 10), state = 'answered'
@@ -380,7 +393,7 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> 
                 params![p.result, p.feedback, event.ts, p.complaint_id],
             )?;
         }
-        "complaint.reviewed" => {
+        REVIEWED => {
             let p: Update = payload(event)?;
             if p.accepted == Some(true) {
                 tx.execute(

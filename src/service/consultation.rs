@@ -17,6 +17,7 @@ use crate::calendar::schedule;
 use crate::catalogue::versions;
 use crate::intake::{record::record_in, Application, IntakeResult};
 use crate::store::events::{self, Draft, Event};
+use crate::store::projection::{payload, Projector};
 use crate::store::{Store, StoreError};
 
 /// How the enquiry came in.
@@ -152,11 +153,7 @@ pub fn record(
             follow_up_due,
         };
         let id = p.consultation_id.clone();
-        events::append_here(
-            tx,
-            now,
-            Draft::new(&session.user_id, None, "consultation.recorded", &p)?,
-        )?;
+        events::append_here(tx, now, Draft::new(&session.user_id, None, RECORDED, &p)?)?;
         find(tx, &id)
     })
 }
@@ -181,11 +178,7 @@ pub fn reply(
             reply: Some(reply),
             case_id: None,
         };
-        events::append_here(
-            tx,
-            now,
-            Draft::new(&session.user_id, None, "consultation.replied", &p)?,
-        )?;
+        events::append_here(tx, now, Draft::new(&session.user_id, None, REPLIED, &p)?)?;
         find(tx, id)
     })
 }
@@ -224,12 +217,7 @@ pub fn convert(
         events::append_here(
             tx,
             now,
-            Draft::new(
-                &session.user_id,
-                Some(&r.case_id),
-                "consultation.converted",
-                &p,
-            )?,
+            Draft::new(&session.user_id, Some(&r.case_id), CONVERTED, &p)?,
         )?;
         Ok(r)
     })
@@ -287,10 +275,25 @@ pub fn list(
     Ok(rows.collect::<Result<_, _>>().map_err(StoreError::from)?)
 }
 
-pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
+/// An enquiry recorded (payload [`Recorded`]).
+pub const RECORDED: &str = "consultation.recorded";
+/// A department's follow-up reply (payload [`Linked`]).
+pub const REPLIED: &str = "consultation.replied";
+/// An enquiry turned into an intake (payload [`Linked`]).
+pub const CONVERTED: &str = "consultation.converted";
+
+/// The consultations table follows its events.
+pub const PROJECTOR: Projector = Projector {
+    area: "service::consultation",
+    kinds: &[RECORDED, REPLIED, CONVERTED],
+    tables: &["consultations"],
+    apply: project,
+};
+
+fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
     match event.kind.as_str() {
-        "consultation.recorded" => {
-            let p: Recorded = crate::store::projection::payload(event)?;
+        RECORDED => {
+            let p: Recorded = payload(event)?;
             tx.execute(
                 "INSERT INTO consultations (consultation_id, asked_at, channel, asker_name, asker_phone, question,
                     matter_code, answer, owner_user_id, follow_up_department, follow_up_due)
@@ -301,15 +304,15 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> 
                 ],
             )?;
         }
-        "consultation.replied" => {
-            let p: Linked = crate::store::projection::payload(event)?;
+        REPLIED => {
+            let p: Linked = payload(event)?;
             tx.execute(
                 "UPDATE consultations SET follow_up_reply = ?1, follow_up_replied_at = ?2 WHERE consultation_id = ?3",
                 params![p.reply, event.ts, p.consultation_id],
             )?;
         }
-        "consultation.converted" => {
-            let p: Linked = crate::store::projection::payload(event)?;
+        CONVERTED => {
+            let p: Linked = payload(event)?;
             tx.execute(
                 "UPDATE consultations SET case_id = ?1 WHERE consultation_id = ?2",
                 params![p.case_id, p.consultation_id],

@@ -18,6 +18,7 @@ use crate::applicant;
 use crate::auth::{users, Action, Role, Session};
 use crate::calendar::schedule;
 use crate::store::events::{self, Draft, Event};
+use crate::store::projection::{payload, Projector};
 use crate::store::{Store, StoreError};
 
 /// The five levels, best first; 1–5 as stored is 非常不满意 … 非常满意.
@@ -267,7 +268,7 @@ fn evaluate_in(
     events::append_here(
         tx,
         now,
-        Draft::new(&session.user_id, case_id, "evaluation.recorded", &p)?,
+        Draft::new(&session.user_id, case_id, EVALUATION_RECORDED, &p)?,
     )?;
     Ok(Evaluated {
         evaluation_id: p.evaluation_id,
@@ -351,7 +352,7 @@ pub fn close_rectification(
         events::append_here(
             tx,
             now,
-            Draft::new(&session.user_id, None, "rectification.closed", &p)?,
+            Draft::new(&session.user_id, None, RECTIFICATION_CLOSED, &p)?,
         )?;
         Ok(())
     })
@@ -411,7 +412,7 @@ pub fn sample(
         events::append_here(
             tx,
             now,
-            Draft::new(&session.user_id, None, "followup.sampled", &p)?,
+            Draft::new(&session.user_id, None, FOLLOWUP_SAMPLED, &p)?,
         )?;
         Ok(p.calls
             .iter()
@@ -453,7 +454,7 @@ pub fn record_call(
         events::append_here(
             tx,
             now,
-            Draft::new(&session.user_id, Some(&case_id), "followup.recorded", &p)?,
+            Draft::new(&session.user_id, Some(&case_id), FOLLOWUP_RECORDED, &p)?,
         )?;
         Ok(())
     })
@@ -491,10 +492,31 @@ pub fn open_rectifications(conn: &Connection) -> crate::Result<Vec<OpenRectifica
     Ok(rows.collect::<Result<_, _>>().map_err(StoreError::from)?)
 }
 
-pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
-    use crate::store::projection::payload;
+/// A rating (好差评) recorded, with its rectification if bad (payload [`Recorded`]).
+pub const EVALUATION_RECORDED: &str = "evaluation.recorded";
+/// A rectification (整改) closed with its result (payload [`Closed`]).
+pub const RECTIFICATION_CLOSED: &str = "rectification.closed";
+/// Cases drawn for follow-up calls (回访) (payload [`Sampled`]).
+pub const FOLLOWUP_SAMPLED: &str = "followup.sampled";
+/// A follow-up call recorded (payload [`Called`]).
+pub const FOLLOWUP_RECORDED: &str = "followup.recorded";
+
+/// The ratings, rectifications and follow-up calls follow their events.
+pub const PROJECTOR: Projector = Projector {
+    area: "service::evaluation",
+    kinds: &[
+        EVALUATION_RECORDED,
+        RECTIFICATION_CLOSED,
+        FOLLOWUP_SAMPLED,
+        FOLLOWUP_RECORDED,
+    ],
+    tables: &["evaluations", "rectifications", "follow_up_calls"],
+    apply: project,
+};
+
+fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
     match event.kind.as_str() {
-        "evaluation.recorded" => {
+        EVALUATION_RECORDED => {
             let p: Recorded = payload(event)?;
             let (case_id, consultation_id) = match &p.subject {
                 Subject::Case(id) => (Some(id.clone()), None),
@@ -513,14 +535,14 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> 
                 )?;
             }
         }
-        "rectification.closed" => {
+        RECTIFICATION_CLOSED => {
             let p: Closed = payload(event)?;
             tx.execute(
                 "UPDATE rectifications SET result = ?1, closed_at = ?2, closed_by = ?3 WHERE rectification_id = ?4",
                 params![p.result, event.ts, event.user_id, p.rectification_id],
             )?;
         }
-        "followup.sampled" => {
+        FOLLOWUP_SAMPLED => {
             let p: Sampled = payload(event)?;
             for (call_id, case_id) in p.calls {
                 tx.execute(
@@ -529,7 +551,7 @@ pub(crate) fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> 
                 )?;
             }
         }
-        "followup.recorded" => {
+        FOLLOWUP_RECORDED => {
             let p: Called = payload(event)?;
             tx.execute(
                 "UPDATE follow_up_calls SET reached = ?1, outcome = ?2, called_at = ?3, called_by = ?4 WHERE call_id = ?5",

@@ -29,12 +29,13 @@ impl DeviceRole {
         }
     }
 
-    pub fn parse(s: &str) -> Option<DeviceRole> {
-        match s {
-            "counter" => Some(DeviceRole::Counter),
-            "agent" => Some(DeviceRole::Agent),
-            "hub" => Some(DeviceRole::Hub),
-            _ => None,
+    /// The role a person chose, by its code (`counter`, `agent`, `hub`).
+    pub fn parse(s: &str) -> Result<DeviceRole, StoreError> {
+        match s.trim() {
+            "counter" => Ok(DeviceRole::Counter),
+            "agent" => Ok(DeviceRole::Agent),
+            "hub" => Ok(DeviceRole::Hub),
+            other => Err(StoreError::UnknownDeviceRole(other.to_owned())),
         }
     }
 
@@ -95,8 +96,9 @@ pub fn load(conn: &Connection) -> Result<Device, StoreError> {
         [],
         |r| {
             let text: String = r.get(4)?;
-            let role = DeviceRole::parse(&text).ok_or_else(|| {
-                rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, format!("未知的设备类型 {text}").into())
+            let role = DeviceRole::parse(&text).map_err(|_| {
+                let e = StoreError::Unreadable { what: "设备类型", value: text };
+                rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
             })?;
             Ok(Device {
                 device_id: r.get(0)?,

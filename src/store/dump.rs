@@ -5,12 +5,12 @@
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
-use super::projection::TABLES;
+use super::projection;
 use super::StoreError;
 
 /// The dump of all projection tables, in table-name order.
 pub fn projections(conn: &Connection) -> Result<String, StoreError> {
-    let mut tables: Vec<&str> = TABLES.to_vec();
+    let mut tables = projection::tables();
     tables.sort_unstable();
     let mut out = String::new();
     for table in tables {

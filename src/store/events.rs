@@ -15,27 +15,6 @@ use super::{canonical, projection, StoreError};
 /// `prev_hash` of a device's first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The kinds of event. The payload of each is a struct in the area that
-/// owns it (named in the comment).
-pub mod kinds {
-    /// auth::users::UserAdded
-    pub const USER_ADDED: &str = "user.added";
-    /// auth::users::UserDisabled
-    pub const USER_DISABLED: &str = "user.disabled";
-    /// catalogue::versions::MatterPublished
-    pub const MATTER_PUBLISHED: &str = "matter.published";
-    /// calendar::schedule::CalendarLoaded
-    pub const CALENDAR_LOADED: &str = "calendar.loaded";
-    /// intake::record::CaseReceived
-    pub const CASE_RECEIVED: &str = "case.received";
-    /// center::CenterProfile
-    pub const CENTER_PROFILE_SET: &str = "center.profile_set";
-    /// documents::DocumentPrinted
-    pub const DOCUMENT_PRINTED: &str = "document.printed";
-    /// exchange::devices::DeviceTrusted
-    pub const DEVICE_TRUSTED: &str = "device.trusted";
-}
-
 /// One stored event.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Event {

@@ -39,6 +39,12 @@ pub enum StoreError {
     NewerSchema { found: i64, supported: i64 },
     #[error("无法读写文件 {path}：{reason}")]
     File { path: String, reason: String },
+    #[error("设备信息不对：{0}")]
+    BadDeviceInfo(String),
+    #[error("“{0}”不是有效的设备类型，可选：counter（窗口电脑）、agent（村代办员电脑）、hub（中心汇总电脑）")]
+    UnknownDeviceRole(String),
+    #[error("数据库中记录的{what}“{value}”无法识别：文件可能已损坏，或由更新版本的程序写入")]
+    Unreadable { what: &'static str, value: String },
     #[error("本机尚未初始化，请先运行 bianmin init 设置服务中心和设备信息")]
     NotInitialized,
     #[error("本机已经初始化过（设备编号 {0}），不能重复初始化")]

@@ -1,74 +1,78 @@
-//! The query tables as a function of the event log: [`apply`] sends each
-//! event to the area that owns its table, and [`rebuild`] empties every
-//! projection and replays the whole log in arrival order.
+//! The query tables as a function of the event log. The store names no
+//! area of the program: each area declares one [`Projector`] (the event
+//! kinds it claims, the tables it owns, how an event changes them), and
+//! the list of them lives at the crate root (`src/projections.rs`). [`apply`]
+//! hands an event to the projector that claims its kind; [`replay`] empties
+//! every projection and applies the whole log again in the canonical order.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use rusqlite::Transaction;
 use serde::de::DeserializeOwned;
 
-use super::events::{self, kinds, Event};
+use super::events::{self, Event};
 use super::order;
-use super::{Store, StoreError};
-use crate::service::{complaints, consultation, evaluation};
-use crate::{auth, calendar, catalogue, center, documents, intake, lifecycle};
+use super::StoreError;
 
-/// Every projection table, children before parents (the order to empty them).
-pub const TABLES: &[&str] = &[
-    "conflicts",
-    "devices",
-    "complaints",
-    "follow_up_calls",
-    "rectifications",
-    "evaluations",
-    "consultations",
-    "printed_documents",
-    "stand_ins",
-    "center_profile",
-    "case_materials",
-    "cases",
-    "daily_serials",
-    "calendar_days",
-    "calendar_years",
-    "matters",
-    "matter_versions",
-    "users",
-];
+/// What one area owns of the query tables.
+pub struct Projector {
+    /// The area, as a reader finds it (`lifecycle`, `service::evaluation` …).
+    pub area: &'static str,
+    /// The event kinds this area appends and projects; no other area claims them.
+    pub kinds: &'static [&'static str],
+    /// The tables this area fills from its events; emptied on rebuild.
+    pub tables: &'static [&'static str],
+    /// Applies one event of the claimed kinds, in the caller's transaction.
+    pub apply: fn(&Transaction<'_>, &Event) -> crate::Result<()>,
+}
 
-/// Applies one event to the projections.
+/// Tables the store itself fills while projecting: the conflicts found on
+/// import (see [`apply_tolerant`]).
+pub const STORE_TABLES: &[&str] = &["conflicts"];
+
+/// The projectors of every area, as the crate root lists them.
+fn projectors() -> &'static [&'static Projector] {
+    crate::projections::ALL
+}
+
+/// The projector that claims `kind`, if any.
+pub fn claiming(kind: &str) -> Option<&'static Projector> {
+    static BY_KIND: OnceLock<HashMap<&'static str, &'static Projector>> = OnceLock::new();
+    BY_KIND
+        .get_or_init(|| {
+            let mut map = HashMap::new();
+            for p in projectors() {
+                for kind in p.kinds {
+                    map.insert(*kind, *p);
+                }
+            }
+            map
+        })
+        .get(kind)
+        .copied()
+}
+
+/// Every projection table: the store's own, then each area's.
+pub fn tables() -> Vec<&'static str> {
+    let mut out = STORE_TABLES.to_vec();
+    for p in projectors() {
+        out.extend_from_slice(p.tables);
+    }
+    out
+}
+
+/// Applies one event to the projections: the projector that claims its
+/// kind applies it; a kind nobody claims is refused.
 pub fn apply(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
-    match event.kind.as_str() {
-        kinds::USER_ADDED => auth::users::project_added(tx, event, payload(event)?),
-        kinds::USER_DISABLED => auth::users::project_disabled(tx, payload(event)?),
-        // Audit only: a manager saw a full ID number; no table changes.
-        intake::lookup::ID_VIEWED => Ok(()),
-        auth::users::LOGIN_FAILED | auth::users::LOGIN_RESET => {
-            auth::users::project_attempt(tx, payload(event)?)
-        }
-        kinds::MATTER_PUBLISHED => catalogue::versions::project(tx, event, payload(event)?),
-        kinds::CALENDAR_LOADED => calendar::schedule::project(tx, event, payload(event)?),
-        kinds::CASE_RECEIVED => intake::record::project(tx, event, payload(event)?),
-        kinds::CENTER_PROFILE_SET => center::project(tx, event, payload(event)?),
-        kinds::DOCUMENT_PRINTED => documents::project(tx, event, payload(event)?),
-        kinds::DEVICE_TRUSTED => crate::exchange::devices::project(tx, event, payload(event)?),
-        kind if kind.starts_with("consultation.") => consultation::project(tx, event),
-        kind if kind.starts_with("evaluation.")
-            || kind.starts_with("rectification.")
-            || kind.starts_with("followup.") =>
-        {
-            evaluation::project(tx, event)
-        }
-        kind if kind.starts_with("complaint.") => complaints::project(tx, event),
-        lifecycle::stand_in::STAND_IN_SET => {
-            lifecycle::stand_in::project(tx, event, payload(event)?)
-        }
-        kind if lifecycle::handling::is_lifecycle_kind(kind) => {
-            lifecycle::handling::project(tx, event)
-        }
-        _ => Err(unknown_kind(event)),
+    match claiming(&event.kind) {
+        Some(p) => (p.apply)(tx, event),
+        None => Err(unknown_kind(event)),
     }
 }
 
 /// The error for an event whose kind no part of this program projects.
-pub fn unknown_kind(event: &Event) -> crate::Error {
+pub fn unknown_kind(event: &Event) -> crate::error::Error {
     StoreError::BadEvent {
         device: event.device_id.clone(),
         seq: event.seq,
@@ -127,13 +131,13 @@ pub fn apply_tolerant(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> 
 
 /// Whether an error applying an event is the event's fault (a rule or a
 /// constraint it breaks in this order) rather than the storage's.
-fn is_conflict(e: &crate::Error) -> bool {
+fn is_conflict(e: &crate::error::Error) -> bool {
     match e {
-        crate::Error::Store(StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))) => {
+        crate::error::Error::Store(StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))) => {
             f.code == rusqlite::ErrorCode::ConstraintViolation
         }
-        crate::Error::Store(StoreError::BadEvent { .. }) => true,
-        crate::Error::Store(_) => false,
+        crate::error::Error::Store(StoreError::BadEvent { .. }) => true,
+        crate::error::Error::Store(_) => false,
         _ => true,
     }
 }
@@ -145,7 +149,7 @@ pub fn replay(tx: &Transaction<'_>) -> crate::Result<usize> {
     // Deferred so that rows can be emptied and refilled in any order.
     tx.pragma_update(None, "defer_foreign_keys", "ON")
         .map_err(StoreError::from)?;
-    for table in TABLES {
+    for table in tables() {
         tx.execute(&format!("DELETE FROM {table}"), [])
             .map_err(StoreError::from)?;
     }
@@ -173,11 +177,4 @@ pub fn replay(tx: &Transaction<'_>) -> crate::Result<usize> {
         )?;
     }
     Ok(keyed.len())
-}
-
-/// Empties every projection and replays the log, in one transaction; a
-/// manager's or admin's act. Returns how many events were replayed.
-pub fn rebuild(store: &mut Store, session: &crate::auth::Session) -> crate::Result<usize> {
-    session.authorize(store.conn(), crate::auth::Action::Maintain)?;
-    store.write(replay)
 }

@@ -8,7 +8,8 @@ use bianmin::center;
 use bianmin::documents::DocumentKind;
 use bianmin::intake::lookup::{self, CaseDetail, CaseSummary, DayCounts};
 use bianmin::lifecycle::deadline::{self, Figures, Watched};
-use bianmin::lifecycle::handling::{self, StepDone, StepRequest};
+use bianmin::lifecycle::handling::{self, StepDone};
+use bianmin::lifecycle::request::{self, StepRequest};
 use bianmin::lifecycle::timeline::{self, Entry};
 use serde::Serialize;
 use tauri::State;
@@ -149,5 +150,5 @@ pub fn case_step(
     case_no: String,
     request: StepRequest,
 ) -> UiResult<StepDone> {
-    desk.session(|store, session| Ok(handling::take(store, session, now(), &case_no, request)?))
+    desk.session(|store, session| Ok(request::take(store, session, now(), &case_no, request)?))
 }

@@ -81,12 +81,7 @@ pub struct SetupForm {
 
 #[tauri::command]
 pub fn setup_device(desk: State<'_, Desk>, form: SetupForm) -> UiResult<SetupReport> {
-    let role = DeviceRole::parse(form.role.trim()).ok_or_else(|| {
-        UiError::new(
-            "refused",
-            "请选择设备类型：窗口电脑、代办笔记本或中心汇总机",
-        )
-    })?;
+    let role = DeviceRole::parse(&form.role).map_err(bianmin::Error::from)?;
     let input = SetupInput {
         center_code: form.center_code,
         center_name: form.center_name,
@@ -136,15 +131,7 @@ pub struct Joined {
 /// file beside the batch for the hub.
 #[tauri::command]
 pub fn setup_join(desk: State<'_, Desk>, form: JoinForm) -> UiResult<Joined> {
-    let role = match DeviceRole::parse(form.role.trim()) {
-        Some(r @ (DeviceRole::Counter | DeviceRole::Agent)) => r,
-        _ => {
-            return Err(UiError::new(
-                "refused",
-                "加入已有中心时请选择设备类型：窗口电脑或村代办员笔记本",
-            ))
-        }
-    };
+    let role = DeviceRole::parse(&form.role).map_err(bianmin::Error::from)?;
     let batch = PathBuf::from(form.batch.trim());
     if !batch.is_absolute() || !batch.is_file() {
         return Err(UiError::new(

@@ -1,0 +1,139 @@
+//! Every area's projector, in one list: the store applies an event by
+//! looking up the projector that claims its kind (src/store/projection.rs),
+//! and a rebuild empties each area's tables and replays the log.
+//!
+//! To add an event kind: declare its constant in the area that appends it,
+//! beside the code that appends it, and add it to that area's `PROJECTOR`
+//! (`kinds`, and `tables` for a new table, whose `CREATE TABLE` goes into
+//! `schema.sql` and a new numbered migration). A new area adds its
+//! `PROJECTOR` here. The unit tests below refuse a kind claimed twice and a
+//! schema table nobody owns.
+
+use crate::store::projection::Projector;
+use crate::store::{projection, Store};
+use crate::{auth, calendar, catalogue, center, documents, exchange, intake, lifecycle, service};
+
+/// Every area's projector. The order is the order tables are listed in;
+/// events are applied in the canonical order whatever it is.
+pub static ALL: &[&Projector] = &[
+    &auth::users::PROJECTOR,
+    &catalogue::versions::PROJECTOR,
+    &calendar::schedule::PROJECTOR,
+    &center::PROJECTOR,
+    &intake::record::PROJECTOR,
+    &intake::lookup::PROJECTOR,
+    &lifecycle::projector::PROJECTOR,
+    &lifecycle::stand_in::PROJECTOR,
+    &documents::PROJECTOR,
+    &service::consultation::PROJECTOR,
+    &service::evaluation::PROJECTOR,
+    &service::complaints::PROJECTOR,
+    &exchange::devices::PROJECTOR,
+];
+
+/// Tables of the schema that no event fills: the log itself and what each
+/// device keeps for itself alone. Each is named with the area that owns it.
+pub const LOCAL_TABLES: &[(&str, &str)] = &[
+    ("events", "store::events: the log"),
+    ("device", "store::device: this device's identity"),
+    (
+        "device_clocks",
+        "store::order: the canonical order's clocks",
+    ),
+    (
+        "projection_head",
+        "store::order: how far the tables follow the log",
+    ),
+    ("device_key", "exchange::keys: this device's signing key"),
+    (
+        "pending_events",
+        "exchange::import: events held until their gap is filled",
+    ),
+    (
+        "batch_exports",
+        "exchange::export: batches this device wrote",
+    ),
+    (
+        "batch_imports",
+        "exchange::import: batches this device read",
+    ),
+    (
+        "backup_settings",
+        "backup::schedule: where and when this device backs up",
+    ),
+    (
+        "backup_runs",
+        "backup::schedule: the backups this device made",
+    ),
+];
+
+/// Empties every projection and replays the log, in one transaction; a
+/// manager's or admin's act. Returns how many events were replayed.
+pub fn rebuild(store: &mut Store, session: &auth::Session) -> crate::Result<usize> {
+    session.authorize(store.conn(), auth::Action::Maintain)?;
+    store.write(projection::replay)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+
+    #[test]
+    fn no_event_kind_is_claimed_twice() {
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        for p in ALL {
+            for kind in p.kinds {
+                if let Some(other) = seen.insert(kind, p.area) {
+                    panic!("{kind} is claimed by {other} and {}", p.area);
+                }
+                assert_eq!(
+                    projection::claiming(kind).map(|c| c.area),
+                    Some(p.area),
+                    "{kind}"
+                );
+            }
+        }
+        assert!(seen.len() >= 30, "{seen:?}");
+        assert!(projection::claiming("case.unknown_step").is_none());
+    }
+
+    #[test]
+    fn every_table_of_the_schema_has_exactly_one_owner() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        let schema: BTreeSet<String> = store
+            .conn()
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut owners: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for table in projection::STORE_TABLES {
+            owners.entry(table).or_default().push("store::projection");
+        }
+        for p in ALL {
+            for table in p.tables {
+                owners.entry(table).or_default().push(p.area);
+            }
+        }
+        for (table, area) in LOCAL_TABLES {
+            owners.entry(table).or_default().push(area);
+        }
+        for (table, by) in &owners {
+            assert_eq!(by.len(), 1, "{table} is owned by {by:?}");
+            assert!(schema.contains(*table), "{table} is not in the schema");
+        }
+        for table in &schema {
+            assert!(
+                owners.contains_key(table.as_str()),
+                "{table} is in the schema but no projector or local owner names it"
+            );
+        }
+    }
+}
