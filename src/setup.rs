@@ -141,7 +141,7 @@ pub fn on_new_database<T>(
     let key = crate::store::DbKey::generate();
     let mut store = Store::create_encrypted(path, &key)?;
     let result = f(&mut store).and_then(|value| {
-        store.write_key_file()?;
+        crate::auth::key_file::follow(&mut store, path)?;
         // No key file means no device was set up: nobody could open it.
         if !encryption::key_file_path(path).exists() {
             return Err(StoreError::NotInitialized.into());

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, FixedOffset};
 
+use bianmin::auth::key_file::KeyFile;
 use bianmin::auth::users::{self, NewUser};
 use bianmin::auth::{unlock, AuthError, Role, Session};
 use bianmin::backup;
@@ -19,7 +20,7 @@ use bianmin::exchange::{devices, import, Progress};
 use bianmin::intake::{self, Outcome};
 use bianmin::setup;
 use bianmin::store::device::DeviceRole;
-use bianmin::store::encryption::{self, KeyFile};
+use bianmin::store::encryption;
 use bianmin::store::{dump, Store, StoreError};
 use bianmin::Error;
 use common::*;

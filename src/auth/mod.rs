@@ -5,6 +5,7 @@
 //! - [`users`]: adding, listing, disabling users and logging in.
 //! - [`unlock`]: logging in to an encrypted database (agent laptops).
 
+pub mod key_file;
 pub mod password;
 pub mod roles;
 pub mod unlock;

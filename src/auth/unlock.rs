@@ -13,9 +13,10 @@ use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 
+use super::key_file::{self, Failure, KeyFile};
 use super::users::{self, LoginAttempt, LOGIN_FAILED};
 use super::{AuthError, Session};
-use crate::store::encryption::{self, Failure, KeyFile};
+use crate::store::encryption;
 use crate::store::events::{self, Draft};
 use crate::store::Store;
 
@@ -51,7 +52,7 @@ pub fn login(
     if let Some(until) = entry.locked_until(now) {
         return Err(AuthError::locked(attempts, until).into());
     }
-    let Some(key) = encryption::unwrap(entry, &device_id, password)? else {
+    let Some(key) = key_file::unwrap(entry, &device_id, password)? else {
         let entry = file.entry_mut(username).ok_or(AuthError::BadCredentials)?;
         // A lock that has run out starts the count afresh.
         let lapsed = entry
@@ -100,6 +101,6 @@ pub fn login(
     }
     let session = users::authenticate(&mut store, now, username, password)?;
     // Bring the key file up to date with the users now in the database.
-    store.write_key_file()?;
+    super::key_file::follow(&mut store, db)?;
     Ok((store, session))
 }

@@ -32,8 +32,9 @@ use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::auth::key_file::{self, KeyFile};
 use crate::auth::{users, Action, Session};
-use crate::store::encryption::{self, KeyFile};
+use crate::store::encryption;
 use crate::store::{device, verify, DbKey, Store, StoreError};
 
 /// Refusals of backup and restore.
@@ -151,7 +152,7 @@ fn make(
             if let Some(key) = store.key() {
                 key.apply(&dest)?;
                 // The backup's own key file: the live users' wraps.
-                encryption::refresh(store.conn(), key, &tmp_keys_base(&path))?;
+                key_file::refresh(store.conn(), key, &tmp_keys_base(&path))?;
             }
             let backup = rusqlite::backup::Backup::new(store.conn(), &mut dest)
                 .map_err(|e| target_error(dir, &e))?;
@@ -357,7 +358,7 @@ pub fn restore(
             .entry(username)
             .ok_or(crate::auth::AuthError::BadCredentials)?;
         Some(
-            encryption::unwrap(entry, &keys.device.device_id, password)?
+            key_file::unwrap(entry, &keys.device.device_id, password)?
                 .ok_or(crate::auth::AuthError::BadCredentials)?,
         )
     } else {

@@ -98,6 +98,7 @@ pub struct Store {
     checkpointer: Option<checkpoint::Checkpointer>,
     conn: Connection,
     encrypted: Option<Encrypted>,
+    after_commit: Option<AfterCommit>,
 }
 
 impl std::fmt::Debug for Store {
@@ -109,13 +110,15 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// What an encrypted store keeps: its key (for backups and the key file)
-/// and the users it last wrote the key file for.
+/// What an encrypted store keeps: its key (for backups and the key file).
 struct Encrypted {
     key: DbKey,
-    path: PathBuf,
-    users_seen: Option<(i64, i64)>,
 }
+
+/// Work that follows every commit (an encrypted store's key file follows
+/// its users: src/auth/key_file.rs). It runs after the commit; a failure
+/// there (a full disk) is tried again after the next one.
+pub type AfterCommit = Box<dyn FnMut(&Connection) -> Result<(), StoreError> + Send>;
 
 impl Store {
     /// Opens (creating if needed) the database at `path`, applies the
@@ -187,11 +190,7 @@ impl Store {
         }
         let mut store = Self::from_connection(conn)?;
         store.checkpointer = checkpoint::Checkpointer::start(path, key);
-        store.encrypted = key.map(|key| Encrypted {
-            key: key.clone(),
-            path: path.to_path_buf(),
-            users_seen: None,
-        });
+        store.encrypted = key.map(|key| Encrypted { key: key.clone() });
         Ok(store)
     }
 
@@ -215,6 +214,7 @@ impl Store {
             checkpointer: None,
             conn,
             encrypted: None,
+            after_commit: None,
         })
     }
 
@@ -241,7 +241,9 @@ impl Store {
         // The change is committed; a key file that could not be rewritten
         // now (full or read-only disk) keeps the old wraps, which still open
         // the database, and is tried again after the next commit.
-        let _ = self.follow_users();
+        if let Some(after) = self.after_commit.as_mut() {
+            let _ = after(&self.conn);
+        }
         Ok(value)
     }
 
@@ -255,26 +257,8 @@ impl Store {
         self.encrypted.as_ref().map(|e| &e.key)
     }
 
-    /// Writes the key file of an encrypted database from its users now;
-    /// does nothing for a plain one. Set-up calls it once the first users
-    /// exist; later it follows every commit that adds or disables a user.
-    pub fn write_key_file(&mut self) -> Result<(), StoreError> {
-        if let Some(e) = self.encrypted.as_mut() {
-            e.users_seen = None;
-        }
-        self.follow_users()
-    }
-
-    fn follow_users(&mut self) -> Result<(), StoreError> {
-        let Some(e) = self.encrypted.as_mut() else {
-            return Ok(());
-        };
-        let seen = encryption::users_fingerprint(&self.conn)?;
-        if e.users_seen == Some(seen) {
-            return Ok(());
-        }
-        encryption::refresh(&self.conn, &e.key, &e.path)?;
-        e.users_seen = Some(seen);
-        Ok(())
+    /// Runs `f` after every commit from now on (see [`AfterCommit`]).
+    pub fn after_commit(&mut self, f: AfterCommit) {
+        self.after_commit = Some(f);
     }
 }

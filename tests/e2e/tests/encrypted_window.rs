@@ -67,7 +67,8 @@ async fn an_encrypted_laptop_opens_only_with_a_login_and_shuts_at_logout() {
     w.fill("#login-password", "not-the-password").await;
     w.click("#login-submit").await;
     w.wait_text("#login-message", "用户名或密码错误").await;
-    let keys = encryption::KeyFile::read(&encryption::key_file_path(&db)).expect("key file");
+    let keys =
+        bianmin::auth::key_file::KeyFile::read(&encryption::key_file_path(&db)).expect("key file");
     assert_eq!(keys.entry("clerk").expect("clerk").failures.len(), 1);
 
     // The right one opens the database: the case taken beside it is found.
