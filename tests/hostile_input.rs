@@ -161,7 +161,8 @@ proptest! {
             question: question.clone(),
             matter_code: None,
             answer: answer.clone(),
-            follow_up: None,
+            follow_up_department: None,
+            follow_up_days: None,
         };
         match consultation::record(&mut c.store, &c.clerk, monday(), Channel::WalkIn, enquiry) {
             Ok(r) => {

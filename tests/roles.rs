@@ -191,7 +191,17 @@ fn each_entry_point_refuses_exactly_the_roles_the_table_forbids() {
             "evaluation::sample",
             Action::ManageQuality,
             Box::new(|s, who, _| {
-                evaluation::sample(s, who, monday(), day(), day(), 10).map(|_| ())
+                evaluation::sample(
+                    s,
+                    who,
+                    monday(),
+                    evaluation::SamplePeriod {
+                        from: day(),
+                        to: day(),
+                    },
+                    Some(10),
+                )
+                .map(|_| ())
             }),
         ),
     ];

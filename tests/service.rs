@@ -58,7 +58,8 @@ fn a_consultation_with_follow_up_turns_into_an_intake_in_one_step() {
             question: "80岁老人高龄津贴怎么申请？".into(),
             matter_code: Some("MZ-005".into()),
             answer: "带身份证、户口簿、银行卡到窗口申请".into(),
-            follow_up: Some(("县民政局".into(), 3)),
+            follow_up_department: Some("县民政局".into()),
+            follow_up_days: Some(3),
         },
     )
     .unwrap();
@@ -284,9 +285,11 @@ fn follow_up_sampling_draws_the_percentage_and_records_calls() {
         &mut c.store,
         &c.clerk,
         monday(),
-        at(2026, 11, 1).date_naive(),
-        at(2026, 11, 30).date_naive(),
-        10,
+        evaluation::SamplePeriod {
+            from: at(2026, 11, 1).date_naive(),
+            to: at(2026, 11, 30).date_naive(),
+        },
+        Some(10),
     )
     .unwrap_err();
     assert!(matches!(err, Error::Auth(_)), "{err}");
@@ -294,9 +297,11 @@ fn follow_up_sampling_draws_the_percentage_and_records_calls() {
         &mut c.store,
         &c.manager,
         monday(),
-        at(2026, 11, 1).date_naive(),
-        at(2026, 11, 30).date_naive(),
-        10,
+        evaluation::SamplePeriod {
+            from: at(2026, 11, 1).date_naive(),
+            to: at(2026, 11, 30).date_naive(),
+        },
+        Some(10),
     )
     .unwrap();
     assert_eq!(drawn.len(), 2, "10 % of 20");
@@ -306,9 +311,11 @@ fn follow_up_sampling_draws_the_percentage_and_records_calls() {
         &mut c.store,
         &c.manager,
         monday(),
-        at(2026, 11, 1).date_naive(),
-        at(2026, 11, 30).date_naive(),
-        100,
+        evaluation::SamplePeriod {
+            from: at(2026, 11, 1).date_naive(),
+            to: at(2026, 11, 30).date_naive(),
+        },
+        Some(100),
     )
     .unwrap();
     assert_eq!(again.len(), 18);

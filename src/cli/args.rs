@@ -95,34 +95,12 @@ pub enum Command {
         #[arg(long, default_value = "keypad")]
         channel: String,
     },
-    /// 整改事项：list 列出未关闭的；close 写明结果后关闭（负责人）
-    Rectify {
-        /// list 或 close
-        action: String,
-        /// 整改编号（close 时）
-        id: Option<String>,
-        #[arg(long)]
-        result: Option<String>,
-    },
-    /// 回访：sample 抽样（负责人），record 记录回访情况
-    Followup {
-        /// sample 或 record
-        action: String,
-        /// 回访编号（record 时）
-        id: Option<String>,
-        #[arg(long)]
-        from: Option<String>,
-        #[arg(long)]
-        to: Option<String>,
-        /// 抽样比例（%）
-        #[arg(long, default_value_t = 10)]
-        percent: u32,
-        /// 是否联系上申请人
-        #[arg(long)]
-        reached: bool,
-        #[arg(long)]
-        outcome: Option<String>,
-    },
+    /// 整改事项（差评整改）
+    #[command(subcommand)]
+    Rectify(RectifyCommand),
+    /// 回访（负责人抽样，记录回访情况）
+    #[command(subcommand)]
+    Followup(FollowupCommand),
     /// 投诉来访登记
     #[command(subcommand)]
     Complaint(ComplaintCommand),
@@ -421,6 +399,47 @@ pub struct CasesArgs {
 }
 
 #[derive(Subcommand)]
+pub enum RectifyCommand {
+    /// 列出未关闭的整改事项
+    List,
+    /// 写明整改结果后关闭（负责人）
+    Close {
+        /// 整改编号
+        id: String,
+        /// 整改结果
+        #[arg(long)]
+        result: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum FollowupCommand {
+    /// 从已办结的办件中抽取回访（负责人）
+    Sample {
+        /// 办结日期从（默认 30 天前）
+        #[arg(long)]
+        from: Option<String>,
+        /// 办结日期到（默认今天）
+        #[arg(long)]
+        to: Option<String>,
+        /// 抽样比例（%，默认 10）
+        #[arg(long)]
+        percent: Option<u32>,
+    },
+    /// 记录一次回访
+    Record {
+        /// 回访编号
+        id: String,
+        /// 联系上了申请人
+        #[arg(long)]
+        reached: bool,
+        /// 回访情况
+        #[arg(long)]
+        outcome: String,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum ConsultCommand {
     /// 登记一次咨询
     Add {
@@ -441,9 +460,9 @@ pub enum ConsultCommand {
         /// 需其他部门跟进答复时：部门
         #[arg(long)]
         follow_up: Option<String>,
-        /// 跟进答复的期限（工作日）
-        #[arg(long, default_value_t = 3)]
-        follow_up_days: u32,
+        /// 跟进答复的期限（工作日，默认 5 个工作日）
+        #[arg(long)]
+        follow_up_days: Option<u32>,
     },
     /// 记录其他部门的跟进答复
     Reply {

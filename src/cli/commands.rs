@@ -14,8 +14,8 @@ use bianmin::auth::{unlock, AuthError, Role, Session};
 use bianmin::calendar::schedule;
 use bianmin::catalogue::versions;
 use bianmin::center::{self, CenterProfile};
-use bianmin::documents::{self, DocumentKind, Printed};
-use bianmin::intake::{self, lookup, Application, Outcome, Proxy};
+use bianmin::documents::{self, DocumentKind};
+use bianmin::intake::{lookup, papers, Application, Outcome, Proxy};
 use bianmin::lifecycle::{self, deadline, deadline::Light};
 use bianmin::setup::{self, SetupInput};
 use bianmin::store::device::{self, DeviceRole};
@@ -120,16 +120,8 @@ pub fn run(cli: Cli) -> Result<()> {
             &comment,
             &channel,
         ),
-        Command::Rectify { action, id, result } => service_cmd::rectify(&ctx, &action, id, result),
-        Command::Followup {
-            action,
-            id,
-            from,
-            to,
-            percent,
-            reached,
-            outcome,
-        } => service_cmd::followup(&ctx, &action, id, from, to, percent, reached, outcome),
+        Command::Rectify(c) => service_cmd::rectify(&ctx, c),
+        Command::Followup(c) => service_cmd::followup(&ctx, c),
         Command::Complaint(c) => service_cmd::complaint(&ctx, c),
         Command::Doc { kind, case_no, out } => doc(&ctx, &kind, &case_no, &out),
         Command::Cases(a) => cases(&ctx, a),
@@ -534,28 +526,7 @@ fn center_cmd(ctx: &Ctx, c: CenterCommand) -> Result<()> {
     Ok(())
 }
 
-/// Prints one document and writes it to `out`.
-fn print_to(
-    store: &mut Store,
-    session: &Session,
-    case_no: &str,
-    kind: DocumentKind,
-    out: &Path,
-) -> Result<(Printed, u64)> {
-    let printed = documents::print(store, session, now(), case_no, kind)?;
-    bianmin::files::write_atomic(out, &printed.pdf)?;
-    Ok((printed.clone(), printed.pdf.len() as u64))
-}
-
-#[derive(serde::Serialize)]
-struct WrittenDocument {
-    #[serde(flatten)]
-    printed: Printed,
-    path: String,
-    bytes: u64,
-}
-
-fn describe(w: &WrittenDocument) -> String {
+fn describe(w: &documents::WrittenDocument) -> String {
     let reprint = if w.printed.copy > 1 {
         format!("（补打第 {} 次）", w.printed.copy - 1)
     } else {
@@ -570,12 +541,7 @@ fn describe(w: &WrittenDocument) -> String {
 fn doc(ctx: &Ctx, kind: &str, case_no: &str, out: &Path) -> Result<()> {
     let kind = DocumentKind::parse(kind)?;
     let (mut store, session) = ctx.login()?;
-    let (printed, bytes) = print_to(&mut store, &session, case_no, kind, out)?;
-    let w = WrittenDocument {
-        printed,
-        path: out.display().to_string(),
-        bytes,
-    };
+    let w = documents::print_to_file(&mut store, &session, now(), case_no, kind, out)?;
     print(ctx.json, &w, describe);
     Ok(())
 }
@@ -613,36 +579,16 @@ fn intake_cmd(ctx: &Ctx, a: IntakeArgs) -> Result<()> {
         refusal_reason: a.refuse,
         resubmission_of: a.resubmit,
     };
-    if let Some(dir) = &a.print {
-        // Refuse what cannot be printed before the case is recorded.
-        documents::check_printable(&application)?;
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::file(dir, e))?;
-    }
-    let r = intake::record(&mut store, &session, now(), application)?;
-    let mut written = Vec::new();
-    if let Some(dir) = &a.print {
-        for kind in DocumentKind::for_outcome(r.outcome, r.via_agent) {
-            let out = dir.join(format!("{}-{}.pdf", r.case_no, kind.code()));
-            let (printed, bytes) = print_to(&mut store, &session, &r.case_no, kind, &out)?;
-            written.push(WrittenDocument {
-                printed,
-                path: out.display().to_string(),
-                bytes,
-            });
-        }
-    }
-    #[derive(serde::Serialize)]
-    struct IntakeOutput<'a> {
-        #[serde(flatten)]
-        result: &'a intake::IntakeResult,
-        documents: &'a [WrittenDocument],
-    }
-    let out = IntakeOutput {
-        result: &r,
-        documents: &written,
-    };
-    print(ctx.json, &out, |o| {
-        let r = o.result;
+    let done = papers::take_in(
+        &mut store,
+        &session,
+        now(),
+        papers::Source::Counter,
+        application,
+        a.print.as_deref(),
+    )?;
+    print(ctx.json, &done, |o| {
+        let r = &o.result;
         let mut s = format!(
             "结果：{}\n办件编号：{}\n查询码：{}\n事项：{}\n",
             r.outcome_label, r.case_no, r.query_code, r.matter_name
@@ -680,12 +626,16 @@ fn intake_cmd(ctx: &Ctx, a: IntakeArgs) -> Result<()> {
         if let Some(prev) = &r.previous_case_no {
             let _ = writeln!(s, "重新提交自：{prev}");
         }
-        for w in o.documents {
+        for w in &o.documents {
             let _ = writeln!(s, "已打印：{}", describe(w));
         }
         s
     });
-    Ok(())
+    // The case stands; a paper that could not be printed fails the command.
+    match done.printing_failed() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 fn case(ctx: &Ctx, case_no: &str) -> Result<()> {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::args::{ComplaintCommand, ConsultCommand};
+use super::args::{ComplaintCommand, ConsultCommand, FollowupCommand, RectifyCommand};
 use super::commands::{date, now, Ctx};
 use super::output::print;
 use bianmin::applicant::{IdType, Person};
@@ -52,7 +52,8 @@ pub(super) fn consult(ctx: &Ctx, c: ConsultCommand) -> Result<()> {
                 question,
                 matter_code: matter,
                 answer,
-                follow_up: follow_up.map(|d| (d, follow_up_days)),
+                follow_up_department: follow_up,
+                follow_up_days,
             };
             let saved = consultation::record(&mut store, &s, now(), Channel::parse(&channel)?, e)?;
             print(ctx.json, &saved, show_consultation);
@@ -153,27 +154,16 @@ pub(super) fn evaluate(
     Ok(())
 }
 
-pub(super) fn rectify(
-    ctx: &Ctx,
-    action: &str,
-    id: Option<String>,
-    result: Option<String>,
-) -> Result<()> {
-    match (action, id) {
-        ("close", Some(id)) => {
+pub(super) fn rectify(ctx: &Ctx, c: RectifyCommand) -> Result<()> {
+    match c {
+        RectifyCommand::Close { id, result } => {
             let (mut store, s) = ctx.login()?;
-            evaluation::close_rectification(
-                &mut store,
-                &s,
-                now(),
-                &id,
-                result.as_deref().unwrap_or(""),
-            )?;
+            evaluation::close_rectification(&mut store, &s, now(), &id, &result)?;
             print(ctx.json, &serde_json::json!({ "closed": id }), |_| {
                 format!("整改事项 {id} 已关闭")
             });
         }
-        _ => {
+        RectifyCommand::List => {
             let store = ctx.initialized()?;
             let list = evaluation::open_rectifications(store.conn())?;
             print(ctx.json, &list, |l| {
@@ -200,50 +190,32 @@ pub(super) fn rectify(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn followup(
-    ctx: &Ctx,
-    action: &str,
-    id: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    percent: u32,
-    reached: bool,
-    outcome: Option<String>,
-) -> Result<()> {
+pub(super) fn followup(ctx: &Ctx, c: FollowupCommand) -> Result<()> {
     let (mut store, s) = ctx.login()?;
-    if action == "record" {
-        let id = id.unwrap_or_default();
-        evaluation::record_call(
-            &mut store,
-            &s,
-            now(),
-            &id,
+    match c {
+        FollowupCommand::Record {
+            id,
             reached,
-            outcome.as_deref().unwrap_or(""),
-        )?;
-        print(ctx.json, &serde_json::json!({ "recorded": id }), |_| {
-            format!("回访 {id} 已记录")
-        });
-        return Ok(());
-    }
-    let today = now().date_naive();
-    let from = match from {
-        Some(d) => date(&d)?,
-        None => today - chrono::Duration::days(30),
-    };
-    let to = match to {
-        Some(d) => date(&d)?,
-        None => today,
-    };
-    let drawn = evaluation::sample(&mut store, &s, now(), from, to, percent)?;
-    print(ctx.json, &drawn, |d| {
-        let mut s = format!("抽取回访 {} 件：\n", d.len());
-        for (call, no) in d {
-            let _ = writeln!(s, "{call}　{no}");
+            outcome,
+        } => {
+            evaluation::record_call(&mut store, &s, now(), &id, reached, &outcome)?;
+            print(ctx.json, &serde_json::json!({ "recorded": id }), |_| {
+                format!("回访 {id} 已记录")
+            });
         }
-        s
-    });
+        FollowupCommand::Sample { from, to, percent } => {
+            let day = |d: Option<String>| d.as_deref().map(date).transpose();
+            let period = evaluation::SamplePeriod::of(now().date_naive(), day(from)?, day(to)?);
+            let drawn = evaluation::sample(&mut store, &s, now(), period, percent)?;
+            print(ctx.json, &drawn, |d| {
+                let mut s = format!("抽取回访 {} 件：\n", d.len());
+                for (call, no) in d {
+                    let _ = writeln!(s, "{call}　{no}");
+                }
+                s
+            });
+        }
+    }
     Ok(())
 }
 

@@ -214,15 +214,17 @@ fn copies_so_far(conn: &Connection, case_id: &str, kind: DocumentKind) -> Result
 }
 
 /// Prints a document of a committed case: renders it (refusing text no
-/// font can print), then records the print in one transaction. The caller
-/// writes or sends the returned PDF.
-pub fn print(
+/// font can print), hands it to `deliver` (write a file, send it to a
+/// printer), and records the print — all in one transaction, so a print
+/// that did not reach its file or printer records nothing.
+pub fn print_with<T>(
     store: &mut Store,
     session: &Session,
     now: DateTime<FixedOffset>,
     case_no: &str,
     kind: DocumentKind,
-) -> crate::Result<Printed> {
+    deliver: impl FnOnce(&Printed) -> crate::Result<T>,
+) -> crate::Result<(Printed, T)> {
     session.authorize(store.conn(), Action::PrintDocuments)?;
     store.write(|tx| {
         let mut facts = facts::gather(tx, case_no, now)?;
@@ -255,14 +257,7 @@ pub fn print(
             bytes: rendered.bytes.len() as u64,
             pages: rendered.pages as u32,
         };
-        let draft = Draft::new(
-            &session.user_id,
-            Some(&facts.case_id),
-            DOCUMENT_PRINTED,
-            &payload,
-        )?;
-        events::append_here(tx, now, draft)?;
-        Ok(Printed {
+        let printed = Printed {
             kind,
             title: kind.title(),
             case_no: facts.case_no,
@@ -271,7 +266,93 @@ pub fn print(
             pages: rendered.pages,
             sha256,
             pdf: rendered.bytes,
-        })
+        };
+        let delivered = deliver(&printed)?;
+        let draft = Draft::new(
+            &session.user_id,
+            Some(&facts.case_id),
+            DOCUMENT_PRINTED,
+            &payload,
+        )?;
+        events::append_here(tx, now, draft)?;
+        Ok((printed, delivered))
+    })
+}
+
+/// Prints a document and returns it in memory, recorded at once: for a
+/// caller that needs no delivery (measurements, tests). Anything that
+/// writes or sends the PDF uses [`print_with`], so that a failed delivery
+/// records nothing.
+pub fn print(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    kind: DocumentKind,
+) -> crate::Result<Printed> {
+    Ok(print_with(store, session, now, case_no, kind, |_| Ok(()))?.0)
+}
+
+/// A document written to a file.
+#[derive(Debug, Clone, Serialize)]
+pub struct WrittenDocument {
+    #[serde(flatten)]
+    pub printed: Printed,
+    pub path: String,
+    pub bytes: u64,
+}
+
+/// The file name of a print in a folder: `<case>-<kind>.pdf`, and
+/// `<case>-<kind>-补打<n>.pdf` for the n-th reprint.
+pub fn file_name(printed: &Printed) -> String {
+    let (case_no, kind) = (&printed.case_no, printed.kind.code());
+    if printed.copy > 1 {
+        format!("{case_no}-{kind}-补打{}.pdf", printed.copy - 1)
+    } else {
+        format!("{case_no}-{kind}.pdf")
+    }
+}
+
+/// Prints a document to the file `out` (written whole or not at all); the
+/// print is recorded only once the file is written.
+pub fn print_to_file(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    kind: DocumentKind,
+    out: &std::path::Path,
+) -> crate::Result<WrittenDocument> {
+    let (printed, ()) = print_with(store, session, now, case_no, kind, |p| {
+        Ok(crate::files::write_atomic(out, &p.pdf)?)
+    })?;
+    Ok(WrittenDocument {
+        bytes: printed.pdf.len() as u64,
+        path: out.display().to_string(),
+        printed,
+    })
+}
+
+/// Prints a document into the folder `dir` (made, private, if missing),
+/// named by [`file_name`]; recorded only once the file is written.
+pub fn print_into(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    kind: DocumentKind,
+    dir: &std::path::Path,
+) -> crate::Result<WrittenDocument> {
+    let (printed, path) = print_with(store, session, now, case_no, kind, |p| {
+        crate::paths::create_private_dir(dir).map_err(|e| StoreError::file(dir, e))?;
+        let path = dir.join(file_name(p));
+        crate::files::write_atomic(&path, &p.pdf)?;
+        Ok(path)
+    })?;
+    Ok(WrittenDocument {
+        bytes: printed.pdf.len() as u64,
+        path: path.display().to_string(),
+        printed,
     })
 }
 

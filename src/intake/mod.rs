@@ -11,6 +11,7 @@ pub mod application;
 pub mod case_number;
 pub mod decision;
 pub mod lookup;
+pub mod papers;
 pub mod query_code;
 pub mod record;
 
@@ -21,6 +22,10 @@ pub use record::{record, IntakeResult};
 /// Refusals of an intake; nothing is written when one is returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IntakeError {
+    #[error(
+        "办件 {case_no} 已受理并保存，但文书未能打印：{reason}。请从办件详情（或 bianmin doc）补打"
+    )]
+    PapersNotPrinted { case_no: String, reason: String },
     #[error("事项“{0}”须申请人本人亲自办理，不能由他人代办")]
     ProxyNotAllowed(String),
     #[error("不予受理必须写明理由")]

@@ -108,6 +108,8 @@ pub fn record_in(
     let today = now.date_naive();
     let (matter_version, matter) = versions::current(tx, &application.matter_code)?;
     let app = application.checked(&matter, today)?;
+    // What cannot be printed is never recorded, whichever entry point asks.
+    crate::documents::check_printable(&app)?;
     let provided = app.provided_flags(&matter)?;
     let decision = decide(&matter, &provided, app.refusal_reason.as_deref())?;
 

@@ -122,6 +122,88 @@ pub fn watch_list(
     watch_list_limited(conn, today, light, warning_days, None)
 }
 
+/// The most open cases the 工作台 lists.
+pub const WORKBENCH_ROWS: usize = 200;
+
+/// The 工作台's open cases, most urgent first, with the counts of the
+/// whole list (before it is cut to [`WORKBENCH_ROWS`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct Urgent {
+    pub open_cases: usize,
+    pub red: usize,
+    pub yellow: usize,
+    pub watched: Vec<Watched>,
+}
+
+/// The order of the 工作台: red first (most overdue first), then yellow,
+/// then the rest by due date, suspended cases last.
+pub fn urgency(w: &Watched) -> (u8, i64, Option<NaiveDate>) {
+    let rank = match w.standing.light {
+        Light::Red => 0,
+        Light::Yellow => 1,
+        Light::Green => 2,
+        Light::Paused => 3,
+    };
+    (rank, -w.standing.overdue_days, w.case.due_date)
+}
+
+/// Every open case in [`urgency`] order, cut to [`WORKBENCH_ROWS`], with
+/// the center's warning days.
+pub fn workbench(conn: &Connection, today: NaiveDate) -> crate::Result<Urgent> {
+    let warning_days = i64::from(crate::center::load(conn)?.warning_days);
+    let mut watched = watch_list(conn, today, None, warning_days)?;
+    watched.sort_by_key(urgency);
+    let count = |l: Light| watched.iter().filter(|w| w.standing.light == l).count();
+    let (red, yellow, open_cases) = (count(Light::Red), count(Light::Yellow), watched.len());
+    watched.truncate(WORKBENCH_ROWS);
+    Ok(Urgent {
+        open_cases,
+        red,
+        yellow,
+        watched,
+    })
+}
+
+/// The SQL condition on `cases` for one light (every open case for
+/// `None`); `?1` is today (red, yellow) or the last yellow day (green), and
+/// `?2` the last yellow day (yellow).
+fn light_condition(light: Option<Light>) -> String {
+    use super::state::{OPEN_SQL, RUNNING_SQL};
+    match light {
+        Some(Light::Red) => format!("{RUNNING_SQL} AND due_date < ?1"),
+        Some(Light::Yellow) => format!("{RUNNING_SQL} AND due_date >= ?1 AND due_date <= ?2"),
+        Some(Light::Green) => format!("{RUNNING_SQL} AND due_date > ?1"),
+        Some(Light::Paused) => "state = 'suspended'".to_owned(),
+        None => OPEN_SQL.to_owned(),
+    }
+}
+
+/// How many open cases stand at `light` today (every open case for `None`).
+pub fn count(
+    conn: &Connection,
+    today: NaiveDate,
+    light: Option<Light>,
+    warning_days: i64,
+) -> crate::Result<i64> {
+    let sql = format!(
+        "SELECT count(*) FROM cases WHERE {}",
+        light_condition(light)
+    );
+    let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::from)?;
+    let n = match light {
+        Some(Light::Red) => stmt.query_row(params![today], |r| r.get(0)),
+        Some(Light::Yellow | Light::Green) => {
+            let yellow_until = schedule::load(conn)?.add_working_days(today, warning_days)?;
+            match light {
+                Some(Light::Yellow) => stmt.query_row(params![today, yellow_until], |r| r.get(0)),
+                _ => stmt.query_row(params![yellow_until], |r| r.get(0)),
+            }
+        }
+        _ => stmt.query_row([], |r| r.get(0)),
+    };
+    Ok(n.map_err(StoreError::from)?)
+}
+
 /// The first `limit` cases of [`watch_list`] (all with `None`); with a
 /// limit the database stops after them (the dashboard's ten most overdue).
 pub fn watch_list_limited(
@@ -134,14 +216,7 @@ pub fn watch_list_limited(
     let cal = schedule::load(conn)?;
     // The last due date that is still yellow.
     let yellow_until = cal.add_working_days(today, warning_days)?;
-    const OPEN: &str = "state IN ('accepted', 'in_progress')";
-    let condition = match light {
-        Some(Light::Red) => format!("{OPEN} AND due_date < ?1"),
-        Some(Light::Yellow) => format!("{OPEN} AND due_date >= ?1 AND due_date <= ?2"),
-        Some(Light::Green) => format!("{OPEN} AND due_date > ?1"),
-        Some(Light::Paused) => "state = 'suspended'".to_owned(),
-        None => "state IN ('accepted', 'in_progress', 'suspended')".to_owned(),
-    };
+    let condition = light_condition(light);
     let sql = format!(
         "SELECT c.case_id, c.case_no, c.query_code, c.matter_code, c.matter_name, c.outcome, c.state,
                 c.applicant_name, c.applicant_id_number, c.applicant_phone, c.received_at, c.received_on, c.due_date,

@@ -265,6 +265,9 @@ pub enum SuspendKind {
 }
 
 impl SuspendKind {
+    /// The reasons a clerk chooses from, as she sees them.
+    pub const LABELS: [&'static str; 3] = ["补正", "公示", "专家评审"];
+
     pub fn parse(s: &str) -> crate::Result<SuspendKind> {
         match s.trim() {
             "补正" => Ok(SuspendKind::Supplement),
@@ -276,6 +279,21 @@ impl SuspendKind {
                 allowed: "补正、公示、专家评审",
             }
             .into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_offered_word_is_one_the_step_takes() {
+        for label in SuspendKind::LABELS {
+            assert!(SuspendKind::parse(label).is_ok(), "{label}");
+        }
+        for label in Decision::LABELS {
+            assert_eq!(Decision::parse(label).unwrap().label(), label);
         }
     }
 }
@@ -349,6 +367,9 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// The results a handler chooses from, as she sees them.
+    pub const LABELS: [&'static str; 2] = ["准予", "不予许可"];
+
     pub fn parse(s: &str) -> crate::Result<Decision> {
         match s.trim() {
             "准予" | "approve" => Ok(Decision::Approve),

@@ -54,6 +54,23 @@ pub enum StepRequest {
     },
 }
 
+/// The word lists the steps' forms offer, owned by the steps themselves.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Choices {
+    /// What a suspension is for ([`SuspendKind`]).
+    pub suspend_kinds: &'static [&'static str],
+    /// The results of 办结 ([`Decision`]).
+    pub decisions: &'static [&'static str],
+}
+
+/// The word lists of the steps' forms.
+pub fn choices() -> Choices {
+    Choices {
+        suspend_kinds: &SuspendKind::LABELS,
+        decisions: &Decision::LABELS,
+    }
+}
+
 /// Takes the step `request` names on `case_no`.
 pub fn take(
     store: &mut Store,

@@ -116,6 +116,15 @@ impl State {
         matches!(self, State::Accepted | State::InProgress | State::Suspended)
     }
 
+    /// Whether the applicant may rate (好差评) a case in this state: once
+    /// it is completed, whatever happened to the result since.
+    pub fn can_be_rated(self) -> bool {
+        matches!(
+            self,
+            State::Completed | State::AwaitingPickup | State::Delivered | State::Archived
+        )
+    }
+
     /// The actions allowed from this state.
     pub fn next_steps(self) -> &'static [Step] {
         use Step::*;
@@ -256,6 +265,12 @@ impl Step {
     }
 }
 
+/// SQL condition on `cases.state`: the case is open and its clock runs
+/// (accepted or in progress; a suspended case's clock stands still).
+pub const RUNNING_SQL: &str = "state IN ('accepted', 'in_progress')";
+/// SQL condition on `cases.state`: the case is open ([`State::is_open`]).
+pub const OPEN_SQL: &str = "state IN ('accepted', 'in_progress', 'suspended')";
+
 /// Refuses `step` from `state`, naming the state and what may be done instead.
 pub fn check(case_no: &str, state: State, step: Step) -> Result<(), LifecycleError> {
     if state.next_steps().contains(&step) {
@@ -349,5 +364,11 @@ mod tests {
     fn only_accepted_in_progress_and_suspended_cases_are_open() {
         let open: Vec<State> = State::ALL.into_iter().filter(|s| s.is_open()).collect();
         assert_eq!(open, [State::Accepted, State::InProgress, State::Suspended]);
+        let codes = |v: &[State]| {
+            let quoted: Vec<String> = v.iter().map(|s| format!("'{}'", s.code())).collect();
+            format!("state IN ({})", quoted.join(", "))
+        };
+        assert_eq!(OPEN_SQL, codes(&open));
+        assert_eq!(RUNNING_SQL, codes(&[State::Accepted, State::InProgress]));
     }
 }

@@ -9,7 +9,6 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use crate::auth::{Action, Session};
-use crate::calendar::schedule;
 use crate::center;
 use crate::intake::lookup::{self, DayCounts};
 use crate::lifecycle::deadline::{self, Light, Watched};
@@ -58,29 +57,16 @@ fn ratio(n: i64, d: i64) -> Option<f64> {
 /// Today's figures; managers only.
 pub fn today(conn: &Connection, session: &Session, today: NaiveDate) -> crate::Result<Dashboard> {
     session.authorize(conn, Action::ViewReports)?;
-    let cal = schedule::load(conn)?;
     let warning_days = i64::from(center::load(conn)?.warning_days);
-    let yellow_until = cal.add_working_days(today, warning_days)?;
     let q = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<i64, StoreError> {
         Ok(conn.prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
     };
-    const OPEN: &str = "state IN ('accepted', 'in_progress')";
+    let by = |light| deadline::count(conn, today, Some(light), warning_days);
     let queue = Queue {
-        red: q(
-            &format!("SELECT count(*) FROM cases WHERE {OPEN} AND due_date < ?1"),
-            &[&today],
-        )?,
-        yellow: q(
-            &format!(
-                "SELECT count(*) FROM cases WHERE {OPEN} AND due_date >= ?1 AND due_date <= ?2"
-            ),
-            &[&today, &yellow_until],
-        )?,
-        green: q(
-            &format!("SELECT count(*) FROM cases WHERE {OPEN} AND due_date > ?1"),
-            &[&yellow_until],
-        )?,
-        paused: q("SELECT count(*) FROM cases WHERE state = 'suspended'", &[])?,
+        red: by(Light::Red)?,
+        yellow: by(Light::Yellow)?,
+        green: by(Light::Green)?,
+        paused: by(Light::Paused)?,
     };
     let first = today.with_day(1).unwrap_or(today);
     let received = q(

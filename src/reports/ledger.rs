@@ -197,11 +197,7 @@ fn totals(conn: &Connection, day: NaiveDate) -> crate::Result<Totals> {
            AND (outcome = 'on_the_spot' OR due_date IS NULL OR completed_on <= due_date)",
         day,
     )?;
-    t.overdue_open = count(
-        conn,
-        "SELECT count(*) FROM cases WHERE state IN ('accepted', 'in_progress') AND due_date < ?1",
-        day,
-    )?;
+    t.overdue_open = deadline::count(conn, day, Some(deadline::Light::Red), 0)?;
     let mut fees = Decimal::ZERO;
     let mut stmt = conn.prepare_cached(
         "SELECT case_no, fee FROM cases WHERE received_on = ?1 AND outcome IN ('accepted', 'on_the_spot')",

@@ -58,9 +58,15 @@ pub struct Enquiry {
     pub question: String,
     pub matter_code: Option<String>,
     pub answer: String,
-    /// Another department that must answer, and in how many working days.
-    pub follow_up: Option<(String, u32)>,
+    /// Another department that must answer later (blank: none).
+    pub follow_up_department: Option<String>,
+    /// In how many working days it must answer; [`FOLLOW_UP_DAYS`] if not given.
+    pub follow_up_days: Option<u32>,
 }
+
+/// Working days another department has to answer a follow-up, unless the
+/// clerk sets another limit.
+pub const FOLLOW_UP_DAYS: u32 = 5;
 
 /// Payload of `consultation.recorded`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -133,10 +139,12 @@ pub fn record(
             Some(code) => Some(versions::current(tx, code)?.1.code),
             None => None,
         };
-        let (follow_up_department, follow_up_due) = match &e.follow_up {
-            Some((dept, days)) => {
+        let department = e.follow_up_department.as_deref().map(str::trim);
+        let (follow_up_department, follow_up_due) = match department.filter(|d| !d.is_empty()) {
+            Some(dept) => {
+                let days = e.follow_up_days.unwrap_or(FOLLOW_UP_DAYS);
                 let due =
-                    schedule::load(tx)?.add_working_days(now.date_naive(), i64::from(*days))?;
+                    schedule::load(tx)?.add_working_days(now.date_naive(), i64::from(days))?;
                 (Some(text(dept, "需跟进答复的部门", true)?), Some(due))
             }
             None => (None, None),

@@ -47,6 +47,31 @@ pub const REASONS: [&str; 10] = [
 /// Working days a rectification item is due in.
 pub const RECTIFY_DAYS: i64 = 5;
 
+/// The share of completed cases drawn for follow-up calls unless a manager
+/// sets another, in percent.
+pub const SAMPLE_PERCENT: u32 = 10;
+
+/// How far back a follow-up sample looks unless a manager sets the days.
+pub const SAMPLE_DAYS: i64 = 30;
+
+/// The completion days a follow-up sample draws from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SamplePeriod {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl SamplePeriod {
+    /// The period a manager gave, each end defaulting to the last
+    /// [`SAMPLE_DAYS`] days up to `today`.
+    pub fn of(today: NaiveDate, from: Option<NaiveDate>, to: Option<NaiveDate>) -> SamplePeriod {
+        SamplePeriod {
+            from: from.unwrap_or(today - chrono::Duration::days(SAMPLE_DAYS)),
+            to: to.unwrap_or(today),
+        }
+    }
+}
+
 /// How the rating was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -173,13 +198,11 @@ fn case_id_for_rating(conn: &Connection, case_no: &str) -> crate::Result<String>
         .map_err(StoreError::from)?;
     let (id, state) =
         row.ok_or_else(|| crate::intake::IntakeError::NoSuchCase(case_no.trim().to_owned()))?;
-    if !matches!(
-        state.as_str(),
-        "completed" | "awaiting_pickup" | "delivered" | "archived"
-    ) {
+    let state = crate::lifecycle::State::parse(&state)?;
+    if !state.can_be_rated() {
         return Err(ServiceError::NotCompleted {
             case_no: case_no.trim().to_owned(),
-            state: crate::lifecycle::State::parse(&state).map_or("未知", |s| s.label()),
+            state: state.label(),
         }
         .into());
     }
@@ -364,10 +387,11 @@ pub fn sample(
     store: &mut Store,
     session: &Session,
     now: DateTime<FixedOffset>,
-    from: NaiveDate,
-    to: NaiveDate,
-    percent: u32,
+    period: SamplePeriod,
+    percent: Option<u32>,
 ) -> crate::Result<Vec<(String, String)>> {
+    let SamplePeriod { from, to } = period;
+    let percent = percent.unwrap_or(SAMPLE_PERCENT);
     session.authorize(store.conn(), Action::ManageQuality)?;
     if !(1..=100).contains(&percent) {
         return Err(applicant::ApplicantError::OutOfRange {

@@ -4,10 +4,9 @@
 use bianmin::auth::Action;
 use bianmin::backup::schedule::{self as backups, Status};
 use bianmin::calendar::schedule;
-use bianmin::center;
 use bianmin::documents::DocumentKind;
 use bianmin::intake::lookup::{self, CaseDetail, CaseSummary, DayCounts};
-use bianmin::lifecycle::deadline::{self, Figures, Watched};
+use bianmin::lifecycle::deadline::{self, Figures, Urgent};
 use bianmin::lifecycle::handling::{self, StepDone};
 use bianmin::lifecycle::request::{self, StepRequest};
 use bianmin::lifecycle::timeline::{self, Entry};
@@ -18,16 +17,11 @@ use super::now;
 use crate::error::UiResult;
 use crate::state::Desk;
 
-/// The most open cases the 工作台 lists (most urgent first).
-const WORKBENCH_ROWS: usize = 200;
-
 #[derive(Serialize)]
 pub struct Workbench {
     pub counts: DayCounts,
-    pub open_cases: usize,
-    pub red: usize,
-    pub yellow: usize,
-    pub watched: Vec<Watched>,
+    #[serde(flatten)]
+    pub urgent: Urgent,
     /// How the backups stand; only for those who may back up (managers).
     pub backup: Option<Status>,
 }
@@ -37,34 +31,9 @@ pub fn workbench(desk: State<'_, Desk>) -> UiResult<Workbench> {
     desk.session(|store, session| {
         let conn = store.conn();
         let today = now().date_naive();
-        let warning_days = i64::from(center::load(conn)?.warning_days);
-        let mut watched = deadline::watch_list(conn, today, None, warning_days)?;
-        // Red first (most overdue first), then yellow, then the rest by due date.
-        watched.sort_by_key(|w| {
-            (
-                match w.standing.light {
-                    deadline::Light::Red => 0,
-                    deadline::Light::Yellow => 1,
-                    deadline::Light::Green => 2,
-                    deadline::Light::Paused => 3,
-                },
-                -w.standing.overdue_days,
-                w.case.due_date,
-            )
-        });
-        let count = |l: deadline::Light| watched.iter().filter(|w| w.standing.light == l).count();
-        let (red, yellow, open_cases) = (
-            count(deadline::Light::Red),
-            count(deadline::Light::Yellow),
-            watched.len(),
-        );
-        watched.truncate(WORKBENCH_ROWS);
         Ok(Workbench {
             counts: lookup::day_counts(conn, today)?,
-            open_cases,
-            red,
-            yellow,
-            watched,
+            urgent: deadline::workbench(conn, today)?,
             backup: match session.require(Action::Maintain) {
                 Ok(()) => Some(backups::status(conn, session, now())?),
                 Err(_) => None,
@@ -103,6 +72,10 @@ pub struct CaseShown {
     pub figures: Figures,
     pub timeline: Vec<Entry>,
     pub steps: Vec<StepOffer>,
+    /// The word lists the steps' forms offer.
+    pub choices: request::Choices,
+    /// Whether the case is in a state the applicant may rate.
+    pub ratable: bool,
     pub documents: Vec<DocumentOffer>,
 }
 
@@ -134,11 +107,16 @@ pub fn case_detail(desk: State<'_, Desk>, case_no: String) -> UiResult<CaseShown
                 },
             })
             .collect();
+        let ratable = bianmin::lifecycle::State::parse(&s.state)
+            .map_err(bianmin::Error::from)?
+            .can_be_rated();
         Ok(CaseShown {
             timeline: timeline::of_case(conn, &case_no)?,
             detail,
             figures,
             steps,
+            choices: request::choices(),
+            ratable,
             documents,
         })
     })

@@ -1,12 +1,9 @@
 //! Printing: writing a case's document to the day's documents folder,
 //! reprinting (补打), and opening a written PDF in the system viewer.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use bianmin::auth::Session;
-use bianmin::documents::{self, DocumentKind, Printed};
-use bianmin::store::Store;
-use serde::Serialize;
+use bianmin::documents::{self, DocumentKind, WrittenDocument};
 use tauri::State;
 use tauri_plugin_opener::OpenerExt;
 
@@ -14,51 +11,16 @@ use super::now;
 use crate::error::{UiError, UiResult};
 use crate::state::Desk;
 
-/// A document written to disk.
-#[derive(Serialize)]
-pub struct WrittenDocument {
-    #[serde(flatten)]
-    pub printed: Printed,
-    pub path: String,
-    pub bytes: u64,
-}
-
-/// Prints `kind` for a committed case and writes it beside the database.
-pub fn write_document(
-    db: &Path,
-    store: &mut Store,
-    session: &Session,
-    case_no: &str,
-    kind: DocumentKind,
-) -> UiResult<WrittenDocument> {
-    let at = now();
-    let printed = documents::print(store, session, at, case_no, kind)?;
-    let dir = bianmin::paths::documents_dir(db, store.is_encrypted(), at.date_naive());
-    let name = if printed.copy > 1 {
-        format!(
-            "{}-{}-补打{}.pdf",
-            printed.case_no,
-            kind.code(),
-            printed.copy - 1
-        )
-    } else {
-        format!("{}-{}.pdf", printed.case_no, kind.code())
-    };
-    let path = dir.join(name);
-    bianmin::paths::create_private_dir(&dir)
-        .map_err(|e| bianmin::store::StoreError::file(&dir, e))?;
-    bianmin::files::write_atomic(&path, &printed.pdf)?;
-    Ok(WrittenDocument {
-        bytes: printed.pdf.len() as u64,
-        path: path.display().to_string(),
-        printed,
-    })
-}
-
 #[tauri::command]
 pub fn reprint(desk: State<'_, Desk>, case_no: String, kind: String) -> UiResult<WrittenDocument> {
     let kind = DocumentKind::parse(&kind).map_err(bianmin::Error::from)?;
-    desk.session(|store, session| write_document(&desk.db, store, session, &case_no, kind))
+    desk.session(|store, session| {
+        let at = now();
+        let dir = bianmin::paths::documents_dir(&desk.db, store.is_encrypted(), at.date_naive());
+        Ok(documents::print_into(
+            store, session, at, &case_no, kind, &dir,
+        )?)
+    })
 }
 
 /// Opens a PDF this window wrote in the system's viewer, for printing. Only

@@ -5,13 +5,11 @@
 use bianmin::applicant::{id_number, phone, IdType};
 use bianmin::catalogue::versions::MatterSummary;
 use bianmin::catalogue::{search, versions, Matter};
-use bianmin::documents::{self, DocumentKind};
-use bianmin::intake::{self, Application, IntakeResult};
-use bianmin::service::consultation;
+use bianmin::intake::papers::{self, IntakeDone};
+use bianmin::intake::Application;
 use serde::Serialize;
 use tauri::State;
 
-use super::documents::{write_document, WrittenDocument};
 use super::now;
 use crate::error::UiResult;
 use crate::state::Desk;
@@ -67,54 +65,30 @@ pub fn phone_check(number: String) -> UiResult<String> {
     Ok(phone::check(&number).map_err(bianmin::Error::from)?)
 }
 
-/// An intake as the window shows it afterwards.
-#[derive(Serialize)]
-pub struct IntakeDone {
-    #[serde(flatten)]
-    pub result: IntakeResult,
-    pub documents: Vec<WrittenDocument>,
-    /// A document could not be printed after the case was committed: the
-    /// case stands; the clerk reprints from the case detail.
-    pub print_error: Option<String>,
-}
-
+/// The papers of an intake go to the day's documents folder beside the
+/// database (in memory on an encrypted laptop).
 fn take_in(
     desk: &Desk,
+    from: papers::Source<'_>,
     application: Application,
-    record: impl FnOnce(
-        &mut bianmin::store::Store,
-        &bianmin::auth::Session,
-        Application,
-    ) -> bianmin::Result<IntakeResult>,
 ) -> UiResult<IntakeDone> {
     desk.session(|store, session| {
-        // Refuse what cannot be printed before anything is recorded.
-        documents::check_printable(&application).map_err(bianmin::Error::from)?;
-        let result = record(store, session, application)?;
-        let mut written = Vec::new();
-        let mut print_error = None;
-        for kind in DocumentKind::for_outcome(result.outcome, result.via_agent) {
-            match write_document(&desk.db, store, session, &result.case_no, kind) {
-                Ok(w) => written.push(w),
-                Err(e) => {
-                    print_error = Some(e.message);
-                    break;
-                }
-            }
-        }
-        Ok(IntakeDone {
-            result,
-            documents: written,
-            print_error,
-        })
+        let at = now();
+        let dir = bianmin::paths::documents_dir(&desk.db, store.is_encrypted(), at.date_naive());
+        Ok(papers::take_in(
+            store,
+            session,
+            at,
+            from,
+            application,
+            Some(&dir),
+        )?)
     })
 }
 
 #[tauri::command]
 pub fn intake_submit(desk: State<'_, Desk>, application: Application) -> UiResult<IntakeDone> {
-    take_in(&desk, application, |store, session, a| {
-        intake::record(store, session, now(), a)
-    })
+    take_in(&desk, papers::Source::Counter, application)
 }
 
 /// Takes in an application that began as a consultation (咨询转受理).
@@ -124,7 +98,9 @@ pub fn consultation_convert(
     consultation_id: String,
     application: Application,
 ) -> UiResult<IntakeDone> {
-    take_in(&desk, application, |store, session, a| {
-        consultation::convert(store, session, now(), &consultation_id, a)
-    })
+    take_in(
+        &desk,
+        papers::Source::Consultation(&consultation_id),
+        application,
+    )
 }

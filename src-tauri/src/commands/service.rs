@@ -28,10 +28,6 @@ pub struct EnquiryForm {
 #[tauri::command]
 pub fn consultation_record(desk: State<'_, Desk>, form: EnquiryForm) -> UiResult<Consultation> {
     let channel = Channel::parse(&form.channel)?;
-    let follow_up = match form.follow_up_department.filter(|d| !d.trim().is_empty()) {
-        Some(dept) => Some((dept, form.follow_up_days.unwrap_or(5))),
-        None => None,
-    };
     desk.session(|store, session| {
         Ok(consultation::record(
             store,
@@ -44,7 +40,8 @@ pub fn consultation_record(desk: State<'_, Desk>, form: EnquiryForm) -> UiResult
                 question: form.question,
                 matter_code: form.matter_code,
                 answer: form.answer,
-                follow_up,
+                follow_up_department: form.follow_up_department,
+                follow_up_days: form.follow_up_days,
             },
         )?)
     })

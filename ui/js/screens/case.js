@@ -5,13 +5,14 @@ import { call } from '../api.js';
 import { h, fill, cnDate, shortTime, toast } from '../dom.js';
 import { openPdf } from './intake.js';
 
-// The values each step asks for: [name, label, kind, options].
+// The values each step asks for: [name, label, kind, options]; a select's
+// options are the name of a word list the core sends with the case.
 const STEP_FIELDS = {
   confirm_bag: [['bag', '材料袋编号（一事一袋）', 'text']],
   assign: [['to', '承办人用户名', 'text'], ['forward', '转办部门（选填）', 'text']],
-  suspend: [['kind', '暂停原因类型', 'select', ['补正', '公示', '专家评审']], ['reason', '说明', 'text']],
+  suspend: [['kind', '暂停原因类型', 'select', 'suspend_kinds'], ['reason', '说明', 'text']],
   resume: [],
-  complete: [['result', '办理结果', 'select', ['准予', '不予许可']], ['reason', '不予许可的理由', 'text']],
+  complete: [['result', '办理结果', 'select', 'decisions'], ['reason', '不予许可的理由', 'text']],
   notify_pickup: [],
   collect: [['name', '领取人姓名', 'text'], ['id_number', '领取人身份证号', 'text'], ['proxy', '他人代领', 'checkbox']],
   mail: [['tracking', '邮件单号', 'text']],
@@ -65,7 +66,7 @@ export async function caseScreen(root, app, caseNo) {
           ? shown.steps.map((s, i) => h('button', { type: 'button', accesskey: String(i + 1), dataset: { step: s.step }, onclick: () => stepForm(s) }, `${s.label}（Alt+${i + 1}）`))
           : [h('span', { class: 'muted' }, '当前状态下您没有可进行的操作')])),
       stepArea,
-      app.can('service_desk') && ['completed', 'awaiting_pickup', 'delivered', 'archived'].includes(d.state) ? ratingBox() : null,
+      app.can('service_desk') && shown.ratable ? ratingBox() : null,
       h('h2', {}, '文书（补打）'),
       h('div', { class: 'actions', id: 'case-documents' },
         ...shown.documents.map((doc, i) => h('button', { type: 'button', accesskey: 'pqrs'[i], dataset: { kind: doc.kind }, onclick: () => reprint(doc.kind) }, `补打 ${doc.title}（Alt+${'PQRS'[i]}）`))),
@@ -87,7 +88,7 @@ export async function caseScreen(root, app, caseNo) {
     const inputs = {};
     const fields = (STEP_FIELDS[s.step] || []).map(([name, label, kind, options]) => {
       let input;
-      if (kind === 'select') input = h('select', { name }, ...options.map((o) => h('option', { value: o }, o)));
+      if (kind === 'select') input = h('select', { name }, ...shown.choices[options].map((o) => h('option', { value: o }, o)));
       else if (kind === 'checkbox') input = h('input', { type: 'checkbox', name });
       else input = h('input', { type: kind === 'date' ? 'date' : 'text', name, autocomplete: 'off' });
       input.id = `step-${name}`;
