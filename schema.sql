@@ -1,12 +1,16 @@
--- Bianmin Counter: the one SQLite schema (version 1).
+-- Bianmin Counter: the one SQLite schema, as it is now (version 5).
 --
--- The event log (`events`) is the source of truth. Every other table below
--- the "PROJECTIONS" line is a projection: it is updated in the same
--- transaction as the event that changes it and can be dropped and rebuilt
--- from the log at any time (`bianmin rebuild`).
+-- A new database is made from this file. The event log (`events`) is the
+-- source of truth. Every table filled from events is a projection: it is
+-- updated in the same transaction as the event that changes it and can be
+-- dropped and rebuilt from the log at any time (`bianmin rebuild`); each
+-- belongs to one area's projector (src/projections.rs). Tables marked LOCAL
+-- are this device's own and never travel.
 --
--- Later schema changes are numbered migrations in src/store/migrations.rs;
--- this file is never edited for an existing version.
+-- An older file is brought up to date by the numbered steps in
+-- src/store/migrations/ (never edited once released). A change adds a step
+-- there AND changes this file; tests/schema.rs checks that a new database
+-- and every released version upgraded have the same schema.
 
 -- Identity of this device, written once by `bianmin init`. Local, not an event.
 CREATE TABLE device (
@@ -37,6 +41,7 @@ CREATE TABLE events (
     UNIQUE (device_id, seq)
 );
 CREATE INDEX events_by_case ON events (case_id) WHERE case_id IS NOT NULL;
+CREATE INDEX events_by_day ON events (substr(ts, 1, 10));
 
 CREATE TRIGGER events_are_never_updated BEFORE UPDATE ON events
 BEGIN
@@ -153,9 +158,16 @@ CREATE TABLE cases (
     delivered_at        TEXT,
     archived_at         TEXT,
     closed_reason       TEXT,
+    -- A village agent's case (version 4): the bag number (一事一袋) the
+    -- center confirmed and the day the center accepted it (the promised
+    -- clock starts then); `received_on` stays the day of the village intake.
+    accepted_on         TEXT,
+    bag_no              TEXT,
+    agent_user_id       TEXT,
     FOREIGN KEY (matter_code, matter_version) REFERENCES matter_versions (code, version)
 );
 CREATE INDEX cases_by_state_due ON cases (state, due_date);
+CREATE INDEX cases_by_completed_on ON cases (completed_on) WHERE completed_on IS NOT NULL;
 CREATE INDEX cases_by_received_on ON cases (received_on);
 CREATE INDEX cases_by_applicant_id ON cases (applicant_id_number);
 CREATE INDEX cases_by_applicant_name ON cases (applicant_name);
@@ -287,7 +299,9 @@ CREATE TABLE center_profile (
     lockout_attempts INTEGER NOT NULL DEFAULT 5 CHECK (lockout_attempts BETWEEN 3 AND 10),
     lockout_minutes INTEGER NOT NULL DEFAULT 15 CHECK (lockout_minutes BETWEEN 1 AND 1440),
     updated_at      TEXT NOT NULL,
-    updated_by      TEXT NOT NULL REFERENCES users (user_id)
+    updated_by      TEXT NOT NULL REFERENCES users (user_id),
+    -- The idle lock of the window, in minutes (version 2).
+    idle_minutes    INTEGER NOT NULL DEFAULT 10 CHECK (idle_minutes BETWEEN 1 AND 240)
 );
 
 -- Every document printed for a case: which one, which copy (2 and up are
@@ -303,4 +317,126 @@ CREATE TABLE printed_documents (
     printed_at TEXT NOT NULL,
     printed_by TEXT NOT NULL REFERENCES users (user_id),
     PRIMARY KEY (case_id, kind, copy)
+);
+
+-- Offline exchange by USB (src/exchange) and the village agent's cases
+-- (version 4).
+
+-- LOCAL: this device's ed25519 signing key, made at `bianmin init`. The
+-- secret never leaves this file (batches carry only the public key).
+CREATE TABLE device_key (
+    singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+    secret_key TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+-- LOCAL: events of a batch that arrived before an earlier batch of the same
+-- device (a gap in its seq); applied as soon as the gap is filled.
+CREATE TABLE pending_events (
+    device_id TEXT NOT NULL,
+    seq       INTEGER NOT NULL,
+    event     TEXT NOT NULL,
+    source    TEXT NOT NULL,
+    PRIMARY KEY (device_id, seq)
+);
+
+-- LOCAL: every batch written, per destination; `ranges` is the JSON list of
+-- (device, first seq, last seq) it carried.
+CREATE TABLE batch_exports (
+    destination     TEXT NOT NULL,
+    batch_no        INTEGER NOT NULL,
+    file_name       TEXT NOT NULL,
+    manifest_sha256 TEXT NOT NULL,
+    ranges          TEXT NOT NULL,
+    events          INTEGER NOT NULL,
+    created_at      TEXT NOT NULL,
+    PRIMARY KEY (destination, batch_no)
+);
+
+-- LOCAL: every batch imported.
+CREATE TABLE batch_imports (
+    manifest_sha256 TEXT PRIMARY KEY,
+    file_name       TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    device_code     TEXT NOT NULL,
+    batch_no        INTEGER NOT NULL,
+    added           INTEGER NOT NULL,
+    pending         INTEGER NOT NULL,
+    imported_at     TEXT NOT NULL
+);
+
+-- LOCAL: where the projections stand in the canonical event order (see
+-- src/store/order.rs): the greatest key applied, and whether an event
+-- applied since sorts before it (then the next import replays the log).
+CREATE TABLE projection_head (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    ms        INTEGER NOT NULL,
+    device_id TEXT NOT NULL,
+    seq       INTEGER NOT NULL,
+    stale     INTEGER NOT NULL CHECK (stale IN (0, 1))
+);
+
+-- LOCAL: per device, the latest event time applied (a device's clock set
+-- back must not reorder its own events).
+CREATE TABLE device_clocks (
+    device_id TEXT PRIMARY KEY,
+    max_ms    INTEGER NOT NULL
+);
+
+-- PROJECTION: devices whose batches this machine accepts (`device.trusted`
+-- events, by a manager, or the first device's own at set-up).
+CREATE TABLE devices (
+    device_id   TEXT PRIMARY KEY,
+    device_code TEXT NOT NULL,
+    role        TEXT NOT NULL,
+    public_key  TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    trusted_at  TEXT NOT NULL,
+    trusted_by  TEXT NOT NULL
+);
+
+-- PROJECTION: events kept in the log that did not change the projections
+-- because, in the canonical order, they were no longer allowed (two devices
+-- completing the same case). Shown to a manager.
+CREATE TABLE conflicts (
+    device_id TEXT NOT NULL,
+    seq       INTEGER NOT NULL,
+    case_id   TEXT,
+    kind      TEXT NOT NULL,
+    reason    TEXT NOT NULL,
+    PRIMARY KEY (device_id, seq)
+);
+
+-- The window's backup settings and the record of every backup attempt
+-- (src/backup/schedule.rs), version 5. Both LOCAL: a folder is a path on
+-- this machine, and a backup says nothing about cases.
+
+-- LOCAL: where this machine backs itself up, set by a manager or admin.
+CREATE TABLE backup_settings (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    folder    TEXT NOT NULL CHECK (folder <> ''),
+    keep      INTEGER NOT NULL CHECK (keep BETWEEN 1 AND 365),
+    -- 1: back up automatically on the first start of each day.
+    daily     INTEGER NOT NULL CHECK (daily IN (0, 1)),
+    -- The user id (no foreign key: `users` is a projection, rebuilt at will).
+    set_by    TEXT NOT NULL,
+    set_at    TEXT NOT NULL
+);
+
+-- LOCAL: every backup attempt, made or failed, newest last.
+CREATE TABLE backup_runs (
+    run_id    INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    -- The center-local day of `at`, for "already backed up today".
+    day       TEXT NOT NULL,
+    trigger   TEXT NOT NULL CHECK (trigger IN ('manual', 'daily')),
+    -- NULL for the automatic daily backup.
+    user_id   TEXT,
+    ok        INTEGER NOT NULL CHECK (ok IN (0, 1)),
+    path      TEXT,
+    sha256    TEXT,
+    bytes     INTEGER,
+    -- Why it failed, in Chinese; NULL when made.
+    message   TEXT
 );

@@ -1,28 +1,26 @@
 //! Schema versions, keyed on `PRAGMA user_version`.
 //!
-//! Version 1 is `schema.sql`. A later change adds a numbered step to
-//! [`MIGRATIONS`]; old steps are never edited. Opening an older file runs the
-//! missing steps in one transaction; a newer file is refused untouched.
+//! A new database is made from `schema.sql`, the whole schema as it is now.
+//! An older file is brought up to date by the numbered steps in
+//! `src/store/migrations/`, run in one transaction; a released step is never
+//! edited. A change adds a step to [`MIGRATIONS`] and changes `schema.sql`
+//! alike (tests/schema.rs compares a new file with every released version
+//! upgraded). A newer file is refused untouched.
 
 use rusqlite::Connection;
 
 use super::StoreError;
 
+/// The whole schema of a new database.
+const SCHEMA: &str = include_str!("../../schema.sql");
+
 /// Each step brings the schema from version `index` to `index + 1`.
 const MIGRATIONS: &[&str] = &[
-    include_str!("../../schema.sql"),
-    // 2: the idle lock of the window, in minutes, set by a manager.
-    "ALTER TABLE center_profile ADD COLUMN idle_minutes INTEGER NOT NULL DEFAULT 10
-         CHECK (idle_minutes BETWEEN 1 AND 240);",
-    // 3: the ledger and dashboard look up cases by completion day and
-    // events by day; an on-the-spot case is completed on its intake day.
-    "CREATE INDEX cases_by_completed_on ON cases (completed_on) WHERE completed_on IS NOT NULL;
-     CREATE INDEX events_by_day ON events (substr(ts, 1, 10));
-     UPDATE cases SET completed_on = received_on WHERE outcome = 'on_the_spot' AND completed_on IS NULL;",
-    // 4: offline exchange (src/exchange) and the village agent's cases.
-    include_str!("migration_4_exchange.sql"),
-    // 5: the window's backup settings and the record of backups.
-    include_str!("migration_5_backup.sql"),
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_idle_lock.sql"),
+    include_str!("migrations/0003_indexes.sql"),
+    include_str!("migrations/0004_exchange.sql"),
+    include_str!("migrations/0005_backup.sql"),
 ];
 
 /// The schema version this program writes.
@@ -46,8 +44,12 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         return Ok(());
     }
     let tx = conn.transaction()?;
-    for step in &MIGRATIONS[found as usize..] {
-        tx.execute_batch(step)?;
+    if found == 0 {
+        tx.execute_batch(SCHEMA)?;
+    } else {
+        for step in &MIGRATIONS[found as usize..] {
+            tx.execute_batch(step)?;
+        }
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
@@ -67,6 +69,28 @@ mod tests {
             .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
         migrate(&mut conn).unwrap();
+    }
+
+    #[test]
+    fn the_released_steps_still_make_the_checked_in_fixtures() {
+        // A released step edited afterwards would upgrade old files to
+        // something else than what it made when it was released.
+        for version in 1..SCHEMA_VERSION {
+            let conn = Connection::open_in_memory().unwrap();
+            for step in &MIGRATIONS[..version as usize] {
+                conn.execute_batch(step).unwrap();
+            }
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("tests/fixtures/schema/v{version}.db"));
+            let fixture =
+                Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                    .unwrap();
+            assert_eq!(
+                super::super::dump::schema(&conn).unwrap(),
+                super::super::dump::schema(&fixture).unwrap(),
+                "version {version}"
+            );
+        }
     }
 
     #[test]

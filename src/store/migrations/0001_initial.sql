@@ -1,0 +1,306 @@
+-- Bianmin Counter: the one SQLite schema (version 1).
+--
+-- The event log (`events`) is the source of truth. Every other table below
+-- the "PROJECTIONS" line is a projection: it is updated in the same
+-- transaction as the event that changes it and can be dropped and rebuilt
+-- from the log at any time (`bianmin rebuild`).
+--
+-- Later schema changes are numbered migrations in src/store/migrations.rs;
+-- this file is never edited for an existing version.
+
+-- Identity of this device, written once by `bianmin init`. Local, not an event.
+CREATE TABLE device (
+    singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
+    device_id   TEXT NOT NULL,
+    device_code TEXT NOT NULL,
+    center_code TEXT NOT NULL,
+    center_name TEXT NOT NULL,
+    role        TEXT NOT NULL CHECK (role IN ('counter', 'agent', 'hub')),
+    created_at  TEXT NOT NULL
+);
+
+-- The append-only event log. `pos` is this file's local insertion order;
+-- (device_id, seq) is the global identity of an event and is gap-free per
+-- device; `hash` chains each device's events through `prev_hash`.
+CREATE TABLE events (
+    pos       INTEGER PRIMARY KEY,
+    event_id  TEXT NOT NULL UNIQUE,
+    device_id TEXT NOT NULL,
+    seq       INTEGER NOT NULL CHECK (seq >= 1),
+    ts        TEXT NOT NULL,
+    user_id   TEXT NOT NULL,
+    case_id   TEXT,
+    kind      TEXT NOT NULL,
+    payload   TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL,
+    UNIQUE (device_id, seq)
+);
+CREATE INDEX events_by_case ON events (case_id) WHERE case_id IS NOT NULL;
+
+CREATE TRIGGER events_are_never_updated BEFORE UPDATE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only');
+END;
+
+CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only');
+END;
+
+-- ======================== PROJECTIONS ========================
+
+CREATE TABLE users (
+    user_id       TEXT PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    display_name  TEXT NOT NULL,
+    staff_no      TEXT NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('clerk', 'agent', 'manager', 'admin')),
+    password_hash TEXT NOT NULL,
+    disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at    TEXT NOT NULL,
+    -- Consecutive failed logins, and until when the account is locked.
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until  TEXT
+);
+
+-- Every published version of every matter; `definition` is the full matter
+-- as JSON, the other columns are copies for querying.
+CREATE TABLE matter_versions (
+    code           TEXT NOT NULL,
+    version        INTEGER NOT NULL CHECK (version >= 1),
+    name           TEXT NOT NULL,
+    case_type      TEXT NOT NULL,
+    promised_days  INTEGER NOT NULL,
+    statutory_days INTEGER NOT NULL,
+    fee            TEXT NOT NULL,
+    definition     TEXT NOT NULL,
+    published_at   TEXT NOT NULL,
+    published_by   TEXT NOT NULL REFERENCES users (user_id),
+    PRIMARY KEY (code, version),
+    CHECK (promised_days <= statutory_days)
+);
+
+-- The version of each matter that new intakes use.
+CREATE TABLE matters (
+    code            TEXT PRIMARY KEY,
+    current_version INTEGER NOT NULL,
+    name            TEXT NOT NULL,
+    FOREIGN KEY (code, current_version) REFERENCES matter_versions (code, version)
+);
+
+CREATE TABLE calendar_years (
+    year      INTEGER PRIMARY KEY,
+    source    TEXT NOT NULL,
+    loaded_at TEXT NOT NULL,
+    loaded_by TEXT NOT NULL REFERENCES users (user_id)
+);
+
+-- Only the exceptions to "Monday to Friday": official holidays and
+-- official make-up working days (调休上班).
+CREATE TABLE calendar_days (
+    day  TEXT PRIMARY KEY,
+    year INTEGER NOT NULL REFERENCES calendar_years (year) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+    name TEXT NOT NULL
+);
+
+-- One row per intake attempt (accepted, on the spot, one-time notice or refusal).
+CREATE TABLE cases (
+    case_id             TEXT PRIMARY KEY,
+    case_no             TEXT NOT NULL UNIQUE,
+    query_code          TEXT NOT NULL,
+    matter_code         TEXT NOT NULL,
+    matter_version      INTEGER NOT NULL,
+    matter_name         TEXT NOT NULL,
+    case_type           TEXT NOT NULL,
+    outcome             TEXT NOT NULL CHECK (outcome IN ('on_the_spot', 'accepted', 'notice', 'refused')),
+    state               TEXT NOT NULL,
+    applicant_name      TEXT NOT NULL,
+    applicant_id_type   TEXT NOT NULL,
+    applicant_id_number TEXT NOT NULL,
+    applicant_phone     TEXT NOT NULL,
+    applicant_address   TEXT NOT NULL,
+    proxy_name          TEXT,
+    proxy_id_type       TEXT,
+    proxy_id_number     TEXT,
+    proxy_phone         TEXT,
+    proxy_relation      TEXT,
+    received_at         TEXT NOT NULL,
+    received_on         TEXT NOT NULL,
+    promised_days       INTEGER NOT NULL,
+    due_date            TEXT,
+    completed_at        TEXT,
+    refusal_reason      TEXT,
+    legal_basis         TEXT NOT NULL,
+    fee                 TEXT NOT NULL,
+    clerk_user_id       TEXT NOT NULL REFERENCES users (user_id),
+    device_id           TEXT NOT NULL,
+    previous_case_id    TEXT REFERENCES cases (case_id),
+    -- Lifecycle (src/lifecycle): who handles it, where it was forwarded,
+    -- the paused clock, an approved extension, the result and its delivery.
+    handler_user_id     TEXT REFERENCES users (user_id),
+    forwarded_to        TEXT,
+    forwarded_on        TEXT,
+    suspended_since     TEXT,
+    suspended_days      INTEGER NOT NULL DEFAULT 0,
+    extension_reason    TEXT,
+    extended_by         TEXT REFERENCES users (user_id),
+    result              TEXT,
+    result_reason       TEXT,
+    completed_on        TEXT,
+    delivery            TEXT,
+    delivered_at        TEXT,
+    archived_at         TEXT,
+    closed_reason       TEXT,
+    FOREIGN KEY (matter_code, matter_version) REFERENCES matter_versions (code, version)
+);
+CREATE INDEX cases_by_state_due ON cases (state, due_date);
+CREATE INDEX cases_by_received_on ON cases (received_on);
+CREATE INDEX cases_by_applicant_id ON cases (applicant_id_number);
+CREATE INDEX cases_by_applicant_name ON cases (applicant_name);
+CREATE INDEX cases_by_applicant_phone ON cases (applicant_phone);
+CREATE INDEX cases_by_query_code ON cases (query_code);
+CREATE INDEX cases_by_previous ON cases (previous_case_id) WHERE previous_case_id IS NOT NULL;
+
+-- The catalogue materials of a case's matter version and whether each was brought.
+CREATE TABLE case_materials (
+    case_id  TEXT NOT NULL REFERENCES cases (case_id),
+    position INTEGER NOT NULL,
+    name     TEXT NOT NULL,
+    form     TEXT NOT NULL,
+    copies   INTEGER NOT NULL,
+    required INTEGER NOT NULL CHECK (required IN (0, 1)),
+    provided INTEGER NOT NULL CHECK (provided IN (0, 1)),
+    note     TEXT NOT NULL,
+    PRIMARY KEY (case_id, position)
+);
+
+-- The last per-device daily serial used in a case number.
+CREATE TABLE daily_serials (
+    device_id   TEXT NOT NULL,
+    day         TEXT NOT NULL,
+    last_serial INTEGER NOT NULL,
+    PRIMARY KEY (device_id, day)
+);
+
+-- 首问负责制: enquiries at the counter or by phone, with follow-up when
+-- another department must answer, and the intake they turned into.
+CREATE TABLE consultations (
+    consultation_id      TEXT PRIMARY KEY,
+    asked_at             TEXT NOT NULL,
+    channel              TEXT NOT NULL CHECK (channel IN ('walk_in', 'phone')),
+    asker_name           TEXT NOT NULL,
+    asker_phone          TEXT NOT NULL,
+    question             TEXT NOT NULL,
+    matter_code          TEXT,
+    answer               TEXT NOT NULL,
+    owner_user_id        TEXT NOT NULL REFERENCES users (user_id),
+    follow_up_department TEXT,
+    follow_up_due        TEXT,
+    follow_up_reply      TEXT,
+    follow_up_replied_at TEXT,
+    case_id              TEXT REFERENCES cases (case_id)
+);
+
+-- 好差评: one evaluation per case (or consultation) and channel.
+CREATE TABLE evaluations (
+    evaluation_id   TEXT PRIMARY KEY,
+    case_id         TEXT REFERENCES cases (case_id),
+    consultation_id TEXT REFERENCES consultations (consultation_id),
+    level           INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+    reasons         TEXT NOT NULL,
+    comment         TEXT NOT NULL,
+    channel         TEXT NOT NULL,
+    evaluated_at    TEXT NOT NULL,
+    recorded_by     TEXT NOT NULL REFERENCES users (user_id),
+    CHECK ((case_id IS NULL) <> (consultation_id IS NULL))
+);
+CREATE UNIQUE INDEX evaluations_once_per_channel
+    ON evaluations (coalesce(case_id, consultation_id), channel);
+
+-- 整改: opened by a 不满意 / 非常不满意 evaluation, closed only with a result.
+CREATE TABLE rectifications (
+    rectification_id TEXT PRIMARY KEY,
+    evaluation_id    TEXT NOT NULL REFERENCES evaluations (evaluation_id),
+    assigned_to      TEXT NOT NULL REFERENCES users (user_id),
+    due_date         TEXT NOT NULL,
+    result           TEXT,
+    closed_at        TEXT,
+    closed_by        TEXT REFERENCES users (user_id)
+);
+
+-- 回访: completed cases drawn for a follow-up call, and what the call found.
+CREATE TABLE follow_up_calls (
+    call_id    TEXT PRIMARY KEY,
+    case_id    TEXT NOT NULL REFERENCES cases (case_id),
+    sampled_at TEXT NOT NULL,
+    sampled_by TEXT NOT NULL REFERENCES users (user_id),
+    reached    INTEGER,
+    outcome    TEXT,
+    called_at  TEXT,
+    called_by  TEXT REFERENCES users (user_id)
+);
+
+-- 投诉来访登记.
+CREATE TABLE complaints (
+    complaint_id        TEXT PRIMARY KEY,
+    received_on         TEXT NOT NULL,
+    channel             TEXT NOT NULL,
+    complainant_name    TEXT NOT NULL,
+    complainant_contact TEXT NOT NULL,
+    target              TEXT NOT NULL,
+    category            TEXT NOT NULL,
+    content             TEXT NOT NULL,
+    transferred_to      TEXT,
+    deadline            TEXT NOT NULL,
+    result              TEXT,
+    feedback            TEXT,
+    feedback_on         TEXT,
+    accepted            INTEGER,
+    rechecks            INTEGER NOT NULL DEFAULT 0,
+    state               TEXT NOT NULL CHECK (state IN ('open', 'answered', 'recheck', 'closed')),
+    recorded_by         TEXT NOT NULL REFERENCES users (user_id),
+    recorded_at         TEXT NOT NULL
+);
+
+-- AB角: a stand-in who may act on an absent clerk's cases for a date range.
+CREATE TABLE stand_ins (
+    absent_user_id   TEXT NOT NULL REFERENCES users (user_id),
+    stand_in_user_id TEXT NOT NULL REFERENCES users (user_id),
+    from_day         TEXT NOT NULL,
+    to_day           TEXT NOT NULL,
+    set_by           TEXT NOT NULL REFERENCES users (user_id),
+    set_at           TEXT NOT NULL,
+    PRIMARY KEY (absent_user_id, stand_in_user_id, from_day)
+);
+
+-- The center's contact details printed on every document (one row; absent
+-- until a manager first sets them).
+CREATE TABLE center_profile (
+    singleton       INTEGER PRIMARY KEY CHECK (singleton = 1),
+    address         TEXT NOT NULL,
+    phone           TEXT NOT NULL,
+    complaint_phone TEXT NOT NULL,
+    supply_days     INTEGER NOT NULL CHECK (supply_days BETWEEN 1 AND 30),
+    warning_days    INTEGER NOT NULL DEFAULT 2 CHECK (warning_days BETWEEN 0 AND 10),
+    lockout_attempts INTEGER NOT NULL DEFAULT 5 CHECK (lockout_attempts BETWEEN 3 AND 10),
+    lockout_minutes INTEGER NOT NULL DEFAULT 15 CHECK (lockout_minutes BETWEEN 1 AND 1440),
+    updated_at      TEXT NOT NULL,
+    updated_by      TEXT NOT NULL REFERENCES users (user_id)
+);
+
+-- Every document printed for a case: which one, which copy (2 and up are
+-- reprints, 补打), its template version and the SHA-256 of the PDF.
+CREATE TABLE printed_documents (
+    case_id    TEXT NOT NULL REFERENCES cases (case_id),
+    kind       TEXT NOT NULL,
+    copy       INTEGER NOT NULL CHECK (copy >= 1),
+    template   TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    bytes      INTEGER NOT NULL,
+    pages      INTEGER NOT NULL,
+    printed_at TEXT NOT NULL,
+    printed_by TEXT NOT NULL REFERENCES users (user_id),
+    PRIMARY KEY (case_id, kind, copy)
+);
