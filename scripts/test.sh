@@ -22,10 +22,11 @@ fi
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
-echo "== cargo clippy (core, window, end-to-end tests) -D warnings"
+echo "== cargo clippy (core, window, end-to-end tests, benchmarks) -D warnings"
 cargo clippy --all-targets -p bianmin -- -D warnings
 cargo clippy --all-targets -p bianmin-desk -- -D warnings
 cargo clippy --all-targets -p bianmin-e2e -- -D warnings
+cargo clippy --all-targets -p bianmin-bench -- -D warnings
 echo "== cargo test -p bianmin"
 cargo test -p bianmin
 echo "== the window, end to end"

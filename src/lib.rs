@@ -20,7 +20,6 @@
 //! - [`paths`]: where the database and printed documents live.
 //! - [`projections`]: every area's projector in one list, and rebuild.
 //! - [`demo`]: a demonstration center with one intake of each outcome.
-//! - [`bench`]: the measurements recorded in docs/BENCHMARKS.md.
 //!
 //! The desktop shell and the `bianmin` command-line tool only parse input,
 //! call one function here and show its result or its [`Error`].
@@ -28,7 +27,6 @@
 pub mod applicant;
 pub mod auth;
 pub mod backup;
-pub mod bench;
 pub mod calendar;
 pub mod catalogue;
 pub mod center;

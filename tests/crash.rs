@@ -195,7 +195,17 @@ fn killing_export_never_leaves_a_batch_that_fails_its_checks() {
         .unwrap();
         let clerk =
             bianmin::auth::users::verify_credentials(store.conn(), "clerk", "clerk-pass").unwrap();
-        bianmin::bench::seed_cases(&mut store, &clerk, 400).unwrap();
+        let at = common::at(2026, 11, 2);
+        store
+            .write(|tx| -> bianmin::Result<()> {
+                for n in 0..400u32 {
+                    let applicant = common::person("刘桂英", n % 60);
+                    let app = common::application("MZ-005", applicant, &["1", "2", "3", "5"]);
+                    bianmin::intake::record::record_in(tx, &clerk, at, app)?;
+                }
+                Ok(())
+            })
+            .unwrap();
     }
     let export = || {
         Command::new(BIN)

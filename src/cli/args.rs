@@ -185,9 +185,6 @@ pub enum Command {
     Exchange,
     /// 演示：在新数据库中建立示例中心并受理四件申请
     Demo,
-    /// 性能测试（结果记入 docs/BENCHMARKS.md）
-    #[command(subcommand)]
-    Bench(BenchCommand),
 }
 
 #[derive(Args)]
@@ -625,79 +622,6 @@ pub enum HandleCommand {
         to: String,
         #[arg(long)]
         reason: String,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum BenchCommand {
-    /// 生成大量办件的测试数据库（经真实的受理和办理函数）
-    Seed {
-        /// 办件数
-        #[arg(long, default_value_t = 1_000_000)]
-        cases: usize,
-        /// 存放测试数据库的目录
-        #[arg(long)]
-        dir: PathBuf,
-    },
-    /// 在 bench seed 生成的数据库上计时：列出红灯、黄灯在办件
-    Deadlines {
-        /// bench seed 使用的目录
-        #[arg(long)]
-        dir: PathBuf,
-        /// 每种列表计时次数
-        #[arg(long, default_value_t = 100)]
-        samples: usize,
-    },
-    /// 负责人统计：在 bench seed 生成的数据库上计时一次统计调用
-    Dashboard {
-        /// bench seed 使用的目录
-        #[arg(long)]
-        dir: PathBuf,
-        /// 计时次数
-        #[arg(long, default_value_t = 200)]
-        samples: usize,
-    },
-    /// 数据交换：导出一天的批次、导入约十万条事件、每千件办件的批次大小
-    Exchange {
-        /// 存放测试数据库和批次的目录
-        #[arg(long)]
-        dir: PathBuf,
-        /// 天数（最后一天单独成批，其余合成一个大批次）
-        #[arg(long, default_value_t = 14)]
-        days: usize,
-        /// 每天的办件数
-        #[arg(long, default_value_t = 1000)]
-        cases_per_day: usize,
-        /// 两台设备的数据库都加密（代办笔记本的情形）
-        #[arg(long)]
-        encrypt: bool,
-    },
-    /// 文书生成：A4 受理通知书与受理回执的耗时和大小，并与 Chromium 打印 HTML 对比
-    Documents {
-        /// 每个办件的渲染轮数
-        #[arg(long, default_value_t = 20)]
-        rounds: usize,
-        /// 用 headless Chromium 打印的通知书份数（0 为不比较）
-        #[arg(long, default_value_t = 10)]
-        chromium: usize,
-        /// 存放测试数据的目录（默认临时目录）
-        #[arg(long)]
-        dir: Option<PathBuf>,
-    },
-    /// 受理提交延迟（p50/p99）与已有大量办件时的受理吞吐量
-    Intake {
-        /// 数据库中预先存在的办件数
-        #[arg(long, default_value_t = 100_000)]
-        existing: usize,
-        /// 计时的受理次数
-        #[arg(long, default_value_t = 2_000)]
-        samples: usize,
-        /// 存放测试数据库的目录（默认临时目录）
-        #[arg(long)]
-        dir: Option<PathBuf>,
-        /// 数据库加密（代办笔记本的情形）
-        #[arg(long)]
-        encrypt: bool,
     },
 }
 

@@ -20,7 +20,7 @@ use bianmin::lifecycle::{self, deadline, deadline::Light};
 use bianmin::setup::{self, SetupInput};
 use bianmin::store::device::{self, DeviceRole};
 use bianmin::store::{verify, Store, StoreError};
-use bianmin::{bench, demo, paths, Result};
+use bianmin::{demo, paths, Result};
 
 pub(super) fn now() -> DateTime<FixedOffset> {
     chrono::Local::now().fixed_offset()
@@ -228,7 +228,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import { file } => super::exchange_cmd::import_cmd(&ctx, &file),
         Command::Exchange => super::exchange_cmd::status_cmd(&ctx),
         Command::Demo => demo_cmd(&ctx),
-        Command::Bench(b) => bench_cmd(&ctx, b),
     }
 }
 
@@ -1029,149 +1028,4 @@ fn demo_cmd(ctx: &Ctx) -> Result<()> {
         s
     });
     Ok(())
-}
-
-fn bench_dir(dir: Option<std::path::PathBuf>) -> Result<(std::path::PathBuf, Option<TempDir>)> {
-    match dir {
-        Some(d) => {
-            std::fs::create_dir_all(&d).map_err(|e| StoreError::file(&d, e))?;
-            Ok((d, None))
-        }
-        None => {
-            let t = tempdir()?;
-            Ok((t.0.clone(), Some(t)))
-        }
-    }
-}
-
-fn bench_cmd(ctx: &Ctx, b: BenchCommand) -> Result<()> {
-    match b {
-        BenchCommand::Seed { cases, dir } => {
-            let (dir, _keep) = bench_dir(Some(dir))?;
-            let mut last = std::time::Instant::now();
-            let r = bench::deadlines::seed(&dir, cases, &mut |done, total| {
-                if last.elapsed().as_secs() >= 5 || done == total {
-                    eprintln!("已生成 {done} / {total} 件");
-                    last = std::time::Instant::now();
-                }
-            })?;
-            print(ctx.json, &r, |r| {
-                format!(
-                    "已生成 {} 件（在办 {} 件），用时 {:.0} 秒，数据库 {:.0} MB",
-                    r.cases,
-                    r.open_cases,
-                    r.seconds,
-                    r.database_bytes as f64 / 1e6
-                )
-            });
-        }
-        BenchCommand::Deadlines { dir, samples } => {
-            let r = bench::deadlines::deadlines(&dir, samples)?;
-            print(ctx.json, &r, |r| {
-                format!(
-                    "数据库办件 {} 件，以 {} 为准：红灯 {} 件，黄灯 {} 件\n红灯列表：p50 {:.2} ms，p99 {:.2} ms\n黄灯列表：p50 {:.2} ms，p99 {:.2} ms\n红灯+黄灯：p50 {:.2} ms，p99 {:.2} ms",
-                    r.cases, r.as_of, r.red_cases, r.yellow_cases, r.red.p50_ms, r.red.p99_ms,
-                    r.yellow.p50_ms, r.yellow.p99_ms, r.red_and_yellow.p50_ms, r.red_and_yellow.p99_ms
-                )
-            });
-        }
-        BenchCommand::Exchange {
-            dir,
-            days,
-            cases_per_day,
-            encrypt,
-        } => {
-            let r = bench::exchange::exchange(&dir, days, cases_per_day, encrypt)?;
-            print(ctx.json, &r, |r| {
-                format!(
-                    "一天 {} 件办件：{} 条事件，导出 {:.1} ms，批次 {} 字节（每千件 {} 字节），导入 {:.1} ms
-大批次（{} 天）：{} 条事件，导出 {:.1} ms，{} 字节；导入 {:.1} ms（每秒 {:.0} 条）
-生成数据用时 {:.1} s",
-                    r.cases_per_day, r.day_events, r.day_export_ms, r.day_batch_bytes, r.bytes_per_1000_cases, r.day_import_ms,
-                    r.days - 1, r.big_events, r.big_export_ms, r.big_batch_bytes, r.big_import_ms, r.import_events_per_second,
-                    r.seed_seconds
-                )
-            });
-        }
-        BenchCommand::Dashboard { dir, samples } => {
-            let r = bench::dashboard::dashboard(&dir, samples)?;
-            print(ctx.json, &r, |r| {
-                format!(
-                    "数据库办件 {} 件，以 {} 为准：红灯 {}，黄灯 {}，本月接件 {}\n统计调用（{} 次）：p50 {:.2} ms，p99 {:.2} ms，最大 {:.2} ms",
-                    r.cases, r.as_of, r.red, r.yellow, r.month_received,
-                    r.call.samples, r.call.p50_ms, r.call.p99_ms, r.call.max_ms
-                )
-            });
-        }
-        BenchCommand::Documents {
-            rounds,
-            chromium,
-            dir,
-        } => {
-            let (dir, _keep) = bench_dir(dir)?;
-            let r = bench::documents::documents(&dir, rounds, chromium)?;
-            print(ctx.json, &r, |r| {
-                let mut s = format!(
-                    "字体解析：{:.1} ms（每进程一次）；办件 {} 个\nA4 受理通知书：p50 {:.2} ms，p99 {:.2} ms；大小 p50 {} 字节（{}–{}）\n受理回执：p50 {:.2} ms，p99 {:.2} ms；大小 p50 {} 字节（{}–{}）\n打印并记录（含事务）：p50 {:.2} ms，p99 {:.2} ms\n峰值内存：{} KiB\n",
-                    r.font_parse_ms, r.cases,
-                    r.notice.p50_ms, r.notice.p99_ms, r.notice_sizes.p50_bytes, r.notice_sizes.min_bytes, r.notice_sizes.max_bytes,
-                    r.receipt.p50_ms, r.receipt.p99_ms, r.receipt_sizes.p50_bytes, r.receipt_sizes.min_bytes, r.receipt_sizes.max_bytes,
-                    r.print_with_record.p50_ms, r.print_with_record.p99_ms,
-                    r.peak_rss_kib.map(|k| k.to_string()).unwrap_or_else(|| "—".into()),
-                );
-                match (&r.chromium, &r.chromium_skipped) {
-                    (Some(c), _) => {
-                        let _ = write!(
-                            s,
-                            "Chromium 打印同一通知书（每份一个进程，{} 份）：p50 {:.0} ms，p99 {:.0} ms；大小 p50 {} 字节；慢 {:.0} 倍",
-                            c.per_document.samples, c.per_document.p50_ms, c.per_document.p99_ms, c.sizes.p50_bytes, c.slower_by
-                        );
-                    }
-                    (None, Some(why)) => {
-                        let _ = write!(s, "Chromium 对比：{why}");
-                    }
-                    (None, None) => {}
-                }
-                s
-            });
-        }
-        BenchCommand::Intake {
-            existing,
-            samples,
-            dir,
-            encrypt,
-        } => {
-            let (dir, _keep) = bench_dir(dir)?;
-            let r = bench::intake(&dir, existing, samples, encrypt)?;
-            print(ctx.json, &r, |r| {
-                format!(
-                    "已有办件 {}（预置耗时 {:.1} 秒）\n受理提交延迟（{} 次，synchronous=FULL）：p50 {:.3} ms，p99 {:.3} ms，最大 {:.3} ms\n受理吞吐量：{:.0} 件/秒\n数据库大小：{:.1} MB",
-                    r.existing_cases,
-                    r.seed_seconds,
-                    r.accepted_commit.samples,
-                    r.accepted_commit.p50_ms,
-                    r.accepted_commit.p99_ms,
-                    r.accepted_commit.max_ms,
-                    r.intakes_per_second,
-                    r.database_bytes as f64 / 1e6
-                )
-            });
-        }
-    }
-    Ok(())
-}
-
-/// A temporary folder removed when dropped.
-struct TempDir(std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn tempdir() -> Result<TempDir> {
-    let p = std::env::temp_dir().join(format!("bianmin-bench-{}", uuid::Uuid::now_v7()));
-    std::fs::create_dir_all(&p).map_err(|e| StoreError::file(&p, e))?;
-    Ok(TempDir(p))
 }

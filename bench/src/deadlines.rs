@@ -17,11 +17,11 @@ use serde::Serialize;
 
 use super::intake::{bench_store, bench_time, synthetic_applicant};
 use super::Latency;
-use crate::auth::users;
-use crate::intake::{record::record_in, Application};
-use crate::lifecycle::deadline::{watch_list, Light};
-use crate::lifecycle::handling::{self, Decision};
-use crate::store::{Store, StoreError};
+use bianmin::auth::users;
+use bianmin::intake::{record::record_in, Application};
+use bianmin::lifecycle::deadline::{watch_list, Light};
+use bianmin::lifecycle::handling::{self, Decision};
+use bianmin::store::{Store, StoreError};
 
 /// What the seed made.
 #[derive(Debug, Clone, Serialize)]
@@ -73,7 +73,7 @@ pub fn seed(
     dir: &Path,
     cases: usize,
     progress: &mut dyn FnMut(usize, usize),
-) -> crate::Result<SeedReport> {
+) -> bianmin::Result<SeedReport> {
     let started = Instant::now();
     let first = NaiveDate::from_ymd_opt(FIRST_DAY.0, FIRST_DAY.1, FIRST_DAY.2).unwrap_or_default();
     let last = NaiveDate::from_ymd_opt(LAST_DAY.0, LAST_DAY.1, LAST_DAY.2).unwrap_or_default();
@@ -105,7 +105,7 @@ pub fn seed(
                     close.push((r.case_no, day));
                 }
             }
-            Ok::<_, crate::Error>(close)
+            Ok::<_, bianmin::Error>(close)
         })?;
         open += (end - n) - to_close.len() - (n..end).filter(|i| i % 100 < 60).count();
         for (case_no, day) in to_close {
@@ -132,15 +132,15 @@ pub fn seed(
 
 /// Times the red, yellow and red+yellow lists `samples` times each on the
 /// database `bench seed` made in `dir`.
-pub fn deadlines(dir: &Path, samples: usize) -> crate::Result<DeadlinesBench> {
+pub fn deadlines(dir: &Path, samples: usize) -> bianmin::Result<DeadlinesBench> {
     let store = Store::open(&dir.join("bench.db"))?;
     let conn = store.conn();
     let cases: i64 = conn
         .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))
         .map_err(StoreError::from)?;
     let today = as_of();
-    let warning_days = i64::from(crate::center::load(conn)?.warning_days);
-    let time = |light: Option<Light>| -> crate::Result<(Latency, usize)> {
+    let warning_days = i64::from(bianmin::center::load(conn)?.warning_days);
+    let time = |light: Option<Light>| -> bianmin::Result<(Latency, usize)> {
         let mut times = Vec::with_capacity(samples);
         let mut count = 0;
         for _ in 0..samples.max(1) {

@@ -7,13 +7,13 @@ use std::time::Instant;
 use chrono::{DateTime, Duration as Days, FixedOffset, NaiveDate, TimeZone};
 use serde::Serialize;
 
-use crate::applicant::{id_number, IdType, Person};
-use crate::auth::users::{self, NewUser};
-use crate::auth::{Role, Session};
-use crate::intake::{self, record::record_in, Application, Outcome};
-use crate::setup::{self, SetupInput};
-use crate::store::device::DeviceRole;
-use crate::store::Store;
+use bianmin::applicant::{id_number, IdType, Person};
+use bianmin::auth::users::{self, NewUser};
+use bianmin::auth::{Role, Session};
+use bianmin::intake::{self, record::record_in, Application, Outcome};
+use bianmin::setup::{self, SetupInput};
+use bianmin::store::device::DeviceRole;
+use bianmin::store::Store;
 
 use super::Latency;
 
@@ -65,7 +65,7 @@ pub(crate) fn accepted_application(n: usize) -> Application {
 }
 
 /// Sets up a bench database in `dir` with a clerk session.
-pub fn bench_store(dir: &Path, now: DateTime<FixedOffset>) -> crate::Result<(Store, Session)> {
+pub fn bench_store(dir: &Path, now: DateTime<FixedOffset>) -> bianmin::Result<(Store, Session)> {
     bench_store_at(&dir.join("bench.db"), now, false)
 }
 
@@ -75,8 +75,8 @@ pub fn bench_store_at(
     path: &Path,
     now: DateTime<FixedOffset>,
     encrypt: bool,
-) -> crate::Result<(Store, Session)> {
-    for p in crate::store::files_of(path) {
+) -> bianmin::Result<(Store, Session)> {
+    for p in bianmin::store::files_of(path) {
         let _ = std::fs::remove_file(p);
     }
     let (mut store, _) = setup::on_new_database(path, encrypt, |store| {
@@ -118,7 +118,7 @@ pub fn bench_store_at(
 
 /// Adds `count` accepted cases spread over working days of 2025, 400 a day,
 /// in one transaction (the same code path as a real intake).
-pub fn seed_cases(store: &mut Store, clerk: &Session, count: usize) -> crate::Result<()> {
+pub fn seed_cases(store: &mut Store, clerk: &Session, count: usize) -> bianmin::Result<()> {
     let first = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap_or_default();
     store.write(|tx| {
         for n in 0..count {
@@ -138,7 +138,7 @@ pub fn intake(
     existing: usize,
     samples: usize,
     encrypt: bool,
-) -> crate::Result<IntakeBench> {
+) -> bianmin::Result<IntakeBench> {
     let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
     let (mut store, clerk) = bench_store_at(&dir.join("bench.db"), bench_time(day, 0), encrypt)?;
     let started = Instant::now();
@@ -150,7 +150,7 @@ pub fn intake(
     store
         .conn()
         .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        .map_err(crate::store::StoreError::from)?;
+        .map_err(bianmin::store::StoreError::from)?;
     let mut durations = Vec::with_capacity(samples);
     let all = Instant::now();
     for n in 0..samples {

@@ -16,15 +16,15 @@ use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use super::intake::{accepted_application, bench_store_at, bench_time, synthetic_applicant};
-use crate::auth::{users, Session};
-use crate::exchange::export::{self, ExportRequest};
-use crate::exchange::import;
-use crate::exchange::join::{self, JoinInput};
-use crate::intake::record::record_in;
-use crate::lifecycle::request::{self, StepRequest};
-use crate::setup;
-use crate::store::device::DeviceRole;
-use crate::store::{Store, StoreError};
+use bianmin::auth::{users, Session};
+use bianmin::exchange::export::{self, ExportRequest};
+use bianmin::exchange::import;
+use bianmin::exchange::join::{self, JoinInput};
+use bianmin::intake::record::record_in;
+use bianmin::lifecycle::request::{self, StepRequest};
+use bianmin::setup;
+use bianmin::store::device::DeviceRole;
+use bianmin::store::{Store, StoreError};
 
 /// What `bianmin bench exchange` measured.
 #[derive(Debug, Clone, Serialize)]
@@ -50,7 +50,7 @@ pub fn exchange(
     days: usize,
     cases_per_day: usize,
     encrypt: bool,
-) -> crate::Result<ExchangeBench> {
+) -> bianmin::Result<ExchangeBench> {
     let first_day = NaiveDate::from_ymd_opt(2025, 3, 3).unwrap_or_default();
     let sender_dir = dir.join("sender");
     let usb = dir.join("usb");
@@ -78,7 +78,7 @@ pub fn exchange(
         quiet,
     )?;
     let receiver_path = dir.join("receiver.db");
-    for p in crate::store::files_of(&receiver_path) {
+    for p in bianmin::store::files_of(&receiver_path) {
         let _ = std::fs::remove_file(p);
     }
     let (mut receiver, _) = setup::on_new_database(&receiver_path, encrypt, |store| {
@@ -181,13 +181,13 @@ fn seed_day(
     day: NaiveDate,
     first: usize,
     count: usize,
-) -> crate::Result<()> {
+) -> bianmin::Result<()> {
     store
         .conn()
         .pragma_update(None, "synchronous", "OFF")
         .map_err(StoreError::from)?;
     let mut case_nos = Vec::with_capacity(count);
-    store.write(|tx| -> crate::Result<()> {
+    store.write(|tx| -> bianmin::Result<()> {
         for i in 0..count {
             let r = record_in(
                 tx,

@@ -8,9 +8,9 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::Latency;
-use crate::auth::users::{self, NewUser};
-use crate::auth::Role;
-use crate::store::{Store, StoreError};
+use bianmin::auth::users::{self, NewUser};
+use bianmin::auth::Role;
+use bianmin::store::{Store, StoreError};
 
 /// What the dashboard benchmark measured.
 #[derive(Debug, Clone, Serialize)]
@@ -24,7 +24,7 @@ pub struct DashboardBench {
 }
 
 /// Times `samples` dashboard calls on the database `bench seed` made in `dir`.
-pub fn dashboard(dir: &Path, samples: usize) -> crate::Result<DashboardBench> {
+pub fn dashboard(dir: &Path, samples: usize) -> bianmin::Result<DashboardBench> {
     let mut store = Store::open(&dir.join("bench.db"))?;
     let as_of = super::deadlines::as_of();
     let now = super::intake::bench_time(as_of, 0);
@@ -53,7 +53,7 @@ pub fn dashboard(dir: &Path, samples: usize) -> crate::Result<DashboardBench> {
     let mut last = None;
     for _ in 0..samples.max(1) {
         let t = Instant::now();
-        let d = crate::reports::dashboard::today(conn, &manager, as_of)?;
+        let d = bianmin::reports::dashboard::today(conn, &manager, as_of)?;
         times.push(t.elapsed());
         last = Some(d);
     }

@@ -13,11 +13,11 @@ use serde::Serialize;
 
 use super::intake::{bench_store, bench_time, synthetic_applicant};
 use super::{peak_rss_kib, Latency};
-use crate::catalogue::{versions, CaseType};
-use crate::documents::facts::{chinese_date, gather, or_dash, Facts};
-use crate::documents::{self, fonts, DocumentKind};
-use crate::intake::{self, Application};
-use crate::store::StoreError;
+use bianmin::catalogue::{versions, CaseType};
+use bianmin::documents::facts::{chinese_date, gather, or_dash, Facts};
+use bianmin::documents::{self, fonts, DocumentKind};
+use bianmin::intake::{self, Application};
+use bianmin::store::StoreError;
 
 /// Sizes of the produced files.
 #[derive(Debug, Clone, Serialize)]
@@ -72,7 +72,11 @@ pub struct DocumentsBench {
 
 /// Runs the benchmark in `dir`. `rounds` renders of every case; up to
 /// `chromium_docs` notices through Chromium (0 to skip).
-pub fn documents(dir: &Path, rounds: usize, chromium_docs: usize) -> crate::Result<DocumentsBench> {
+pub fn documents(
+    dir: &Path,
+    rounds: usize,
+    chromium_docs: usize,
+) -> bianmin::Result<DocumentsBench> {
     let started = Instant::now();
     fonts::get()?;
     let font_parse_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -102,9 +106,9 @@ pub fn documents(dir: &Path, rounds: usize, chromium_docs: usize) -> crate::Resu
     let facts: Vec<Facts> = case_nos
         .iter()
         .map(|no| gather(store.conn(), no, now))
-        .collect::<crate::Result<_>>()?;
+        .collect::<bianmin::Result<_>>()?;
 
-    let time_kind = |kind: DocumentKind| -> crate::Result<(Latency, Sizes)> {
+    let time_kind = |kind: DocumentKind| -> bianmin::Result<(Latency, Sizes)> {
         let mut times = Vec::new();
         let mut sizes = Vec::new();
         for round in 0..rounds.max(1) {
@@ -179,7 +183,7 @@ fn find_chromium() -> Option<PathBuf> {
     .find(|p| p.exists())
 }
 
-fn chromium_run(bin: &Path, dir: &Path, facts: &[Facts]) -> crate::Result<(Latency, Sizes)> {
+fn chromium_run(bin: &Path, dir: &Path, facts: &[Facts]) -> bianmin::Result<(Latency, Sizes)> {
     let mut times: Vec<Duration> = Vec::new();
     let mut sizes = Vec::new();
     for (i, f) in facts.iter().enumerate() {
