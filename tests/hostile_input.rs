@@ -7,7 +7,7 @@
 mod common;
 
 use bianmin::applicant::id_number;
-use bianmin::calendar::schedule;
+use bianmin::calendar::schedule::{self, YearSchedule};
 use bianmin::catalogue::{file, versions};
 use bianmin::intake;
 use common::*;
@@ -47,8 +47,14 @@ proptest! {
     #[test]
     fn the_id_parser_never_panics_and_explains_every_refusal(s in ".{0,30}") {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        if let Err(e) = id_number::check_resident_id(&s, today) {
-            prop_assert!(is_chinese_message(&e.to_string()), "{e}");
+        match id_number::check_resident_id(&s, today) {
+            Err(e) => prop_assert!(is_chinese_message(&e.to_string()), "{e}"),
+            // Random text that passes is 18 characters with a valid check.
+            Ok(info) => {
+                prop_assert_eq!(s.trim().chars().count(), 18);
+                prop_assert_eq!(id_number::with_check_char(&s.trim()[..17]).unwrap(), s.trim().to_uppercase());
+                prop_assert!(info.birth_date <= today);
+            }
         }
     }
 
@@ -70,6 +76,33 @@ proptest! {
     }
 }
 
+/// A file cut in the middle of a matter or a year is refused whole: the
+/// proptests below take a valid result too, so this is shown once for sure.
+#[test]
+fn a_catalogue_or_calendar_cut_short_is_refused_and_changes_nothing() {
+    // Cut right after the opening quote of a value past the middle: the
+    // string is never closed.
+    let cut_short = |text: &'static str| -> &'static str {
+        let middle = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .find(|&i| i >= text.len() / 2)
+            .unwrap();
+        let quote = text[middle..].find("= \"").unwrap();
+        &text[..middle + quote + 3]
+    };
+    let mut c = center();
+    let before = snapshot(&c.store);
+    let cut = cut_short(file::DEFAULT);
+    let e = versions::import(&mut c.store, &c.manager, monday(), cut).unwrap_err();
+    assert!(is_chinese_message(&e.to_string()), "{e}");
+    assert_eq!(snapshot(&c.store), before);
+    let cut = cut_short(schedule::SHIPPED[1]);
+    let e = schedule::import(&mut c.store, &c.manager, monday(), cut).unwrap_err();
+    assert!(is_chinese_message(&e.to_string()), "{e}");
+    assert_eq!(snapshot(&c.store), before);
+}
+
 proptest! {
     #![proptest_config(config(24))]
 
@@ -81,7 +114,15 @@ proptest! {
         let broken = format!("{}{}{}", &text[..cut], junk, &text[cut..]);
         let before = snapshot(&c.store);
         match versions::import(&mut c.store, &c.manager, monday(), &broken) {
-            Ok(_) => {}
+            // Junk that leaves a valid file (inside a note, say) is taken
+            // whole: every matter the file holds is there, none half.
+            Ok(r) => {
+                let parsed = file::parse(&broken).unwrap();
+                prop_assert_eq!(r.added.len() + r.updated.len() + r.unchanged, parsed.len());
+                for m in &parsed {
+                    prop_assert_eq!(&versions::current(c.store.conn(), &m.code).unwrap().1, m);
+                }
+            }
             Err(e) => {
                 prop_assert!(is_chinese_message(&e.to_string()), "{e}");
                 prop_assert_eq!(snapshot(&c.store), before);
@@ -96,9 +137,15 @@ proptest! {
         let cut = text.char_indices().map(|(i, _)| i).take_while(|i| *i <= cut).last().unwrap_or(0);
         let broken = format!("{}{}{}", &text[..cut], junk, &text[cut..]);
         let before = snapshot(&c.store);
-        if let Err(e) = schedule::import(&mut c.store, &c.manager, monday(), &broken) {
-            prop_assert!(is_chinese_message(&e.to_string()), "{e}");
-            prop_assert_eq!(snapshot(&c.store), before);
+        match schedule::import(&mut c.store, &c.manager, monday(), &broken) {
+            // A still-valid file is loaded as it reads.
+            Ok(year) => {
+                prop_assert_eq!(year, YearSchedule::parse(&broken).unwrap());
+            }
+            Err(e) => {
+                prop_assert!(is_chinese_message(&e.to_string()), "{e}");
+                prop_assert_eq!(snapshot(&c.store), before);
+            }
         }
     }
 

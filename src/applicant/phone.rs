@@ -37,7 +37,7 @@ mod tests {
 
     #[test]
     fn mobile_numbers() {
-        assert!(check("13812345678").is_ok());
+        assert_eq!(check("13812345678").unwrap(), "13812345678");
         assert_eq!(check(" 19912345678 ").unwrap(), "19912345678");
         for bad in [
             "1381234567",
@@ -53,9 +53,9 @@ mod tests {
 
     #[test]
     fn landlines() {
-        assert!(check("0531-88888888").is_ok());
-        assert!(check("010-1234567").is_ok());
-        assert!(check("053188888888").is_ok());
+        assert_eq!(check("0531-88888888").unwrap(), "0531-88888888");
+        assert_eq!(check("010-1234567").unwrap(), "010-1234567");
+        assert_eq!(check(" 053188888888 ").unwrap(), "053188888888");
         for bad in [
             "531-88888888",
             "0531--8888888",
