@@ -23,6 +23,14 @@
 //!
 //! The desktop shell and the `bianmin` command-line tool only parse input,
 //! call one function here and show its result or its [`Error`].
+//!
+//! To add an event kind: declare its constant beside the code of the area
+//! that appends it, add it to that area's `PROJECTOR` (its `kinds`, and its
+//! `tables` for a new table, which also goes into `schema.sql` and a new
+//! step in `src/store/migrations/`), and handle it in that projector's
+//! `apply`. A new area lists its `PROJECTOR` in [`projections::ALL`]. The
+//! store itself names no area: it hands each event to the projector that
+//! claims its kind.
 
 pub mod applicant;
 pub mod auth;

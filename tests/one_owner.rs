@@ -379,35 +379,13 @@ fn the_workbench_order_is_the_cores_red_then_yellow_then_green_then_paused() {
 fn input_refusals_say_what_is_wrong_not_that_a_file_could_not_be_opened() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("x.db");
-    let out = run(
-        &db,
-        &[
+    let init = |center_name: &str, role: &str| {
+        let args = [
             "init",
             "--center-code",
             "371402101",
             "--center-name",
-            " ",
-            "--device-code",
-            "A01",
-            "--admin",
-            "admin",
-            "--admin-password",
-            "admin-pass",
-        ],
-        None,
-    );
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("设备信息不对：服务中心名称不能为空"), "{err}");
-    assert!(!err.contains("无法打开数据库文件"), "{err}");
-    let out = run(
-        &db,
-        &[
-            "init",
-            "--center-code",
-            "371402101",
-            "--center-name",
-            "新湖街道便民服务中心",
+            center_name,
             "--device-code",
             "A01",
             "--admin",
@@ -415,10 +393,16 @@ fn input_refusals_say_what_is_wrong_not_that_a_file_could_not_be_opened() {
             "--admin-password",
             "admin-pass",
             "--role",
-            "laptop",
-        ],
-        None,
-    );
+            role,
+        ];
+        run(&db, &args, None)
+    };
+    let out = init(" ", "counter");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("设备信息不对：服务中心名称不能为空"), "{err}");
+    assert!(!err.contains("无法打开数据库文件"), "{err}");
+    let out = init("新湖街道便民服务中心", "laptop");
     let err = stderr(&out);
     assert!(
         err.contains("“laptop”不是有效的设备类型") && !err.contains("无法打开"),

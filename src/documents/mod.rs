@@ -104,6 +104,16 @@ impl DocumentKind {
         }
     }
 
+    /// The name a clerk chooses it by, telling the 80 mm slip from the A4
+    /// form where a document comes in both.
+    pub fn choice_label(self) -> &'static str {
+        match self {
+            DocumentKind::Onetime => "一次性告知单（80 mm 小票）",
+            DocumentKind::OnetimeA4 => "一次性告知单（A4）",
+            other => other.title(),
+        }
+    }
+
     /// The version of the layout, recorded with every print.
     pub fn template(self) -> &'static str {
         match self {

@@ -2,13 +2,15 @@
 //! its schema up to date, and running every change as one transaction.
 //!
 //! - [`events`]: the append-only, hash-chained event log (the truth).
-//! - [`projection`]: how each event updates the query tables, and rebuild.
+//! - [`projection`]: how an event reaches the projector of the area that
+//!   claims its kind (the list is `src/projections.rs`), and replay.
 //! - [`verify`]: checking every device's hash chain.
 //! - [`dump`]: a canonical text dump of the query tables, for comparisons.
 //! - [`device`]: this device's identity (`bianmin init`).
 //! - [`order`]: the canonical order in which every device applies events.
 //! - [`checkpoint`]: WAL checkpoints on a thread of their own, off the commit.
-//! - [`encryption`]: the encrypted database of agent laptops and its key file.
+//! - [`encryption`]: the encrypted database of agent laptops and its key
+//!   (the key file it follows is auth's: `src/auth/key_file.rs`).
 
 pub mod canonical;
 pub mod checkpoint;

@@ -100,11 +100,7 @@ pub fn case_detail(desk: State<'_, Desk>, case_no: String) -> UiResult<CaseShown
             .filter(|k| k.fits(s.outcome))
             .map(|k| DocumentOffer {
                 kind: k.code(),
-                title: match k {
-                    DocumentKind::Onetime => "一次性告知单（小票）",
-                    DocumentKind::OnetimeA4 => "一次性告知单（A4）",
-                    other => other.title(),
-                },
+                title: k.choice_label(),
             })
             .collect();
         let ratable = bianmin::lifecycle::State::parse(&s.state)
