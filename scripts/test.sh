@@ -29,6 +29,8 @@ cargo clippy --all-targets -p bianmin-e2e -- -D warnings
 cargo clippy --all-targets -p bianmin-bench -- -D warnings
 echo "== cargo test -p bianmin"
 cargo test -p bianmin
+echo "== cargo test -p bianmin-bench"
+cargo test -p bianmin-bench
 echo "== the window, end to end"
 cargo build -p bianmin-desk
 # Bounded, so that a hung WebDriver call cannot hang CI.

@@ -158,9 +158,9 @@ pub enum Command {
         /// 备份目录（第二块硬盘或 U 盘）
         #[arg(long)]
         to: PathBuf,
-        /// 保留最近几份
-        #[arg(long, default_value_t = 14)]
-        keep: usize,
+        /// 保留最近几份（默认 14）
+        #[arg(long)]
+        keep: Option<usize>,
     },
     /// 从备份恢复：先校验（校验值、完整性、哈希链），再替换当前数据库并保留原文件
     Restore {
@@ -384,9 +384,9 @@ pub struct CasesArgs {
     /// 列出某天受理的办件，如 2026-11-23
     #[arg(long)]
     pub date: Option<String>,
-    /// 最多列出多少件
-    #[arg(long, default_value_t = 50)]
-    pub limit: usize,
+    /// 最多列出多少件（默认 50）
+    #[arg(long)]
+    pub limit: Option<usize>,
     /// 按到期状态列出在办件：red（红灯，逾期最久的在前）、yellow（黄灯）、green（正常）、paused（暂停计时）、all
     #[arg(long)]
     pub due_status: Option<String>,

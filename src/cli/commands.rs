@@ -190,7 +190,13 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Backup { to, keep } => {
             let (store, session) = ctx.login()?;
-            let r = bianmin::backup::backup(&store, &session, now(), &to, keep)?;
+            let r = bianmin::backup::backup(
+                &store,
+                &session,
+                now(),
+                &to,
+                keep.unwrap_or(bianmin::backup::DEFAULT_KEEP),
+            )?;
             print(ctx.json, &r, |r| {
                 let removed = if r.removed.is_empty() {
                     String::new()
@@ -913,7 +919,9 @@ fn cases(ctx: &Ctx, a: CasesArgs) -> Result<()> {
     }
     let store = ctx.initialized()?;
     let list = match (&a.search, &a.date) {
-        (Some(text), _) => lookup::search(store.conn(), text, a.limit)?,
+        (Some(text), _) => {
+            lookup::search(store.conn(), text, a.limit.unwrap_or(lookup::SEARCH_LIMIT))?
+        }
         (None, Some(day)) => lookup::received_on(store.conn(), date(day)?)?,
         (None, None) => lookup::received_on(store.conn(), now().date_naive())?,
     };

@@ -102,6 +102,9 @@ pub fn resubmission_of(conn: &Connection, case_id: &str) -> Result<Option<String
 /// Cases matching what a clerk typed in the quick search: an exact case
 /// number, query code, ID number or phone, or a name (exact or prefix).
 /// Newest first, at most `limit`.
+/// How many cases a quick search lists unless asked for another number.
+pub const SEARCH_LIMIT: usize = 50;
+
 pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<CaseSummary>, StoreError> {
     let t = text.trim();
     if t.is_empty() {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 
 use super::now;
-use crate::error::{UiError, UiResult};
+use crate::error::UiResult;
 use crate::state::Desk;
 
 /// What the screen shows when it opens.
@@ -55,11 +55,8 @@ pub struct SettingsForm {
 
 #[tauri::command]
 pub fn backup_settings_save(desk: State<'_, Desk>, form: SettingsForm) -> UiResult<Settings> {
-    let keep: usize = form
-        .keep
-        .trim()
-        .parse()
-        .map_err(|_| UiError::new("refused", "要保留的备份份数应为 1 到 365 之间的整数"))?;
+    // What is not a number is out of range: the core refuses it with its own message.
+    let keep: usize = form.keep.trim().parse().unwrap_or(0);
     desk.session(|store, session| {
         Ok(schedule::configure(
             store,

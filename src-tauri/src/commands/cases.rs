@@ -44,7 +44,7 @@ pub fn workbench(desk: State<'_, Desk>) -> UiResult<Workbench> {
 
 #[tauri::command]
 pub fn cases_search(desk: State<'_, Desk>, text: String) -> UiResult<Vec<CaseSummary>> {
-    desk.session(|store, _| Ok(lookup::search(store.conn(), &text, 50)?))
+    desk.session(|store, _| Ok(lookup::search(store.conn(), &text, lookup::SEARCH_LIMIT)?))
 }
 
 #[tauri::command]
