@@ -312,6 +312,16 @@ pub struct WrittenDocument {
     pub bytes: u64,
 }
 
+impl WrittenDocument {
+    fn at(printed: Printed, path: &std::path::Path) -> WrittenDocument {
+        WrittenDocument {
+            bytes: printed.pdf.len() as u64,
+            path: path.display().to_string(),
+            printed,
+        }
+    }
+}
+
 /// The file name of a print in a folder: `<case>-<kind>.pdf`, and
 /// `<case>-<kind>-补打<n>.pdf` for the n-th reprint.
 pub fn file_name(printed: &Printed) -> String {
@@ -336,11 +346,7 @@ pub fn print_to_file(
     let (printed, ()) = print_with(store, session, now, case_no, kind, |p| {
         Ok(crate::files::write_atomic(out, &p.pdf)?)
     })?;
-    Ok(WrittenDocument {
-        bytes: printed.pdf.len() as u64,
-        path: out.display().to_string(),
-        printed,
-    })
+    Ok(WrittenDocument::at(printed, out))
 }
 
 /// Prints a document into the folder `dir` (made, private, if missing),
@@ -359,11 +365,7 @@ pub fn print_into(
         crate::files::write_atomic(&path, &p.pdf)?;
         Ok(path)
     })?;
-    Ok(WrittenDocument {
-        bytes: printed.pdf.len() as u64,
-        path: path.display().to_string(),
-        printed,
-    })
+    Ok(WrittenDocument::at(printed, &path))
 }
 
 /// A document of a case printed (payload [`DocumentPrinted`]).

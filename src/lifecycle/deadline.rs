@@ -10,7 +10,7 @@
 //! completed on time, on the spot, and working days saved against the promise.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
+use rusqlite::{params_from_iter, Connection};
 use serde::Serialize;
 
 use super::LifecycleError;
@@ -164,44 +164,53 @@ pub fn workbench(conn: &Connection, today: NaiveDate) -> crate::Result<Urgent> {
     })
 }
 
-/// The SQL condition on `cases` for one light (every open case for
-/// `None`); `?1` is today (red, yellow) or the last yellow day (green), and
-/// `?2` the last yellow day (yellow).
-fn light_condition(light: Option<Light>) -> String {
+/// One light as SQL: the condition on `cases` and the dates it binds.
+struct LightFilter {
+    condition: String,
+    dates: Vec<NaiveDate>,
+}
+
+/// The cases at `light` today (every open case for `None`); a case is
+/// yellow up to the last due date `warning_days` working days ahead.
+fn light_filter(
+    cal: &Calendar,
+    today: NaiveDate,
+    light: Option<Light>,
+    warning_days: i64,
+) -> crate::Result<LightFilter> {
     use super::state::{OPEN_SQL, RUNNING_SQL};
-    match light {
-        Some(Light::Red) => format!("{RUNNING_SQL} AND due_date < ?1"),
-        Some(Light::Yellow) => format!("{RUNNING_SQL} AND due_date >= ?1 AND due_date <= ?2"),
-        Some(Light::Green) => format!("{RUNNING_SQL} AND due_date > ?1"),
-        Some(Light::Paused) => "state = 'suspended'".to_owned(),
-        None => OPEN_SQL.to_owned(),
-    }
+    let yellow_until = || cal.add_working_days(today, warning_days);
+    let (condition, dates) = match light {
+        Some(Light::Red) => (format!("{RUNNING_SQL} AND due_date < ?1"), vec![today]),
+        Some(Light::Yellow) => (
+            format!("{RUNNING_SQL} AND due_date >= ?1 AND due_date <= ?2"),
+            vec![today, yellow_until()?],
+        ),
+        Some(Light::Green) => (
+            format!("{RUNNING_SQL} AND due_date > ?1"),
+            vec![yellow_until()?],
+        ),
+        Some(Light::Paused) => ("state = 'suspended'".to_owned(), vec![]),
+        None => (OPEN_SQL.to_owned(), vec![]),
+    };
+    Ok(LightFilter { condition, dates })
 }
 
 /// How many open cases stand at `light` today (every open case for `None`).
 pub fn count(
     conn: &Connection,
+    cal: &Calendar,
     today: NaiveDate,
     light: Option<Light>,
     warning_days: i64,
 ) -> crate::Result<i64> {
-    let sql = format!(
-        "SELECT count(*) FROM cases WHERE {}",
-        light_condition(light)
-    );
-    let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::from)?;
-    let n = match light {
-        Some(Light::Red) => stmt.query_row(params![today], |r| r.get(0)),
-        Some(Light::Yellow | Light::Green) => {
-            let yellow_until = schedule::load(conn)?.add_working_days(today, warning_days)?;
-            match light {
-                Some(Light::Yellow) => stmt.query_row(params![today, yellow_until], |r| r.get(0)),
-                _ => stmt.query_row(params![yellow_until], |r| r.get(0)),
-            }
-        }
-        _ => stmt.query_row([], |r| r.get(0)),
-    };
-    Ok(n.map_err(StoreError::from)?)
+    let f = light_filter(cal, today, light, warning_days)?;
+    let sql = format!("SELECT count(*) FROM cases WHERE {}", f.condition);
+    let n = conn
+        .prepare_cached(&sql)
+        .and_then(|mut stmt| stmt.query_row(params_from_iter(&f.dates), |r| r.get(0)))
+        .map_err(StoreError::from)?;
+    Ok(n)
 }
 
 /// The first `limit` cases of [`watch_list`] (all with `None`); with a
@@ -214,9 +223,11 @@ pub fn watch_list_limited(
     limit: Option<usize>,
 ) -> crate::Result<Vec<Watched>> {
     let cal = schedule::load(conn)?;
-    // The last due date that is still yellow.
-    let yellow_until = cal.add_working_days(today, warning_days)?;
-    let condition = light_condition(light);
+    // Whatever light is asked, a list as of a day whose warning window the
+    // calendar does not cover is refused (the standing of each case needs it).
+    cal.add_working_days(today, warning_days)?;
+    let f = light_filter(&cal, today, light, warning_days)?;
+    let condition = &f.condition;
     let sql = format!(
         "SELECT c.case_id, c.case_no, c.query_code, c.matter_code, c.matter_name, c.outcome, c.state,
                 c.applicant_name, c.applicant_id_number, c.applicant_phone, c.received_at, c.received_on, c.due_date,
@@ -226,12 +237,7 @@ pub fn watch_list_limited(
         limit.map_or(-1, |n| n as i64)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = match light {
-        Some(Light::Red) => stmt.query(params![today])?,
-        Some(Light::Yellow) => stmt.query(params![today, yellow_until])?,
-        Some(Light::Green) => stmt.query(params![yellow_until])?,
-        _ => stmt.query([])?,
-    };
+    let mut rows = stmt.query(params_from_iter(&f.dates))?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(StoreError::from)? {
         let case = crate::intake::lookup::summary_row(r)

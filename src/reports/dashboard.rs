@@ -9,6 +9,7 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use crate::auth::{Action, Session};
+use crate::calendar::schedule;
 use crate::center;
 use crate::intake::lookup::{self, DayCounts};
 use crate::lifecycle::deadline::{self, Light, Watched};
@@ -61,7 +62,8 @@ pub fn today(conn: &Connection, session: &Session, today: NaiveDate) -> crate::R
     let q = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<i64, StoreError> {
         Ok(conn.prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
     };
-    let by = |light| deadline::count(conn, today, Some(light), warning_days);
+    let cal = schedule::load(conn)?;
+    let by = |light| deadline::count(conn, &cal, today, Some(light), warning_days);
     let queue = Queue {
         red: by(Light::Red)?,
         yellow: by(Light::Yellow)?,
