@@ -98,7 +98,9 @@ CREATE TABLE calendar_years (
     year      INTEGER PRIMARY KEY,
     source    TEXT NOT NULL,
     loaded_at TEXT NOT NULL,
-    loaded_by TEXT NOT NULL REFERENCES users (user_id)
+    loaded_by TEXT NOT NULL REFERENCES users (user_id),
+    -- 1: computed from the statutory rules, not the official schedule (暂定).
+    provisional INTEGER NOT NULL DEFAULT 0 CHECK (provisional IN (0, 1))
 );
 
 -- Only the exceptions to "Monday to Friday": official holidays and
@@ -440,3 +442,15 @@ CREATE TABLE backup_runs (
     -- Why it failed, in Chinese; NULL when made.
     message   TEXT
 );
+
+-- One row per `case.due_date_recomputed`: an open case whose due date a
+-- newly loaded year's schedule changed, for the workbench's list.
+CREATE TABLE due_date_changes (
+    event_id     TEXT PRIMARY KEY,
+    case_id      TEXT NOT NULL REFERENCES cases (case_id),
+    year         INTEGER NOT NULL,
+    old_due_date TEXT NOT NULL,
+    new_due_date TEXT NOT NULL,
+    at           TEXT NOT NULL
+);
+CREATE INDEX due_date_changes_by_case ON due_date_changes (case_id);

@@ -36,6 +36,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     result.map_err(fail)
 }
 
+/// Reads a text file a person chose (a schedule, a catalogue): a file that
+/// is missing or not UTF-8 text is refused in their words.
+pub fn read_text(path: &Path) -> Result<String, StoreError> {
+    let bytes = std::fs::read(path).map_err(|e| StoreError::file(path, e))?;
+    String::from_utf8(bytes).map_err(|_| StoreError::File {
+        path: path.display().to_string(),
+        reason: "不是 UTF-8 编码的文本文件".into(),
+    })
+}
+
 /// Why a file could not be read or written, in the clerk's words for the
 /// common cases (a full or read-only USB stick, a missing folder), the
 /// system's own message otherwise.

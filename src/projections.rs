@@ -19,6 +19,7 @@ pub static ALL: &[&Projector] = &[
     &auth::users::PROJECTOR,
     &catalogue::versions::PROJECTOR,
     &calendar::schedule::PROJECTOR,
+    &calendar::recompute::PROJECTOR,
     &center::PROJECTOR,
     &intake::record::PROJECTOR,
     &intake::lookup::PROJECTOR,

@@ -99,6 +99,49 @@ fn calendar_due_prints_the_issue_example() {
 }
 
 #[test]
+fn a_provisional_year_is_shown_then_loaded_by_a_manager_only() {
+    let db = initialized();
+    let shown = json(&run(
+        &db.path,
+        &["--json", "calendar", "provisional", "2027"],
+        None,
+    ));
+    assert_eq!(shown["provisional"], true);
+    assert_eq!(shown["holidays"][1]["name"], "春节");
+    assert_eq!(shown["holidays"][1]["from"], "2027-02-05");
+    let err = refused(&run(
+        &db.path,
+        &[
+            "--user",
+            "clerk",
+            "calendar",
+            "provisional",
+            "2027",
+            "--apply",
+        ],
+        Some("clerk-pass"),
+    ));
+    assert!(err.contains("中心负责人"), "{err}");
+    let loaded = json(&run(
+        &db.path,
+        &[
+            "--json",
+            "--user",
+            "boss",
+            "calendar",
+            "provisional",
+            "2027",
+            "--apply",
+        ],
+        Some("boss-pass"),
+    ));
+    assert_eq!(loaded["provisional"], true);
+    assert_eq!(loaded["moved"], serde_json::json!([]));
+    let years = ok(&run(&db.path, &["calendar", "show"], None));
+    assert!(years.contains("2027 年（暂定）"), "{years}");
+}
+
+#[test]
 fn idcheck_explains_valid_and_invalid_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("x.db");

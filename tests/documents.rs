@@ -445,3 +445,36 @@ fn hostile_text_prints_verbatim_in_a_notice() {
         assert!(text.contains(&want), "{want} not in {text}");
     }
 }
+
+#[test]
+fn a_due_date_counted_on_a_provisional_year_says_so_on_the_notice_and_the_receipt() {
+    let mut c = center();
+    bianmin::calendar::provisional::apply(&mut c.store, &c.manager, at(2026, 12, 2), 2027).unwrap();
+    let r = intake::record(
+        &mut c.store,
+        &c.clerk,
+        at(2026, 12, 28),
+        application("MZ-005", person("刘桂英", 1), &["1", "2", "3", "5"]),
+    )
+    .unwrap();
+    let notice = print(&mut c, &r.case_no, DocumentKind::Notice);
+    assert_in_order(
+        &notice.pdf,
+        &["承诺办结日期：", "2027年1月5日（按暂定节假日计算）"],
+    );
+    let receipt = print(&mut c, &r.case_no, DocumentKind::Receipt);
+    assert_in_order(
+        &receipt.pdf,
+        &["承诺办结：", "2027年1月5日（按暂定节假日计算）"],
+    );
+    // A case due within an official year has no such note.
+    let plain = intake::record(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        application("MZ-005", person("王秀英", 2), &["1", "2", "3", "5"]),
+    )
+    .unwrap();
+    let notice = print(&mut c, &plain.case_no, DocumentKind::Notice);
+    assert!(!squeeze(&tool("pdftotext", &[], &notice.pdf)).contains("暂定"));
+}

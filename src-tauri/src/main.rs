@@ -82,6 +82,11 @@ fn main() {
             commands::backup::backup_make,
             commands::backup::backup_check,
             commands::backup::backup_restore,
+            commands::calendar::calendar_overview,
+            commands::calendar::calendar_provisional,
+            commands::calendar::calendar_provisional_apply,
+            commands::calendar::calendar_enter,
+            commands::calendar::calendar_import,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

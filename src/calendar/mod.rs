@@ -2,10 +2,27 @@
 //!
 //! - [`working_days`]: what a working day is and how due dates are counted.
 //! - [`schedule`]: a year's official holidays and make-up workdays, as
-//!   shipped in assets/calendar/ or imported by a manager.
+//!   shipped in assets/calendar/, imported or entered by a manager.
+//! - [`provisional`]: a year computed from the statutory rules before its
+//!   official schedule is published (暂定).
+//! - [`recompute`]: open cases' due dates follow a newly loaded year.
 
+pub mod provisional;
+pub mod recompute;
 pub mod schedule;
 pub mod working_days;
+
+/// What every screen and paper adds to a due date counted across a
+/// provisional year: it may still move.
+pub const PROVISIONAL_NOTE: &str = "（按暂定节假日计算）";
+
+/// SQL, over a case row aliased `c`, that is 1 when the case's due date is
+/// counted across a provisional year (the rule of
+/// [`Calendar::provisional_between`]).
+pub const PROVISIONAL_DUE_SQL: &str = "(c.due_date IS NOT NULL AND EXISTS (
+    SELECT 1 FROM calendar_years y WHERE y.provisional = 1
+      AND y.year BETWEEN CAST(substr(coalesce(c.accepted_on, c.received_on), 1, 4) AS INTEGER)
+                     AND CAST(substr(c.due_date, 1, 4) AS INTEGER)))";
 
 pub use working_days::Calendar;
 
@@ -20,6 +37,12 @@ pub enum CalendarError {
     DaysOutOfRange(i64),
     #[error("日期“{0}”格式不对，应为 2026-09-30 这样的形式")]
     BadDate(String),
+    #[error("{row}：{reason}；未保存")]
+    Entry { row: String, reason: String },
+    #[error("{0} 年已导入正式的放假调休安排，不能用推算的暂定安排替换")]
+    OfficialLoaded(i32),
+    #[error("{0} 年不在可推算的范围内（2000 到 2100 年）")]
+    CannotCompute(i32),
 }
 
 /// A day as people type it (`2026-11-23`, spaces around allowed), or the

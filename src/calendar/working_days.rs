@@ -22,6 +22,8 @@ pub const MAX_DAYS: i64 = 3650;
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
     years: BTreeSet<i32>,
+    /// The loaded years computed from the statutory rules (暂定).
+    provisional: BTreeSet<i32>,
     exceptions: HashMap<NaiveDate, DayKind>,
 }
 
@@ -31,6 +33,9 @@ impl Calendar {
         let mut cal = Calendar::default();
         for s in schedules {
             cal.years.insert(s.year);
+            if s.provisional {
+                cal.provisional.insert(s.year);
+            }
             for (day, kind, _) in s.days() {
                 cal.exceptions.insert(day, kind);
             }
@@ -44,8 +49,26 @@ impl Calendar {
         self.exceptions.insert(day, kind);
     }
 
-    pub(crate) fn insert_year(&mut self, year: i32) {
+    pub(crate) fn insert_year(&mut self, year: i32, provisional: bool) {
         self.years.insert(year);
+        if provisional {
+            self.provisional.insert(year);
+        }
+    }
+
+    /// Whether a date counted from `from` to `to` crosses a provisional
+    /// year, so that it may move when the official schedule comes out. The
+    /// same rule, for case lists, is [`super::PROVISIONAL_DUE_SQL`].
+    pub fn provisional_between(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        let (a, b) = (from.year().min(to.year()), from.year().max(to.year()));
+        self.provisional.range(a..=b).next().is_some()
+    }
+
+    /// [`PROVISIONAL_NOTE`](super::PROVISIONAL_NOTE) for a due date counted
+    /// from `from` to `due` across a provisional year, else `None`.
+    pub fn due_note(&self, from: NaiveDate, due: NaiveDate) -> Option<&'static str> {
+        self.provisional_between(from, due)
+            .then_some(super::PROVISIONAL_NOTE)
     }
 
     /// The years that are loaded.

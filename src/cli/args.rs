@@ -320,6 +320,14 @@ pub enum CalendarCommand {
     },
     /// 导入一年的放假调休安排（TOML，负责人）
     Import { file: PathBuf },
+    /// 按《全国年节及纪念日放假办法》推算一年的暂定节假日；加 --apply 载入（负责人）
+    Provisional {
+        /// 年份，如 2027
+        year: i32,
+        /// 载入为暂定安排（正式通知发布后再导入正式安排）
+        #[arg(long)]
+        apply: bool,
+    },
     /// 列出已导入的年份
     Show,
 }

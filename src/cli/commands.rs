@@ -452,16 +452,25 @@ fn calendar(ctx: &Ctx, c: CalendarCommand) -> Result<()> {
         CalendarCommand::Import { file } => {
             let text = read(&file)?;
             let (mut store, session) = ctx.login()?;
-            let s = schedule::import(&mut store, &session, now(), &text)?;
-            let days = s.days();
-            let value = serde_json::json!({ "year": s.year, "days": days.len() });
-            print(ctx.json, &value, |_| {
-                format!(
-                    "已导入 {} 年放假调休安排（{} 个特殊日期）",
-                    s.year,
-                    days.len()
-                )
-            });
+            let loaded = schedule::import(&mut store, &session, now(), &text)?;
+            print_loaded(ctx, &loaded);
+        }
+        CalendarCommand::Provisional { year, apply } => {
+            if apply {
+                let (mut store, session) = ctx.login()?;
+                let loaded =
+                    bianmin::calendar::provisional::apply(&mut store, &session, now(), year)?;
+                print_loaded(ctx, &loaded);
+            } else {
+                let s = bianmin::calendar::provisional::compute(year)?;
+                print(ctx.json, &s, |s| {
+                    let mut out = format!("{} 年暂定节假日（{}）\n", s.year, s.source);
+                    for h in &s.holidays {
+                        let _ = writeln!(out, "{}：{} 至 {}", h.name, h.from, h.to);
+                    }
+                    out
+                });
+            }
         }
         CalendarCommand::Show => {
             let store = ctx.initialized()?;
@@ -471,8 +480,12 @@ fn calendar(ctx: &Ctx, c: CalendarCommand) -> Result<()> {
                 for y in ys {
                     let _ = writeln!(
                         s,
-                        "{} 年：放假 {} 天，调休上班 {} 天（{}）",
-                        y.year, y.holidays, y.workdays, y.source
+                        "{} 年{}：放假 {} 天，调休上班 {} 天（{}）",
+                        y.year,
+                        if y.provisional { "（暂定）" } else { "" },
+                        y.holidays,
+                        y.workdays,
+                        y.source
                     );
                 }
                 s
@@ -480,6 +493,43 @@ fn calendar(ctx: &Ctx, c: CalendarCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What loading a year did, for people and for scripts.
+fn print_loaded(ctx: &Ctx, loaded: &schedule::Loaded) {
+    let days = loaded.schedule.days().len();
+    let value = serde_json::json!({
+        "year": loaded.schedule.year,
+        "provisional": loaded.schedule.provisional,
+        "days": days,
+        "moved": loaded.moved,
+    });
+    print(ctx.json, &value, |_| {
+        let s = &loaded.schedule;
+        let mut out = format!(
+            "已载入 {} 年{}放假调休安排（{} 个特殊日期）",
+            s.year,
+            if s.provisional { "暂定" } else { "" },
+            days
+        );
+        if loaded.moved.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(
+                out,
+                "；{} 件在办案件的办结期限随之调整：",
+                loaded.moved.len()
+            );
+            for m in &loaded.moved {
+                let _ = writeln!(
+                    out,
+                    "{}  {}  {}  {} → {}",
+                    m.case_no, m.applicant_name, m.matter_name, m.old_due_date, m.new_due_date
+                );
+            }
+        }
+        out
+    });
 }
 
 impl ProfileArgs {

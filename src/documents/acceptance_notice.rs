@@ -47,7 +47,7 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
         )?;
     }
     flow.field("受理日期：", &chinese_date(f.received_on), BODY)?;
-    let due = f.due_date.map(chinese_date).unwrap_or_else(|| "—".into());
+    let due = f.due_text().unwrap_or_else(|| "—".into());
     flow.field(
         "承诺办结日期：",
         &format!(

@@ -37,6 +37,8 @@ pub struct Facts {
     pub received_at: DateTime<FixedOffset>,
     pub received_on: NaiveDate,
     pub due_date: Option<NaiveDate>,
+    /// "（按暂定节假日计算）" while the due date crosses a provisional year.
+    pub due_note: Option<&'static str>,
     pub clerk_staff_no: String,
     pub materials: Vec<MaterialLine>,
     pub refusal_reason: Option<String>,
@@ -61,6 +63,12 @@ pub struct AgentFacts {
 }
 
 impl Facts {
+    /// The due date as printed: 2027年1月8日, with the provisional note.
+    pub fn due_text(&self) -> Option<String> {
+        self.due_date
+            .map(|d| format!("{}{}", chinese_date(d), self.due_note.unwrap_or("")))
+    }
+
     /// The missing required materials (for a one-time notice), in catalogue order.
     pub fn missing(&self) -> Vec<&MaterialLine> {
         self.materials
@@ -169,6 +177,7 @@ pub fn gather(
         received_at,
         received_on: d.summary.received_on,
         due_date: d.summary.due_date,
+        due_note: d.summary.due_note,
         clerk_staff_no: d.clerk_staff_no.clone(),
         materials: d.materials.clone(),
         refusal_reason: d.refusal_reason.clone(),

@@ -59,7 +59,11 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
             Style::bold(9.0),
         ),
         (Outcome::OnTheSpot, _) => s.field("办理结果：", "已当场办结（即办件）", BODY),
-        (_, Some(due)) => s.field("承诺办结：", &chinese_date(due), Style::bold(9.0)),
+        (_, Some(_)) => s.field(
+            "承诺办结：",
+            &f.due_text().unwrap_or_default(),
+            Style::bold(9.0),
+        ),
         (_, None) => s.field("承诺办结：", "—", BODY),
     }
     s.field("领取方式：", &f.pickup_methods.join("、"), BODY);

@@ -37,12 +37,24 @@ pub struct CaseSummary {
     pub due_date: Option<NaiveDate>,
     /// The due date was extended (延期) with a manager's approval.
     pub extended: bool,
+    /// What follows the due date wherever it is shown: "（按暂定节假日计算）"
+    /// while it is counted across a provisional year (src/calendar).
+    pub due_note: Option<&'static str>,
 }
 
-const SUMMARY_COLUMNS: &str =
-    "case_id, case_no, query_code, matter_code, matter_name, outcome, state,
-     applicant_name, applicant_id_number, applicant_phone, received_at, received_on, due_date,
-     extension_reason IS NOT NULL";
+/// The columns [`summary_row`] reads, over `cases` aliased `c`; a query
+/// may select more after them.
+pub(crate) fn summary_columns() -> String {
+    format!(
+        "c.case_id, c.case_no, c.query_code, c.matter_code, c.matter_name, c.outcome, c.state,
+         c.applicant_name, c.applicant_id_number, c.applicant_phone, c.received_at, c.received_on,
+         c.due_date, c.extension_reason IS NOT NULL, {}",
+        crate::calendar::PROVISIONAL_DUE_SQL
+    )
+}
+
+/// How many columns [`summary_columns`] selects.
+pub(crate) const SUMMARY_WIDTH: usize = 15;
 
 pub(crate) fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
     let outcome: String = r.get(5)?;
@@ -71,6 +83,9 @@ pub(crate) fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
         received_on: r.get(11)?,
         due_date: r.get(12)?,
         extended: r.get(13)?,
+        due_note: r
+            .get::<_, bool>(14)?
+            .then_some(crate::calendar::PROVISIONAL_NOTE),
     })
 }
 
@@ -85,7 +100,8 @@ pub(crate) fn masked(mut s: CaseSummary) -> CaseSummary {
 pub fn summary(conn: &Connection, case_no: &str) -> Result<Option<CaseSummary>, StoreError> {
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM cases WHERE case_no = ?1"
+            "SELECT {} FROM cases c WHERE c.case_no = ?1",
+            summary_columns()
         ))?
         .query_row([case_no.trim()], summary_row)
         .optional()?)
@@ -118,10 +134,11 @@ pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<CaseSum
             .replace('_', "\\_")
     );
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM cases
-         WHERE case_no = ?1 OR query_code = ?2 OR applicant_id_number = ?2 OR applicant_phone = ?1
-            OR applicant_name = ?1 OR applicant_name LIKE ?3 ESCAPE '\\'
-         ORDER BY received_at DESC, case_no DESC LIMIT ?4"
+        "SELECT {} FROM cases c
+         WHERE c.case_no = ?1 OR c.query_code = ?2 OR c.applicant_id_number = ?2 OR c.applicant_phone = ?1
+            OR c.applicant_name = ?1 OR c.applicant_name LIKE ?3 ESCAPE '\\'
+         ORDER BY c.received_at DESC, c.case_no DESC LIMIT ?4",
+        summary_columns()
     ))?;
     let rows = stmt.query_map(params![t, upper, prefix, limit as i64], |r| {
         summary_row(r).map(masked)
@@ -132,7 +149,8 @@ pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<CaseSum
 /// Cases received on a day, in case-number order.
 pub fn received_on(conn: &Connection, day: NaiveDate) -> Result<Vec<CaseSummary>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM cases WHERE received_on = ?1 ORDER BY case_no"
+        "SELECT {} FROM cases c WHERE c.received_on = ?1 ORDER BY c.case_no",
+        summary_columns()
     ))?;
     let rows = stmt.query_map([day], |r| summary_row(r).map(masked))?;
     Ok(rows.collect::<Result<_, _>>()?)

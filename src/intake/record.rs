@@ -77,6 +77,8 @@ pub struct IntakeResult {
     pub matter_name: String,
     pub received_at: String,
     pub due_date: Option<NaiveDate>,
+    /// "（按暂定节假日计算）" when the due date crosses a provisional year.
+    pub due_note: Option<&'static str>,
     /// Every missing required material (for 一次性告知), in catalogue order.
     pub missing: Vec<CaseMaterial>,
     pub refusal_reason: Option<String>,
@@ -133,13 +135,14 @@ pub fn record_in(
     if agent.is_some() {
         decision.outcome = Outcome::Accepted;
     }
-    let due_date = match decision.outcome {
-        Outcome::Accepted if agent.is_some() => None,
+    let (due_date, due_note) = match decision.outcome {
+        Outcome::Accepted if agent.is_some() => (None, None),
         Outcome::Accepted => {
             let cal = schedule::load(tx)?;
-            Some(cal.due_date(today, i64::from(matter.promised_days), 0)?)
+            let due = cal.due_date(today, i64::from(matter.promised_days), 0)?;
+            (Some(due), cal.due_note(today, due))
         }
-        _ => None,
+        _ => (None, None),
     };
     let serial = next_serial(tx, &dev.device_id, today)?;
     if serial > case_number::MAX_SERIAL {
@@ -193,6 +196,7 @@ pub fn record_in(
         matter_name: payload.matter_name,
         received_at: event.ts,
         due_date,
+        due_note,
         missing: decision
             .missing
             .iter()

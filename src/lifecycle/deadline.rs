@@ -229,11 +229,10 @@ pub fn watch_list_limited(
     let f = light_filter(&cal, today, light, warning_days)?;
     let condition = &f.condition;
     let sql = format!(
-        "SELECT c.case_id, c.case_no, c.query_code, c.matter_code, c.matter_name, c.outcome, c.state,
-                c.applicant_name, c.applicant_id_number, c.applicant_phone, c.received_at, c.received_on, c.due_date,
-                c.extension_reason IS NOT NULL, coalesce(h.display_name, k.display_name)
+        "SELECT {}, coalesce(h.display_name, k.display_name)
          FROM cases c JOIN users k ON k.user_id = c.clerk_user_id LEFT JOIN users h ON h.user_id = c.handler_user_id
          WHERE {condition} ORDER BY c.due_date ASC, c.case_no LIMIT {}",
+        crate::intake::lookup::summary_columns(),
         limit.map_or(-1, |n| n as i64)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -243,7 +242,9 @@ pub fn watch_list_limited(
         let case = crate::intake::lookup::summary_row(r)
             .map(crate::intake::lookup::masked)
             .map_err(StoreError::from)?;
-        let handler: String = r.get(14).map_err(StoreError::from)?;
+        let handler: String = r
+            .get(crate::intake::lookup::SUMMARY_WIDTH)
+            .map_err(StoreError::from)?;
         let due = case.due_date.unwrap_or(today);
         let standing = standing(&cal, today, due, case.state == "suspended", warning_days)?;
         out.push(Watched {

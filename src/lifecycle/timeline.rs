@@ -35,6 +35,7 @@ pub fn describe(kind: &str) -> &'static str {
         evaluation::EVALUATION_RECORDED => "评价",
         evaluation::FOLLOWUP_RECORDED => "回访",
         lookup::ID_VIEWED => "负责人查看完整证件号码",
+        crate::calendar::recompute::DUE_DATE_RECOMPUTED => "办结期限随节假日安排调整",
         _ => "其他",
     }
 }

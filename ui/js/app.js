@@ -13,6 +13,7 @@ import { complaintsScreen } from './screens/complaints.js';
 import { statsScreen } from './screens/stats.js';
 import { exchangeScreen } from './screens/exchange.js';
 import { backupScreen } from './screens/backup.js';
+import { calendarScreen } from './screens/calendar.js';
 
 const screen = document.getElementById('screen');
 const state = { status: null, user: null, idleMinutes: 10, current: null };
@@ -27,6 +28,7 @@ const MENU = [
   { key: 'stats', label: '统计', shortcut: 'F7', needs: 'view_reports' },
   { key: 'exchange', label: '数据交换', shortcut: 'F8', needs: 'exchange' },
   { key: 'backup', label: '备份', shortcut: 'F9', needs: 'maintain' },
+  { key: 'calendar', label: '节假日', shortcut: 'F10', needs: 'view_cases' },
 ];
 
 export const app = {
@@ -112,6 +114,7 @@ function go(key, params = {}) {
     case 'stats': return statsScreen(screen, app);
     case 'exchange': return exchangeScreen(screen, app);
     case 'backup': return backupScreen(screen, app, { onRestored: restored });
+    case 'calendar': return calendarScreen(screen, app, params);
     default: return workbenchScreen(screen, app, {});
   }
 }

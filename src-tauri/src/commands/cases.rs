@@ -24,6 +24,10 @@ pub struct Workbench {
     pub urgent: Urgent,
     /// How the backups stand; only for those who may back up (managers).
     pub backup: Option<Status>,
+    /// Open cases whose due dates a newly loaded year moved.
+    pub moved: Vec<bianmin::calendar::recompute::Moved>,
+    /// Next year's holidays are not loaded yet.
+    pub calendar_notice: Option<String>,
 }
 
 #[tauri::command]
@@ -38,6 +42,8 @@ pub fn workbench(desk: State<'_, Desk>) -> UiResult<Workbench> {
                 Ok(()) => Some(backups::status(conn, session, now())?),
                 Err(_) => None,
             },
+            moved: bianmin::calendar::recompute::open_moved(conn)?,
+            calendar_notice: schedule::missing_notice(conn, today)?,
         })
     })
 }

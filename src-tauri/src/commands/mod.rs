@@ -3,6 +3,7 @@
 //! error as a [`UiError`](crate::error::UiError); no SQL and no rules here.
 
 pub mod backup;
+pub mod calendar;
 pub mod cases;
 pub mod documents;
 pub mod exchange;

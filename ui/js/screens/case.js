@@ -43,7 +43,7 @@ export async function caseScreen(root, app, caseNo) {
     ['住址', d.applicant_address],
     d.proxy_name ? ['代办人', `${d.proxy_name}（${d.proxy_relation || ''}）`] : null,
     ['接件时间', shortTime(d.received_at)], ['经办人', `${d.clerk_name}（工号 ${d.clerk_staff_no}）`],
-    d.due_date ? ['办结期限', `${cnDate(d.due_date)}${d.extended ? '（已延期）' : ''}`] : null,
+    d.due_date ? ['办结期限', `${cnDate(d.due_date)}${d.due_note || ''}${d.extended ? '（已延期）' : ''}`] : null,
     d.handler_name ? ['承办人', d.handler_name + (d.forwarded_to ? `，已转办 ${d.forwarded_to}` : '')] : null,
     d.suspended_days ? ['暂停计时', `共 ${d.suspended_days} 个工作日`] : null,
     d.extension_reason ? ['延期理由', d.extension_reason] : null,

@@ -170,7 +170,7 @@ export function intakeScreen(root, app, { consultation } = {}) {
     fill(result, h('div', { class: `result ${kind}`, id: 'result-box' },
       h('div', { class: 'outcome', id: 'result-outcome' }, done.outcome_label),
       h('div', {}, '办件编号：', h('span', { class: 'mono big', id: 'result-case-no' }, done.case_no), '　查询码：', h('span', { class: 'mono big', id: 'result-query-code' }, done.query_code)),
-      done.due_date ? h('div', { id: 'result-due' }, `承诺办结日期：${cnDate(done.due_date)}`) : null,
+      done.due_date ? h('div', { id: 'result-due' }, `承诺办结日期：${cnDate(done.due_date)}${done.due_note || ''}`) : null,
       done.via_agent ? h('div', { id: 'result-agent' }, '代办受理，送交中心：材料装袋带回中心，中心确认收件后开始计算承诺办结时限') : null,
       done.missing.length ? h('div', {}, h('div', {}, '需一次补齐以下全部材料：'),
         h('ol', { id: 'result-missing' }, ...done.missing.map((m) => h('li', {}, `${m.name}（${m.form}，${m.copies} 份）`)))) : null,

@@ -16,6 +16,8 @@ export async function workbenchScreen(root, app, { focusSearch }) {
   const counts = h('div', { class: 'cards', id: 'today-counts' });
   const list = h('div', { id: 'open-cases' });
   const backup = h('div', { id: 'home-backup' });
+  const calendarNotice = h('div', { id: 'home-calendar' });
+  const moved = h('div', { id: 'moved-due-dates' });
   const form = h('form', { class: 'search', id: 'search-form' },
     h('label', { for: 'search-input' }, '快速查询'), search,
     h('button', { type: 'submit' }, '查询'));
@@ -33,7 +35,8 @@ export async function workbenchScreen(root, app, { focusSearch }) {
     }
   });
   fill(root,
-    h('section', { class: 'panel' }, h('h1', {}, '工作台'), counts, backup, form, results),
+    h('section', { class: 'panel' }, h('h1', {}, '工作台'), counts, calendarNotice, backup, form, results),
+    moved,
     h('section', { class: 'panel' }, h('h2', {}, '在办件（按到期紧急程度）'), list));
   if (focusSearch) search.focus();
   try {
@@ -52,6 +55,18 @@ export async function workbenchScreen(root, app, { focusSearch }) {
     if (wb.backup) {
       fill(backup, h('div', { class: 'backup-line' }, h('strong', {}, '数据备份：'), backupStatusLine(wb.backup),
         h('button', { type: 'button', id: 'home-backup-open', onclick: () => app.go('backup') }, '备份设置…')));
+    }
+    if (wb.calendar_notice) {
+      fill(calendarNotice, h('div', { class: 'backup-line' },
+        h('p', { class: 'message error', id: 'calendar-notice' }, wb.calendar_notice),
+        app.can('edit_calendar')
+          ? h('button', { type: 'button', id: 'home-calendar-open', onclick: () => app.go('calendar') }, '节假日安排…')
+          : null));
+    }
+    if (wb.moved.length) {
+      fill(moved, h('section', { class: 'panel warning' },
+        h('h2', {}, `办结期限已随节假日安排调整的在办件（${wb.moved.length} 件），请告知申请人，需要时补打受理通知书`),
+        movedTable(wb.moved, app)));
     }
     fill(list, wb.watched.length ? watchTable(wb.watched, app) : h('p', { class: 'empty' }, '当前没有在办件'));
   } catch (err) {
@@ -75,8 +90,21 @@ function watchTable(rows, app) {
         h('td', {}, w.matter_name),
         h('td', {}, w.applicant_name),
         h('td', {}, w.handler),
-        h('td', {}, cnDate(w.due_date), w.extended ? '（已延期）' : ''));
+        h('td', {}, cnDate(w.due_date), w.due_note || '', w.extended ? '（已延期）' : ''));
     })));
+}
+
+function movedTable(rows, app) {
+  return h('table', { class: 'list', id: 'moved-table' },
+    h('thead', {}, h('tr', {}, ...['办件编号', '事项', '申请人', '原办结期限', '调整后办结期限', '调整时间'].map((t) => h('th', {}, t)))),
+    h('tbody', {}, ...rows.map((m) =>
+      h('tr', { tabindex: 0, onclick: () => app.openCase(m.case_no), onkeydown: enter(() => app.openCase(m.case_no)) },
+        h('td', { class: 'mono' }, m.case_no),
+        h('td', {}, m.matter_name),
+        h('td', {}, m.applicant_name),
+        h('td', {}, cnDate(m.old_due_date)),
+        h('td', {}, h('strong', {}, cnDate(m.new_due_date))),
+        h('td', {}, shortTime(m.at))))));
 }
 
 export function caseTable(rows, app) {
@@ -92,7 +120,7 @@ export function caseTable(rows, app) {
         h('td', { class: 'mono' }, c.applicant_id_number),
         h('td', {}, c.matter_name),
         h('td', {}, shortTime(c.received_at)),
-        h('td', {}, cnDate(c.due_date), c.extended ? '（已延期）' : '')))));
+        h('td', {}, cnDate(c.due_date), c.due_note || '', c.extended ? '（已延期）' : '')))));
 }
 
 function enter(f) {
