@@ -66,7 +66,9 @@ CREATE TABLE users (
     created_at    TEXT NOT NULL,
     -- Consecutive failed logins, and until when the account is locked.
     failed_logins INTEGER NOT NULL DEFAULT 0,
-    locked_until  TEXT
+    locked_until  TEXT,
+    -- 1 after an admin reset the password: the user must choose a new one.
+    must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1))
 );
 
 -- Every published version of every matter; `definition` is the full matter

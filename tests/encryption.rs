@@ -317,6 +317,32 @@ fn users_added_and_disabled_on_the_hub_follow_the_batch_to_the_laptop() {
 }
 
 #[test]
+fn a_password_changed_on_the_laptop_or_reset_on_the_hub_opens_it_from_then_on() {
+    let mut l = laptop();
+    let (mut store, zhao) = l.login("zhao", "zhao-pass").unwrap();
+    users::change_password(&mut store, &zhao, monday(), "zhao-pass", "zhao-new-pass").unwrap();
+    drop(store);
+    assert!(l.login("zhao", "zhao-pass").is_err());
+    l.login("zhao", "zhao-new-pass").unwrap();
+    // The hub's admin resets the clerk's password; the batch brings it.
+    users::reset_password(
+        &mut l.hub.store,
+        &l.hub.admin,
+        monday(),
+        "clerk",
+        "reset-123",
+    )
+    .unwrap();
+    let batch = l.hub_batch_for_v03(monday() + Duration::minutes(5));
+    let (mut store, zhao) = l.login("zhao", "zhao-new-pass").unwrap();
+    import::import(&mut store, &zhao, monday(), &batch, &mut quiet()).unwrap();
+    drop(store);
+    assert!(l.login("clerk", "clerk-pass").is_err());
+    let (store, clerk) = l.login("clerk", "reset-123").unwrap();
+    assert!(users::must_change_password(store.conn(), &clerk.user_id).unwrap());
+}
+
+#[test]
 fn an_encrypted_backup_stays_encrypted_and_restores_with_a_login() {
     let l = laptop();
     let db = l.db();

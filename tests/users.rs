@@ -260,3 +260,156 @@ fn the_lockout_threshold_and_duration_are_the_centers_settings() {
         ));
     }
 }
+
+#[test]
+fn a_reset_password_must_be_changed_before_anything_else() {
+    let mut c = center();
+    let info =
+        users::reset_password(&mut c.store, &c.admin, monday(), "clerk", "fresh-123").unwrap();
+    assert!(info.must_change_password);
+    // The old password no longer works; the new one logs in, but no act is allowed.
+    assert!(users::authenticate(&mut c.store, monday(), "clerk", "clerk-pass").is_err());
+    let clerk = users::authenticate(&mut c.store, monday(), "clerk", "fresh-123").unwrap();
+    let err = bianmin::intake::record(
+        &mut c.store,
+        &clerk,
+        monday(),
+        application("MZ-005", person("刘", 1), &["1", "2", "3", "5"]),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(AuthError::MustChangePassword)),
+        "{err}"
+    );
+    let listed = users::roster(c.store.conn(), &c.admin, monday()).unwrap();
+    let row = listed.iter().find(|u| u.user.username == "clerk").unwrap();
+    assert_eq!(row.status_label, "待改密码");
+
+    let before = snapshot(&c.store);
+    let refusals = [
+        ("wrong-old", "better-456", "原密码不正确"),
+        ("fresh-123", "fresh-123", "不能与原密码相同"),
+        ("fresh-123", "short", "至少 6 位"),
+    ];
+    for (old, new, said) in refusals {
+        let err = users::change_password(&mut c.store, &clerk, monday(), old, new).unwrap_err();
+        assert!(err.to_string().contains(said), "{err}");
+    }
+    assert_eq!(snapshot(&c.store), before);
+    let info =
+        users::change_password(&mut c.store, &clerk, monday(), "fresh-123", "better-456").unwrap();
+    assert!(!info.must_change_password);
+    bianmin::intake::record(
+        &mut c.store,
+        &clerk,
+        monday(),
+        application("MZ-005", person("刘", 1), &["1", "2", "3", "5"]),
+    )
+    .unwrap();
+    users::authenticate(&mut c.store, monday(), "clerk", "better-456").unwrap();
+    // The log holds it all: a rebuild gives the same users.
+    let before = snapshot(&c.store);
+    bianmin::projections::rebuild(&mut c.store, &c.admin).unwrap();
+    assert_eq!(snapshot(&c.store), before);
+}
+
+#[test]
+fn roles_change_by_an_admin_never_their_own_nor_the_last_admins() {
+    let mut c = center();
+    let before = snapshot(&c.store);
+    let err =
+        users::change_role(&mut c.store, &c.admin, monday(), "admin", Role::Manager).unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(AuthError::CannotChangeOwnRole)),
+        "{err}"
+    );
+    let err =
+        users::change_role(&mut c.store, &c.manager, monday(), "clerk", Role::Manager).unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(AuthError::Forbidden { .. })),
+        "{err}"
+    );
+    let err =
+        users::change_role(&mut c.store, &c.admin, monday(), "clerk", Role::Clerk).unwrap_err();
+    assert!(err.to_string().contains("已是窗口人员"), "{err}");
+    assert_eq!(snapshot(&c.store), before);
+
+    // A clerk made manager needs a longer password: she must choose one.
+    let info =
+        users::change_role(&mut c.store, &c.admin, monday(), "clerk", Role::Manager).unwrap();
+    assert_eq!(info.role, Role::Manager);
+    assert!(info.must_change_password);
+    // A manager made clerk keeps hers.
+    let info =
+        users::change_role(&mut c.store, &c.admin, monday(), "manager", Role::Clerk).unwrap();
+    assert!(!info.must_change_password);
+
+    // A second admin (after choosing an admin's password) can demote the
+    // first; the last admin then stays one.
+    users::change_role(&mut c.store, &c.admin, monday(), "manager", Role::Admin).unwrap();
+    let second = users::authenticate(&mut c.store, monday(), "manager", "manager-pass").unwrap();
+    let err =
+        users::change_role(&mut c.store, &second, monday(), "admin", Role::Manager).unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(AuthError::MustChangePassword)),
+        "{err}"
+    );
+    users::change_password(
+        &mut c.store,
+        &second,
+        monday(),
+        "manager-pass",
+        "admin-pass-2",
+    )
+    .unwrap();
+    users::change_role(&mut c.store, &second, monday(), "admin", Role::Manager).unwrap();
+    let first = users::authenticate(&mut c.store, monday(), "admin", "admin-pass").unwrap();
+    let err =
+        users::change_role(&mut c.store, &first, monday(), "manager", Role::Clerk).unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(AuthError::Forbidden { .. })),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_admin_unlocks_a_locked_account_and_enables_a_disabled_one() {
+    let mut c = center();
+    for _ in 0..5 {
+        let _ = users::authenticate(&mut c.store, monday(), "clerk", "wrong");
+    }
+    let row = |c: &Center| {
+        users::roster(c.store.conn(), &c.admin, monday())
+            .unwrap()
+            .into_iter()
+            .find(|u| u.user.username == "clerk")
+            .unwrap()
+    };
+    assert!(row(&c).locked);
+    assert_eq!(row(&c).status_label, "已锁定");
+    assert!(users::authenticate(&mut c.store, monday(), "clerk", "clerk-pass").is_err());
+    let err = users::unlock(&mut c.store, &c.clerk, monday(), "clerk").unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(AuthError::Forbidden { .. })),
+        "{err}"
+    );
+    users::unlock(&mut c.store, &c.admin, monday(), "clerk").unwrap();
+    assert!(!row(&c).locked);
+    users::authenticate(&mut c.store, monday(), "clerk", "clerk-pass").unwrap();
+
+    users::disable(&mut c.store, &c.admin, monday(), "clerk").unwrap();
+    assert_eq!(row(&c).status_label, "已停用");
+    let err = users::roster(c.store.conn(), &c.admin, monday())
+        .map(|_| ())
+        .and_then(|_| users::roster(c.store.conn(), &c.clerk, monday()).map(|_| ()))
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(AuthError::Forbidden { .. })),
+        "{err}"
+    );
+    users::enable(&mut c.store, &c.admin, monday(), "clerk").unwrap();
+    assert_eq!(row(&c).status_label, "正常");
+    let err = users::enable(&mut c.store, &c.admin, monday(), "clerk").unwrap_err();
+    assert!(err.to_string().contains("已是启用状态"), "{err}");
+    users::authenticate(&mut c.store, monday(), "clerk", "clerk-pass").unwrap();
+}

@@ -87,6 +87,10 @@ fn main() {
             commands::calendar::calendar_provisional_apply,
             commands::calendar::calendar_enter,
             commands::calendar::calendar_import,
+            commands::users::users_roster,
+            commands::users::user_add,
+            commands::users::user_act,
+            commands::users::password_change,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

@@ -218,13 +218,20 @@ pub fn unwrap(entry: &Entry, device_id: &str, password: &str) -> Result<Option<D
 }
 
 /// A cheap fingerprint of the users table: it changes whenever a user is
-/// added or disabled, the only changes to who may open the database.
-pub fn users_fingerprint(conn: &Connection) -> Result<(i64, i64), StoreError> {
-    Ok(conn.query_row(
-        "SELECT count(*), coalesce(sum(disabled), 0) FROM users",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+/// added, disabled or enabled, or a password changes — the only changes to
+/// who may open the database with what.
+pub fn users_fingerprint(conn: &Connection) -> Result<[u8; 32], StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT user_id, password_hash, disabled FROM users ORDER BY user_id")?;
+    let mut rows = stmt.query([])?;
+    let mut digest = Sha256::new();
+    while let Some(r) = rows.next()? {
+        digest.update(r.get::<_, String>(0)?.as_bytes());
+        digest.update([0]);
+        digest.update(r.get::<_, String>(1)?.as_bytes());
+        digest.update([r.get::<_, bool>(2)? as u8]);
+    }
+    Ok(digest.finalize().into())
 }
 
 /// Rewrites the key file of the database at `db` from its users table:

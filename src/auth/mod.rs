@@ -47,6 +47,16 @@ pub enum AuthError {
     CannotDisableSelf,
     #[error("不能停用最后一个可用的系统管理员账号")]
     LastAdmin,
+    #[error("不能更改自己的角色，请由另一位系统管理员操作")]
+    CannotChangeOwnRole,
+    #[error("原密码不正确")]
+    WrongOldPassword,
+    #[error("新密码不能与原密码相同")]
+    SamePassword,
+    #[error("系统管理员已重置您的密码，请先修改密码再办理业务")]
+    MustChangePassword,
+    #[error("账号“{0}”已是{1}")]
+    Unchanged(String, &'static str),
     #[error("密码处理失败：{0}")]
     Hash(String),
 }
@@ -80,9 +90,14 @@ impl Session {
 
     /// The check every acting core entry point makes: the role may perform
     /// `action`, and the user still exists and is not disabled (a session
-    /// opened before an admin disabled the user is refused from then on).
+    /// opened before an admin disabled the user is refused from then on),
+    /// nor waiting to replace a password an admin reset.
     pub fn authorize(&self, conn: &rusqlite::Connection, action: Action) -> crate::Result<()> {
         self.require(action)?;
-        users::check_active(conn, &self.user_id)
+        users::check_active(conn, &self.user_id)?;
+        if users::must_change_password(conn, &self.user_id)? {
+            return Err(AuthError::MustChangePassword.into());
+        }
+        Ok(())
     }
 }

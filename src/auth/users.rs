@@ -1,5 +1,8 @@
 //! Users of this center: adding (by an admin; the first admin at `init`),
-//! listing, disabling, and logging in. Each change is a `user.*` event.
+//! listing, disabling and enabling, resetting a password (the user must
+//! choose a new one at next login), changing a role, unlocking a locked
+//! account, each user changing their own password, and logging in. Each
+//! change is a `user.*` event and travels to every device.
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -38,6 +41,30 @@ pub struct UserDisabled {
     pub user_id: String,
 }
 
+/// Payload of `user.enabled`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UserEnabled {
+    pub user_id: String,
+}
+
+/// Payload of `user.password_set`: a new password, chosen by the user
+/// (`must_change` false) or reset by an admin (`must_change` true).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PasswordSet {
+    pub user_id: String,
+    pub password_hash: String,
+    pub must_change: bool,
+}
+
+/// Payload of `user.role_changed`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RoleChanged {
+    pub user_id: String,
+    pub role: Role,
+    /// The new role asks for a longer password than the old one did.
+    pub must_change: bool,
+}
+
 /// A user as listed (never with the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UserInfo {
@@ -48,6 +75,22 @@ pub struct UserInfo {
     pub role: Role,
     pub disabled: bool,
     pub created_at: String,
+    /// Until when wrong passwords lock the account (may lie in the past).
+    pub locked_until: Option<String>,
+    /// An admin reset the password; the user must choose a new one.
+    pub must_change_password: bool,
+}
+
+/// A user as the 人员 screen lists them, as of a moment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Listed {
+    #[serde(flatten)]
+    pub user: UserInfo,
+    pub role_label: &'static str,
+    /// Locked by wrong passwords right now.
+    pub locked: bool,
+    /// 正常, 已停用, 已锁定 or 待改密码.
+    pub status_label: &'static str,
 }
 
 fn checked(new: &NewUser) -> crate::Result<UserAdded> {
@@ -137,10 +180,197 @@ pub fn disable(
         let payload = UserDisabled {
             user_id: user.user_id,
         };
-        let draft = Draft::new(&session.user_id, None, USER_DISABLED, &payload)?;
-        events::append_here(tx, now, draft)?;
-        Ok(find(tx, username)?.ok_or_else(|| AuthError::NoSuchUser(username.to_owned()))?)
+        acted(tx, session, now, USER_DISABLED, &payload, username)
     })
+}
+
+fn found(conn: &Connection, username: &str) -> crate::Result<UserInfo> {
+    Ok(find(conn, username)?.ok_or_else(|| AuthError::NoSuchUser(username.trim().to_owned()))?)
+}
+
+/// Records what `session`'s user did to `username` (event `kind` with
+/// `payload`) and returns the user as it now stands.
+fn acted<P: Serialize>(
+    tx: &Transaction<'_>,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    kind: &'static str,
+    payload: &P,
+    username: &str,
+) -> crate::Result<UserInfo> {
+    events::append_here(tx, now, Draft::new(&session.user_id, None, kind, payload)?)?;
+    found(tx, username)
+}
+
+/// Enables a disabled user again; only an admin may.
+pub fn enable(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    username: &str,
+) -> crate::Result<UserInfo> {
+    session.authorize(store.conn(), Action::ManageUsers)?;
+    store.write(|tx| {
+        let user = found(tx, username)?;
+        if !user.disabled {
+            return Err(AuthError::Unchanged(user.username, "启用状态").into());
+        }
+        let p = UserEnabled {
+            user_id: user.user_id,
+        };
+        acted(tx, session, now, USER_ENABLED, &p, username)
+    })
+}
+
+/// Resets a user's password (they forgot it); only an admin may. The user
+/// must choose a new one at the next login; a lock is lifted.
+pub fn reset_password(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    username: &str,
+    new_password: &str,
+) -> crate::Result<UserInfo> {
+    session.authorize(store.conn(), Action::ManageUsers)?;
+    let user = found(store.conn(), username)?;
+    password::check_policy(user.role, new_password)?;
+    let p = PasswordSet {
+        user_id: user.user_id,
+        password_hash: password::hash(new_password)?,
+        // Resetting one's own password is choosing it.
+        must_change: user.username != session.username,
+    };
+    store.write(|tx| acted(tx, session, now, PASSWORD_SET, &p, username))
+}
+
+/// A user changes their own password (修改密码), giving the old one: also
+/// the way out of a reset.
+pub fn change_password(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    old_password: &str,
+    new_password: &str,
+) -> crate::Result<UserInfo> {
+    check_active(store.conn(), &session.user_id)?;
+    let hash: String = store
+        .conn()
+        .query_row(
+            "SELECT password_hash FROM users WHERE user_id = ?1",
+            [&session.user_id],
+            |r| r.get(0),
+        )
+        .map_err(StoreError::from)?;
+    if !password::verify(old_password, &hash) {
+        return Err(AuthError::WrongOldPassword.into());
+    }
+    if old_password == new_password {
+        return Err(AuthError::SamePassword.into());
+    }
+    let user = found(store.conn(), &session.username)?;
+    password::check_policy(user.role, new_password)?;
+    let p = PasswordSet {
+        user_id: user.user_id,
+        password_hash: password::hash(new_password)?,
+        must_change: false,
+    };
+    store.write(|tx| acted(tx, session, now, PASSWORD_SET, &p, &session.username))
+}
+
+/// Changes a user's role; only an admin may, never their own (so an
+/// active admin always remains: the one acting). A role that asks for a longer password makes
+/// the user choose a new one.
+pub fn change_role(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    username: &str,
+    role: Role,
+) -> crate::Result<UserInfo> {
+    session.authorize(store.conn(), Action::ManageUsers)?;
+    store.write(|tx| {
+        let user = found(tx, username)?;
+        if user.user_id == session.user_id {
+            return Err(AuthError::CannotChangeOwnRole.into());
+        }
+        if user.role == role {
+            return Err(AuthError::Unchanged(user.username, role.label()).into());
+        }
+        let p = RoleChanged {
+            user_id: user.user_id,
+            role,
+            must_change: password::min_len(role) > password::min_len(user.role),
+        };
+        acted(tx, session, now, ROLE_CHANGED, &p, username)
+    })
+}
+
+/// Lifts a lock that wrong passwords put on an account; only an admin may.
+pub fn unlock(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    username: &str,
+) -> crate::Result<UserInfo> {
+    session.authorize(store.conn(), Action::ManageUsers)?;
+    store.write(|tx| {
+        let user = found(tx, username)?;
+        let p = LoginAttempt {
+            user_id: user.user_id,
+            failures: 0,
+            locked_until: None,
+            at: None,
+        };
+        acted(tx, session, now, LOGIN_RESET, &p, username)
+    })
+}
+
+/// Whether the user must replace a password an admin reset.
+pub fn must_change_password(conn: &Connection, user_id: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT must_change_password FROM users WHERE user_id = ?1")?
+        .query_row([user_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// Every user as of `now`, for the 人员 screen (an admin's): active ones
+/// first, by 工号.
+pub fn roster(
+    conn: &Connection,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+) -> crate::Result<Vec<Listed>> {
+    session.authorize(conn, Action::ManageUsers)?;
+    let mut out: Vec<Listed> = list(conn)?
+        .into_iter()
+        .map(|user| {
+            let locked = user
+                .locked_until
+                .as_deref()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .is_some_and(|t| t > now);
+            let status_label = if user.disabled {
+                "已停用"
+            } else if locked {
+                "已锁定"
+            } else if user.must_change_password {
+                "待改密码"
+            } else {
+                "正常"
+            };
+            Listed {
+                role_label: user.role.label(),
+                locked,
+                status_label,
+                user,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.user.disabled, &a.user.staff_no).cmp(&(b.user.disabled, &b.user.staff_no))
+    });
+    Ok(out)
 }
 
 /// Payload of `auth.login_failed` and `auth.login_reset`.
@@ -162,15 +392,30 @@ pub struct LoginAttempt {
 pub const USER_ADDED: &str = "user.added";
 /// A user disabled (payload [`UserDisabled`]).
 pub const USER_DISABLED: &str = "user.disabled";
+/// A disabled user enabled again (payload [`UserEnabled`]).
+pub const USER_ENABLED: &str = "user.enabled";
+/// A password reset by an admin or changed by its user (payload [`PasswordSet`]).
+pub const PASSWORD_SET: &str = "user.password_set";
+/// A user's role changed (payload [`RoleChanged`]).
+pub const ROLE_CHANGED: &str = "user.role_changed";
 /// A wrong password counted (payload [`LoginAttempt`]).
 pub const LOGIN_FAILED: &str = "auth.login_failed";
-/// A login after failures: the count starts afresh (payload [`LoginAttempt`]).
+/// A login after failures, or an admin's unlock: the count starts afresh
+/// (payload [`LoginAttempt`]).
 pub const LOGIN_RESET: &str = "auth.login_reset";
 
 /// The users table follows the users' events.
 pub const PROJECTOR: Projector = Projector {
     area: "auth::users",
-    kinds: &[USER_ADDED, USER_DISABLED, LOGIN_FAILED, LOGIN_RESET],
+    kinds: &[
+        USER_ADDED,
+        USER_DISABLED,
+        USER_ENABLED,
+        PASSWORD_SET,
+        ROLE_CHANGED,
+        LOGIN_FAILED,
+        LOGIN_RESET,
+    ],
     tables: &["users"],
     apply,
 };
@@ -179,6 +424,33 @@ fn apply(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
     match event.kind.as_str() {
         USER_ADDED => project_added(tx, event, payload(event)?),
         USER_DISABLED => project_disabled(tx, payload(event)?),
+        USER_ENABLED => {
+            let p: UserEnabled = payload(event)?;
+            tx.execute(
+                "UPDATE users SET disabled = 0 WHERE user_id = ?1",
+                [p.user_id],
+            )?;
+            Ok(())
+        }
+        PASSWORD_SET => {
+            let p: PasswordSet = payload(event)?;
+            tx.execute(
+                "UPDATE users SET password_hash = ?1, must_change_password = ?2, failed_logins = 0,
+                                  locked_until = NULL
+                 WHERE user_id = ?3",
+                params![p.password_hash, p.must_change, p.user_id],
+            )?;
+            Ok(())
+        }
+        ROLE_CHANGED => {
+            let p: RoleChanged = payload(event)?;
+            tx.execute(
+                "UPDATE users SET role = ?1, must_change_password = max(must_change_password, ?2)
+                 WHERE user_id = ?3",
+                params![p.role.code(), p.must_change, p.user_id],
+            )?;
+            Ok(())
+        }
         LOGIN_FAILED | LOGIN_RESET => project_attempt(tx, payload(event)?),
         _ => Err(crate::store::projection::unknown_kind(event)),
     }
@@ -361,7 +633,9 @@ pub fn check_active(conn: &Connection, user_id: &str) -> crate::Result<()> {
 /// Every user, by username.
 pub fn list(conn: &Connection) -> Result<Vec<UserInfo>, StoreError> {
     let mut stmt = conn.prepare(
-        "SELECT user_id, username, display_name, staff_no, role, disabled, created_at FROM users ORDER BY username",
+        "SELECT user_id, username, display_name, staff_no, role, disabled, created_at, locked_until,
+                must_change_password
+         FROM users ORDER BY username",
     )?;
     let rows = stmt.query_map([], row_to_info)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -371,7 +645,9 @@ pub fn list(conn: &Connection) -> Result<Vec<UserInfo>, StoreError> {
 pub fn find(conn: &Connection, username: &str) -> Result<Option<UserInfo>, StoreError> {
     Ok(conn
         .query_row(
-            "SELECT user_id, username, display_name, staff_no, role, disabled, created_at FROM users WHERE username = ?1",
+            "SELECT user_id, username, display_name, staff_no, role, disabled, created_at, locked_until,
+                    must_change_password
+             FROM users WHERE username = ?1",
             [username.trim()],
             row_to_info,
         )
@@ -390,6 +666,8 @@ fn row_to_info(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserInfo> {
         })?,
         disabled: r.get(5)?,
         created_at: r.get(6)?,
+        locked_until: r.get(7)?,
+        must_change_password: r.get(8)?,
     })
 }
 

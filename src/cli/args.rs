@@ -278,6 +278,29 @@ pub enum UserCommand {
     List,
     /// 停用用户（系统管理员）
     Disable { username: String },
+    /// 重新启用已停用的用户（系统管理员）
+    Enable { username: String },
+    /// 解除因密码连续输错而锁定的账号（系统管理员）
+    Unlock { username: String },
+    /// 重置用户的密码，用户下次登录后须先修改密码（系统管理员）
+    ResetPassword {
+        username: String,
+        /// 新密码（也可用环境变量 BIANMIN_NEW_PASSWORD）
+        #[arg(long, env = "BIANMIN_NEW_PASSWORD", hide_env_values = true)]
+        new_password: String,
+    },
+    /// 更改用户的角色（系统管理员；不能改自己的）
+    Role {
+        username: String,
+        /// clerk（窗口人员）、agent（村代办员）、manager（负责人）、admin（系统管理员）
+        role: String,
+    },
+    /// 修改自己的密码（原密码即登录密码）
+    Passwd {
+        /// 新密码（也可用环境变量 BIANMIN_NEW_PASSWORD）
+        #[arg(long, env = "BIANMIN_NEW_PASSWORD", hide_env_values = true)]
+        new_password: String,
+    },
 }
 
 #[derive(Subcommand)]

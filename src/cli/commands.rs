@@ -340,6 +340,54 @@ fn user(ctx: &Ctx, c: UserCommand) -> Result<()> {
                 format!("已停用用户 {}（{}）", u.username, u.display_name)
             });
         }
+        UserCommand::Enable { username } => {
+            let (mut store, session) = ctx.login()?;
+            let info = users::enable(&mut store, &session, now(), &username)?;
+            print(ctx.json, &info, |u| {
+                format!("已启用用户 {}（{}）", u.username, u.display_name)
+            });
+        }
+        UserCommand::Unlock { username } => {
+            let (mut store, session) = ctx.login()?;
+            let info = users::unlock(&mut store, &session, now(), &username)?;
+            print(ctx.json, &info, |u| {
+                format!("已解除锁定：{}（{}）", u.username, u.display_name)
+            });
+        }
+        UserCommand::ResetPassword {
+            username,
+            new_password,
+        } => {
+            let (mut store, session) = ctx.login()?;
+            let info =
+                users::reset_password(&mut store, &session, now(), &username, &new_password)?;
+            print(ctx.json, &info, |u| {
+                format!(
+                    "已重置 {}（{}）的密码，其下次登录后须先修改密码",
+                    u.username, u.display_name
+                )
+            });
+        }
+        UserCommand::Role { username, role } => {
+            let (mut store, session) = ctx.login()?;
+            let role = Role::parse(&role)?;
+            let info = users::change_role(&mut store, &session, now(), &username, role)?;
+            print(ctx.json, &info, |u| {
+                format!(
+                    "已将 {}（{}）的角色改为{}",
+                    u.username,
+                    u.display_name,
+                    u.role.label()
+                )
+            });
+        }
+        UserCommand::Passwd { new_password } => {
+            let (mut store, session) = ctx.login()?;
+            // The login's own password is the old one.
+            let old = ctx.password.clone().unwrap_or_default();
+            let info = users::change_password(&mut store, &session, now(), &old, &new_password)?;
+            print(ctx.json, &info, |u| format!("已修改 {} 的密码", u.username));
+        }
     }
     Ok(())
 }

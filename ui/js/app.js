@@ -14,6 +14,7 @@ import { statsScreen } from './screens/stats.js';
 import { exchangeScreen } from './screens/exchange.js';
 import { backupScreen } from './screens/backup.js';
 import { calendarScreen } from './screens/calendar.js';
+import { usersScreen, passwordScreen } from './screens/users.js';
 
 const screen = document.getElementById('screen');
 const state = { status: null, user: null, idleMinutes: 10, current: null };
@@ -29,6 +30,7 @@ const MENU = [
   { key: 'exchange', label: '数据交换', shortcut: 'F8', needs: 'exchange' },
   { key: 'backup', label: '备份', shortcut: 'F9', needs: 'maintain' },
   { key: 'calendar', label: '节假日', shortcut: 'F10', needs: 'view_cases' },
+  { key: 'users', label: '人员', shortcut: 'F11', needs: 'manage_users' },
 ];
 
 export const app = {
@@ -78,7 +80,7 @@ function loggedIn(user) {
   showTopbar(true);
   const who = document.getElementById('who');
   fill(who, `${user.display_name}（${user.role_label}）`);
-  who.title = `${state.status.device.center_name}　工号 ${user.staff_no}`;
+  who.title = `修改密码（${state.status.device.center_name}　工号 ${user.staff_no}）`;
   const menu = document.getElementById('menu');
   fill(menu, ...MENU.filter((m) => app.can(m.needs)).map((m) =>
     h('button', { type: 'button', id: `menu-${m.key}`, dataset: { key: m.key }, onclick: () => go(m.key) },
@@ -100,6 +102,8 @@ function showTopbar(on) {
 
 function go(key, params = {}) {
   if (!state.user) return;
+  // After an admin reset the password the core refuses everything else.
+  if (state.user.must_change_password) key = 'password';
   state.current = key;
   for (const b of document.querySelectorAll('#menu button')) {
     b.classList.toggle('active', b.dataset.key === key || (key === 'search' && b.dataset.key === 'search'));
@@ -115,6 +119,8 @@ function go(key, params = {}) {
     case 'exchange': return exchangeScreen(screen, app);
     case 'backup': return backupScreen(screen, app, { onRestored: restored });
     case 'calendar': return calendarScreen(screen, app, params);
+    case 'users': return usersScreen(screen, app);
+    case 'password': return passwordScreen(screen, app, { forced: state.user.must_change_password });
     default: return workbenchScreen(screen, app, {});
   }
 }
@@ -152,6 +158,7 @@ window.addEventListener('keydown', (e) => {
   }
 });
 
+document.getElementById('who').addEventListener('click', () => go('password'));
 document.getElementById('lock-button').addEventListener('click', lockNow);
 document.getElementById('logout-button').addEventListener('click', async () => {
   await call('logout');

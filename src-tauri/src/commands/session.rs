@@ -18,6 +18,8 @@ pub struct LoggedIn {
     pub role: bianmin::auth::Role,
     pub role_label: &'static str,
     pub actions: Vec<Action>,
+    /// An admin reset the password: the window asks for a new one first.
+    pub must_change_password: bool,
 }
 
 impl From<Session> for LoggedIn {
@@ -29,6 +31,7 @@ impl From<Session> for LoggedIn {
             display_name: s.display_name,
             staff_no: s.staff_no,
             role: s.role,
+            must_change_password: false,
         }
     }
 }
@@ -52,7 +55,12 @@ pub fn login(desk: State<'_, Desk>, username: String, password: String) -> UiRes
     };
     // On an encrypted device the daily backup can start only now.
     super::backup::start_daily(&desk);
-    Ok(session.into())
+    let must_change =
+        desk.session(|store, s| Ok(users::must_change_password(store.conn(), &s.user_id)?))?;
+    Ok(LoggedIn {
+        must_change_password: must_change,
+        ..session.into()
+    })
 }
 
 #[tauri::command]

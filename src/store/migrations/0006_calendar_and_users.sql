@@ -1,6 +1,7 @@
 -- Migration 6: a year's holidays may be provisional (computed from the
 -- statutory rules before the official schedule is published), and a due
--- date that the official schedule moved is recorded (src/calendar/recompute.rs).
+-- date that the official schedule moved is recorded (src/calendar/recompute.rs);
+-- an admin's password reset makes the user choose a new one at next login.
 
 ALTER TABLE calendar_years ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0 CHECK (provisional IN (0, 1));
 
@@ -15,3 +16,5 @@ CREATE TABLE due_date_changes (
     at           TEXT NOT NULL
 );
 CREATE INDEX due_date_changes_by_case ON due_date_changes (case_id);
+
+ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1));
