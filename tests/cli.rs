@@ -142,6 +142,37 @@ fn a_provisional_year_is_shown_then_loaded_by_a_manager_only() {
 }
 
 #[test]
+fn a_stand_in_is_set_and_ended_early_by_a_manager() {
+    let db = initialized();
+    let today = chrono::Local::now().date_naive();
+    let from = (today - chrono::Duration::days(2)).to_string();
+    let to = (today + chrono::Duration::days(5)).to_string();
+    let manager = |args: &[&str]| {
+        let mut all = vec![
+            "--user",
+            "boss",
+            "standin",
+            "--absent",
+            "clerk",
+            "--stand-in",
+            "boss",
+        ];
+        all.extend_from_slice(args);
+        run(&db.path, &all, Some("boss-pass"))
+    };
+    let usage = manager(&["--from", &from]);
+    assert_eq!(usage.status.code(), Some(2), "a usage error");
+    let err = String::from_utf8_lossy(&usage.stderr);
+    assert!(err.contains("--to"), "an end date or --end: {err}");
+    ok(&manager(&["--from", &from, "--to", &to]));
+    let ended = ok(&manager(&["--from", &from, "--end"]));
+    let yesterday = (today - chrono::Duration::days(1)).to_string();
+    assert!(ended.contains(&yesterday), "{ended}");
+    let err = refused(&manager(&["--from", &from, "--end"]));
+    assert!(err.contains("已于"), "{err}");
+}
+
+#[test]
 fn idcheck_explains_valid_and_invalid_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("x.db");

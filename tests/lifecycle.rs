@@ -250,6 +250,151 @@ fn another_clerk_cannot_complete_a_case_but_a_manager_and_the_stand_in_can() {
 }
 
 #[test]
+fn a_stand_in_lists_the_absent_clerks_open_cases_and_ends_early_when_she_is_back() {
+    let mut c = center();
+    let other = second_clerk(&mut c);
+    let mine = accepted(&mut c, 1, 11, 23);
+    let done = accepted(&mut c, 2, 11, 23);
+    for no in [&mine, &done] {
+        handling::assign(&mut c.store, &c.clerk, monday(), no, "clerk", None).unwrap();
+    }
+    handling::complete(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        &done,
+        Decision::Approve,
+        None,
+    )
+    .unwrap();
+    // Clerk is away 11-24 … 11-27; a later one is also set, then cancelled.
+    stand_in::set(
+        &mut c.store,
+        &c.manager,
+        monday(),
+        "clerk",
+        "clerk2",
+        day(11, 24),
+        day(11, 27),
+    )
+    .unwrap();
+    stand_in::set(
+        &mut c.store,
+        &c.manager,
+        monday(),
+        "clerk",
+        "clerk2",
+        day(12, 7),
+        day(12, 8),
+    )
+    .unwrap();
+    assert!(
+        stand_in::covering(c.store.conn(), &other.user_id, day(11, 23))
+            .unwrap()
+            .is_empty()
+    );
+    let cover = stand_in::covering(c.store.conn(), &other.user_id, day(11, 25)).unwrap();
+    assert_eq!(cover.len(), 1);
+    let cases: Vec<&str> = cover[0].cases.iter().map(|s| s.case_no.as_str()).collect();
+    assert_eq!(cases, [mine.as_str()], "only the open one");
+    assert_eq!(cover[0].absent_name, c.clerk.display_name);
+    let listed = stand_in::list(c.store.conn(), &c.manager, day(11, 25)).unwrap();
+    let labels: Vec<&str> = listed.iter().map(|l| l.status_label).collect();
+    assert_eq!(labels, ["进行中", "未开始"]);
+
+    // Only a manager ends one; she is back on 11-26: covered up to 11-25.
+    let before = snapshot(&c.store);
+    let err = stand_in::end(
+        &mut c.store,
+        &other,
+        at(2026, 11, 26),
+        "clerk",
+        "clerk2",
+        day(11, 24),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::Auth(_)), "{err}");
+    let err = stand_in::end(
+        &mut c.store,
+        &c.manager,
+        at(2026, 11, 26),
+        "clerk",
+        "clerk2",
+        day(11, 23),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("没有"), "no such stand-in: {err}");
+    assert_eq!(snapshot(&c.store), before, "refusals change nothing");
+    let ended = stand_in::end(
+        &mut c.store,
+        &c.manager,
+        at(2026, 11, 26),
+        "clerk",
+        "clerk2",
+        day(11, 24),
+    )
+    .unwrap();
+    assert_eq!(ended.last_day, day(11, 25));
+    assert!(stand_in::covers(
+        c.store.conn(),
+        &other.user_id,
+        &c.clerk.user_id,
+        day(11, 25)
+    )
+    .unwrap());
+    assert!(!stand_in::covers(
+        c.store.conn(),
+        &other.user_id,
+        &c.clerk.user_id,
+        day(11, 26)
+    )
+    .unwrap());
+    let err = handling::complete(
+        &mut c.store,
+        &other,
+        at(2026, 11, 26),
+        &mine,
+        Decision::Approve,
+        None,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::Lifecycle(LifecycleError::NotHandler { .. })),
+        "{err}"
+    );
+    let err = stand_in::end(
+        &mut c.store,
+        &c.manager,
+        at(2026, 11, 27),
+        "clerk",
+        "clerk2",
+        day(11, 24),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("已于"), "already over: {err}");
+    // The one ahead is cancelled outright.
+    stand_in::end(
+        &mut c.store,
+        &c.manager,
+        at(2026, 11, 26),
+        "clerk",
+        "clerk2",
+        day(12, 7),
+    )
+    .unwrap();
+    let listed = stand_in::list(c.store.conn(), &c.manager, day(11, 26)).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].status_label, listed[0].to, listed[0].endable),
+        ("已结束", day(11, 25), false)
+    );
+    // The table is what its events make it.
+    let projected = dump::projections(c.store.conn()).unwrap();
+    bianmin::projections::rebuild(&mut c.store, &c.manager).unwrap();
+    assert_eq!(dump::projections(c.store.conn()).unwrap(), projected);
+}
+
+#[test]
 fn a_suspension_stops_the_clock_and_moves_the_due_date() {
     let mut c = center();
     let no = accepted(&mut c, 1, 11, 23); // due Mon 11-30

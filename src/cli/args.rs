@@ -58,7 +58,7 @@ pub enum Command {
     /// 办理办件：分派/转办、补正、恢复、办结、通知领取、领取、邮寄、归档、退回、撤回、延期
     #[command(subcommand)]
     Handle(HandleCommand),
-    /// AB 角：设置某人不在岗期间由谁代为办理（负责人）
+    /// AB 角：设置某人不在岗期间由谁代为办理，或提前结束（负责人）
     Standin {
         /// 不在岗的人（A 角）用户名
         #[arg(long)]
@@ -70,8 +70,11 @@ pub enum Command {
         #[arg(long)]
         from: String,
         /// 结束日期（含）
+        #[arg(long, required_unless_present = "end", conflicts_with = "end")]
+        to: Option<String>,
+        /// 提前结束从 --from 开始的这项安排（A 角今天回岗）
         #[arg(long)]
-        to: String,
+        end: bool,
     },
     /// 咨询登记（首问负责制）
     #[command(subcommand)]

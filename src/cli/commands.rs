@@ -101,7 +101,11 @@ pub fn run(cli: Cli) -> Result<()> {
             stand_in,
             from,
             to,
-        } => standin(&ctx, &absent, &stand_in, &from, &to),
+            end,
+        } => match (to, end) {
+            (Some(to), false) => standin(&ctx, &absent, &stand_in, &from, &to),
+            _ => standin_end(&ctx, &absent, &stand_in, &from),
+        },
         Command::Log { case_no } => log(&ctx, &case_no),
         Command::Consult(c) => service_cmd::consult(&ctx, c),
         Command::Evaluate {
@@ -938,6 +942,18 @@ fn standin(ctx: &Ctx, absent: &str, stand_in: &str, from: &str, to: &str) -> Res
         format!(
             "已设置 AB 角：{} 不在岗期间（{} 至 {}）由 {} 代为办理",
             absent, p.from, p.to, stand_in
+        )
+    });
+    Ok(())
+}
+
+fn standin_end(ctx: &Ctx, absent: &str, stand_in: &str, from: &str) -> Result<()> {
+    let (mut store, s) = ctx.login()?;
+    let ended = lifecycle::stand_in::end(&mut store, &s, now(), absent, stand_in, date(from)?)?;
+    print(ctx.json, &ended, |p| {
+        format!(
+            "已结束 AB 角安排：{} 代 {} 办理至 {} 为止",
+            stand_in, absent, p.last_day
         )
     });
     Ok(())

@@ -156,6 +156,21 @@ pub fn received_on(conn: &Connection, day: NaiveDate) -> Result<Vec<CaseSummary>
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The open cases `user_id` is responsible for (their handler, or the
+/// intake clerk until one is assigned), most urgent due date first; masked
+/// as every list.
+pub fn open_of(conn: &Connection, user_id: &str) -> Result<Vec<CaseSummary>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM cases c
+         WHERE {} AND coalesce(c.handler_user_id, c.clerk_user_id) = ?1
+         ORDER BY c.due_date IS NULL, c.due_date, c.case_no",
+        summary_columns(),
+        crate::lifecycle::state::OPEN_SQL
+    ))?;
+    let rows = stmt.query_map([user_id], |r| summary_row(r).map(masked))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// A material line of a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MaterialLine {

@@ -15,6 +15,7 @@ import { exchangeScreen } from './screens/exchange.js';
 import { backupScreen } from './screens/backup.js';
 import { calendarScreen } from './screens/calendar.js';
 import { usersScreen, passwordScreen } from './screens/users.js';
+import { standInScreen } from './screens/standin.js';
 
 const screen = document.getElementById('screen');
 const state = { status: null, user: null, idleMinutes: 10, current: null };
@@ -30,6 +31,7 @@ const MENU = [
   { key: 'exchange', label: '数据交换', shortcut: 'F8', needs: 'exchange' },
   { key: 'backup', label: '备份', shortcut: 'F9', needs: 'maintain' },
   { key: 'calendar', label: '节假日', shortcut: 'F10', needs: 'view_cases' },
+  { key: 'standin', label: 'AB角', shortcut: 'F12', needs: 'edit_center' },
   { key: 'users', label: '人员', shortcut: 'F11', needs: 'manage_users' },
 ];
 
@@ -120,6 +122,7 @@ function go(key, params = {}) {
     case 'backup': return backupScreen(screen, app, { onRestored: restored });
     case 'calendar': return calendarScreen(screen, app, params);
     case 'users': return usersScreen(screen, app);
+    case 'standin': return standInScreen(screen, app);
     case 'password': return passwordScreen(screen, app, { forced: state.user.must_change_password });
     default: return workbenchScreen(screen, app, {});
   }

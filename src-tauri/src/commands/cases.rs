@@ -28,6 +28,8 @@ pub struct Workbench {
     pub moved: Vec<bianmin::calendar::recompute::Moved>,
     /// Next year's holidays are not loaded yet.
     pub calendar_notice: Option<String>,
+    /// The absent clerks this user stands in for today, with their cases.
+    pub covering: Vec<bianmin::lifecycle::stand_in::Covering>,
 }
 
 #[tauri::command]
@@ -44,6 +46,7 @@ pub fn workbench(desk: State<'_, Desk>) -> UiResult<Workbench> {
             },
             moved: bianmin::calendar::recompute::open_moved(conn)?,
             calendar_notice: schedule::missing_notice(conn, today)?,
+            covering: bianmin::lifecycle::stand_in::covering(conn, &session.user_id, today)?,
         })
     })
 }

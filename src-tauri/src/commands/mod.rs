@@ -12,6 +12,7 @@ pub mod reports;
 pub mod service;
 pub mod session;
 pub mod setup;
+pub mod stand_in;
 pub mod users;
 
 use chrono::{DateTime, FixedOffset};

@@ -18,6 +18,7 @@ export async function workbenchScreen(root, app, { focusSearch }) {
   const backup = h('div', { id: 'home-backup' });
   const calendarNotice = h('div', { id: 'home-calendar' });
   const moved = h('div', { id: 'moved-due-dates' });
+  const covering = h('div', { id: 'covering' });
   const form = h('form', { class: 'search', id: 'search-form' },
     h('label', { for: 'search-input' }, '快速查询'), search,
     h('button', { type: 'submit' }, '查询'));
@@ -36,6 +37,7 @@ export async function workbenchScreen(root, app, { focusSearch }) {
   });
   fill(root,
     h('section', { class: 'panel' }, h('h1', {}, '工作台'), counts, calendarNotice, backup, form, results),
+    covering,
     moved,
     h('section', { class: 'panel' }, h('h2', {}, '在办件（按到期紧急程度）'), list));
   if (focusSearch) search.focus();
@@ -63,6 +65,9 @@ export async function workbenchScreen(root, app, { focusSearch }) {
           ? h('button', { type: 'button', id: 'home-calendar-open', onclick: () => app.go('calendar') }, '节假日安排…')
           : null));
     }
+    fill(covering, ...wb.covering.map((c) => h('section', { class: 'panel', dataset: { absent: c.absent_staff_no } },
+      h('h2', {}, `AB 角：${c.absent_name}（工号 ${c.absent_staff_no}）不在岗，${cnDate(c.from)}至${cnDate(c.to)}由您代为办理（${c.cases.length} 件在办）`),
+      c.cases.length ? caseTable(c.cases, app, 'covering-table') : h('p', { class: 'empty' }, `${c.absent_name}名下没有在办件`))));
     if (wb.moved.length) {
       fill(moved, h('section', { class: 'panel warning' },
         h('h2', {}, `办结期限已随节假日安排调整的在办件（${wb.moved.length} 件），请告知申请人，需要时补打受理通知书`),
@@ -107,8 +112,8 @@ function movedTable(rows, app) {
         h('td', {}, shortTime(m.at))))));
 }
 
-export function caseTable(rows, app) {
-  return h('table', { class: 'list', id: 'case-table' },
+export function caseTable(rows, app, id = 'case-table') {
+  return h('table', { class: 'list', id },
     h('thead', {}, h('tr', {}, ...['办件编号', '查询码', '结果', '状态', '申请人', '身份证号', '事项', '接件时间', '办结期限'].map((t) => h('th', {}, t)))),
     h('tbody', {}, ...rows.map((c) =>
       h('tr', { tabindex: 0, onclick: () => app.openCase(c.case_no), onkeydown: enter(() => app.openCase(c.case_no)) },
