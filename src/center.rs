@@ -73,55 +73,88 @@ impl Default for CenterProfile {
     }
 }
 
+/// One setting of the profile as the 中心设置 form shows it: its key (the
+/// field of [`CenterProfile`]), the label its refusals name, and its limits
+/// (characters for a text, the range for a number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Setting {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub number: bool,
+    pub min: u32,
+    pub max: u32,
+}
+
+const fn text(key: &'static str, label: &'static str, max: u32) -> Setting {
+    Setting {
+        key,
+        label,
+        number: false,
+        min: 1,
+        max,
+    }
+}
+
+const fn number(key: &'static str, label: &'static str, min: u32, max: u32) -> Setting {
+    Setting {
+        key,
+        label,
+        number: true,
+        min,
+        max,
+    }
+}
+
+/// Every setting, in the form's order: the one place their labels and
+/// limits live.
+pub const SETTINGS: [Setting; 8] = [
+    text("address", "中心地址", 200),
+    text("phone", "咨询电话", 50),
+    text("complaint_phone", "投诉电话", 50),
+    number("supply_days", "补正期限（工作日）", 1, 30),
+    number("warning_days", "黄灯预警天数（工作日）", 0, 10),
+    number("lockout_attempts", "连续输错几次密码锁定账号", 3, 10),
+    number("lockout_minutes", "账号锁定分钟数", 1, 1440),
+    number("idle_minutes", "无操作自动锁屏（分钟）", 1, 240),
+];
+
+fn setting(key: &str) -> Setting {
+    SETTINGS
+        .into_iter()
+        .find(|s| s.key == key)
+        .unwrap_or(text("", "设置", 0))
+}
+
+fn in_range(key: &str, value: u32) -> Result<u32, ApplicantError> {
+    let s = setting(key);
+    if (s.min..=s.max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ApplicantError::OutOfRange {
+            field: s.label,
+            min: i64::from(s.min),
+            max: i64::from(s.max),
+            value: i64::from(value),
+        })
+    }
+}
+
+fn text_in(key: &str, value: &str) -> Result<String, ApplicantError> {
+    let s = setting(key);
+    applicant::text_field(value.trim(), s.label, s.max as usize, true)
+}
+
 impl CenterProfile {
     fn checked(self) -> Result<CenterProfile, ApplicantError> {
-        if !(1..=30).contains(&self.supply_days) {
-            return Err(ApplicantError::OutOfRange {
-                field: "补正期限（工作日）",
-                min: 1,
-                max: 30,
-                value: i64::from(self.supply_days),
-            });
-        }
-        if self.warning_days > 10 {
-            return Err(ApplicantError::OutOfRange {
-                field: "黄灯预警天数（工作日）",
-                min: 0,
-                max: 10,
-                value: i64::from(self.warning_days),
-            });
-        }
-        if !(3..=10).contains(&self.lockout_attempts) || !(1..=1440).contains(&self.lockout_minutes)
-        {
-            return Err(ApplicantError::OutOfRange {
-                field: "登录锁定设置（失败次数 3–10，锁定分钟 1–1440）",
-                min: 1,
-                max: 1440,
-                value: i64::from(self.lockout_minutes),
-            });
-        }
-        if !(1..=240).contains(&self.idle_minutes) {
-            return Err(ApplicantError::OutOfRange {
-                field: "无操作自动锁屏（分钟）",
-                min: 1,
-                max: 240,
-                value: i64::from(self.idle_minutes),
-            });
-        }
         Ok(CenterProfile {
-            address: applicant::text_field(self.address.trim(), "中心地址", 200, true)?,
-            phone: applicant::text_field(self.phone.trim(), "咨询电话", 50, true)?,
-            complaint_phone: applicant::text_field(
-                self.complaint_phone.trim(),
-                "投诉电话",
-                50,
-                true,
-            )?,
-            supply_days: self.supply_days,
-            warning_days: self.warning_days,
-            lockout_attempts: self.lockout_attempts,
-            lockout_minutes: self.lockout_minutes,
-            idle_minutes: self.idle_minutes,
+            address: text_in("address", &self.address)?,
+            phone: text_in("phone", &self.phone)?,
+            complaint_phone: text_in("complaint_phone", &self.complaint_phone)?,
+            supply_days: in_range("supply_days", self.supply_days)?,
+            warning_days: in_range("warning_days", self.warning_days)?,
+            lockout_attempts: in_range("lockout_attempts", self.lockout_attempts)?,
+            lockout_minutes: in_range("lockout_minutes", self.lockout_minutes)?,
+            idle_minutes: in_range("idle_minutes", self.idle_minutes)?,
         })
     }
 }
@@ -206,4 +239,54 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> crate::Resu
         ],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_settings_table_names_every_field_of_the_profile_once() {
+        let json = serde_json::to_value(CenterProfile::default()).expect("json");
+        let mut fields: Vec<&str> = json
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut keys: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
+        fields.sort_unstable();
+        keys.sort_unstable();
+        assert_eq!(fields, keys);
+    }
+
+    #[test]
+    fn each_number_is_refused_by_its_own_label() {
+        let p = CenterProfile {
+            address: "姚家街道1号".into(),
+            phone: "0531-1".into(),
+            lockout_minutes: 0,
+            ..CenterProfile::default()
+        };
+        let err = p.clone().checked().expect_err("0 minutes");
+        assert!(err.to_string().contains("账号锁定分钟数"), "{err}");
+        let err = CenterProfile {
+            lockout_attempts: 2,
+            ..p.clone()
+        }
+        .checked()
+        .expect_err("2 attempts");
+        assert!(
+            err.to_string().contains("连续输错几次密码锁定账号"),
+            "{err}"
+        );
+        let err = CenterProfile {
+            phone: " ".into(),
+            lockout_minutes: 15,
+            ..p
+        }
+        .checked()
+        .expect_err("no phone");
+        assert!(err.to_string().contains("咨询电话"), "{err}");
+    }
 }

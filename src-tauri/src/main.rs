@@ -87,6 +87,8 @@ fn main() {
             commands::calendar::calendar_provisional_apply,
             commands::calendar::calendar_enter,
             commands::calendar::calendar_import,
+            commands::center::center_settings,
+            commands::center::center_save,
             commands::stand_in::stand_ins,
             commands::stand_in::stand_in_set,
             commands::stand_in::stand_in_end,

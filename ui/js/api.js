@@ -1,6 +1,8 @@
 // Calling the core through the window's commands. A refusal arrives as
 // {message, code}; `call` throws it as an ApiError with the Chinese message.
 
+import { h, fill } from './dom.js';
+
 const invoke = window.__TAURI__.core.invoke;
 
 export class ApiError extends Error {
@@ -26,5 +28,18 @@ export async function call(command, args = {}) {
       listeners.forEach((f) => f(err));
     }
     throw err;
+  }
+}
+
+/**
+ * What a screen shows, from `command`; when it is refused, the screen shows
+ * the refusal instead and this returns null.
+ */
+export async function screenData(root, command, args = {}) {
+  try {
+    return await call(command, args);
+  } catch (err) {
+    fill(root, h('section', { class: 'panel' }, h('p', { class: 'message error' }, err.message)));
+    return null;
   }
 }

@@ -16,6 +16,7 @@ import { backupScreen } from './screens/backup.js';
 import { calendarScreen } from './screens/calendar.js';
 import { usersScreen, passwordScreen } from './screens/users.js';
 import { standInScreen } from './screens/standin.js';
+import { centerScreen } from './screens/center.js';
 
 const screen = document.getElementById('screen');
 const state = { status: null, user: null, idleMinutes: 10, current: null };
@@ -33,6 +34,7 @@ const MENU = [
   { key: 'calendar', label: '节假日', shortcut: 'F10', needs: 'view_cases' },
   { key: 'standin', label: 'AB角', shortcut: 'F12', needs: 'edit_center' },
   { key: 'users', label: '人员', shortcut: 'F11', needs: 'manage_users' },
+  { key: 'center', label: '设置', shortcut: null, needs: 'edit_center' },
 ];
 
 export const app = {
@@ -86,7 +88,7 @@ function loggedIn(user) {
   const menu = document.getElementById('menu');
   fill(menu, ...MENU.filter((m) => app.can(m.needs)).map((m) =>
     h('button', { type: 'button', id: `menu-${m.key}`, dataset: { key: m.key }, onclick: () => go(m.key) },
-      m.label, h('span', { class: 'key' }, m.shortcut))));
+      m.label, m.shortcut ? h('span', { class: 'key' }, m.shortcut) : null)));
   resetIdle();
   go('workbench');
 }
@@ -123,6 +125,7 @@ function go(key, params = {}) {
     case 'calendar': return calendarScreen(screen, app, params);
     case 'users': return usersScreen(screen, app);
     case 'standin': return standInScreen(screen, app);
+    case 'center': return centerScreen(screen, app);
     case 'password': return passwordScreen(screen, app, { forced: state.user.must_change_password });
     default: return workbenchScreen(screen, app, {});
   }

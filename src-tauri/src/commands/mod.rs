@@ -5,6 +5,7 @@
 pub mod backup;
 pub mod calendar;
 pub mod cases;
+pub mod center;
 pub mod documents;
 pub mod exchange;
 pub mod intake;

@@ -3,7 +3,7 @@
 // backups in the folder — each can be checked and restored after the
 // manager confirms with a password.
 
-import { call } from '../api.js';
+import { call, screenData } from '../api.js';
 import { h, fill, field, toast } from '../dom.js';
 
 function size(bytes) {
@@ -16,13 +16,8 @@ export function backupStatusLine(status) {
 }
 
 export async function backupScreen(root, app, { onRestored }) {
-  let o;
-  try {
-    o = await call('backup_overview');
-  } catch (err) {
-    fill(root, h('section', { class: 'panel' }, h('p', { class: 'message error' }, err.message)));
-    return;
-  }
+  const o = await screenData(root, 'backup_overview');
+  if (!o) return;
   const s = o.status.settings;
   const folder = h('input', { id: 'backup-folder', placeholder: '备份文件夹（第二块硬盘或 U 盘），如 /media/usb/备份', value: s ? s.folder : '' });
   const keep = h('input', { id: 'backup-keep', type: 'number', min: 1, max: 365, value: s ? s.keep : 14 });

@@ -4,20 +4,15 @@
 // from the statutory rules, look at it, and confirm it. Whatever is loaded
 // moves the open cases' due dates the core says it moves; they are listed.
 
-import { call } from '../api.js';
+import { call, screenData } from '../api.js';
 import { h, fill, field, toast, cnDate, shortTime } from '../dom.js';
 
 const WEEK = ['一', '二', '三', '四', '五', '六', '日'];
 const KIND_MARK = { holiday: '休', workday: '班' };
 
 export async function calendarScreen(root, app, { year, loaded } = {}) {
-  let o;
-  try {
-    o = await call('calendar_overview', { year: year ?? null });
-  } catch (err) {
-    fill(root, h('section', { class: 'panel' }, h('p', { class: 'message error' }, err.message)));
-    return;
-  }
+  const o = await screenData(root, 'calendar_overview', { year: year ?? null });
+  if (!o) return;
   const show = (y) => calendarScreen(root, app, { year: y });
   const canEdit = app.can('edit_calendar');
   const result = h('div', { id: 'calendar-result' });

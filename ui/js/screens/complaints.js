@@ -1,17 +1,12 @@
 // 投诉登记: register a complaint (推诿、拖延、刁难…) and see the open ones
 // with their deadlines. The complainant's name is shown only to managers.
 
-import { call } from '../api.js';
+import { call, screenData } from '../api.js';
 import { h, fill, field, cnDate, toast } from '../dom.js';
 
 export async function complaintsScreen(root, app) {
-  let board;
-  try {
-    board = await call('complaints_open');
-  } catch (err) {
-    fill(root, h('section', { class: 'panel' }, h('p', { class: 'message error' }, err.message)));
-    return;
-  }
+  const board = await screenData(root, 'complaints_open');
+  if (!board) return;
   const input = (id, attrs = {}) => h('input', { id, autocomplete: 'off', ...attrs });
   const name = input('complaint-name');
   const contact = input('complaint-contact');

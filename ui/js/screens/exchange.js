@@ -4,7 +4,7 @@
 // still waiting for a batch, the conflicts; and (managers) registering
 // another device's key.
 
-import { call } from '../api.js';
+import { call, screenData } from '../api.js';
 import { h, fill, field, toast } from '../dom.js';
 
 function kib(bytes) {
@@ -12,13 +12,8 @@ function kib(bytes) {
 }
 
 export async function exchangeScreen(root, app) {
-  let o;
-  try {
-    o = await call('exchange_overview');
-  } catch (err) {
-    fill(root, h('section', { class: 'panel' }, h('p', { class: 'message error' }, err.message)));
-    return;
-  }
+  let o = await screenData(root, 'exchange_overview');
+  if (!o) return;
   const folder = h('input', { id: 'exchange-folder', placeholder: 'U 盘文件夹，如 /media/usb', value: app.state.exchangeFolder || '' });
   const files = h('div', { id: 'exchange-files' });
   const bar = h('progress', { id: 'exchange-progress', max: 1, value: 0 });

@@ -5,17 +5,12 @@
 // lists the absent clerk's open cases. The rules (dates in order, not the
 // same person, who may stand in) are the core's.
 
-import { call } from '../api.js';
+import { call, screenData } from '../api.js';
 import { h, fill, field, toast, cnDate } from '../dom.js';
 
 export async function standInScreen(root, app) {
-  let o;
-  try {
-    o = await call('stand_ins');
-  } catch (err) {
-    fill(root, h('section', { class: 'panel' }, h('p', { class: 'message error' }, err.message)));
-    return;
-  }
+  const o = await screenData(root, 'stand_ins');
+  if (!o) return;
   const canEdit = app.can('edit_center');
   const message = h('p', { class: 'message', id: 'standin-message', role: 'alert' });
   const failed = (err) => {

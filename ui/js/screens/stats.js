@@ -2,7 +2,7 @@
 // month's rates, a chart drawn as SVG from the core's numbers, the most
 // overdue cases, and exporting the daily ledger to a folder (USB).
 
-import { call } from '../api.js';
+import { call, screenData } from '../api.js';
 import { h, fill, field, cnDate, toast } from '../dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -35,13 +35,8 @@ function bars(items, title) {
 const pct = (r) => (r === null || r === undefined ? '—' : `${(r * 100).toFixed(1)}%`);
 
 export async function statsScreen(root, app) {
-  let d;
-  try {
-    d = await call('dashboard_today');
-  } catch (err) {
-    fill(root, h('section', { class: 'panel' }, h('p', { class: 'message error' }, err.message)));
-    return;
-  }
+  const d = await screenData(root, 'dashboard_today');
+  if (!d) return;
   const card = (label, value, kind = '') => h('div', { class: `card ${kind}` }, h('div', { class: 'value' }, String(value)), h('div', { class: 'label' }, label));
   const folder = h('input', { id: 'ledger-folder', placeholder: '导出文件夹，如 U 盘：/media/usb' });
   const day = h('input', { id: 'ledger-day', value: d.today, placeholder: '2026-11-23', maxlength: 10 });

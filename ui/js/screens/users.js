@@ -7,17 +7,12 @@
 // The rules (not the last admin, not oneself, the password policy) are the
 // core's: the screen shows its refusals as they come.
 
-import { call } from '../api.js';
+import { call, screenData } from '../api.js';
 import { h, fill, field, toast } from '../dom.js';
 
 export async function usersScreen(root, app) {
-  let o;
-  try {
-    o = await call('users_roster');
-  } catch (err) {
-    fill(root, h('section', { class: 'panel' }, h('p', { class: 'message error' }, err.message)));
-    return;
-  }
+  const o = await screenData(root, 'users_roster');
+  if (!o) return;
   const reload = () => usersScreen(root, app);
   const work = h('div', { id: 'users-work' });
   const message = h('p', { class: 'message', id: 'users-message', role: 'alert' });
