@@ -305,7 +305,11 @@ CREATE TABLE center_profile (
     updated_at      TEXT NOT NULL,
     updated_by      TEXT NOT NULL REFERENCES users (user_id),
     -- The idle lock of the window, in minutes (version 2).
-    idle_minutes    INTEGER NOT NULL DEFAULT 10 CHECK (idle_minutes BETWEEN 1 AND 240)
+    idle_minutes    INTEGER NOT NULL DEFAULT 10 CHECK (idle_minutes BETWEEN 1 AND 240),
+    -- Working days a 差评 rectification is due in, and the share of completed
+    -- cases drawn for follow-up calls (version 6).
+    rectify_days    INTEGER NOT NULL DEFAULT 5 CHECK (rectify_days BETWEEN 1 AND 15),
+    sample_percent  INTEGER NOT NULL DEFAULT 10 CHECK (sample_percent BETWEEN 1 AND 100)
 );
 
 -- Every document printed for a case: which one, which copy (2 and up are

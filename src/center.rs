@@ -37,6 +37,22 @@ pub struct CenterProfile {
     /// Minutes without input after which the window locks (1–240, default 10).
     #[serde(default = "default_idle_minutes")]
     pub idle_minutes: u32,
+    /// Working days a 差评 rectification is due in (provinces set 1, 5, 7
+    /// or 15; 1–15, default 5).
+    #[serde(default = "default_rectify_days")]
+    pub rectify_days: u32,
+    /// The share of completed cases drawn for follow-up calls, in percent
+    /// (1–100, default 10).
+    #[serde(default = "default_sample_percent")]
+    pub sample_percent: u32,
+}
+
+fn default_rectify_days() -> u32 {
+    5
+}
+
+fn default_sample_percent() -> u32 {
+    10
 }
 
 fn default_idle_minutes() -> u32 {
@@ -69,6 +85,8 @@ impl Default for CenterProfile {
             lockout_attempts: default_lockout_attempts(),
             lockout_minutes: default_lockout_minutes(),
             idle_minutes: default_idle_minutes(),
+            rectify_days: default_rectify_days(),
+            sample_percent: default_sample_percent(),
         }
     }
 }
@@ -107,7 +125,7 @@ const fn number(key: &'static str, label: &'static str, min: u32, max: u32) -> S
 
 /// Every setting, in the form's order: the one place their labels and
 /// limits live.
-pub const SETTINGS: [Setting; 8] = [
+pub const SETTINGS: [Setting; 10] = [
     text("address", "中心地址", 200),
     text("phone", "咨询电话", 50),
     text("complaint_phone", "投诉电话", 50),
@@ -116,6 +134,8 @@ pub const SETTINGS: [Setting; 8] = [
     number("lockout_attempts", "连续输错几次密码锁定账号", 3, 10),
     number("lockout_minutes", "账号锁定分钟数", 1, 1440),
     number("idle_minutes", "无操作自动锁屏（分钟）", 1, 240),
+    number("rectify_days", "差评整改期限（工作日）", 1, 15),
+    number("sample_percent", "回访抽样比例（%）", 1, 100),
 ];
 
 fn setting(key: &str) -> Setting {
@@ -155,6 +175,8 @@ impl CenterProfile {
             lockout_attempts: in_range("lockout_attempts", self.lockout_attempts)?,
             lockout_minutes: in_range("lockout_minutes", self.lockout_minutes)?,
             idle_minutes: in_range("idle_minutes", self.idle_minutes)?,
+            rectify_days: in_range("rectify_days", self.rectify_days)?,
+            sample_percent: in_range("sample_percent", self.sample_percent)?,
         })
     }
 }
@@ -162,8 +184,11 @@ impl CenterProfile {
 /// The profile, or the defaults when none was set.
 pub fn load(conn: &Connection) -> Result<CenterProfile, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT address, phone, complaint_phone, supply_days, warning_days, lockout_attempts, lockout_minutes, idle_minutes
-             FROM center_profile WHERE singleton = 1")?
+        .prepare_cached(
+            "SELECT address, phone, complaint_phone, supply_days, warning_days, lockout_attempts,
+                    lockout_minutes, idle_minutes, rectify_days, sample_percent
+             FROM center_profile WHERE singleton = 1",
+        )?
         .query_row([], |r| {
             Ok(CenterProfile {
                 address: r.get(0)?,
@@ -174,6 +199,8 @@ pub fn load(conn: &Connection) -> Result<CenterProfile, StoreError> {
                 lockout_attempts: r.get(5)?,
                 lockout_minutes: r.get(6)?,
                 idle_minutes: r.get(7)?,
+                rectify_days: r.get(8)?,
+                sample_percent: r.get(9)?,
             })
         })
         .optional()?
@@ -218,12 +245,14 @@ pub const PROJECTOR: Projector = Projector {
 fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> crate::Result<()> {
     tx.execute(
         "INSERT INTO center_profile (singleton, address, phone, complaint_phone, supply_days, warning_days,
-            lockout_attempts, lockout_minutes, idle_minutes, updated_at, updated_by)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?10, ?8, ?9)
+            lockout_attempts, lockout_minutes, idle_minutes, updated_at, updated_by, rectify_days,
+            sample_percent)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?10, ?8, ?9, ?11, ?12)
          ON CONFLICT (singleton) DO UPDATE SET address = excluded.address, phone = excluded.phone,
             complaint_phone = excluded.complaint_phone, supply_days = excluded.supply_days,
             warning_days = excluded.warning_days, lockout_attempts = excluded.lockout_attempts,
             lockout_minutes = excluded.lockout_minutes, idle_minutes = excluded.idle_minutes,
+            rectify_days = excluded.rectify_days, sample_percent = excluded.sample_percent,
             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
         params![
             p.address,
@@ -235,7 +264,9 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> crate::Resu
             p.lockout_minutes,
             event.ts,
             event.user_id,
-            p.idle_minutes
+            p.idle_minutes,
+            p.rectify_days,
+            p.sample_percent
         ],
     )?;
     Ok(())

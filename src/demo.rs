@@ -71,6 +71,8 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
                 lockout_attempts: 5,
                 lockout_minutes: 15,
                 idle_minutes: 10,
+                rectify_days: 5,
+                sample_percent: 10,
             }),
         },
     )?;

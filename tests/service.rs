@@ -243,6 +243,64 @@ fn a_bad_rating_opens_a_rectification_closed_only_by_a_manager_with_a_result() {
 }
 
 #[test]
+fn the_centers_own_rectification_days_and_sample_share_are_used() {
+    let mut c = center();
+    let profile = bianmin::center::load(c.store.conn()).unwrap();
+    bianmin::center::set(
+        &mut c.store,
+        &c.manager,
+        monday(),
+        bianmin::center::CenterProfile {
+            rectify_days: 15,
+            sample_percent: 50,
+            ..profile.clone()
+        },
+    )
+    .unwrap();
+    // The province allows no more than 15 working days.
+    let err = bianmin::center::set(
+        &mut c.store,
+        &c.manager,
+        monday(),
+        bianmin::center::CenterProfile {
+            rectify_days: 16,
+            ..profile
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("差评整改期限"), "{err}");
+    let no = completed_case(&mut c, 1);
+    let bad = evaluation::evaluate_case(
+        &mut c.store,
+        &c.clerk,
+        at(2026, 11, 26),
+        &no,
+        &rating(1, &["等候时间长".into()], "", Rated::Paper),
+    )
+    .unwrap();
+    // Thu 11-26 + 15 working days = Thu 12-17.
+    assert_eq!(
+        bad.rectification_due,
+        Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 17).unwrap())
+    );
+    for n in 2..=4 {
+        completed_case(&mut c, n);
+    }
+    let drawn = evaluation::sample(
+        &mut c.store,
+        &c.manager,
+        monday(),
+        evaluation::SamplePeriod {
+            from: at(2026, 11, 1).date_naive(),
+            to: at(2026, 11, 30).date_naive(),
+        },
+        None,
+    )
+    .unwrap();
+    assert_eq!(drawn.len(), 2, "50 % of 4");
+}
+
+#[test]
 fn only_completed_cases_are_rated_with_levels_and_reasons_from_the_lists() {
     let mut c = center();
     let open = intake::record(

@@ -256,6 +256,12 @@ pub struct ProfileArgs {
     /// 窗口无操作自动锁屏的分钟数（1–240，默认 10）
     #[arg(long)]
     pub idle_minutes: Option<u32>,
+    /// 差评整改期限，工作日（1–15，默认 5）
+    #[arg(long)]
+    pub rectify_days: Option<u32>,
+    /// 回访抽样比例，百分之几（1–100，默认 10）
+    #[arg(long)]
+    pub sample_percent: Option<u32>,
 }
 
 #[derive(Subcommand)]

@@ -594,6 +594,8 @@ impl ProfileArgs {
             || self.lockout_attempts.is_some()
             || self.lockout_minutes.is_some()
             || self.idle_minutes.is_some()
+            || self.rectify_days.is_some()
+            || self.sample_percent.is_some()
     }
 
     /// The given values over `base`.
@@ -607,6 +609,8 @@ impl ProfileArgs {
             lockout_attempts: self.lockout_attempts.unwrap_or(base.lockout_attempts),
             lockout_minutes: self.lockout_minutes.unwrap_or(base.lockout_minutes),
             idle_minutes: self.idle_minutes.unwrap_or(base.idle_minutes),
+            rectify_days: self.rectify_days.unwrap_or(base.rectify_days),
+            sample_percent: self.sample_percent.unwrap_or(base.sample_percent),
         }
     }
 }

@@ -44,13 +44,6 @@ pub const REASONS: [&str; 10] = [
     "其他",
 ];
 
-/// Working days a rectification item is due in.
-pub const RECTIFY_DAYS: i64 = 5;
-
-/// The share of completed cases drawn for follow-up calls unless a manager
-/// sets another, in percent.
-pub const SAMPLE_PERCENT: u32 = 10;
-
 /// How far back a follow-up sample looks unless a manager sets the days.
 pub const SAMPLE_DAYS: i64 = 30;
 
@@ -266,7 +259,9 @@ fn evaluate_in(
             .into_iter()
             .find(|u| u.role == Role::Manager && !u.disabled)
             .ok_or(ServiceError::NoManager)?;
-        let due = schedule::load(tx)?.add_working_days(now.date_naive(), RECTIFY_DAYS)?;
+        // The center's 差评整改 days (`center::CenterProfile::rectify_days`).
+        let days = i64::from(crate::center::load(tx)?.rectify_days);
+        let due = schedule::load(tx)?.add_working_days(now.date_naive(), days)?;
         Some(Rectification {
             rectification_id: uuid::Uuid::now_v7().to_string(),
             assigned_to: manager.user_id,
@@ -381,7 +376,7 @@ pub fn close_rectification(
     })
 }
 
-/// Draws `percent` % (at least one) of the cases completed from `from` to
+/// Draws `percent` % (by default the center's `sample_percent`; at least one) of the cases completed from `from` to
 /// `to` for follow-up calls; a manager's act. Returns the sampled case numbers.
 pub fn sample(
     store: &mut Store,
@@ -391,7 +386,10 @@ pub fn sample(
     percent: Option<u32>,
 ) -> crate::Result<Vec<(String, String)>> {
     let SamplePeriod { from, to } = period;
-    let percent = percent.unwrap_or(SAMPLE_PERCENT);
+    let percent = match percent {
+        Some(p) => p,
+        None => crate::center::load(store.conn())?.sample_percent,
+    };
     session.authorize(store.conn(), Action::ManageQuality)?;
     if !(1..=100).contains(&percent) {
         return Err(applicant::ApplicantError::OutOfRange {

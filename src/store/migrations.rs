@@ -21,7 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_indexes.sql"),
     include_str!("migrations/0004_exchange.sql"),
     include_str!("migrations/0005_backup.sql"),
-    include_str!("migrations/0006_calendar_and_users.sql"),
+    include_str!("migrations/0006_calendar_users_settings.sql"),
 ];
 
 /// The schema version this program writes.

@@ -80,6 +80,8 @@ pub fn center_as(role: DeviceRole) -> Center {
                 lockout_attempts: 5,
                 lockout_minutes: 15,
                 idle_minutes: 10,
+                rectify_days: 5,
+                sample_percent: 10,
             }),
             ..setup_input("A01", role)
         },

@@ -1,7 +1,7 @@
 //! 中心设置 (manager): the center's address and phones printed on every
 //! notice, the supply days of a one-time notice, the yellow-light days, the
-//! login lockout and the idle lock — each as the core's settings table
-//! labels and limits it.
+//! login lockout and the idle lock, the 差评整改 days and the follow-up
+//! share — each as the core's settings table labels and limits it.
 
 use bianmin::center::{self, CenterProfile, Setting, SETTINGS};
 use serde::Serialize;
@@ -14,7 +14,7 @@ use crate::state::Desk;
 #[derive(Serialize)]
 pub struct CenterSettings {
     pub profile: CenterProfile,
-    pub settings: [Setting; 8],
+    pub settings: &'static [Setting],
 }
 
 #[tauri::command]
@@ -22,7 +22,7 @@ pub fn center_settings(desk: State<'_, Desk>) -> UiResult<CenterSettings> {
     desk.session(|store, _| {
         Ok(CenterSettings {
             profile: center::load(store.conn())?,
-            settings: SETTINGS,
+            settings: &SETTINGS,
         })
     })
 }

@@ -32,6 +32,8 @@ async fn the_manager_changes_the_centers_phone_and_bad_values_are_refused_at_the
     w.keys("#center-lockout_attempts", ENTER).await;
     w.wait_text("#center-lockout_attempts-hint", "连续输错几次密码锁定账号")
         .await;
+    w.wait("#center-lockout_attempts[aria-invalid=\"true\"]")
+        .await;
     w.screenshot(&screenshot_path(&w, "window-center.png"))
         .await;
     assert_eq!(w.count("events"), events, "no event for a refusal");

@@ -30,8 +30,10 @@ export async function centerScreen(root, app) {
       hint.textContent = s.number ? `${s.min}–${s.max}` : '';
     }
   };
-  const form = h('form', { class: 'panel narrow', id: 'center-form', novalidate: true, onsubmit: async (e) => {
+  const form = h('form', { class: 'panel', id: 'center-form', novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
+    // A second Enter while the first is on its way saves nothing twice.
+    if (form.dataset.busy) return;
     clearMarks();
     message.textContent = '';
     const profile = {};
@@ -44,6 +46,7 @@ export async function centerScreen(root, app) {
       markField(bad, `${bad.label}应为 ${bad.min} 到 ${bad.max} 之间的整数`);
       return;
     }
+    form.dataset.busy = '1';
     try {
       const saved = await call('center_save', { profile });
       app.state.idleMinutes = saved.idle_minutes;
@@ -54,11 +57,13 @@ export async function centerScreen(root, app) {
       const s = o.settings.find((x) => err.message.includes(x.label));
       if (s) markField(s, err.message);
       else { message.className = 'message error'; message.textContent = err.message; }
+    } finally {
+      delete form.dataset.busy;
     }
   } },
     h('h1', {}, '中心设置'),
     h('p', { class: 'lead' }, '地址和电话印在受理通知书、一次性告知单等每份文书上；修改后随数据交换同步到本中心的每台电脑。'),
-    h('div', { class: 'grid2' }, fields),
+    h('div', { class: 'grid3' }, fields),
     message,
     canEdit
       ? h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'center-save' }, '保存（Enter）'))
