@@ -406,6 +406,32 @@ fn three_devices_converge_and_a_conflict_is_flagged_not_applied() {
 }
 
 #[test]
+fn the_hub_sees_each_devices_last_batch_and_flags_a_silent_one() {
+    let w = world();
+    let conn = w.hub.store.conn();
+    let of = |list: &[devices::Standing], code: &str| -> devices::Standing {
+        list.iter()
+            .find(|d| d.device.device_code == code)
+            .cloned()
+            .unwrap_or_else(|| panic!("{code} listed"))
+    };
+    let today = devices::standing(conn, t(23, 18, 0)).unwrap();
+    let own = of(&today, "A01");
+    assert!(own.own && !own.quiet, "{own:?}");
+    let v03 = of(&today, "V03");
+    assert!(!v03.quiet && v03.last_batch_no.is_some(), "{v03:?}");
+    assert_eq!(v03.silent_days, Some(0));
+    assert!(v03.note.contains("最近导入第"), "{}", v03.note);
+    // A week without the laptop at the center.
+    let later = devices::standing(conn, t(30, 9, 0)).unwrap();
+    let v03 = of(&later, "V03");
+    assert!(v03.quiet, "{v03:?}");
+    assert_eq!(v03.silent_days, Some(7));
+    assert!(v03.note.contains("超过 3 天没有新数据"), "{}", v03.note);
+    assert!(!of(&later, "A01").quiet, "never this machine itself");
+}
+
+#[test]
 fn any_import_order_with_duplicates_gives_the_same_tables() {
     let w = world();
     let want = w.hub.dump();

@@ -108,14 +108,18 @@ pub(super) fn device_cmd(ctx: &Ctx, command: Option<DeviceCommand>) -> Result<()
         }
         Some(DeviceCommand::List) => {
             let store = ctx.open()?;
-            let list = devices::list(store.conn())?;
+            let list = devices::standing(store.conn(), now())?;
             print(ctx.json, &list, |list| {
                 let mut s = String::from("本机信任的设备：");
                 for d in list {
                     let _ = write!(
                         s,
-                        "\n{}  {}  指纹 {}  登记于 {}",
-                        d.device_code, d.role_label, d.fingerprint, d.trusted_at
+                        "\n{}  {}  指纹 {}  登记于 {}  {}",
+                        d.device.device_code,
+                        d.device.role_label,
+                        d.device.fingerprint,
+                        d.device.trusted_at,
+                        d.note
                     );
                 }
                 s

@@ -177,6 +177,111 @@ pub fn list(conn: &Connection) -> Result<Vec<TrustedDevice>, StoreError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A device silent longer than this many days is flagged on the 数据交换
+/// screen (its laptop may not have been brought to the center).
+pub const QUIET_DAYS: i64 = 3;
+
+/// A trusted device with what this machine last received from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Standing {
+    #[serde(flatten)]
+    pub device: TrustedDevice,
+    /// This machine itself.
+    pub own: bool,
+    /// The last batch imported here straight from that device, and when.
+    pub last_batch_no: Option<i64>,
+    pub last_imported_at: Option<String>,
+    /// The time of the latest event of that device known here (straight
+    /// or relayed by the hub).
+    pub last_event_at: Option<String>,
+    /// Whole days since that event, as of `now`.
+    pub silent_days: Option<i64>,
+    /// Another device with nothing known from it for more than
+    /// [`QUIET_DAYS`] days (or ever).
+    pub quiet: bool,
+    /// All of the above in one Chinese line, as the screen and the CLI say it.
+    pub note: String,
+}
+
+fn note(
+    own: bool,
+    batch: Option<&(i64, String)>,
+    last_event_at: Option<&str>,
+    silent_days: Option<i64>,
+    quiet: bool,
+) -> String {
+    if own {
+        return "本机".to_owned();
+    }
+    let mut parts = vec![match batch {
+        Some((no, at)) => format!("最近导入第 {no} 批（{}）", short_time(at)),
+        None => "本机未直接导入过它的批次".to_owned(),
+    }];
+    parts.push(match (last_event_at, silent_days) {
+        (Some(at), Some(0)) => format!("最新数据 {}（今天）", short_time(at)),
+        (Some(at), Some(n)) => format!("最新数据 {}（{n} 天前）", short_time(at)),
+        _ => "尚无它的数据".to_owned(),
+    });
+    if quiet {
+        parts.push(format!(
+            "超过 {QUIET_DAYS} 天没有新数据，请确认该设备已导出并带回"
+        ));
+    }
+    parts.join("；")
+}
+
+/// `2026-12-02T16:30:05+08:00` as `2026-12-02 16:30`.
+fn short_time(rfc3339: &str) -> String {
+    rfc3339
+        .chars()
+        .take(16)
+        .collect::<String>()
+        .replace('T', " ")
+}
+
+/// Every trusted device, by code, with its last batch and latest event.
+pub fn standing(
+    conn: &Connection,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<Standing>, StoreError> {
+    let own = device::load(conn).ok().map(|d| d.device_id);
+    let mut last_batch = conn.prepare_cached(
+        "SELECT batch_no, imported_at FROM batch_imports WHERE device_id = ?1
+         ORDER BY batch_no DESC LIMIT 1",
+    )?;
+    let mut last_event = conn.prepare_cached("SELECT max(ts) FROM events WHERE device_id = ?1")?;
+    let mut out = Vec::new();
+    for d in list(conn)? {
+        let batch: Option<(i64, String)> = last_batch
+            .query_row([&d.device_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let last_event_at: Option<String> = last_event.query_row([&d.device_id], |r| r.get(0))?;
+        let silent_days = last_event_at
+            .as_deref()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| (now.date_naive() - t.date_naive()).num_days().max(0));
+        let is_own = own.as_deref() == Some(d.device_id.as_str());
+        let quiet = !is_own && silent_days.is_none_or(|n| n > QUIET_DAYS);
+        out.push(Standing {
+            note: note(
+                is_own,
+                batch.as_ref(),
+                last_event_at.as_deref(),
+                silent_days,
+                quiet,
+            ),
+            own: is_own,
+            quiet,
+            last_batch_no: batch.as_ref().map(|b| b.0),
+            last_imported_at: batch.map(|b| b.1),
+            last_event_at,
+            silent_days,
+            device: d,
+        });
+    }
+    Ok(out)
+}
+
 /// The code of a device for messages: its registered code, this device's
 /// own code, or the first characters of its id.
 pub fn code_of(conn: &Connection, device_id: &str) -> Result<String, StoreError> {

@@ -19,7 +19,10 @@ pub struct Overview {
     pub device_code: String,
     pub fingerprint: String,
     pub key_line: String,
-    pub devices: Vec<devices::TrustedDevice>,
+    /// Every trusted device with its last batch and latest event.
+    pub devices: Vec<devices::Standing>,
+    /// Days after which a silent device is flagged.
+    pub quiet_days: i64,
     pub gaps: Vec<Gap>,
     pub conflicts: Vec<Conflict>,
     pub checks: [&'static str; 6],
@@ -34,7 +37,8 @@ pub fn exchange_overview(desk: State<'_, Desk>) -> UiResult<Overview> {
             device_code: line.device_code.clone(),
             fingerprint: line.fingerprint.clone(),
             key_line: line.to_line(),
-            devices: devices::list(conn)?,
+            devices: devices::standing(conn, now())?,
+            quiet_days: devices::QUIET_DAYS,
             gaps: import::gaps(conn)?,
             conflicts: import::conflicts(conn)?,
             checks: import::CHECKS,

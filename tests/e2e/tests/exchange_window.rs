@@ -110,6 +110,9 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
     w.wait_text("#exchange-checks li.failed", "第 4 步").await;
     w.click("#key-table .trust-button").await;
     w.wait_text("#device-table", "A02").await;
+    // Nothing from A02 yet: flagged.
+    w.wait_text("#device-table tr[data-code=\"A02\"]", "没有新数据")
+        .await;
     let cases_before = w.count("cases");
     w.click("#batch-table tr:nth-child(1) .import-button").await;
     let refusal = w.wait_text("#exchange-result", "未导入").await;
@@ -127,6 +130,17 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
     assert!(ok.contains("涉及办件 1 件"), "{ok}");
     let checks = w.text("#exchange-checks").await;
     assert_eq!(checks.matches('✓').count(), 6, "{checks}");
+    w.wait_text("#device-table tr[data-code=\"A02\"]", "最近导入第 1 批")
+        .await;
+    w.client
+        .execute(
+            "document.getElementById('device-table').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+    w.screenshot(&screenshot_path(&w, "window-exchange-devices.png"))
+        .await;
     w.screenshot(&screenshot_path(&w, "window-exchange-import.png"))
         .await;
     // The case taken on A02 is here.

@@ -152,9 +152,10 @@ export async function exchangeScreen(root, app) {
         : h('p', { class: 'empty' }, '没有冲突'),
       h('h2', {}, '信任的设备'),
       h('table', { class: 'list', id: 'device-table' },
-        h('thead', {}, h('tr', {}, ...['设备', '类型', '指纹', '登记时间'].map((t) => h('th', {}, t)))),
-        h('tbody', {}, ...o.devices.map((d) => h('tr', {},
-          h('td', {}, d.device_code), h('td', {}, d.role_label), h('td', { class: 'mono' }, d.fingerprint), h('td', {}, d.trusted_at.slice(0, 16).replace('T', ' ')))))));
+        h('thead', {}, h('tr', {}, ...['设备', '类型', '指纹', '登记时间', '最近的数据'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, ...o.devices.map((d) => h('tr', { dataset: { code: d.device_code }, class: d.quiet ? 'quiet' : null },
+          h('td', {}, d.device_code), h('td', {}, d.role_label), h('td', { class: 'mono' }, d.fingerprint),
+          h('td', {}, d.trusted_at.slice(0, 16).replace('T', ' ')), h('td', {}, d.note))))));
   };
   showStatus();
 
