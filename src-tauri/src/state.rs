@@ -18,6 +18,19 @@ struct Inner {
     locked: bool,
 }
 
+impl Inner {
+    /// Ends the session; an encrypted database closes with it, and its
+    /// private documents folder is removed.
+    fn end_session(&mut self, db: &Path) {
+        self.session = None;
+        self.locked = false;
+        if self.store.as_ref().is_some_and(Store::is_encrypted) {
+            self.store = None;
+            let _ = std::fs::remove_dir_all(bianmin::paths::documents_root(db, true));
+        }
+    }
+}
+
 /// The window's state, shared by all commands.
 pub struct Desk {
     pub db: PathBuf,
@@ -74,6 +87,17 @@ impl Desk {
         }
         let session = inner.session.clone().ok_or_else(UiError::login_required)?;
         let store = inner.store.as_mut().ok_or_else(UiError::login_required)?;
+        // A user an admin disabled (here or on another PC, arrived by
+        // exchange) is logged out at her next click, reads included.
+        match bianmin::auth::users::check_active(store.conn(), &session.user_id) {
+            Ok(()) => {}
+            Err(e @ bianmin::Error::Auth(_)) => {
+                inner.end_session(&self.db);
+                return Err(UiError::new("auth", e.to_string()));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let store = inner.store.as_mut().ok_or_else(UiError::login_required)?;
         f(store, &session)
     }
 
@@ -111,13 +135,7 @@ impl Desk {
     /// Logs out; an encrypted database is closed too, so its key leaves
     /// memory with the user, and the session's printed PDFs are removed.
     pub fn log_out(&self) {
-        let mut inner = self.lock_inner();
-        inner.session = None;
-        inner.locked = false;
-        if inner.store.as_ref().is_some_and(Store::is_encrypted) {
-            inner.store = None;
-            let _ = std::fs::remove_dir_all(bianmin::paths::documents_root(&self.db, true));
-        }
+        self.lock_inner().end_session(&self.db);
     }
 
     pub fn set_session(&self, session: Option<Session>) {

@@ -25,7 +25,9 @@ export async function call(command, args = {}) {
   } catch (e) {
     const err = new ApiError(e);
     if (err.code === 'locked' || err.code === 'auth') {
-      listeners.forEach((f) => f(err));
+      // After the screen that called has shown the refusal, so that the
+      // login screen is what stays.
+      setTimeout(() => listeners.forEach((f) => f(err)), 0);
     }
     throw err;
   }

@@ -175,7 +175,7 @@ document.getElementById('logout-button').addEventListener('click', async () => {
 
 onSessionError((err) => {
   if (err.code === 'locked') showLogin(true);
-  else { state.user = null; showLogin(); }
+  else { state.user = null; showLogin(); toast(err.message, 'error'); }
 });
 
 start();

@@ -139,3 +139,32 @@ async fn the_admin_runs_the_staff_list_and_a_reset_password_is_replaced_at_login
     );
     w.close().await;
 }
+
+/// Disabled while her window is open (by the admin at another PC): her next
+/// click logs her out with the reason, and her password opens nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clerk_disabled_while_logged_in_is_logged_out_at_her_next_click() {
+    let w = Window::prepared().await;
+    w.login("clerk", "clerk-pass1").await;
+    w.wait("#today-counts .card").await;
+    {
+        let mut store = bianmin::store::Store::open(&w.db).expect("open");
+        let admin = bianmin::auth::users::verify_credentials(store.conn(), "admin", "admin-pass1")
+            .expect("admin");
+        bianmin::auth::users::disable(
+            &mut store,
+            &admin,
+            chrono::Local::now().fixed_offset(),
+            "clerk",
+        )
+        .expect("disable");
+    }
+    w.click("#menu-calendar").await;
+    w.wait("#login-form").await;
+    w.wait_text("#toast", "已停用").await;
+    w.fill("#login-username", "clerk").await;
+    w.fill("#login-password", "clerk-pass1").await;
+    w.click("#login-submit").await;
+    w.wait_text("#login-message", "已停用").await;
+    w.close().await;
+}
