@@ -1,4 +1,4 @@
--- Bianmin Counter: the one SQLite schema, as it is now (version 5).
+-- Bianmin Counter: the one SQLite schema, as it is now (version 7).
 --
 -- A new database is made from this file. The event log (`events`) is the
 -- source of truth. Every table filled from events is a projection: it is
@@ -94,6 +94,14 @@ CREATE TABLE matters (
     current_version INTEGER NOT NULL,
     name            TEXT NOT NULL,
     FOREIGN KEY (code, current_version) REFERENCES matter_versions (code, version)
+);
+
+-- A matter stopped from being taken in (停用); its row goes when re-enabled.
+CREATE TABLE matter_withdrawals (
+    code         TEXT PRIMARY KEY REFERENCES matters (code),
+    reason       TEXT NOT NULL,
+    withdrawn_at TEXT NOT NULL,
+    withdrawn_by TEXT NOT NULL REFERENCES users (user_id)
 );
 
 CREATE TABLE calendar_years (
@@ -309,7 +317,11 @@ CREATE TABLE center_profile (
     -- Working days a 差评 rectification is due in, and the share of completed
     -- cases drawn for follow-up calls (version 6).
     rectify_days    INTEGER NOT NULL DEFAULT 5 CHECK (rectify_days BETWEEN 1 AND 15),
-    sample_percent  INTEGER NOT NULL DEFAULT 10 CHECK (sample_percent BETWEEN 1 AND 100)
+    sample_percent  INTEGER NOT NULL DEFAULT 10 CHECK (sample_percent BETWEEN 1 AND 100),
+    -- 办公时间, printed on the 办事指南 (version 7).
+    office_hours    TEXT NOT NULL DEFAULT '工作日上午 8:30—12:00，下午 13:30—17:30（法定节假日除外）',
+    -- The name papers print; '' until a manager sets it: the device's (version 7).
+    name            TEXT NOT NULL DEFAULT ''
 );
 
 -- Every document printed for a case: which one, which copy (2 and up are
@@ -325,6 +337,21 @@ CREATE TABLE printed_documents (
     printed_at TEXT NOT NULL,
     printed_by TEXT NOT NULL REFERENCES users (user_id),
     PRIMARY KEY (case_id, kind, copy)
+);
+
+-- One row per printed 办事指南: one matter's, or the catalogue's booklet.
+CREATE TABLE printed_guides (
+    event_id   TEXT PRIMARY KEY,
+    -- 1: the whole catalogue as one booklet (公示); 0: one matter's guide.
+    booklet    INTEGER NOT NULL CHECK (booklet IN (0, 1)),
+    -- The matters printed, as "code@version" joined by ",".
+    matters    TEXT NOT NULL,
+    template   TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    bytes      INTEGER NOT NULL,
+    pages      INTEGER NOT NULL,
+    printed_at TEXT NOT NULL,
+    printed_by TEXT NOT NULL REFERENCES users (user_id)
 );
 
 -- Offline exchange by USB (src/exchange) and the village agent's cases
@@ -413,6 +440,19 @@ CREATE TABLE conflicts (
     case_id   TEXT,
     kind      TEXT NOT NULL,
     reason    TEXT NOT NULL,
+    PRIMARY KEY (device_id, seq)
+);
+
+-- A flagged conflict a manager resolved (src/exchange/conflicts.rs): kept
+-- as it stands, or the refused step applied anew as the event named.
+CREATE TABLE conflict_resolutions (
+    device_id        TEXT NOT NULL,
+    seq              INTEGER NOT NULL,
+    resolution       TEXT NOT NULL,
+    reason           TEXT NOT NULL,
+    applied_event_id TEXT,
+    resolved_at      TEXT NOT NULL,
+    resolved_by      TEXT NOT NULL REFERENCES users (user_id),
     PRIMARY KEY (device_id, seq)
 );
 

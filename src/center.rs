@@ -1,7 +1,9 @@
-//! The center's contact details printed on every document — address, phone,
-//! complaint phone — and how many working days a one-time notice gives the
-//! applicant to supply missing materials. Set by a manager as a
-//! `center.profile_set` event.
+//! The center's profile: what every paper prints about it — its name,
+//! address, phone, complaint phone and office hours — and the center's
+//! limits: the working days a one-time notice gives to supply materials,
+//! the yellow-light days, the login lockout, the idle lock, the 差评整改
+//! days and the follow-up share. Set by a manager as a `center.profile_set`
+//! event; [`SETTINGS`] holds every label and limit.
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -19,9 +21,16 @@ pub const DEFAULT_SUPPLY_DAYS: u32 = 5;
 /// What documents print about the center.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CenterProfile {
+    /// The center's name as every paper prints it; set-up starts it as the
+    /// name the device was set up with (the device identity keeps that one).
+    #[serde(default)]
+    pub name: String,
     pub address: String,
     pub phone: String,
     pub complaint_phone: String,
+    /// 办公时间, printed on the 办事指南 under 办理时间.
+    #[serde(default = "default_office_hours")]
+    pub office_hours: String,
     /// Working days a one-time notice allows for supplying materials (1–30).
     pub supply_days: u32,
     /// An open case turns yellow (黄灯) when this many working days or fewer
@@ -45,6 +54,13 @@ pub struct CenterProfile {
     /// (1–100, default 10).
     #[serde(default = "default_sample_percent")]
     pub sample_percent: u32,
+}
+
+/// The office hours a center starts with.
+pub const DEFAULT_OFFICE_HOURS: &str = "工作日上午 8:30—12:00，下午 13:30—17:30（法定节假日除外）";
+
+fn default_office_hours() -> String {
+    DEFAULT_OFFICE_HOURS.to_owned()
 }
 
 fn default_rectify_days() -> u32 {
@@ -77,9 +93,11 @@ pub const DEFAULT_WARNING_DAYS: u32 = 2;
 impl Default for CenterProfile {
     fn default() -> Self {
         CenterProfile {
+            name: String::new(),
             address: String::new(),
             phone: String::new(),
             complaint_phone: "12345".into(),
+            office_hours: default_office_hours(),
             supply_days: DEFAULT_SUPPLY_DAYS,
             warning_days: DEFAULT_WARNING_DAYS,
             lockout_attempts: default_lockout_attempts(),
@@ -125,10 +143,12 @@ const fn number(key: &'static str, label: &'static str, min: u32, max: u32) -> S
 
 /// Every setting, in the form's order: the one place their labels and
 /// limits live.
-pub const SETTINGS: [Setting; 10] = [
+pub const SETTINGS: [Setting; 12] = [
+    text("name", "中心名称（印在文书上）", 60),
     text("address", "中心地址", 200),
     text("phone", "咨询电话", 50),
     text("complaint_phone", "投诉电话", 50),
+    text("office_hours", "办公时间", 100),
     number("supply_days", "补正期限（工作日）", 1, 30),
     number("warning_days", "黄灯预警天数（工作日）", 0, 10),
     number("lockout_attempts", "连续输错几次密码锁定账号", 3, 10),
@@ -167,9 +187,11 @@ fn text_in(key: &str, value: &str) -> Result<String, ApplicantError> {
 impl CenterProfile {
     fn checked(self) -> Result<CenterProfile, ApplicantError> {
         Ok(CenterProfile {
+            name: text_in("name", &self.name)?,
             address: text_in("address", &self.address)?,
             phone: text_in("phone", &self.phone)?,
             complaint_phone: text_in("complaint_phone", &self.complaint_phone)?,
+            office_hours: text_in("office_hours", &self.office_hours)?,
             supply_days: in_range("supply_days", self.supply_days)?,
             warning_days: in_range("warning_days", self.warning_days)?,
             lockout_attempts: in_range("lockout_attempts", self.lockout_attempts)?,
@@ -181,12 +203,33 @@ impl CenterProfile {
     }
 }
 
-/// The profile, or the defaults when none was set.
+/// The profile, or the defaults when none was set; a profile set before
+/// the name was a setting has the name the device was set up with.
 pub fn load(conn: &Connection) -> Result<CenterProfile, StoreError> {
+    let mut profile = stored(conn)?;
+    if profile.name.trim().is_empty() {
+        if let Ok(dev) = crate::store::device::load(conn) {
+            profile.name = dev.center_name;
+        }
+    }
+    Ok(profile)
+}
+
+/// The center's name as papers and reports print it (a device not set up
+/// has none: refused).
+pub fn name(conn: &Connection) -> Result<String, StoreError> {
+    let profile = stored(conn)?;
+    if !profile.name.trim().is_empty() {
+        return Ok(profile.name);
+    }
+    Ok(crate::store::device::load(conn)?.center_name)
+}
+
+fn stored(conn: &Connection) -> Result<CenterProfile, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT address, phone, complaint_phone, supply_days, warning_days, lockout_attempts,
-                    lockout_minutes, idle_minutes, rectify_days, sample_percent
+                    lockout_minutes, idle_minutes, rectify_days, sample_percent, office_hours, name
              FROM center_profile WHERE singleton = 1",
         )?
         .query_row([], |r| {
@@ -201,6 +244,8 @@ pub fn load(conn: &Connection) -> Result<CenterProfile, StoreError> {
                 idle_minutes: r.get(7)?,
                 rectify_days: r.get(8)?,
                 sample_percent: r.get(9)?,
+                office_hours: r.get(10)?,
+                name: r.get(11)?,
             })
         })
         .optional()?
@@ -246,14 +291,14 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> crate::Resu
     tx.execute(
         "INSERT INTO center_profile (singleton, address, phone, complaint_phone, supply_days, warning_days,
             lockout_attempts, lockout_minutes, idle_minutes, updated_at, updated_by, rectify_days,
-            sample_percent)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?10, ?8, ?9, ?11, ?12)
+            sample_percent, office_hours, name)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?10, ?8, ?9, ?11, ?12, ?13, ?14)
          ON CONFLICT (singleton) DO UPDATE SET address = excluded.address, phone = excluded.phone,
             complaint_phone = excluded.complaint_phone, supply_days = excluded.supply_days,
             warning_days = excluded.warning_days, lockout_attempts = excluded.lockout_attempts,
             lockout_minutes = excluded.lockout_minutes, idle_minutes = excluded.idle_minutes,
             rectify_days = excluded.rectify_days, sample_percent = excluded.sample_percent,
-            updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            office_hours = excluded.office_hours, name = excluded.name, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
         params![
             p.address,
             p.phone,
@@ -266,7 +311,9 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> crate::Resu
             event.user_id,
             p.idle_minutes,
             p.rectify_days,
-            p.sample_percent
+            p.sample_percent,
+            p.office_hours,
+            p.name
         ],
     )?;
     Ok(())
@@ -294,6 +341,7 @@ mod tests {
     #[test]
     fn each_number_is_refused_by_its_own_label() {
         let p = CenterProfile {
+            name: "姚家街道便民服务中心".into(),
             address: "姚家街道1号".into(),
             phone: "0531-1".into(),
             lockout_minutes: 0,

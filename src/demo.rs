@@ -63,6 +63,7 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
                 password: ACCOUNTS[0].1.into(),
             },
             profile: Some(CenterProfile {
+                name: String::new(),
                 address: "德州市德城区新湖街道湖滨北大道18号便民服务中心一楼".into(),
                 phone: "0534-2688123".into(),
                 complaint_phone: "0534-2688100".into(),
@@ -73,6 +74,8 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
                 idle_minutes: 10,
                 rectify_days: 5,
                 sample_percent: 10,
+                office_hours: "周一至周五上午 8:30—12:00，下午 13:30—17:30（法定节假日除外）"
+                    .into(),
             }),
         },
     )?;

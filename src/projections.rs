@@ -18,6 +18,7 @@ use crate::{auth, calendar, catalogue, center, documents, exchange, intake, life
 pub static ALL: &[&Projector] = &[
     &auth::users::PROJECTOR,
     &catalogue::versions::PROJECTOR,
+    &catalogue::withdrawal::PROJECTOR,
     &calendar::schedule::PROJECTOR,
     &calendar::recompute::PROJECTOR,
     &center::PROJECTOR,
@@ -26,10 +27,12 @@ pub static ALL: &[&Projector] = &[
     &lifecycle::projector::PROJECTOR,
     &lifecycle::stand_in::PROJECTOR,
     &documents::PROJECTOR,
+    &documents::guide::PROJECTOR,
     &service::consultation::PROJECTOR,
     &service::evaluation::PROJECTOR,
     &service::complaints::PROJECTOR,
     &exchange::devices::PROJECTOR,
+    &exchange::conflicts::PROJECTOR,
 ];
 
 /// Tables of the schema that no event fills: the log itself and what each

@@ -80,7 +80,12 @@ pub fn init(
             schedule::append_loaded(tx, &admin.user_id, now, cal)?;
         }
         versions::import_in(tx, &admin.user_id, now, &matters)?;
-        if let Some(profile) = input.profile.clone() {
+        if let Some(mut profile) = input.profile.clone() {
+            // Papers print the name the center was set up with until a
+            // manager changes it.
+            if profile.name.trim().is_empty() {
+                profile.name = dev.center_name.clone();
+            }
             center::set_in(tx, &admin.user_id, now, profile)?;
         }
         Ok(SetupReport {

@@ -147,3 +147,94 @@ fn day_counts_count_each_outcome_and_completions() {
     let other = lookup::day_counts(c.store.conn(), day.succ_opt().unwrap()).unwrap();
     assert_eq!(other.received, 0);
 }
+
+#[test]
+fn a_withdrawn_matter_is_refused_at_intake_and_taken_in_again_once_reinstated() {
+    use bianmin::catalogue::{search, withdrawal};
+    let mut c = center();
+    let applicant = || application("RS-003", person("李红", 3), &["居民身份证"]);
+    // Only a manager withdraws, with a reason; a refusal changes nothing.
+    let before = snapshot(&c.store);
+    let err =
+        withdrawal::withdraw(&mut c.store, &c.clerk, monday(), "RS-003", "并入一件事").unwrap_err();
+    assert!(matches!(err, Error::Auth(_)), "{err}");
+    let err = withdrawal::withdraw(&mut c.store, &c.manager, monday(), "RS-003", "  ").unwrap_err();
+    assert!(err.to_string().contains("停用原因"), "{err}");
+    let err = withdrawal::reinstate(&mut c.store, &c.manager, monday(), "RS-003").unwrap_err();
+    assert!(err.to_string().contains("没有停用"), "{err}");
+    assert_eq!(snapshot(&c.store), before);
+
+    let w = withdrawal::withdraw(
+        &mut c.store,
+        &c.manager,
+        monday(),
+        "RS-003",
+        "已并入“就业一件事”",
+    )
+    .unwrap();
+    assert_eq!(w.reason, "已并入“就业一件事”");
+    let err =
+        withdrawal::withdraw(&mut c.store, &c.manager, monday(), "RS-003", "again").unwrap_err();
+    assert!(err.to_string().contains("已经停用"), "{err}");
+    let before = snapshot(&c.store);
+    let err = bianmin::intake::record(&mut c.store, &c.clerk, monday(), applicant()).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("就业失业登记") && msg.contains("已停用") && msg.contains("就业一件事"),
+        "{msg}"
+    );
+    assert_eq!(
+        snapshot(&c.store),
+        before,
+        "a refused intake records nothing"
+    );
+    // Not offered at the counter; still listed, marked, for the manager.
+    assert!(search::find(c.store.conn(), "就业失业").unwrap().is_empty());
+    let browsed = search::browse(c.store.conn(), "就业失业").unwrap();
+    assert_eq!(browsed.len(), 1);
+    assert!(browsed[0].withdrawn);
+    // The tables follow the log.
+    let projected = bianmin::store::dump::projections(c.store.conn()).unwrap();
+    bianmin::projections::rebuild(&mut c.store, &c.manager).unwrap();
+    assert_eq!(
+        bianmin::store::dump::projections(c.store.conn()).unwrap(),
+        projected
+    );
+
+    withdrawal::reinstate(&mut c.store, &c.manager, monday(), "RS-003").unwrap();
+    assert_eq!(search::find(c.store.conn(), "就业失业").unwrap().len(), 1);
+    bianmin::intake::record(&mut c.store, &c.clerk, monday(), applicant()).unwrap();
+}
+
+#[test]
+fn an_edited_matter_is_a_new_version_and_its_refusal_names_the_field() {
+    let mut c = center();
+    let (v1, mut m) = versions::current(c.store.conn(), "RS-003").unwrap();
+    m.basic_code = "000140012000".into();
+    m.implementation_code = "11371402MB2849371K000140012000".into();
+    m.materials[0].note = "核对后退还原件".into();
+    assert_eq!(
+        versions::publish(&mut c.store, &c.manager, monday(), &m).unwrap(),
+        Some(v1 + 1)
+    );
+    // The same form saved again makes nothing.
+    assert_eq!(
+        versions::publish(&mut c.store, &c.manager, monday(), &m).unwrap(),
+        None
+    );
+    let (_, saved) = versions::current(c.store.conn(), "RS-003").unwrap();
+    assert_eq!(saved.basic_code, "000140012000");
+    // The codes travel in the catalogue file.
+    let text = versions::export(c.store.conn()).unwrap();
+    assert!(text.contains("basic_code = \"000140012000\""), "{text}");
+    let mut bad = saved.clone();
+    bad.promised_days = bad.statutory_days + 1;
+    let before = snapshot(&c.store);
+    let err = versions::publish(&mut c.store, &c.manager, monday(), &bad).unwrap_err();
+    match &err {
+        Error::Catalogue(e) => assert_eq!(e.field(), Some("promised_days")),
+        other => panic!("{other}"),
+    }
+    assert!(err.to_string().contains("不得超过法定时限"), "{err}");
+    assert_eq!(snapshot(&c.store), before);
+}

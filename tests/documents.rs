@@ -478,3 +478,100 @@ fn a_due_date_counted_on_a_provisional_year_says_so_on_the_notice_and_the_receip
     let notice = print(&mut c, &plain.case_no, DocumentKind::Notice);
     assert!(!squeeze(&tool("pdftotext", &[], &notice.pdf)).contains("暂定"));
 }
+
+#[test]
+fn a_matters_guide_holds_every_material_and_the_booklet_every_matter_taken_in() {
+    use bianmin::catalogue::withdrawal;
+    use bianmin::documents::guide::{self, Guide};
+    let mut c = center();
+    let dir = c.dir.path().join("guides");
+    let (_, m) = versions::current(c.store.conn(), "RS-002").unwrap();
+    let g = guide::print_into(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        &Guide::Matter("RS-002".into()),
+        &dir,
+    )
+    .unwrap();
+    assert_eq!(
+        std::fs::read(&g.path).unwrap(),
+        g.pdf,
+        "the file is the guide"
+    );
+    let mut expected = vec![m.name.clone(), "办事指南".into(), m.department.clone()];
+    for x in &m.materials {
+        expected.push(x.name.clone());
+        expected.push(x.form.label().into());
+        expected.push(if x.required { "必交" } else { "选交" }.into());
+    }
+    expected.extend(m.steps.iter().cloned());
+    expected.push(m.legal_basis[0].law.clone());
+    expected.extend([
+        "办理地点".into(),
+        "工作日8:30—17:30".into(),
+        "0534-2688123".into(),
+        "0534-2688100".into(),
+    ]);
+    // In reading order, table rows included.
+    let text = squeeze(&tool("pdftotext", &["-raw"], &g.pdf));
+    let mut from = 0;
+    for want in &expected {
+        let want = squeeze(want);
+        match text[from..].find(&want) {
+            Some(i) => from += i + want.len(),
+            None => panic!("“{want}” missing or out of order in:\n{text}"),
+        }
+    }
+    assert_fonts_embedded_subset_unicode(&g.pdf);
+    let recorded: (i64, String) = c
+        .store
+        .conn()
+        .query_row("SELECT booklet, matters FROM printed_guides", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(recorded, (0, "RS-002@1".to_owned()));
+
+    // A withdrawn matter has no guide, and is left out of the booklet.
+    withdrawal::withdraw(&mut c.store, &c.manager, monday(), "RS-003", "暂停办理").unwrap();
+    let err = guide::print_into(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        &Guide::Matter("RS-003".into()),
+        &dir,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("已停用"), "{err}");
+    let booklet =
+        guide::print_into(&mut c.store, &c.manager, monday(), &Guide::Booklet, &dir).unwrap();
+    let listed = versions::list(c.store.conn()).unwrap();
+    assert_eq!(booklet.matters, listed.len() - 1);
+    assert!(
+        booklet.pages > booklet.matters,
+        "a contents page, then a page or more per matter"
+    );
+    let text = squeeze(&tool("pdftotext", &[], &booklet.pdf));
+    for s in &listed {
+        assert_eq!(text.contains(&squeeze(&s.name)), !s.withdrawn, "{}", s.name);
+    }
+    assert!(
+        text.contains("政务服务事项办事指南（公示）")
+            && text.contains("序号事项编码事项名称承诺时限"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_guide_that_could_not_be_written_records_nothing() {
+    use bianmin::documents::guide::{self, Guide};
+    let mut c = center();
+    let blocked = c.dir.path().join("a-file");
+    std::fs::write(&blocked, b"not a folder").unwrap();
+    let before = snapshot(&c.store);
+    let err =
+        guide::print_into(&mut c.store, &c.clerk, monday(), &Guide::Booklet, &blocked).unwrap_err();
+    assert!(matches!(err, Error::Store(_)), "{err}");
+    assert_eq!(snapshot(&c.store), before);
+}

@@ -951,3 +951,165 @@ fn hostile_text_crosses_a_batch_unchanged() {
     let (cases_a02, cases_hub) = (addresses(&a02), addresses(&h));
     assert_eq!(cases_a02, cases_hub);
 }
+
+#[test]
+fn a_manager_sees_both_steps_of_a_conflict_and_keeps_what_stands() {
+    use bianmin::exchange::conflicts::{self, Resolution};
+    let mut w = world();
+    let open = conflicts::open(w.hub.store.conn()).unwrap();
+    assert_eq!(open.len(), 2, "{open:?}");
+    let complete = open
+        .iter()
+        .find(|c| c.refused.what == "办结")
+        .unwrap()
+        .clone();
+    let assign = open
+        .iter()
+        .find(|c| c.refused.what == "分派/转办")
+        .unwrap()
+        .clone();
+    assert_eq!(complete.refused.device_code, "A01");
+    assert_eq!(complete.case_no.as_deref(), Some(w.x.as_str()));
+    assert_eq!(complete.case_state, Some("已撤回"));
+    let standing = complete.standing.as_ref().expect("the step that stands");
+    assert_eq!(
+        (standing.device_code.as_str(), standing.what),
+        ("A02", "撤回")
+    );
+
+    // Refusals change nothing: a clerk, no reason, a step the rules still refuse.
+    let before = w.hub.state();
+    let (clerk, manager) = (w.hub.login("li"), w.hub.login("wang"));
+    let resolve = |store: &mut Store, s: &Session, c: &conflicts::OpenConflict, r, why: &str| {
+        conflicts::resolve(
+            store,
+            s,
+            t(23, 13, 0),
+            &c.refused.device_code,
+            c.seq,
+            r,
+            why,
+        )
+    };
+    let err = resolve(&mut w.hub.store, &clerk, &complete, Resolution::Keep, "x").unwrap_err();
+    assert!(matches!(err, bianmin::Error::Auth(_)), "{err}");
+    let err = resolve(&mut w.hub.store, &manager, &complete, Resolution::Keep, " ").unwrap_err();
+    assert!(err.to_string().contains("处理理由"), "{err}");
+    let err = resolve(
+        &mut w.hub.store,
+        &manager,
+        &complete,
+        Resolution::Apply,
+        "补办",
+    )
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("现在不能再做“办结”") && msg.contains("已撤回"),
+        "{msg}"
+    );
+    assert_eq!(
+        w.hub.state(),
+        before,
+        "a refused resolution records nothing"
+    );
+
+    for c in [&complete, &assign] {
+        let r = resolve(
+            &mut w.hub.store,
+            &manager,
+            c,
+            Resolution::Keep,
+            "申请人已撤回，以撤回为准",
+        )
+        .unwrap();
+        assert_eq!((r.label, r.case_state), ("保留现状", Some("已撤回")));
+    }
+    assert!(conflicts::open(w.hub.store.conn()).unwrap().is_empty());
+    let err = resolve(
+        &mut w.hub.store,
+        &manager,
+        &complete,
+        Resolution::Keep,
+        "again",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("已经处理过"), "{err}");
+    // The log keeps both steps; the resolution travels and survives a rebuild.
+    assert_eq!(import::conflicts(w.hub.store.conn()).unwrap().len(), 2);
+    assert_eq!(w.hub.case_state(&w.x), "withdrawn");
+    let usb = tempfile::tempdir().unwrap();
+    let batch = w.hub.export("wang", t(23, 13, 30), usb.path(), Some("A02"));
+    w.a02.import("qian", t(23, 13, 35), &batch).unwrap();
+    assert!(conflicts::open(w.a02.store.conn()).unwrap().is_empty());
+    assert_eq!(w.a02.dump(), w.hub.dump());
+    let admin = w.hub.login("admin");
+    let kept = w.hub.dump();
+    bianmin::projections::rebuild(&mut w.hub.store, &admin).unwrap();
+    assert_eq!(w.hub.dump(), kept);
+}
+
+#[test]
+fn a_refused_step_is_applied_anew_once_the_case_allows_it() {
+    use bianmin::exchange::conflicts::{self, Resolution};
+    let usb = tempfile::tempdir().unwrap();
+    let u = usb.path();
+    let mut hub = hub();
+    let to_a02 = hub.export("wang", t(23, 8, 10), u, Some("A02"));
+    let (mut a02, line) = join_from(&to_a02, "A02", DeviceRole::Counter, t(23, 8, 20));
+    trust(&mut hub, &line, t(23, 8, 30));
+    let x = hub.intake("li", t(23, 9, 0), 1);
+    let assign = StepRequest::Assign {
+        to: "li".into(),
+        forward: None,
+    };
+    hub.step("li", t(23, 9, 10), &x, assign).unwrap();
+    let batch = hub.export("wang", t(23, 9, 20), u, Some("A02"));
+    a02.import("qian", t(23, 9, 25), &batch).unwrap();
+    // At A02 the manager asks for a supplement at 10:30; at the hub, unaware,
+    // the clerk completes the case at 10:45.
+    let suspend = StepRequest::Suspend {
+        kind: "补正".into(),
+        reason: "缺户口簿".into(),
+    };
+    a02.step("wang", t(23, 10, 30), &x, suspend).unwrap();
+    let complete = StepRequest::Complete {
+        result: "approve".into(),
+        reason: None,
+    };
+    hub.step("li", t(23, 10, 45), &x, complete).unwrap();
+    let batch = a02.export("qian", t(23, 11, 0), u, None);
+    hub.import("wang", t(23, 11, 5), &batch).unwrap();
+    assert_eq!(hub.case_state(&x), "suspended");
+    let open = conflicts::open(hub.store.conn()).unwrap();
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0].refused.what, "办结");
+    // The supplement came in: the case resumes, and the completion the hub
+    // made is applied now, in the manager's name.
+    hub.step("wang", t(23, 14, 0), &x, StepRequest::Resume)
+        .unwrap();
+    let manager = hub.login("wang");
+    let r = conflicts::resolve(
+        &mut hub.store,
+        &manager,
+        t(23, 14, 5),
+        "A01",
+        open[0].seq,
+        Resolution::Apply,
+        "申请人已补交户口簿，按原审核意见办结",
+    )
+    .unwrap();
+    assert_eq!((r.label, r.case_state), ("采用另一步", Some("已办结")));
+    assert_eq!(hub.case_state(&x), "completed");
+    assert!(conflicts::open(hub.store.conn()).unwrap().is_empty());
+    let applied: i64 = hub
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM conflict_resolutions WHERE applied_event_id IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(applied, 1);
+}

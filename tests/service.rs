@@ -212,11 +212,15 @@ fn a_bad_rating_opens_a_rectification_closed_only_by_a_manager_with_a_result() {
         bad.rectification_due,
         Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap())
     );
-    let open = evaluation::open_rectifications(c.store.conn()).unwrap();
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+    let open = evaluation::rectifications(c.store.conn(), day(3)).unwrap();
     assert_eq!(
-        (open.len(), open[0].case_no.as_deref()),
-        (1, Some(no.as_str()))
+        (open.len(), open[0].case_no.as_deref(), open[0].overdue),
+        (1, Some(no.as_str()), false)
     );
+    assert_eq!(open[0].reasons, ["等候时间长"]);
+    let late = evaluation::rectifications(c.store.conn(), day(4)).unwrap();
+    assert!(late[0].overdue, "open after its due date");
     let err = evaluation::close_rectification(&mut c.store, &c.clerk, monday(), &rid, "已整改")
         .unwrap_err();
     assert!(matches!(err, Error::Auth(_)), "{err}");
@@ -231,9 +235,12 @@ fn a_bad_rating_opens_a_rectification_closed_only_by_a_manager_with_a_result() {
         "增开一个综合窗口，高峰期分流",
     )
     .unwrap();
-    assert!(evaluation::open_rectifications(c.store.conn())
-        .unwrap()
-        .is_empty());
+    let closed = evaluation::rectifications(c.store.conn(), day(4)).unwrap();
+    assert_eq!(
+        (closed[0].result.as_deref(), closed[0].overdue),
+        (Some("增开一个综合窗口，高峰期分流"), false),
+        "a closed item stays on the list a while, with its result"
+    );
     let err = evaluation::close_rectification(&mut c.store, &c.manager, monday(), &rid, "再次")
         .unwrap_err();
     assert!(
@@ -297,7 +304,8 @@ fn the_centers_own_rectification_days_and_sample_share_are_used() {
         None,
     )
     .unwrap();
-    assert_eq!(drawn.len(), 2, "50 % of 4");
+    assert_eq!(drawn.len(), 3, "the bad rating, and 50 % of the other 3");
+    assert_eq!(drawn[0].1, no, "every named bad rating gets a return call");
 }
 
 #[test]

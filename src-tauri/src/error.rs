@@ -12,6 +12,10 @@ pub struct UiError {
     /// `auth` (log in again), `locked` (screen locked), `setup` (device not
     /// set up) or `refused` (the input or the rules said no).
     pub code: &'static str,
+    /// The field of the form the refusal concerns, when the core names one
+    /// (a matter's rules do), so the window shows it beside that field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
 }
 
 impl UiError {
@@ -19,6 +23,7 @@ impl UiError {
         UiError {
             message: message.into(),
             code,
+            field: None,
         }
     }
 
@@ -37,7 +42,14 @@ impl From<bianmin::Error> for UiError {
             bianmin::Error::Auth(_) => "auth_refused",
             _ => "refused",
         };
-        UiError::new(code, e.to_string())
+        let field = match &e {
+            bianmin::Error::Catalogue(c) => c.field(),
+            _ => None,
+        };
+        UiError {
+            field,
+            ..UiError::new(code, e.to_string())
+        }
     }
 }
 

@@ -82,10 +82,12 @@ pub enum Action {
     Exchange,
     /// Register (trust) another device's key so its batches are accepted.
     TrustDevice,
+    /// Resolve a flagged exchange conflict (冲突): keep what stands or apply the other step.
+    ResolveConflicts,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::Intake,
         Action::ViewCases,
         Action::EditCatalogue,
@@ -100,6 +102,7 @@ impl Action {
         Action::ViewReports,
         Action::Exchange,
         Action::TrustDevice,
+        Action::ResolveConflicts,
     ];
 
     /// Completes the sentence "当前账号无权…".
@@ -119,6 +122,7 @@ impl Action {
             Action::ViewReports => "查看统计、导出台账和月报（仅限中心负责人）",
             Action::Exchange => "导出或导入数据交换批次",
             Action::TrustDevice => "登记信任其他设备（仅限中心负责人）",
+            Action::ResolveConflicts => "处理数据交换中的冲突（仅限中心负责人）",
         }
     }
 }
@@ -135,7 +139,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         Maintain => matches!(role, Manager | Admin),
         HandleCases => matches!(role, Clerk | Manager),
         ServiceDesk => matches!(role, Clerk | Agent | Manager),
-        ManageQuality | ViewReports | TrustDevice => role == Manager,
+        ManageQuality | ViewReports | TrustDevice | ResolveConflicts => role == Manager,
         Exchange => matches!(role, Clerk | Agent | Manager),
     }
 }
@@ -183,6 +187,7 @@ mod tests {
             (ViewReports, [false, false, true, false]),
             (Exchange, [true, true, true, false]),
             (TrustDevice, [false, false, true, false]),
+            (ResolveConflicts, [false, false, true, false]),
         ];
         for (action, row) in expected {
             for (role, allowed) in [Clerk, Agent, Manager, Admin].into_iter().zip(row) {

@@ -35,7 +35,7 @@ pub fn parse(text: &str) -> Result<Vec<Matter>, CatalogueError> {
     for spanned in file.matters {
         let line = crate::files::line_at(text, spanned.span().start);
         let matter = spanned.into_inner();
-        if let Err(CatalogueError::Rule { code, reason }) = matter.check() {
+        if let Err(CatalogueError::Rule { code, reason, .. }) = matter.check() {
             return Err(CatalogueError::File {
                 line,
                 reason: format!("事项 {code}：{reason}"),

@@ -2,7 +2,12 @@
 //! - 承诺时限 (promised) ≤ 法定时限 (statutory), both in working days;
 //! - a 即办件 (on-the-spot matter) promises 0 days; every other type at least 1;
 //! - a legal basis, at least one material, at least one pickup method;
-//! - material names are unique; fees are not negative and have at most two decimals.
+//! - material names are unique; fees are not negative and have at most two decimals;
+//! - the national codes of a province's 实施清单, when given, have their form:
+//!   基本编码 12 characters, 实施编码 up to 36, 业务办理项编码 up to 50.
+//!
+//! A broken rule names the field it concerns ([`Field`]), so the window
+//! shows the message beside that field.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -27,6 +32,13 @@ pub enum CaseType {
 }
 
 impl CaseType {
+    pub const ALL: [CaseType; 4] = [
+        CaseType::OnTheSpot,
+        CaseType::Promised,
+        CaseType::Joint,
+        CaseType::Forwarded,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             CaseType::OnTheSpot => "即办件",
@@ -50,6 +62,12 @@ pub enum MaterialForm {
 }
 
 impl MaterialForm {
+    pub const ALL: [MaterialForm; 3] = [
+        MaterialForm::Original,
+        MaterialForm::Copy,
+        MaterialForm::OriginalAndCopy,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             MaterialForm::Original => "原件",
@@ -73,6 +91,13 @@ pub enum PickupMethod {
 }
 
 impl PickupMethod {
+    pub const ALL: [PickupMethod; 4] = [
+        PickupMethod::Counter,
+        PickupMethod::Mail,
+        PickupMethod::VillageAgent,
+        PickupMethod::TextMessage,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             PickupMethod::Counter => "窗口领取",
@@ -130,17 +155,105 @@ pub struct Matter {
     pub steps: Vec<String>,
     pub legal_basis: Vec<LegalBasis>,
     pub materials: Vec<Material>,
+    /// 基本编码 of the national basic list (12 characters), when known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub basic_code: String,
+    /// 实施编码 of the province's 实施清单 (up to 36 characters).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub implementation_code: String,
+    /// 业务办理项编码 (up to 50 characters).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub handling_item_code: String,
+}
+
+/// The words a matter's form offers for its choices, in the core's order:
+/// what a case type, a material's form and a pickup method may be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Choices {
+    pub case_types: Vec<&'static str>,
+    pub forms: Vec<&'static str>,
+    pub pickup_methods: Vec<&'static str>,
+}
+
+/// The choices of a matter's form.
+pub fn choices() -> Choices {
+    Choices {
+        case_types: CaseType::ALL.iter().map(|t| t.label()).collect(),
+        forms: MaterialForm::ALL.iter().map(|f| f.label()).collect(),
+        pickup_methods: PickupMethod::ALL.iter().map(|p| p.label()).collect(),
+    }
+}
+
+/// The field of a matter a rule concerns, by its name in the catalogue file.
+pub type Field = &'static str;
+
+/// The length of a 基本编码.
+pub const BASIC_CODE_LEN: usize = 12;
+/// The longest 实施编码.
+pub const IMPLEMENTATION_CODE_MAX: usize = 36;
+/// The longest 业务办理项编码.
+pub const HANDLING_ITEM_CODE_MAX: usize = 50;
+
+/// Whether a national code is made of digits, capital letters and "-" only.
+fn national_chars(code: &str) -> bool {
+    code.bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// The longest time limit accepted, in working days.
 pub const MAX_LIMIT_DAYS: u32 = 3650;
 
 impl Matter {
+    /// A matter from the window's form, as JSON: a number or a fee that is
+    /// not one is refused by its field in Chinese (not by the decoder's
+    /// English), then every rule is checked.
+    pub fn from_form(mut form: serde_json::Value) -> Result<Matter, CatalogueError> {
+        let code = form
+            .get("code")
+            .and_then(|c| c.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let fail = |field: Field, reason: String| CatalogueError::Rule {
+            code: code.clone(),
+            field,
+            reason,
+        };
+        let whole = |field: Field, label: &str, v: Option<&serde_json::Value>| match v
+            .and_then(|v| v.as_u64())
+        {
+            Some(n) if n <= u64::from(u32::MAX) => Ok(()),
+            _ => Err(fail(field, format!("{label}应填写不小于 0 的整数"))),
+        };
+        whole("promised_days", "承诺时限", form.get("promised_days"))?;
+        whole("statutory_days", "法定时限", form.get("statutory_days"))?;
+        let typed = form.get("fee").and_then(|f| f.as_str()).unwrap_or_default();
+        let fee: Decimal = typed
+            .trim()
+            .parse()
+            .map_err(|_| fail("fee", format!("收费标准“{typed}”不是金额，不收费请填 0")))?;
+        form["fee"] = serde_json::Value::String(fee.to_string());
+        if let Some(materials) = form.get("materials").and_then(|m| m.as_array()) {
+            for m in materials {
+                let name = m.get("name").and_then(|n| n.as_str()).unwrap_or_default();
+                whole(
+                    "materials",
+                    &format!("申请材料“{name}”的份数"),
+                    m.get("copies"),
+                )?;
+            }
+        }
+        let matter: Matter = serde_json::from_value(form)
+            .map_err(|e| fail("code", format!("表单内容不完整（{e}）")))?;
+        matter.check()?;
+        Ok(matter)
+    }
+
     /// Checks every rule; the first broken one is returned.
     pub fn check(&self) -> Result<(), CatalogueError> {
-        let fail = |reason: String| {
+        let fail = |field: Field, reason: String| {
             Err(CatalogueError::Rule {
                 code: self.code.clone(),
+                field,
                 reason,
             })
         };
@@ -150,45 +263,57 @@ impl Matter {
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
         if !code_ok {
-            return fail("事项编码应为 2 到 32 位大写字母、数字或“-”".into());
+            return fail("code", "事项编码应为 2 到 32 位大写字母、数字或“-”".into());
         }
         if self.name.trim().is_empty() {
-            return fail("事项名称不能为空".into());
+            return fail("name", "事项名称不能为空".into());
         }
         if self.department.trim().is_empty() {
-            return fail("实施部门不能为空".into());
+            return fail("department", "实施部门不能为空".into());
         }
         if self.statutory_days > MAX_LIMIT_DAYS {
-            return fail(format!("法定时限 {} 个工作日超出范围", self.statutory_days));
+            return fail(
+                "statutory_days",
+                format!("法定时限 {} 个工作日超出范围", self.statutory_days),
+            );
         }
         if self.promised_days > self.statutory_days {
-            return fail(format!(
-                "承诺时限 {} 个工作日超过法定时限 {} 个工作日，承诺时限不得超过法定时限",
-                self.promised_days, self.statutory_days
-            ));
+            return fail(
+                "promised_days",
+                format!(
+                    "承诺时限 {} 个工作日超过法定时限 {} 个工作日，承诺时限不得超过法定时限",
+                    self.promised_days, self.statutory_days
+                ),
+            );
         }
         match self.case_type {
             CaseType::OnTheSpot if self.promised_days != 0 => {
-                return fail(format!(
-                    "即办件的承诺时限应为 0 个工作日（当场办结），现为 {}",
-                    self.promised_days
-                ))
+                return fail(
+                    "promised_days",
+                    format!(
+                        "即办件的承诺时限应为 0 个工作日（当场办结），现为 {}",
+                        self.promised_days
+                    ),
+                )
             }
             CaseType::Promised | CaseType::Joint | CaseType::Forwarded
                 if self.promised_days == 0 =>
             {
-                return fail(format!(
-                    "{}的承诺时限至少 1 个工作日；当场办结的事项应登记为即办件",
-                    self.case_type.label()
-                ))
+                return fail(
+                    "promised_days",
+                    format!(
+                        "{}的承诺时限至少 1 个工作日；当场办结的事项应登记为即办件",
+                        self.case_type.label()
+                    ),
+                )
             }
             _ => {}
         }
         if self.fee.is_sign_negative() || self.fee.scale() > 2 {
-            return fail(format!(
-                "收费标准“{}”不对：不能为负数，最多两位小数",
-                self.fee
-            ));
+            return fail(
+                "fee",
+                format!("收费标准“{}”不对：不能为负数，最多两位小数", self.fee),
+            );
         }
         if self.legal_basis.is_empty()
             || self
@@ -196,25 +321,53 @@ impl Matter {
                 .iter()
                 .any(|b| b.law.trim().is_empty() || b.article.trim().is_empty())
         {
-            return fail("至少需要一条设定依据，且每条都要写明法规名称和条款".into());
+            return fail(
+                "legal_basis",
+                "至少需要一条设定依据，且每条都要写明法规名称和条款".into(),
+            );
         }
         if self.materials.is_empty() {
-            return fail("至少需要一项申请材料".into());
+            return fail("materials", "至少需要一项申请材料".into());
         }
         let mut names = std::collections::HashSet::new();
         for m in &self.materials {
             if m.name.trim().is_empty() {
-                return fail("申请材料名称不能为空".into());
+                return fail("materials", "申请材料名称不能为空".into());
             }
             if !names.insert(m.name.trim()) {
-                return fail(format!("申请材料“{}”重复", m.name));
+                return fail("materials", format!("申请材料“{}”重复", m.name));
             }
             if m.copies == 0 {
-                return fail(format!("申请材料“{}”的份数至少为 1", m.name));
+                return fail("materials", format!("申请材料“{}”的份数至少为 1", m.name));
             }
         }
         if self.pickup_methods.is_empty() {
-            return fail("至少需要一种结果领取方式".into());
+            return fail("pickup_methods", "至少需要一种结果领取方式".into());
+        }
+        let basic = &self.basic_code;
+        if !basic.is_empty() && (basic.len() != BASIC_CODE_LEN || !national_chars(basic)) {
+            return fail(
+                "basic_code",
+                format!("基本编码应为 {BASIC_CODE_LEN} 位数字或大写字母，现为“{basic}”"),
+            );
+        }
+        let implementation = &self.implementation_code;
+        if !implementation.is_empty()
+            && (implementation.len() > IMPLEMENTATION_CODE_MAX || !national_chars(implementation))
+        {
+            return fail(
+                "implementation_code",
+                format!(
+                    "实施编码最多 {IMPLEMENTATION_CODE_MAX} 位数字、大写字母或“-”，现为“{implementation}”"
+                ),
+            );
+        }
+        let item = &self.handling_item_code;
+        if !item.is_empty() && (item.len() > HANDLING_ITEM_CODE_MAX || !national_chars(item)) {
+            return fail(
+                "handling_item_code",
+                format!("业务办理项编码最多 {HANDLING_ITEM_CODE_MAX} 位数字、大写字母或“-”，现为“{item}”"),
+            );
         }
         Ok(())
     }
@@ -274,7 +427,88 @@ pub(crate) mod tests {
                     note: String::new(),
                 },
             ],
+            basic_code: String::new(),
+            implementation_code: String::new(),
+            handling_item_code: String::new(),
         }
+    }
+
+    #[test]
+    fn the_choices_are_the_words_the_file_and_the_window_use() {
+        for t in CaseType::ALL {
+            assert_eq!(serde_json::to_value(t).unwrap(), t.label());
+        }
+        for f in MaterialForm::ALL {
+            assert_eq!(serde_json::to_value(f).unwrap(), f.label());
+        }
+        for p in PickupMethod::ALL {
+            assert_eq!(serde_json::to_value(p).unwrap(), p.label());
+        }
+        assert_eq!(choices().case_types.len(), 4);
+    }
+
+    #[test]
+    fn national_codes_are_optional_and_checked_when_given() {
+        let mut m = sample(CaseType::Promised, 5, 10);
+        m.basic_code = "000140012000".into();
+        m.implementation_code = "11371402MB2849371K000140012000".into();
+        m.handling_item_code = "11371402MB2849371K00014001200001".into();
+        assert!(m.check().is_ok());
+        let mut short = m.clone();
+        short.basic_code = "00014001".into();
+        let err = short.check().unwrap_err();
+        assert_eq!(err.field(), Some("basic_code"));
+        assert!(err.to_string().contains("12 位"), "{err}");
+        let mut long = m.clone();
+        long.implementation_code = "1".repeat(37);
+        assert_eq!(
+            long.check().unwrap_err().field(),
+            Some("implementation_code")
+        );
+        let mut lower = m;
+        lower.handling_item_code = "abc".into();
+        assert_eq!(
+            lower.check().unwrap_err().field(),
+            Some("handling_item_code")
+        );
+    }
+
+    #[test]
+    fn the_form_refuses_a_word_for_a_number_in_chinese_by_its_field() {
+        let m = sample(CaseType::Promised, 5, 10);
+        let form = serde_json::to_value(&m).unwrap();
+        assert_eq!(Matter::from_form(form.clone()).unwrap(), m);
+        let mut bad = form.clone();
+        bad["promised_days"] = serde_json::json!(null);
+        let err = Matter::from_form(bad).unwrap_err();
+        assert_eq!(err.field(), Some("promised_days"));
+        assert!(err.to_string().contains("承诺时限应填写"), "{err}");
+        let mut bad = form.clone();
+        bad["fee"] = serde_json::json!("五元");
+        let err = Matter::from_form(bad).unwrap_err();
+        assert_eq!(err.field(), Some("fee"));
+        assert!(err.to_string().contains("不是金额"), "{err}");
+        let mut bad = form.clone();
+        bad["materials"][1]["copies"] = serde_json::json!(-1);
+        let err = Matter::from_form(bad).unwrap_err();
+        assert!(err.to_string().contains("户口簿”的份数"), "{err}");
+        let mut spaced = form;
+        spaced["fee"] = serde_json::json!(" 20.5 ");
+        assert_eq!(Matter::from_form(spaced).unwrap().fee, Decimal::new(205, 1));
+    }
+
+    #[test]
+    fn a_refusal_names_its_field() {
+        assert_eq!(
+            sample(CaseType::Promised, 21, 20)
+                .check()
+                .unwrap_err()
+                .field(),
+            Some("promised_days")
+        );
+        let mut m = sample(CaseType::Promised, 5, 10);
+        m.materials.clear();
+        assert_eq!(m.check().unwrap_err().field(), Some("materials"));
     }
 
     fn reason(m: &Matter) -> String {

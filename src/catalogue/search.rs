@@ -52,9 +52,18 @@ fn rank(query: &str, m: &MatterSummary) -> Option<u8> {
     None
 }
 
-/// The current matters fitting `query`, best first (then by code); all
-/// matters for an empty query.
+/// The matters that may be taken in fitting `query`, best first (then by
+/// code); all of them for an empty query. A withdrawn (停用) matter is not
+/// offered at the counter.
 pub fn find(conn: &Connection, query: &str) -> Result<Vec<MatterSummary>, StoreError> {
+    let mut hits = browse(conn, query)?;
+    hits.retain(|m| !m.withdrawn);
+    Ok(hits)
+}
+
+/// Every matter fitting `query`, withdrawn ones included (marked): the
+/// catalogue as a manager browses it.
+pub fn browse(conn: &Connection, query: &str) -> Result<Vec<MatterSummary>, StoreError> {
     let mut hits: Vec<(u8, MatterSummary)> = versions::list(conn)?
         .into_iter()
         .filter_map(|m| rank(query, &m).map(|r| (r, m)))
@@ -76,6 +85,7 @@ mod tests {
             promised_days: 5,
             statutory_days: 20,
             fee: "0".into(),
+            withdrawn: false,
         }
     }
 

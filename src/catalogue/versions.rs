@@ -40,6 +40,8 @@ pub struct MatterSummary {
     pub promised_days: i64,
     pub statutory_days: i64,
     pub fee: String,
+    /// Stopped from being taken in (停用): see [`super::withdrawal`].
+    pub withdrawn: bool,
 }
 
 fn decode(code: &str, json: &str) -> Result<Matter, StoreError> {
@@ -77,11 +79,13 @@ pub fn version(conn: &Connection, code: &str, version: i64) -> crate::Result<Mat
     Ok(decode(code, &json)?)
 }
 
-/// Every matter at its current version, by code.
+/// Every matter at its current version, by code, withdrawn ones marked.
 pub fn list(conn: &Connection) -> Result<Vec<MatterSummary>, StoreError> {
-    let mut stmt = conn.prepare(
-        "SELECT v.code, v.version, v.name, v.case_type, v.promised_days, v.statutory_days, v.fee
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.code, v.version, v.name, v.case_type, v.promised_days, v.statutory_days, v.fee,
+                w.code IS NOT NULL
          FROM matters m JOIN matter_versions v ON v.code = m.code AND v.version = m.current_version
+         LEFT JOIN matter_withdrawals w ON w.code = m.code
          ORDER BY v.code",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -93,6 +97,7 @@ pub fn list(conn: &Connection) -> Result<Vec<MatterSummary>, StoreError> {
             promised_days: r.get(4)?,
             statutory_days: r.get(5)?,
             fee: r.get(6)?,
+            withdrawn: r.get(7)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -166,6 +171,18 @@ pub fn import(
     store.write(|tx| import_in(tx, &session.user_id, now, &matters))
 }
 
+/// Imports a catalogue file a manager chose in the window.
+pub fn import_file(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    path: &std::path::Path,
+) -> crate::Result<ImportReport> {
+    session.authorize(store.conn(), Action::EditCatalogue)?;
+    let text = crate::files::read_text(path)?;
+    import(store, session, now, &text)
+}
+
 /// The current catalogue as a file a manager can edit and import again.
 pub fn export(conn: &Connection) -> crate::Result<String> {
     let mut matters = Vec::new();
@@ -173,6 +190,31 @@ pub fn export(conn: &Connection) -> crate::Result<String> {
         matters.push(current(conn, &s.code)?.1);
     }
     Ok(file::to_toml(&matters))
+}
+
+/// A catalogue file written into a folder.
+#[derive(Debug, Clone, Serialize)]
+pub struct Exported {
+    pub path: String,
+    pub matters: usize,
+    pub bytes: usize,
+}
+
+/// Writes the current catalogue into `folder` (a USB stick) as
+/// `事项清单-YYYYMMDD.toml`, whole or not at all.
+pub fn export_into(
+    conn: &Connection,
+    folder: &std::path::Path,
+    today: chrono::NaiveDate,
+) -> crate::Result<Exported> {
+    let text = export(conn)?;
+    let path = folder.join(format!("事项清单-{}.toml", today.format("%Y%m%d")));
+    crate::files::write_atomic(&path, text.as_bytes())?;
+    Ok(Exported {
+        path: path.display().to_string(),
+        matters: list(conn)?.len(),
+        bytes: text.len(),
+    })
 }
 
 /// A new version of a matter published (payload [`MatterPublished`]).

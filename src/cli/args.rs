@@ -184,8 +184,21 @@ pub enum Command {
         /// 批次文件
         file: PathBuf,
     },
-    /// 数据交换状态：待补的批次缺口、冲突记录、最近的导出和导入
+    /// 数据交换状态：待补的批次缺口、未处理的冲突、最近的导出和导入
     Exchange,
+    /// 处理一条冲突（负责人）：保留现状，或现在采用被拒绝的那一步
+    Resolve {
+        /// 冲突所在设备编号，如 A01
+        device: String,
+        /// 该设备上的事件序号
+        seq: i64,
+        /// 采用被拒绝的那一步（默认保留现状）
+        #[arg(long)]
+        apply: bool,
+        /// 处理理由
+        #[arg(long)]
+        reason: String,
+    },
     /// 演示：在新数据库中建立示例中心并受理四件申请
     Demo,
 }
@@ -232,6 +245,9 @@ pub struct InitArgs {
 /// 打印在文书上的服务中心信息
 #[derive(Args)]
 pub struct ProfileArgs {
+    /// 印在文书上的中心名称（默认为设置本机时的中心名称）
+    #[arg(long)]
+    pub printed_name: Option<String>,
     /// 中心地址
     #[arg(long)]
     pub address: Option<String>,
@@ -241,6 +257,9 @@ pub struct ProfileArgs {
     /// 投诉电话
     #[arg(long)]
     pub complaint_phone: Option<String>,
+    /// 办公时间（印在办事指南上）
+    #[arg(long)]
+    pub office_hours: Option<String>,
     /// 一次性告知的补正期限（工作日，默认 5）
     #[arg(long)]
     pub supply_days: Option<u32>,
@@ -331,6 +350,27 @@ pub enum CatalogCommand {
     /// 导出当前事项清单（TOML）
     Export {
         /// 输出文件；省略则输出到屏幕
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// 停用一个事项：不再受理，已受理的办件不受影响（负责人）
+    Withdraw {
+        code: String,
+        /// 停用原因
+        #[arg(long)]
+        reason: String,
+    },
+    /// 重新启用一个已停用的事项（负责人）
+    Reinstate { code: String },
+    /// 打印办事指南（A4 PDF）：一个事项，或 --all 全部可受理事项汇编成册
+    Guide {
+        /// 事项编码；与 --all 二选一
+        #[arg(required_unless_present = "all")]
+        code: Option<String>,
+        /// 全部可受理事项的办事指南汇编（公示）
+        #[arg(long, conflicts_with = "code")]
+        all: bool,
+        /// 输出文件夹；省略则为当天的文书文件夹
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -451,7 +491,9 @@ pub enum RectifyCommand {
 
 #[derive(Subcommand)]
 pub enum FollowupCommand {
-    /// 从已办结的办件中抽取回访（负责人）
+    /// 列出待回访和近 30 天已回访的办件（含申请人电话）
+    List,
+    /// 从已办结的办件中抽取回访（负责人）；实名差评的办件全部纳入
     Sample {
         /// 办结日期从（默认 30 天前）
         #[arg(long)]

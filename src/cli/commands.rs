@@ -12,9 +12,9 @@ use bianmin::applicant::{id_number, IdType, Person};
 use bianmin::auth::users::{self, NewUser};
 use bianmin::auth::{unlock, AuthError, Role, Session};
 use bianmin::calendar::schedule;
-use bianmin::catalogue::versions;
+use bianmin::catalogue::{versions, withdrawal};
 use bianmin::center::{self, CenterProfile};
-use bianmin::documents::{self, DocumentKind};
+use bianmin::documents::{self, guide, DocumentKind};
 use bianmin::intake::{lookup, papers, Application, Outcome, Proxy};
 use bianmin::lifecycle::{self, deadline, deadline::Light};
 use bianmin::setup::{self, SetupInput};
@@ -237,6 +237,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(a) => super::exchange_cmd::export_cmd(&ctx, a),
         Command::Import { file } => super::exchange_cmd::import_cmd(&ctx, &file),
         Command::Exchange => super::exchange_cmd::status_cmd(&ctx),
+        Command::Resolve {
+            device,
+            seq,
+            apply,
+            reason,
+        } => super::exchange_cmd::resolve_cmd(&ctx, &device, seq, apply, &reason),
         Command::Demo => demo_cmd(&ctx),
     }
 }
@@ -406,8 +412,14 @@ fn catalog(ctx: &Ctx, c: CatalogCommand) -> Result<()> {
                 for m in list {
                     let _ = writeln!(
                         s,
-                        "{}\tv{}\t{}\t{}/{} 个工作日\t{}",
-                        m.code, m.version, m.case_type, m.promised_days, m.statutory_days, m.name
+                        "{}\tv{}\t{}\t{}/{} 个工作日\t{}{}",
+                        m.code,
+                        m.version,
+                        m.case_type,
+                        m.promised_days,
+                        m.statutory_days,
+                        m.name,
+                        if m.withdrawn { "（已停用）" } else { "" }
                     );
                 }
                 s
@@ -473,6 +485,39 @@ fn catalog(ctx: &Ctx, c: CatalogCommand) -> Result<()> {
                 }
                 None => print!("{text}"),
             }
+        }
+        CatalogCommand::Withdraw { code, reason } => {
+            let (mut store, session) = ctx.login()?;
+            let w = withdrawal::withdraw(&mut store, &session, now(), &code, &reason)?;
+            print(ctx.json, &w, |w| {
+                format!("事项 {} 已停用（{}），不再受理", w.code, w.reason)
+            });
+        }
+        CatalogCommand::Reinstate { code } => {
+            let (mut store, session) = ctx.login()?;
+            withdrawal::reinstate(&mut store, &session, now(), &code)?;
+            let value = serde_json::json!({ "code": code.trim() });
+            print(ctx.json, &value, |_| {
+                format!("事项 {} 已重新启用", code.trim())
+            });
+        }
+        CatalogCommand::Guide { code, all, out } => {
+            let (mut store, session) = ctx.login()?;
+            let at = now();
+            let dir = out.unwrap_or_else(|| {
+                bianmin::paths::documents_dir(&ctx.db, store.is_encrypted(), at.date_naive())
+            });
+            let which = match code {
+                Some(code) if !all => guide::Guide::Matter(code),
+                _ => guide::Guide::Booklet,
+            };
+            let g = guide::print_into(&mut store, &session, at, &which, &dir)?;
+            print(ctx.json, &g, |g| {
+                format!(
+                    "{}（{} 个事项，{} 页）已写入 {}",
+                    g.title, g.matters, g.pages, g.path
+                )
+            });
         }
     }
     Ok(())
@@ -589,6 +634,8 @@ impl ProfileArgs {
         self.address.is_some()
             || self.phone.is_some()
             || self.complaint_phone.is_some()
+            || self.printed_name.is_some()
+            || self.office_hours.is_some()
             || self.supply_days.is_some()
             || self.warning_days.is_some()
             || self.lockout_attempts.is_some()
@@ -601,9 +648,11 @@ impl ProfileArgs {
     /// The given values over `base`.
     fn over(&self, base: CenterProfile) -> CenterProfile {
         CenterProfile {
+            name: self.printed_name.clone().unwrap_or(base.name),
             address: self.address.clone().unwrap_or(base.address),
             phone: self.phone.clone().unwrap_or(base.phone),
             complaint_phone: self.complaint_phone.clone().unwrap_or(base.complaint_phone),
+            office_hours: self.office_hours.clone().unwrap_or(base.office_hours),
             supply_days: self.supply_days.unwrap_or(base.supply_days),
             warning_days: self.warning_days.unwrap_or(base.warning_days),
             lockout_attempts: self.lockout_attempts.unwrap_or(base.lockout_attempts),
@@ -618,8 +667,8 @@ impl ProfileArgs {
 fn center_cmd(ctx: &Ctx, c: CenterCommand) -> Result<()> {
     let show = |p: &CenterProfile| {
         format!(
-            "地址：{}\n咨询电话：{}\n投诉电话：{}\n一次性告知补正期限：{} 个工作日",
-            p.address, p.phone, p.complaint_phone, p.supply_days
+            "中心名称：{}\n地址：{}\n咨询电话：{}\n投诉电话：{}\n办公时间：{}\n一次性告知补正期限：{} 个工作日",
+            p.name, p.address, p.phone, p.complaint_phone, p.office_hours, p.supply_days
         )
     };
     match c {

@@ -8,7 +8,7 @@ use super::commands::{date, now, Ctx};
 use super::output::print;
 use bianmin::exchange::export::{self, ExportRequest};
 use bianmin::exchange::join::{self, JoinInput};
-use bianmin::exchange::{devices, import, keys, Progress};
+use bianmin::exchange::{conflicts, devices, import, keys, Progress};
 use bianmin::store::device::{self, DeviceRole};
 use bianmin::Result;
 
@@ -207,7 +207,7 @@ pub(super) fn status_cmd(ctx: &Ctx) -> Result<()> {
     let store = ctx.open()?;
     device::load(store.conn())?;
     let gaps = import::gaps(store.conn())?;
-    let conflicts = import::conflicts(store.conn())?;
+    let conflicts = conflicts::open(store.conn())?;
     let status = serde_json::json!({ "gaps": &gaps, "conflicts": &conflicts });
     print(ctx.json, &status, |_| {
         let mut s = String::new();
@@ -217,19 +217,59 @@ pub(super) fn status_cmd(ctx: &Ctx) -> Result<()> {
         for g in &gaps {
             let _ = writeln!(s, "{}（暂存 {} 条）", g.message, g.held);
         }
-        let _ = write!(s, "\n冲突记录 {} 条", conflicts.len());
+        let _ = write!(s, "\n未处理的冲突 {} 条", conflicts.len());
         for c in &conflicts {
+            let r = &c.refused;
             let _ = write!(
                 s,
-                "\n{} 第 {} 号 {} {}：{}",
-                c.device_code,
+                "\n{} 第 {} 号 {} {}（{} {}）：{}",
+                r.device_code,
                 c.seq,
                 c.case_no.as_deref().unwrap_or("—"),
-                c.kind,
+                r.what,
+                r.user,
+                r.at,
                 c.reason
             );
+            if let Some(st) = &c.standing {
+                let _ = write!(
+                    s,
+                    "\n    现行的一步：{} 第 {} 号 {}（{} {}）",
+                    st.device_code, st.seq, st.what, st.user, st.at
+                );
+            }
         }
         s
+    });
+    Ok(())
+}
+
+pub(super) fn resolve_cmd(
+    ctx: &Ctx,
+    device: &str,
+    seq: i64,
+    apply: bool,
+    reason: &str,
+) -> Result<()> {
+    let (mut store, session) = ctx.login()?;
+    let resolution = if apply {
+        conflicts::Resolution::Apply
+    } else {
+        conflicts::Resolution::Keep
+    };
+    let r = conflicts::resolve(&mut store, &session, now(), device, seq, resolution, reason)?;
+    print(ctx.json, &r, |r| {
+        format!(
+            "冲突已处理（{}）{}{}",
+            r.label,
+            r.case_no
+                .as_deref()
+                .map(|n| format!("，办件 {n}"))
+                .unwrap_or_default(),
+            r.case_state
+                .map(|s| format!("现为“{s}”"))
+                .unwrap_or_default()
+        )
     });
     Ok(())
 }

@@ -165,19 +165,21 @@ pub(super) fn rectify(ctx: &Ctx, c: RectifyCommand) -> Result<()> {
         }
         RectifyCommand::List => {
             let store = ctx.initialized()?;
-            let list = evaluation::open_rectifications(store.conn())?;
+            let mut list = evaluation::rectifications(store.conn(), now().date_naive())?;
+            list.retain(|r| r.result.is_none());
             print(ctx.json, &list, |l| {
                 let mut s = String::new();
                 for r in l {
                     let _ = writeln!(
                         s,
-                        "{}　{}　{}　{}　负责人 {}，{} 前",
+                        "{}　{}　{}　{}　负责人 {}，{} 前{}",
                         r.rectification_id,
                         r.case_no.as_deref().unwrap_or("（咨询）"),
-                        evaluation::level_label(r.level),
+                        r.level_label,
                         r.comment,
                         r.assigned_to,
-                        r.due_date
+                        r.due_date,
+                        if r.overdue { "（已超期）" } else { "" }
                     );
                 }
                 if s.is_empty() {
@@ -193,6 +195,35 @@ pub(super) fn rectify(ctx: &Ctx, c: RectifyCommand) -> Result<()> {
 pub(super) fn followup(ctx: &Ctx, c: FollowupCommand) -> Result<()> {
     let (mut store, s) = ctx.login()?;
     match c {
+        FollowupCommand::List => {
+            let list = evaluation::followups(store.conn(), &s, now().date_naive())?;
+            print(ctx.json, &list, |l| {
+                let mut out = String::new();
+                for f in l {
+                    let status = match (f.reached, &f.outcome) {
+                        (None, _) => "待回访".to_owned(),
+                        (Some(true), Some(o)) => format!("已回访：{o}"),
+                        (Some(false), Some(o)) => format!("未联系上：{o}"),
+                        (Some(_), None) => "已回访".to_owned(),
+                    };
+                    let _ = writeln!(
+                        out,
+                        "{}　{}　{}　{} {}{}　{}",
+                        f.call_id,
+                        f.case_no,
+                        f.matter_name,
+                        f.applicant_name,
+                        f.applicant_phone,
+                        if f.bad_rating { "（差评）" } else { "" },
+                        status
+                    );
+                }
+                if out.is_empty() {
+                    out = "没有待回访的办件".into();
+                }
+                out
+            });
+        }
         FollowupCommand::Record {
             id,
             reached,

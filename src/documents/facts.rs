@@ -159,7 +159,7 @@ pub fn gather(
         case_no: d.summary.case_no.clone(),
         query_code: d.summary.query_code.clone(),
         outcome: d.summary.outcome,
-        center_name: dev.center_name,
+        center_name: profile.name.clone(),
         device_code: dev.device_code,
         profile,
         matter_name: d.summary.matter_name.clone(),

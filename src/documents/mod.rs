@@ -2,7 +2,8 @@
 //! - [`receipt`]: 受理回执, 80 mm roll-paper slip with a QR code;
 //! - [`onetime_notice`]: 一次性告知单, as an 80 mm slip and as A4, two copies;
 //! - [`acceptance_notice`]: 受理通知书, A4;
-//! - [`refusal_notice`]: 不予受理通知书, A4.
+//! - [`refusal_notice`]: 不予受理通知书, A4;
+//! - [`guide`]: 办事指南, A4, of one matter or the whole catalogue (no case).
 //!
 //! [`print`] renders one for a committed case and records it as a
 //! `document.printed` event (template version, SHA-256 of the PDF, copy
@@ -13,6 +14,7 @@ pub mod acceptance_notice;
 pub mod facts;
 pub mod flow;
 pub mod fonts;
+pub mod guide;
 pub mod layout;
 pub mod onetime_notice;
 pub mod qr;
@@ -53,6 +55,8 @@ pub enum DocumentError {
         outcome: &'static str,
         document: &'static str,
     },
+    #[error("事项清单中没有可以受理的事项，办事指南汇编无内容可打印")]
+    NothingToPrint,
     #[error("未知的文书类型“{0}”，可选：receipt（受理回执）、onetime（一次性告知单）、onetime-a4（一次性告知单 A4）、notice（受理通知书）、refusal（不予受理通知书）")]
     UnknownKind(String),
 }

@@ -8,8 +8,10 @@
 //! - [`export`]: writing a `.bmb` batch for a destination;
 //! - [`reader`]: opening a batch and every check before anything is applied;
 //! - [`import`]: chaining, pending gaps and applying a batch in one transaction;
-//! - [`join`]: setting up a new counter PC or agent laptop from the hub's batch.
+//! - [`join`]: setting up a new counter PC or agent laptop from the hub's batch;
+//! - [`conflicts`]: a step refused on import, beside the one that stands, resolved by a manager.
 
+pub mod conflicts;
 pub mod devices;
 pub mod export;
 pub mod import;
@@ -36,6 +38,12 @@ pub const PROGRESS_EVERY: u64 = 2_000;
 /// returned.
 #[derive(Debug, thiserror::Error)]
 pub enum ExchangeError {
+    #[error("找不到这条冲突记录，或它已经处理过了")]
+    NoSuchConflict,
+    #[error("未知的处理方式“{0}”，可选：保留现状（keep）、采用另一步（apply）")]
+    UnknownResolution(String),
+    #[error("现在不能再做“{what}”：{reason}。请选择保留现状，或先处理办件后再采用")]
+    CannotApply { what: &'static str, reason: String },
     #[error("没有需要导出的新数据（{0}）")]
     NothingToExport(String),
     #[error("第 1 步 读取文件：{file} 不是完整的数据交换批次（{reason}）。可能是 U 盘拔出过早或文件已损坏，请重新导出")]

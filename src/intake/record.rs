@@ -13,7 +13,7 @@ use super::{case_number, lookup, query_code, Application, IntakeError, Proxy};
 use crate::applicant::Person;
 use crate::auth::{Action, Session};
 use crate::calendar::schedule;
-use crate::catalogue::{versions, CaseType, MaterialForm};
+use crate::catalogue::{withdrawal, CaseType, MaterialForm};
 use crate::store::events::{self, Draft, Event};
 use crate::store::projection::{payload, Projector};
 use crate::store::{device, Store, StoreError};
@@ -108,7 +108,7 @@ pub fn record_in(
 ) -> crate::Result<IntakeResult> {
     session.authorize(tx, Action::Intake)?;
     let today = now.date_naive();
-    let (matter_version, matter) = versions::current(tx, &application.matter_code)?;
+    let (matter_version, matter) = withdrawal::open_for_intake(tx, &application.matter_code)?;
     let app = application.checked(&matter, today)?;
     // What cannot be printed is never recorded, whichever entry point asks.
     crate::documents::check_printable(&app)?;

@@ -165,7 +165,7 @@ pub fn daily(conn: &Connection, day: NaiveDate) -> crate::Result<Ledger> {
     let totals = totals(conn, &cal, day)?;
     Ok(Ledger {
         center_code: dev.center_code,
-        center_name: dev.center_name,
+        center_name: crate::center::name(conn)?,
         day,
         rows,
         totals,

@@ -17,7 +17,7 @@ use crate::calendar::{schedule, CalendarError};
 use crate::intake::Outcome;
 use crate::lifecycle::deadline;
 use crate::service::evaluation;
-use crate::store::{device, StoreError};
+use crate::store::StoreError;
 
 /// The figures of one matter, one clerk, one day or the whole month.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -118,7 +118,6 @@ pub fn report(conn: &Connection, year: i32, month: u32) -> crate::Result<Monthly
         .checked_add_months(chrono::Months::new(1))
         .ok_or_else(|| CalendarError::BadDate(format!("{year}-{month}")))?;
     let last = next - Days::new(1);
-    let dev = device::load(conn)?;
     let cal = schedule::load(conn)?;
     let mut totals = Line::named("合计");
     let (mut by_matter, mut by_clerk, mut by_day) =
@@ -282,7 +281,7 @@ pub fn report(conn: &Connection, year: i32, month: u32) -> crate::Result<Monthly
     }
     totals.fees = totals.fees.round_dp(2);
     Ok(Monthly {
-        center_name: dev.center_name,
+        center_name: crate::center::name(conn)?,
         year: first.year(),
         month: first.month(),
         first,

@@ -6,7 +6,8 @@
 //!   due in 5 working days, closed only with a written result.
 //! - 回访: a manager draws a random sample of the cases completed in a date
 //!   range (e.g. 10 %) for follow-up calls and records each call's outcome
-//!   (a rating given on the phone is recorded as an evaluation).
+//!   (a rating given on the phone is recorded as an evaluation); every case
+//!   with a named bad rating is drawn as well, whatever the share.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rand::seq::SliceRandom;
@@ -376,8 +377,12 @@ pub fn close_rectification(
     })
 }
 
-/// Draws `percent` % (by default the center's `sample_percent`; at least one) of the cases completed from `from` to
-/// `to` for follow-up calls; a manager's act. Returns the sampled case numbers.
+/// Draws `percent` % (by default the center's `sample_percent`; at least
+/// one) of the cases completed from `from` to `to` for follow-up calls, and
+/// adds every case with a named bad rating (实名差评, 不满意 or worse) not
+/// yet called, whenever it was completed: the national 好差评 rule gives
+/// each of them a return call. A manager's act. Returns the sampled calls
+/// and case numbers, bad ratings first.
 pub fn sample(
     store: &mut Store,
     session: &Session,
@@ -391,6 +396,9 @@ pub fn sample(
         None => crate::center::load(store.conn())?.sample_percent,
     };
     session.authorize(store.conn(), Action::ManageQuality)?;
+    if to < from {
+        return Err(ServiceError::BadPeriod { from, to }.into());
+    }
     if !(1..=100).contains(&percent) {
         return Err(applicant::ApplicantError::OutOfRange {
             field: "回访抽样比例（%）",
@@ -401,26 +409,42 @@ pub fn sample(
         .into());
     }
     store.write(|tx| {
-        let mut stmt = tx
-            .prepare(
-                "SELECT case_id, case_no FROM cases WHERE completed_on BETWEEN ?1 AND ?2
-                 AND case_id NOT IN (SELECT case_id FROM follow_up_calls) ORDER BY case_no",
-            )
-            .map_err(StoreError::from)?;
-        let done: Vec<(String, String)> = stmt
-            .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(StoreError::from)?
-            .collect::<Result<_, _>>()
-            .map_err(StoreError::from)?;
-        if done.is_empty() {
+        let cases = |sql: &str, args: &[&dyn rusqlite::ToSql]| -> crate::Result<Vec<(String, String)>> {
+            let mut stmt = tx.prepare(sql).map_err(StoreError::from)?;
+            let rows = stmt
+                .query_map(args, |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(StoreError::from)?
+                .collect::<Result<_, _>>()
+                .map_err(StoreError::from)?;
+            Ok(rows)
+        };
+        let bad = cases(
+            "SELECT case_id, case_no FROM cases WHERE case_id IN
+                 (SELECT case_id FROM evaluations WHERE case_id IS NOT NULL AND level <= 2)
+             AND case_id NOT IN (SELECT case_id FROM follow_up_calls) ORDER BY case_no",
+            &[],
+        )?;
+        let done = cases(
+            "SELECT case_id, case_no FROM cases WHERE completed_on BETWEEN ?1 AND ?2
+             AND case_id NOT IN (SELECT case_id FROM follow_up_calls)
+             AND case_id NOT IN (SELECT case_id FROM evaluations WHERE case_id IS NOT NULL AND level <= 2)
+             ORDER BY case_no",
+            &[&from, &to],
+        )?;
+        if done.is_empty() && bad.is_empty() {
             return Ok(Vec::new());
         }
-        let n = ((done.len() * percent as usize).div_ceil(100)).max(1);
-        let mut chosen: Vec<(String, String)> = done
+        let n = if done.is_empty() {
+            0
+        } else {
+            ((done.len() * percent as usize).div_ceil(100)).max(1)
+        };
+        let mut drawn: Vec<(String, String)> = done
             .choose_multiple(&mut rand::thread_rng(), n)
             .cloned()
             .collect();
-        chosen.sort_by(|a, b| a.1.cmp(&b.1));
+        drawn.sort_by(|a, b| a.1.cmp(&b.1));
+        let chosen: Vec<(String, String)> = bad.into_iter().chain(drawn).collect();
         let calls: Vec<(String, String)> = chosen
             .iter()
             .map(|(case_id, _)| (uuid::Uuid::now_v7().to_string(), case_id.clone()))
@@ -482,33 +506,115 @@ pub fn record_call(
     })
 }
 
-/// An open rectification item as listed.
+/// How long a closed rectification or a made call stays on the lists.
+pub const RECENT_DAYS: i64 = 30;
+
+/// A rectification item as the 整改 list shows it.
 #[derive(Debug, Clone, Serialize)]
-pub struct OpenRectification {
+pub struct RectificationRow {
     pub rectification_id: String,
+    /// `None` for a consultation's rating.
     pub case_no: Option<String>,
+    pub matter_name: Option<String>,
+    pub applicant_name: Option<String>,
     pub level: u8,
+    pub level_label: &'static str,
+    pub reasons: Vec<String>,
     pub comment: String,
     pub assigned_to: String,
     pub due_date: NaiveDate,
+    /// Still open after its due date.
+    pub overdue: bool,
+    pub result: Option<String>,
+    pub closed_at: Option<String>,
 }
 
-/// The rectification items not yet closed, by due date.
-pub fn open_rectifications(conn: &Connection) -> crate::Result<Vec<OpenRectification>> {
+/// The rectification items still open (by due date, overdue ones first
+/// among them), then those closed in the last [`RECENT_DAYS`] days.
+pub fn rectifications(conn: &Connection, today: NaiveDate) -> crate::Result<Vec<RectificationRow>> {
+    let since = (today - chrono::Duration::days(RECENT_DAYS)).to_string();
     let mut stmt = conn.prepare(
-        "SELECT r.rectification_id, c.case_no, e.level, e.comment, u.display_name, r.due_date
+        "SELECT r.rectification_id, c.case_no, c.matter_name, c.applicant_name, e.level, e.reasons,
+                e.comment, u.display_name, r.due_date, r.result, r.closed_at
          FROM rectifications r JOIN evaluations e ON e.evaluation_id = r.evaluation_id
          JOIN users u ON u.user_id = r.assigned_to LEFT JOIN cases c ON c.case_id = e.case_id
-         WHERE r.result IS NULL ORDER BY r.due_date, r.rectification_id",
+         WHERE r.result IS NULL OR substr(r.closed_at, 1, 10) >= ?1
+         ORDER BY r.result IS NOT NULL, r.due_date, r.rectification_id",
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(OpenRectification {
+    let rows = stmt.query_map([since], |r| {
+        let level: u8 = r.get(4)?;
+        let reasons: String = r.get(5)?;
+        let due_date: NaiveDate = r.get(8)?;
+        let result: Option<String> = r.get(9)?;
+        Ok(RectificationRow {
             rectification_id: r.get(0)?,
             case_no: r.get(1)?,
-            level: r.get(2)?,
-            comment: r.get(3)?,
-            assigned_to: r.get(4)?,
-            due_date: r.get(5)?,
+            matter_name: r.get(2)?,
+            applicant_name: r.get(3)?,
+            level,
+            level_label: level_label(level),
+            reasons: serde_json::from_str(&reasons).unwrap_or_default(),
+            comment: r.get(6)?,
+            assigned_to: r.get(7)?,
+            overdue: result.is_none() && due_date < today,
+            due_date,
+            result,
+            closed_at: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>().map_err(StoreError::from)?)
+}
+
+/// A follow-up call as the 回访 list shows it: whom to call and what the
+/// call found. The phone is shown whole: it is the number to dial.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUpRow {
+    pub call_id: String,
+    pub case_no: String,
+    pub matter_name: String,
+    pub applicant_name: String,
+    pub applicant_phone: String,
+    pub completed_on: Option<NaiveDate>,
+    /// Drawn because of a named bad rating (always called).
+    pub bad_rating: bool,
+    pub sampled_at: String,
+    /// `None` until the call is recorded.
+    pub reached: Option<bool>,
+    pub outcome: Option<String>,
+    pub called_at: Option<String>,
+}
+
+/// The calls still to make (bad ratings first, then by case), then those
+/// made in the last [`RECENT_DAYS`] days. Only who manages quality or works
+/// the service desk sees the applicants' phones.
+pub fn followups(
+    conn: &Connection,
+    session: &Session,
+    today: NaiveDate,
+) -> crate::Result<Vec<FollowUpRow>> {
+    session.authorize(conn, Action::ServiceDesk)?;
+    let since = (today - chrono::Duration::days(RECENT_DAYS)).to_string();
+    let mut stmt = conn.prepare(
+        "SELECT f.call_id, c.case_no, c.matter_name, c.applicant_name, c.applicant_phone, c.completed_on,
+                EXISTS (SELECT 1 FROM evaluations e WHERE e.case_id = f.case_id AND e.level <= 2),
+                f.sampled_at, f.reached, f.outcome, f.called_at
+         FROM follow_up_calls f JOIN cases c ON c.case_id = f.case_id
+         WHERE f.called_at IS NULL OR substr(f.called_at, 1, 10) >= ?1
+         ORDER BY f.called_at IS NOT NULL, 7 DESC, c.case_no",
+    )?;
+    let rows = stmt.query_map([since], |r| {
+        Ok(FollowUpRow {
+            call_id: r.get(0)?,
+            case_no: r.get(1)?,
+            matter_name: r.get(2)?,
+            applicant_name: r.get(3)?,
+            applicant_phone: r.get(4)?,
+            completed_on: r.get(5)?,
+            bad_rating: r.get(6)?,
+            sampled_at: r.get(7)?,
+            reached: r.get(8)?,
+            outcome: r.get(9)?,
+            called_at: r.get(10)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>().map_err(StoreError::from)?)

@@ -32,6 +32,11 @@ pub enum ServiceError {
         state: &'static str,
         step: &'static str,
     },
+    #[error("抽样的办结日期止 {to} 早于起 {from}")]
+    BadPeriod {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
     #[error("未知的{kind}“{given}”，可选：{allowed}")]
     Unknown {
         kind: &'static str,

@@ -204,6 +204,16 @@ pub fn all(conn: &Connection) -> Result<Vec<Event>, StoreError> {
     Ok(out)
 }
 
+/// The event `seq` of a device, if this file holds it.
+pub fn at(conn: &Connection, device_id: &str, seq: i64) -> Result<Option<Event>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE device_id = ?1 AND seq = ?2"))?;
+    let mut rows = stmt.query(rusqlite::params![device_id, seq])?;
+    match rows.next()? {
+        Some(row) => Ok(Some(Event::from_row(row)?)),
+        None => Ok(None),
+    }
+}
+
 /// The events of one case, oldest first.
 pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<Event>, StoreError> {
     let mut stmt = conn.prepare(&format!("{SELECT} WHERE case_id = ?1 ORDER BY pos"))?;

@@ -72,6 +72,7 @@ pub fn center_as(role: DeviceRole) -> Center {
         now,
         SetupInput {
             profile: Some(bianmin::center::CenterProfile {
+                name: String::new(),
                 address: "新湖街道湖滨北大道18号".into(),
                 phone: "0534-2688123".into(),
                 complaint_phone: "0534-2688100".into(),
@@ -82,6 +83,7 @@ pub fn center_as(role: DeviceRole) -> Center {
                 idle_minutes: 10,
                 rectify_days: 5,
                 sample_percent: 10,
+                office_hours: "工作日 8:30—17:30".into(),
             }),
             ..setup_input("A01", role)
         },

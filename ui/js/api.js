@@ -9,6 +9,8 @@ export class ApiError extends Error {
   constructor(e) {
     super(typeof e === 'string' ? e : (e && e.message) || '操作失败');
     this.code = (e && e.code) || 'refused';
+    // The form field the refusal concerns, when the core names one.
+    this.field = (e && e.field) || null;
   }
 }
 

@@ -17,11 +17,15 @@ import { calendarScreen } from './screens/calendar.js';
 import { usersScreen, passwordScreen } from './screens/users.js';
 import { standInScreen } from './screens/standin.js';
 import { centerScreen } from './screens/center.js';
+import { catalogueScreen } from './screens/catalogue.js';
+import { qualityScreen } from './screens/quality.js';
 
 const screen = document.getElementById('screen');
 const state = { status: null, user: null, idleMinutes: 10, current: null };
 
 // Menu entries: the key, the label, the shortcut, the action the role needs.
+// Screens marked `more` sit under "更多" so the bar fits 1366 px for a
+// manager; their shortcuts work all the same.
 const MENU = [
   { key: 'workbench', label: '工作台', shortcut: 'F1', needs: 'view_cases' },
   { key: 'intake', label: '受理', shortcut: 'F2', needs: 'intake' },
@@ -31,10 +35,12 @@ const MENU = [
   { key: 'stats', label: '统计', shortcut: 'F7', needs: 'view_reports' },
   { key: 'exchange', label: '数据交换', shortcut: 'F8', needs: 'exchange' },
   { key: 'backup', label: '备份', shortcut: 'F9', needs: 'maintain' },
-  { key: 'calendar', label: '节假日', shortcut: 'F10', needs: 'view_cases' },
-  { key: 'standin', label: 'AB角', shortcut: 'F12', needs: 'edit_center' },
-  { key: 'users', label: '人员', shortcut: 'F11', needs: 'manage_users' },
-  { key: 'center', label: '设置', shortcut: null, needs: 'edit_center' },
+  { key: 'catalogue', label: '事项清单', shortcut: null, needs: 'view_cases', more: true },
+  { key: 'quality', label: '整改回访', shortcut: null, needs: 'manage_quality', more: true },
+  { key: 'calendar', label: '节假日', shortcut: 'F10', needs: 'view_cases', more: true },
+  { key: 'standin', label: 'AB角', shortcut: 'F12', needs: 'edit_center', more: true },
+  { key: 'users', label: '人员', shortcut: 'F11', needs: 'manage_users', more: true },
+  { key: 'center', label: '设置', shortcut: null, needs: 'edit_center', more: true },
 ];
 
 export const app = {
@@ -85,10 +91,11 @@ function loggedIn(user) {
   const who = document.getElementById('who');
   fill(who, `${user.display_name}（${user.role_label}）`);
   who.title = `修改密码（${state.status.device.center_name}　工号 ${user.staff_no}）`;
-  const menu = document.getElementById('menu');
-  fill(menu, ...MENU.filter((m) => app.can(m.needs)).map((m) =>
-    h('button', { type: 'button', id: `menu-${m.key}`, dataset: { key: m.key }, onclick: () => go(m.key) },
-      m.label, m.shortcut ? h('span', { class: 'key' }, m.shortcut) : null)));
+  const visible = MENU.filter((m) => app.can(m.needs));
+  const item = (m) => h('button', { type: 'button', id: `menu-${m.key}`, dataset: { key: m.key }, onclick: () => go(m.key) },
+    m.label, m.shortcut ? h('span', { class: 'key' }, m.shortcut) : null);
+  fill(document.getElementById('menu'), ...visible.filter((m) => !m.more).map(item),
+    moreMenu(visible.filter((m) => m.more).map(item)));
   resetIdle();
   go('workbench');
 }
@@ -98,6 +105,36 @@ function restored(r) {
   state.user = null;
   showLogin();
   toast(`已从备份恢复（${r.events} 条事件），原数据库另存为 ${r.replaced_kept_as || '（无）'}，请重新登录`);
+}
+
+// "更多 ▾": a list that opens under its button; Enter or ↓ opens it with
+// the first entry focused, ↑/↓ move, Esc closes it, and it closes when an
+// entry is chosen or the focus leaves it.
+function moreMenu(items) {
+  if (!items.length) return null;
+  const list = h('div', { class: 'menu-list', id: 'menu-more-list', role: 'menu', hidden: true }, items);
+  const toggle = h('button', { type: 'button', id: 'menu-more', 'aria-haspopup': 'menu', 'aria-expanded': 'false' }, '更多 ▾');
+  const group = h('div', { class: 'menu-group' }, toggle, list);
+  const setOpen = (open, focusFirst) => {
+    list.hidden = !open;
+    toggle.setAttribute('aria-expanded', String(open));
+    if (open && focusFirst) items[0].focus();
+  };
+  toggle.addEventListener('click', () => setOpen(list.hidden, true));
+  toggle.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown') { e.preventDefault(); setOpen(true, true); }
+  });
+  list.addEventListener('click', () => setOpen(false));
+  list.addEventListener('keydown', (e) => {
+    const at = items.indexOf(document.activeElement);
+    if (e.key === 'ArrowDown') { e.preventDefault(); items[(at + 1) % items.length].focus(); }
+    if (e.key === 'ArrowUp') { e.preventDefault(); items[(at - 1 + items.length) % items.length].focus(); }
+    if (e.key === 'Escape') { e.preventDefault(); setOpen(false); toggle.focus(); }
+  });
+  group.addEventListener('focusout', (e) => {
+    if (!group.contains(e.relatedTarget)) setOpen(false);
+  });
+  return group;
 }
 
 function showTopbar(on) {
@@ -112,6 +149,8 @@ function go(key, params = {}) {
   for (const b of document.querySelectorAll('#menu button')) {
     b.classList.toggle('active', b.dataset.key === key || (key === 'search' && b.dataset.key === 'search'));
   }
+  const more = document.getElementById('menu-more');
+  if (more) more.classList.toggle('active', !!MENU.find((m) => m.more && m.key === key));
   switch (key) {
     case 'workbench': return workbenchScreen(screen, app, {});
     case 'search': return workbenchScreen(screen, app, { focusSearch: true });
@@ -126,6 +165,8 @@ function go(key, params = {}) {
     case 'users': return usersScreen(screen, app);
     case 'standin': return standInScreen(screen, app);
     case 'center': return centerScreen(screen, app);
+    case 'catalogue': return catalogueScreen(screen, app, params);
+    case 'quality': return qualityScreen(screen, app);
     case 'password': return passwordScreen(screen, app, { forced: state.user.must_change_password });
     default: return workbenchScreen(screen, app, {});
   }

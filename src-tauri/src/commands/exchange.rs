@@ -3,8 +3,9 @@
 //! another device's key. Progress of long exports and imports is sent to
 //! the window as `exchange-progress` events.
 
+use bianmin::exchange::conflicts::{self, OpenConflict, Resolution, Resolved};
 use bianmin::exchange::export::{self, ExportReport, ExportRequest};
-use bianmin::exchange::import::{self, Conflict, Gap, ImportReport};
+use bianmin::exchange::import::{self, Gap, ImportReport};
 use bianmin::exchange::{devices, keys, Progress};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State};
@@ -24,7 +25,8 @@ pub struct Overview {
     /// Days after which a silent device is flagged.
     pub quiet_days: i64,
     pub gaps: Vec<Gap>,
-    pub conflicts: Vec<Conflict>,
+    /// The flagged conflicts not yet resolved, each beside the step that stands.
+    pub conflicts: Vec<OpenConflict>,
     pub checks: [&'static str; 6],
 }
 
@@ -40,7 +42,7 @@ pub fn exchange_overview(desk: State<'_, Desk>) -> UiResult<Overview> {
             devices: devices::standing(conn, now())?,
             quiet_days: devices::QUIET_DAYS,
             gaps: import::gaps(conn)?,
-            conflicts: import::conflicts(conn)?,
+            conflicts: conflicts::open(conn)?,
             checks: import::CHECKS,
         })
     })
@@ -156,4 +158,28 @@ pub fn device_key_write(desk: State<'_, Desk>, folder: String) -> UiResult<Strin
 pub fn device_trust(desk: State<'_, Desk>, key: String) -> UiResult<devices::TrustedDevice> {
     let text = keys::key_text(&key)?;
     desk.session(|store, session| Ok(devices::trust(store, session, now(), &text)?))
+}
+
+/// Resolves a flagged conflict: `keep` what stands, or `apply` the refused
+/// step now; with a reason.
+#[tauri::command]
+pub fn conflict_resolve(
+    desk: State<'_, Desk>,
+    device: String,
+    seq: i64,
+    resolution: String,
+    reason: String,
+) -> UiResult<Resolved> {
+    let resolution = Resolution::parse(&resolution).map_err(bianmin::Error::from)?;
+    desk.session(|store, session| {
+        Ok(conflicts::resolve(
+            store,
+            session,
+            now(),
+            &device,
+            seq,
+            resolution,
+            &reason,
+        )?)
+    })
 }

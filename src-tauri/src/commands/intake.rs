@@ -4,7 +4,7 @@
 
 use bianmin::applicant::{id_number, phone, IdType};
 use bianmin::catalogue::versions::MatterSummary;
-use bianmin::catalogue::{search, versions, Matter};
+use bianmin::catalogue::{search, withdrawal, Matter};
 use bianmin::intake::papers::{self, IntakeDone};
 use bianmin::intake::Application;
 use serde::Serialize;
@@ -29,7 +29,7 @@ pub struct MatterShown {
 #[tauri::command]
 pub fn matter_show(desk: State<'_, Desk>, code: String) -> UiResult<MatterShown> {
     desk.session(|store, _| {
-        let (version, matter) = versions::current(store.conn(), &code)?;
+        let (version, matter) = withdrawal::open_for_intake(store.conn(), &code)?;
         Ok(MatterShown {
             version,
             legal_basis: matter.legal_basis_text(),

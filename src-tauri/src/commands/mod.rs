@@ -5,10 +5,12 @@
 pub mod backup;
 pub mod calendar;
 pub mod cases;
+pub mod catalogue;
 pub mod center;
 pub mod documents;
 pub mod exchange;
 pub mod intake;
+pub mod quality;
 pub mod reports;
 pub mod service;
 pub mod session;

@@ -311,6 +311,26 @@ impl Window {
         }
     }
 
+    /// Opens a screen from the menu bar, through "更多" when it sits there.
+    pub async fn menu(&self, key: &str) {
+        let css = format!("#menu-{key}");
+        self.wait(&css).await;
+        let hidden = self
+            .client
+            .execute(
+                "const b = document.querySelector(arguments[0]);
+                 const list = b && b.closest('#menu-more-list');
+                 return !!(list && list.hidden);",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .expect("menu entry");
+        if hidden == serde_json::json!(true) {
+            self.click("#menu-more").await;
+        }
+        self.click(&css).await;
+    }
+
     /// Presses keys on the focused element (e.g. "\u{E007}" for Enter).
     pub async fn keys(&self, css: &str, keys: &str) {
         self.wait(css).await.send_keys(keys).await.expect("keys");

@@ -17,7 +17,7 @@ async fn a_provisional_year_then_the_official_one_typed_in_moves_an_open_case() 
     let this_year = chrono::Local::now().year();
     let next = this_year + 1;
     w.login("manager", "manager-pass1").await;
-    w.click("#menu-calendar").await;
+    w.menu("calendar").await;
     let heading = w.text("#calendar-year").await;
     if !heading.contains(&next.to_string()) {
         w.click("#calendar-next").await;
@@ -68,7 +68,7 @@ async fn a_provisional_year_then_the_official_one_typed_in_moves_an_open_case() 
     w.wait_text("#case-table", "（按暂定节假日计算）").await;
 
     // The official notice typed in: first with a mistake in the first row.
-    w.click("#menu-calendar").await;
+    w.menu("calendar").await;
     if !w.text("#calendar-year").await.contains(&next.to_string()) {
         w.click("#calendar-next").await;
     }

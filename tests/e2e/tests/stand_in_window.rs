@@ -81,7 +81,7 @@ async fn a_stand_in_set_in_the_window_brings_the_absent_clerks_cases_to_her_work
 
     // The clerk is back today.
     w.login("manager", "manager-pass1").await;
-    w.click("#menu-standin").await;
+    w.menu("standin").await;
     w.click("#standin-table tr[data-by=\"clerk2\"] button")
         .await;
     w.wait_text("#standin-table tr[data-by=\"clerk2\"]", "已结束")

@@ -9,7 +9,7 @@ use bianmin_e2e::*;
 async fn the_admin_runs_the_staff_list_and_a_reset_password_is_replaced_at_login() {
     let w = Window::prepared().await;
     w.login("admin", "admin-pass1").await;
-    w.click("#menu-users").await;
+    w.menu("users").await;
     w.wait_text("#users-table", "clerk").await;
     w.wait_text("#users-table tr[data-username=\"admin\"]", "（本人）")
         .await;
@@ -159,7 +159,7 @@ async fn a_clerk_disabled_while_logged_in_is_logged_out_at_her_next_click() {
         )
         .expect("disable");
     }
-    w.click("#menu-calendar").await;
+    w.menu("calendar").await;
     w.wait("#login-form").await;
     w.wait_text("#toast", "已停用").await;
     w.fill("#login-username", "clerk").await;

@@ -62,7 +62,7 @@ export async function centerScreen(root, app) {
     }
   } },
     h('h1', {}, '中心设置'),
-    h('p', { class: 'lead' }, '地址和电话印在受理通知书、一次性告知单等每份文书上；修改后随数据交换同步到本中心的每台电脑。'),
+    h('p', { class: 'lead' }, '名称、地址和电话印在受理通知书、一次性告知单、办事指南等每份文书上；修改后随数据交换同步到本中心的每台电脑。'),
     h('div', { class: 'grid3' }, fields),
     message,
     canEdit

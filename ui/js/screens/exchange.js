@@ -5,7 +5,7 @@
 // another device's key.
 
 import { call, screenData } from '../api.js';
-import { h, fill, field, toast } from '../dom.js';
+import { h, fill, field, toast, shortTime } from '../dom.js';
 
 function kib(bytes) {
   return bytes < 1024 ? `${bytes} 字节` : `${(bytes / 1024).toFixed(1)} KB`;
@@ -135,6 +135,37 @@ export async function exchangeScreen(root, app) {
   } }, '选择文件夹…');
   folder.addEventListener('change', refreshFiles);
 
+  // A conflict: the refused step beside the one that stands, and (for a
+  // manager) keeping what stands or applying the other step, with a reason.
+  const conflictCard = (c) => {
+    const side = (title, st) => h('div', { class: 'conflict-side' },
+      h('h3', {}, title),
+      st ? h('dl', {},
+        h('dt', {}, '哪一步'), h('dd', {}, st.what, st.note ? `（${st.note}）` : ''),
+        h('dt', {}, '谁'), h('dd', {}, st.user),
+        h('dt', {}, '何时'), h('dd', {}, shortTime(st.at)),
+        h('dt', {}, '哪台设备'), h('dd', {}, `${st.device_code}（第 ${st.seq} 号）`))
+        : h('p', { class: 'empty' }, '—'));
+    const key = `${c.refused.device_code}-${c.seq}`;
+    const reason = h('input', { id: `conflict-reason-${key}`, class: 'conflict-reason', autocomplete: 'off', placeholder: '处理理由，如：申请人已撤回，以撤回为准' });
+    const said = h('p', { class: 'message', role: 'alert' });
+    const resolve = async (resolution) => {
+      try {
+        const r = await call('conflict_resolve', { device: c.refused.device_code, seq: c.seq, resolution, reason: reason.value });
+        toast(`冲突已处理（${r.label}）${r.case_no ? `：办件 ${r.case_no} 现为“${r.case_state}”` : ''}`);
+        await exchangeScreen(root, app);
+      } catch (err) { said.className = 'message error'; said.textContent = err.message; reason.focus(); }
+    };
+    return h('div', { class: 'conflict panel', dataset: { key } },
+      h('p', {}, h('strong', {}, `办件 ${c.case_no || '—'}`), c.case_state ? `　现为“${c.case_state}”` : '', `　原因：${c.reason}`),
+      h('div', { class: 'grid2' }, side('被拒绝的一步', c.refused), side('现行的一步', c.standing)),
+      app.can('resolve_conflicts') ? h('div', { class: 'actions' },
+        field('处理理由', reason),
+        h('button', { type: 'button', class: 'conflict-keep', onclick: () => resolve('keep') }, '保留现状'),
+        h('button', { type: 'button', class: 'conflict-apply', onclick: () => resolve('apply') }, '采用被拒绝的一步')) : null,
+      said);
+  };
+
   const status = h('div', { id: 'exchange-status' });
   const showStatus = () => {
     fill(destination, h('option', { value: '' }, '中心（默认）'),
@@ -144,12 +175,9 @@ export async function exchangeScreen(root, app) {
       h('h2', {}, '待补的批次'),
       o.gaps.length ? h('ul', { id: 'gap-list' }, ...o.gaps.map((g) => h('li', {}, `${g.message}，已暂存 ${g.held} 条`)))
         : h('p', { class: 'empty', id: 'gap-list' }, '没有缺口'),
-      h('h2', {}, `冲突记录（${o.conflicts.length}）`),
-      o.conflicts.length ? h('table', { class: 'list', id: 'conflict-table' },
-        h('thead', {}, h('tr', {}, ...['设备', '序号', '办件编号', '原因'].map((t) => h('th', {}, t)))),
-        h('tbody', {}, ...o.conflicts.map((c) => h('tr', {},
-          h('td', {}, c.device_code), h('td', {}, String(c.seq)), h('td', { class: 'mono' }, c.case_no || '—'), h('td', {}, c.reason)))))
-        : h('p', { class: 'empty' }, '没有冲突'),
+      h('h2', { id: 'conflict-heading' }, `未处理的冲突（${o.conflicts.length}）`),
+      o.conflicts.length ? h('div', { id: 'conflict-list' }, ...o.conflicts.map(conflictCard))
+        : h('p', { class: 'empty', id: 'conflict-empty' }, '没有冲突'),
       h('h2', {}, '信任的设备'),
       h('table', { class: 'list', id: 'device-table' },
         h('thead', {}, h('tr', {}, ...['设备', '类型', '指纹', '登记时间', '最近的数据'].map((t) => h('th', {}, t)))),
@@ -169,6 +197,14 @@ export async function exchangeScreen(root, app) {
   fill(root,
     h('section', { class: 'panel' },
       h('h1', {}, `数据交换（本机 ${o.device_code}）`),
+      o.conflicts.length ? h('p', { class: 'message error', id: 'conflict-alert' },
+        `有 ${o.conflicts.length} 条冲突待${app.can('resolve_conflicts') ? '处理' : '中心负责人处理'}　`,
+        h('button', { type: 'button', class: 'small', id: 'conflict-show', onclick: () => {
+          const list = document.getElementById('conflict-list');
+          list.scrollIntoView({ block: 'start' });
+          const input = list.querySelector('input');
+          if (input) input.focus({ preventScroll: true });
+        } }, '查看冲突')) : null,
       h('p', {}, `本机指纹：${o.fingerprint}`),
       h('div', { class: 'grid2' }, field('U 盘文件夹', folder), h('div', { class: 'actions' }, choose,
         h('button', { type: 'button', id: 'refresh-folder', onclick: refreshFiles }, '刷新'),
