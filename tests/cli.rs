@@ -184,7 +184,11 @@ fn idcheck_explains_valid_and_invalid_numbers() {
         "{out}"
     );
     let err = refused(&run(&db, &["idcheck", "110105194912310021"], None));
-    assert!(err.contains("校验位") && err.contains("应为 X"), "{err}");
+    assert!(
+        err.contains("未通过校验") && err.contains("逐位核对"),
+        "{err}"
+    );
+    assert!(!err.contains("应为"), "no digit is suggested: {err}");
     let err = refused(&run(&db, &["idcheck", "1101051949"], None));
     assert!(err.contains("18 位"), "{err}");
 }
@@ -297,7 +301,7 @@ fn refusals_exit_1_with_a_chinese_message_and_write_nothing() {
         ],
         Some("clerk-pass"),
     );
-    assert!(refused(&bad_id).contains("校验位"));
+    assert!(refused(&bad_id).contains("未通过校验"));
     let out = run(
         &db.path,
         &[

@@ -199,7 +199,7 @@ fn a_wrong_id_number_writes_nothing_and_names_the_check_digit() {
         matches!(err, Error::Applicant(ApplicantError::IdChecksum { .. })),
         "{err}"
     );
-    assert!(err.to_string().contains("校验位"));
+    assert!(err.to_string().contains("未通过校验"));
     assert_eq!(snapshot(&c.store), before);
 }
 

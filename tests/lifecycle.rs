@@ -599,7 +599,7 @@ fn delivery_by_mail_collector_checks_and_denials() {
         false,
     )
     .unwrap_err();
-    assert!(err.to_string().contains("校验位"), "{err}");
+    assert!(err.to_string().contains("未通过校验"), "{err}");
     let err = handling::mail(&mut c.store, &c.clerk, monday(), &no, " ").unwrap_err();
     assert!(err.to_string().contains("邮寄单号"), "{err}");
     handling::mail(&mut c.store, &c.clerk, monday(), &no, "EMS 1234567890123").unwrap();

@@ -209,7 +209,7 @@ mod tests {
     }
 
     #[test]
-    fn a_wrong_check_character_names_the_expected_one() {
+    fn a_wrong_check_character_is_refused_without_suggesting_a_digit() {
         let err = check_resident_id("110105194912310021", today()).unwrap_err();
         assert_eq!(
             err,
@@ -218,7 +218,12 @@ mod tests {
                 found: '1'
             }
         );
-        assert!(err.to_string().contains("校验位"));
+        let msg = err.to_string();
+        assert!(msg.contains("逐位核对"), "{msg}");
+        assert!(
+            !msg.contains('X'),
+            "the expected character is not shown: {msg}"
+        );
     }
 
     #[test]

@@ -1,10 +1,25 @@
 //! Masking personal data on slips and lists: names as 张*三 (first and last
 //! character kept), ID numbers with the first 6 and last 4 visible, mobile
-//! numbers as 139****1234.
+//! numbers as 139****1234. A name is counted in the characters a reader
+//! sees (grapheme clusters), invisible formatting characters left out: a
+//! zero-width joiner cannot make 张三 look like three characters and show
+//! it whole, and a direction mark cannot choose which character is hidden.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::documents::fonts::is_invisible;
+
+/// The characters of `text` as a reader sees them, without invisible ones.
+fn visible(text: &str) -> Vec<String> {
+    text.graphemes(true)
+        .map(|g| g.chars().filter(|c| !is_invisible(*c)).collect::<String>())
+        .filter(|g| !g.is_empty())
+        .collect()
+}
 
 /// 张三 → 张*, 张小三 → 张*三, 欧阳小明 → 欧**明; one character → *.
 pub fn name(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
+    let chars = visible(name);
     match chars.len() {
         0 => String::new(),
         1 => "*".into(),
@@ -52,6 +67,18 @@ mod tests {
         assert_eq!(name("欧阳小明"), "欧**明");
         assert_eq!(name("王𠮷䶮"), "王*䶮");
         assert_eq!(name("李"), "*");
+    }
+
+    #[test]
+    fn names_are_counted_as_seen_and_invisible_marks_do_not_count() {
+        // A zero-width joiner does not turn 张三 into three characters.
+        assert_eq!(name("张\u{200D}三"), "张*");
+        // A direction override does not shift which character is hidden.
+        assert_eq!(name("\u{202E}李四"), "李*");
+        assert_eq!(name("李\u{200B}小\u{FEFF}四"), "李*四");
+        // A base letter with its combining mark is one character.
+        assert_eq!(name("Jose\u{301} Li"), "J*****i");
+        assert_eq!(name("\u{200D}"), "");
     }
 
     #[test]

@@ -29,7 +29,9 @@ pub enum ApplicantError {
     IdBirthDate(String),
     #[error("身份证号码中的出生日期 {0} 晚于今天")]
     IdBirthInFuture(NaiveDate),
-    #[error("身份证号码校验位错误：按 GB 11643 计算最后一位应为 {expected}，输入的是 {found}，请核对号码")]
+    /// The digit the check expects is kept for tests and logs, never shown:
+    /// it would invite changing the last digit when the typo is elsewhere.
+    #[error("身份证号码未通过校验（GB 11643）：号码中至少有一位与证件不符，请对照身份证逐位核对全部 18 位，不要只改最后一位")]
     IdChecksum { expected: char, found: char },
     #[error("{kind}号码“{number}”格式不对：应为 5 到 30 位字母或数字")]
     OtherIdFormat { kind: &'static str, number: String },

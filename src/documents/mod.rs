@@ -169,6 +169,8 @@ pub struct DocumentPrinted {
 pub struct Printed {
     pub kind: DocumentKind,
     pub title: &'static str,
+    /// The name a clerk chooses it by ([`DocumentKind::choice_label`]).
+    pub label: &'static str,
     pub case_no: String,
     /// 1 for the first print; 2 and up are reprints (补打).
     pub copy: u32,
@@ -274,6 +276,7 @@ pub fn print_with<T>(
         let printed = Printed {
             kind,
             title: kind.title(),
+            label: kind.choice_label(),
             case_no: facts.case_no,
             copy,
             template: kind.template(),

@@ -4,6 +4,9 @@
 /** Creates an element: h('div', {class: 'x', onclick: f}, 'text', child…). */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
+  // Forms are checked by the core, which answers in Chinese; the web view's
+  // own bubbles ("Fill out this field") would speak the PC's language.
+  if (tag === 'form') el.noValidate = true;
   for (const [key, value] of Object.entries(attrs || {})) {
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith('on') && typeof value === 'function') {

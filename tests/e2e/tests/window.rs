@@ -70,6 +70,18 @@ async fn intake_accepts_notices_refuses_and_search_finds_the_case() {
     // 受理: every required material brought. The matter is found by pinyin initials.
     w.click("#menu-intake").await;
     choose_matter(&w, "gljt", "高龄津贴申请").await;
+    // The card shows the conditions that decide a refusal.
+    w.wait_text(
+        "#matter-conditions",
+        "受理条件：具有本县户籍、年满80周岁的老年人",
+    )
+    .await;
+    // An empty name is refused by the core in Chinese, not by a browser
+    // bubble in the PC's language; nothing is saved.
+    let cases = w.count("cases");
+    w.click("#intake-submit").await;
+    w.wait_text("#intake-message", "姓名").await;
+    assert_eq!(w.count("cases"), cases);
     applicant(&w, "刘桂英", &id(1)).await;
     // Markup in data is shown as text, never run.
     w.fill(
@@ -122,7 +134,11 @@ async fn intake_accepts_notices_refuses_and_search_finds_the_case() {
         "{missing:?}"
     );
     let notice_kinds = w.text("#result-documents").await;
-    assert!(notice_kinds.contains("一次性告知单"), "{notice_kinds}");
+    assert!(
+        notice_kinds.contains("一次性告知单（80 mm 小票）")
+            && notice_kinds.contains("一次性告知单（A4）"),
+        "the two copies say which is which: {notice_kinds}"
+    );
     w.screenshot(&screenshot_path(&w, "window-intake-notice.png"))
         .await;
 
@@ -371,5 +387,41 @@ async fn five_wrong_passwords_lock_the_account_with_a_clear_message() {
     assert!(message.contains("后再试"), "{message}");
     w.screenshot(&screenshot_path(&w, "window-lockout.png"))
         .await;
+    w.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_manager_extends_a_case_by_typing_the_date_as_written_whatever_the_locale() {
+    let w = Window::prepared().await;
+    w.login("manager", "manager-pass1").await;
+    w.click("#menu-intake").await;
+    choose_matter(&w, "gljt", "高龄津贴申请").await;
+    applicant(&w, "刘桂英", &id(7)).await;
+    w.click("#all-materials").await;
+    w.click("#intake-submit").await;
+    let case_no = w.text("#result-case-no").await;
+    let due: chrono::NaiveDate = {
+        let store = bianmin::store::Store::open(&w.db).expect("open");
+        store
+            .conn()
+            .query_row(
+                "SELECT due_date FROM cases WHERE case_no = ?1",
+                [&case_no],
+                |r| r.get(0),
+            )
+            .expect("due date")
+    };
+    let later = due + chrono::Duration::days(3);
+    w.click("#result-detail").await;
+    w.wait_text("#case-facts", "已受理").await;
+    w.click("#case-steps button[data-step=extend]").await;
+    // A plain text box: typed as 2026-12-04 it stays 2026-12-04.
+    w.fill("#step-to", &later.to_string()).await;
+    w.fill("#step-reason", "需入户核实户籍").await;
+    w.click("#step-form button.primary").await;
+    w.wait_text("#case-facts", "（已延期）").await;
+    let shown = w.text("#case-facts").await;
+    let cn = later.format("%Y年%-m月%-d日").to_string();
+    assert!(shown.contains(&cn), "{cn} not in {shown}");
     w.close().await;
 }

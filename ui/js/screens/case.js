@@ -90,7 +90,10 @@ export async function caseScreen(root, app, caseNo) {
       let input;
       if (kind === 'select') input = h('select', { name }, ...shown.choices[options].map((o) => h('option', { value: o }, o)));
       else if (kind === 'checkbox') input = h('input', { type: 'checkbox', name });
-      else input = h('input', { type: kind === 'date' ? 'date' : 'text', name, autocomplete: 'off' });
+      // A date is typed as written (2026-12-04) and read by the core: the
+      // web view's date box follows the PC's locale (mm/dd/yyyy).
+      else if (kind === 'date') input = h('input', { type: 'text', name, autocomplete: 'off', inputmode: 'numeric', maxlength: 10, placeholder: '如 2026-12-04' });
+      else input = h('input', { type: 'text', name, autocomplete: 'off' });
       input.id = `step-${name}`;
       inputs[name] = input;
       return h('div', { class: 'field' }, h('label', { for: input.id }, label), input);

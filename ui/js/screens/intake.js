@@ -104,6 +104,7 @@ export function intakeScreen(root, app, { consultation } = {}) {
       fill(matterInfo, h('div', { class: 'matter-card' },
         h('div', {}, h('strong', {}, matter.name), `（${matter.department}，第 ${shown.version} 版）`),
         h('div', {}, `${matter.case_type}；承诺时限 ${matter.promised_days} 个工作日，法定时限 ${matter.statutory_days} 个工作日；收费 ${matter.fee} 元`),
+        matter.conditions ? h('div', { id: 'matter-conditions' }, `受理条件：${matter.conditions}`) : null,
         matter.in_person_only ? h('div', { class: 'warn' }, '须本人亲自办理，不可代办') : null,
         h('div', { class: 'muted' }, `设定依据：${shown.legal_basis}`)));
       fill(materials,
@@ -178,7 +179,7 @@ export function intakeScreen(root, app, { consultation } = {}) {
       done.print_error ? h('div', { class: 'message error' }, `办件已保存，但文书未能生成：${done.print_error}。请在办件详情中补打。`) : null,
       h('div', { class: 'documents', id: 'result-documents' }, ...done.documents.map((d) =>
         h('div', { class: 'document', dataset: { kind: d.kind, path: d.path } },
-          `${d.title}（${d.pages} 页）`,
+          `${d.label}（${d.pages} 页）`,
           h('button', { type: 'button', onclick: () => openPdf(d.path) }, '打开打印')))),
       h('div', { class: 'actions' },
         h('button', { type: 'button', id: 'result-detail', onclick: () => app.openCase(done.case_no) }, '查看办件详情'),
