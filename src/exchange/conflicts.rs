@@ -220,11 +220,10 @@ pub fn resolve(
             return Err(ExchangeError::NoSuchConflict.into());
         };
         let device_id = conflict.device_id.as_str();
+        let refused = events::at(tx, device_id, seq)?.ok_or(ExchangeError::NoSuchConflict)?;
         let applied_event_id = match resolution {
             Resolution::Keep => None,
             Resolution::Apply => {
-                let refused =
-                    events::at(tx, device_id, seq)?.ok_or(ExchangeError::NoSuchConflict)?;
                 let kind = projection::claiming(&refused.kind)
                     .and_then(|p| p.kinds.iter().find(|k| **k == refused.kind))
                     .ok_or(ExchangeError::NoSuchConflict)?;
@@ -250,8 +249,12 @@ pub fn resolve(
             reason,
             applied_event_id,
         };
-        let case_id = events::at(tx, device_id, seq)?.and_then(|e| e.case_id);
-        let draft = Draft::new(&session.user_id, case_id.as_deref(), CONFLICT_RESOLVED, &p)?;
+        let draft = Draft::new(
+            &session.user_id,
+            refused.case_id.as_deref(),
+            CONFLICT_RESOLVED,
+            &p,
+        )?;
         events::append_here(tx, now, draft)?;
         let case_state = match &conflict.case_no {
             Some(no) => {
