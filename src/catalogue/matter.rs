@@ -173,6 +173,8 @@ pub struct Choices {
     pub case_types: Vec<&'static str>,
     pub forms: Vec<&'static str>,
     pub pickup_methods: Vec<&'static str>,
+    /// The longest national codes: 基本编码, 实施编码, 业务办理项编码.
+    pub code_lengths: [usize; 3],
 }
 
 /// The choices of a matter's form.
@@ -181,6 +183,11 @@ pub fn choices() -> Choices {
         case_types: CaseType::ALL.iter().map(|t| t.label()).collect(),
         forms: MaterialForm::ALL.iter().map(|f| f.label()).collect(),
         pickup_methods: PickupMethod::ALL.iter().map(|p| p.label()).collect(),
+        code_lengths: [
+            BASIC_CODE_LEN,
+            IMPLEMENTATION_CODE_MAX,
+            HANDLING_ITEM_CODE_MAX,
+        ],
     }
 }
 

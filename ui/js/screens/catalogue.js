@@ -149,6 +149,8 @@ async function matterForm(root, app, code) {
   const message = h('p', { class: 'message', id: 'matter-message', role: 'alert' });
   const said = (t, error) => { message.className = error ? 'message error' : 'message'; message.textContent = t; };
 
+  // The national codes' lengths are the core's.
+  const [basicLen, implLen, itemLen] = o.choices.code_lengths;
   // Every field the core may name, with the place its message goes.
   const slots = {};
   const slot = (key) => { slots[key] = h('div', { class: 'hint', id: `matter-${key}-error` }); return slots[key]; };
@@ -166,9 +168,9 @@ async function matterForm(root, app, code) {
     fee_basis: text('matter-fee_basis', m.fee_basis),
     conditions: area('matter-conditions', m.conditions),
     steps: area('matter-steps', (m.steps || []).join('\n'), 4),
-    basic_code: text('matter-basic_code', m.basic_code, { maxlength: 12, placeholder: '12 位，可不填' }),
-    implementation_code: text('matter-implementation_code', m.implementation_code, { maxlength: 36, placeholder: '最多 36 位，可不填' }),
-    handling_item_code: text('matter-handling_item_code', m.handling_item_code, { maxlength: 50, placeholder: '可不填' }),
+    basic_code: text('matter-basic_code', m.basic_code, { maxlength: basicLen, placeholder: `${basicLen} 位，可不填` }),
+    implementation_code: text('matter-implementation_code', m.implementation_code, { maxlength: implLen, placeholder: `最多 ${implLen} 位，可不填` }),
+    handling_item_code: text('matter-handling_item_code', m.handling_item_code, { maxlength: itemLen, placeholder: `最多 ${itemLen} 位，可不填` }),
   };
   const inPerson = h('input', { type: 'checkbox', id: 'matter-in_person_only', checked: m.in_person_only });
   const pickups = o.choices.pickup_methods.map((p, i) => h('label', { class: 'check' },
