@@ -336,7 +336,20 @@ CREATE TABLE printed_documents (
     pages      INTEGER NOT NULL,
     printed_at TEXT NOT NULL,
     printed_by TEXT NOT NULL REFERENCES users (user_id),
+    -- The printer it last went to (document.printed to a printer, or
+    -- document.sent); NULL: saved as a PDF only.
+    printer    TEXT,
     PRIMARY KEY (case_id, kind, copy)
+);
+
+-- Local to this PC (src/printing/): where each document kind prints, and
+-- whether by itself after an intake.
+CREATE TABLE printer_choices (
+    kind    TEXT PRIMARY KEY,
+    printer TEXT NOT NULL,
+    auto    INTEGER NOT NULL CHECK (auto IN (0, 1)),
+    set_by  TEXT NOT NULL,
+    set_at  TEXT NOT NULL
 );
 
 -- One row per printed 办事指南: one matter's, or the catalogue's booklet.

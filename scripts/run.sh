@@ -10,9 +10,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # libssl-dev: SQLCipher links libcrypto; fonts-noto-cjk: the window's
-# Chinese text (WebKit draws with the system's fonts).
+# Chinese text (WebKit draws with the system's fonts); cups, cups-client and
+# printer-driver-cups-pdf: the print service the window prints through,
+# with a virtual PDF printer to try it on.
 bash scripts/system-packages.sh build-essential pkg-config ca-certificates libssl-dev \
-  libwebkit2gtk-4.1-dev fonts-noto-cjk
+  libwebkit2gtk-4.1-dev fonts-noto-cjk cups cups-client printer-driver-cups-pdf
 source scripts/require-cargo.sh
 if [ $# -gt 0 ] && [ "$1" != "--fresh" ]; then
   cargo build --release -q -p bianmin
@@ -32,10 +34,23 @@ else
     echo "使用已有的演示数据库：$db（账号 wangfang / clerk2026 窗口人员，zhangli / manager2026 负责人，admin / admin2026 管理员）"
   fi
 fi
+# The print service, started if it is not running, and a virtual PDF
+# printer (jobs land in ~/PDF) for 设置—打印机; both undone at the end if
+# added here.
+source scripts/cups.sh
+cups_state=/run/bianmin-demo-printers
+trap 'cups_down "$cups_state"' EXIT
+if cups_up "$cups_state"; then
+  cups_pdf_printer "$cups_state" BianminDemoPDF "演示用 PDF 打印机（输出到 ~/PDF）" \
+    || echo "未能添加演示用 PDF 打印机（需要管理员权限）。"
+else
+  echo "打印服务（CUPS）未能启动：窗口仍可使用，文书保存为 PDF。"
+fi
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   # No screen (a server or CI): run the window on a virtual one.
   bash scripts/system-packages.sh xvfb xauth
   echo "没有图形显示（DISPLAY 未设置），在虚拟屏幕 Xvfb 上运行窗口。"
-  exec xvfb-run -a -s "-screen 0 1366x768x24" target/release/bianmin-desk --db "$db"
+  xvfb-run -a -s "-screen 0 1366x768x24" target/release/bianmin-desk --db "$db"
+else
+  target/release/bianmin-desk --db "$db"
 fi
-exec target/release/bianmin-desk --db "$db"

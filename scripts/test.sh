@@ -11,8 +11,16 @@ cd "$(dirname "$0")/.."
 # libwebkit2gtk-4.1-dev builds the window; xvfb, xauth and
 # webkit2gtk-driver (WebKitWebDriver) run it headless under WebDriver;
 # fonts-noto-cjk draws its Chinese text (screenshots are looked at).
+# cups, cups-client and printer-driver-cups-pdf: a real print service with
+# virtual PDF printers, which the printing tests print to; cups-pdf draws
+# a job again through PostScript (no text layer), so the tests read the
+# printed page with tesseract-ocr and its simplified-Chinese data.
 bash scripts/system-packages.sh build-essential pkg-config ca-certificates poppler-utils \
-  libssl-dev libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver fonts-noto-cjk
+  libssl-dev libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver fonts-noto-cjk \
+  cups cups-client printer-driver-cups-pdf tesseract-ocr tesseract-ocr-chi-sim
+# Started (when not running) and added for the tests, removed at the end.
+trap 'bash scripts/test-printers.sh stop' EXIT
+eval "$(bash scripts/test-printers.sh start)"
 source scripts/require-cargo.sh
 export CARGO_TERM_COLOR=never
 if ! command -v tauri-driver >/dev/null 2>&1; then

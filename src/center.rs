@@ -215,6 +215,33 @@ pub fn load(conn: &Connection) -> Result<CenterProfile, StoreError> {
     Ok(profile)
 }
 
+/// What every notice prints about the center that is still blank (their
+/// labels, e.g. 中心地址, 咨询电话): the papers print "—" for them until a
+/// manager fills them in, so 工作台 names them to a manager.
+pub fn missing(conn: &Connection) -> Result<Vec<&'static str>, StoreError> {
+    let p = stored(conn)?;
+    Ok([
+        ("address", &p.address),
+        ("phone", &p.phone),
+        ("complaint_phone", &p.complaint_phone),
+    ]
+    .into_iter()
+    .filter(|(_, v)| v.trim().is_empty())
+    .map(|(key, _)| setting(key).label)
+    .collect())
+}
+
+/// What a manager sees on 工作台 while [`missing`] names anything.
+pub fn missing_notice(conn: &Connection) -> Result<Option<String>, StoreError> {
+    let blank = missing(conn)?;
+    Ok((!blank.is_empty()).then(|| {
+        format!(
+            "文书上还缺少：{}。受理通知书、一次性告知单等将印“—”，请在“设置”中填写。",
+            blank.join("、")
+        )
+    }))
+}
+
 /// The center's name as papers and reports print it (a device not set up
 /// has none: refused).
 pub fn name(conn: &Connection) -> Result<String, StoreError> {

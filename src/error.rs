@@ -43,6 +43,8 @@ pub enum Error {
     Report(#[from] ReportError),
     #[error(transparent)]
     Exchange(#[from] ExchangeError),
+    #[error(transparent)]
+    Print(#[from] crate::printing::PrintError),
 }
 
 impl From<rusqlite::Error> for Error {

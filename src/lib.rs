@@ -17,6 +17,7 @@
 //! - [`reports`]: the daily ledger (CSV, XLSX, PDF) and the dashboard figures.
 //! - [`setup`]: first-run set-up of a device.
 //! - [`backup`]: verified backups and restore.
+//! - [`printing`]: this PC's printers for each document and the print service (CUPS).
 //! - [`paths`]: where the database and printed documents live.
 //! - [`projections`]: every area's projector in one list, and rebuild.
 //! - [`demo`]: a demonstration center with one intake of each outcome.
@@ -46,6 +47,7 @@ pub mod files;
 pub mod intake;
 pub mod lifecycle;
 pub mod paths;
+pub mod printing;
 pub mod projections;
 pub mod reports;
 pub mod service;

@@ -62,6 +62,10 @@ pub const LOCAL_TABLES: &[(&str, &str)] = &[
         "exchange::import: batches this device read",
     ),
     (
+        "printer_choices",
+        "printing: where each document prints on this PC",
+    ),
+    (
         "backup_settings",
         "backup::schedule: where and when this device backs up",
     ),

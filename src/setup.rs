@@ -97,6 +97,28 @@ pub fn init(
     })
 }
 
+/// The center's address and phones as the set-up screen asks for them:
+/// `None` when all are left blank (filled in later on 设置); otherwise a
+/// profile with the defaults for the rest (投诉电话 12345 when blank), which
+/// set-up checks like any profile (a blank address or 咨询电话 refused).
+pub fn profile_from(address: &str, phone: &str, complaint_phone: &str) -> Option<CenterProfile> {
+    if [address, phone, complaint_phone]
+        .iter()
+        .all(|s| s.trim().is_empty())
+    {
+        return None;
+    }
+    let mut p = CenterProfile {
+        address: address.trim().to_owned(),
+        phone: phone.trim().to_owned(),
+        ..CenterProfile::default()
+    };
+    if !complaint_phone.trim().is_empty() {
+        p.complaint_phone = complaint_phone.trim().to_owned();
+    }
+    Some(p)
+}
+
 fn invalid(reason: String) -> crate::Error {
     StoreError::BadDeviceInfo(reason).into()
 }

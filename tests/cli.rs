@@ -711,7 +711,7 @@ fn a_day_at_the_desk_through_the_binary_consult_intake_handle_evaluate_complain(
     assert_eq!(r["outcome"], "accepted");
     let no = r["case_no"].as_str().unwrap().to_owned();
     // An illegal step is refused with the allowed ones named.
-    let err = refused(&clerk(&["handle", "complete", &no, "--result", "approve"]));
+    let err = refused(&clerk(&["handle", "resume", &no]));
     assert!(err.contains("已受理") && err.contains("分派/转办"), "{err}");
     assert_eq!(
         json(&clerk(&["handle", "assign", &no, "--to", "clerk"]))["state"],

@@ -575,3 +575,54 @@ fn a_guide_that_could_not_be_written_records_nothing() {
     assert!(matches!(err, Error::Store(_)), "{err}");
     assert_eq!(snapshot(&c.store), before);
 }
+
+#[test]
+fn set_up_takes_the_address_and_phones_and_names_what_is_still_missing() {
+    use bianmin::center;
+    use bianmin::setup;
+    use bianmin::store::device::DeviceRole;
+    // Nothing typed: no profile; the notices would print "—" for both.
+    assert!(setup::profile_from(" ", "", "").is_none());
+    let dir = tempfile::tempdir().unwrap();
+    let mut blank = bianmin::store::Store::open(&dir.path().join("a.db")).unwrap();
+    setup::init(
+        &mut blank,
+        monday(),
+        setup_input("A01", DeviceRole::Counter),
+    )
+    .unwrap();
+    assert_eq!(
+        center::missing(blank.conn()).unwrap(),
+        ["中心地址", "咨询电话"]
+    );
+    let notice = center::missing_notice(blank.conn()).unwrap().unwrap();
+    assert!(
+        notice.contains("中心地址、咨询电话") && notice.contains("设置"),
+        "{notice}"
+    );
+
+    // Typed at set-up: kept, the 投诉电话 defaulting to 12345.
+    let mut full = bianmin::store::Store::open(&dir.path().join("b.db")).unwrap();
+    let input = bianmin::setup::SetupInput {
+        profile: setup::profile_from("湖滨北大道18号", "0534-2688123", ""),
+        ..setup_input("A01", DeviceRole::Counter)
+    };
+    setup::init(&mut full, monday(), input).unwrap();
+    let p = center::load(full.conn()).unwrap();
+    assert_eq!(
+        (p.address.as_str(), p.phone.as_str()),
+        ("湖滨北大道18号", "0534-2688123")
+    );
+    assert_eq!(p.complaint_phone, "12345");
+    assert!(center::missing(full.conn()).unwrap().is_empty());
+    assert_eq!(center::missing_notice(full.conn()).unwrap(), None);
+
+    // Half typed: refused, naming the blank one.
+    let mut half = bianmin::store::Store::open(&dir.path().join("c.db")).unwrap();
+    let input = bianmin::setup::SetupInput {
+        profile: setup::profile_from("湖滨北大道18号", "", ""),
+        ..setup_input("A01", DeviceRole::Counter)
+    };
+    let err = setup::init(&mut half, monday(), input).unwrap_err();
+    assert!(err.to_string().contains("咨询电话"), "{err}");
+}

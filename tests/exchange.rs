@@ -906,7 +906,7 @@ fn hostile_text_crosses_a_batch_unchanged() {
         "引号\"单引号'反斜杠\\",
         "\u{200F}עברית\u{200E} 😀👨‍👩‍👧",
     ];
-    let long = "杨庄村".repeat(666) + "12";
+    let long = "杨庄村".repeat(50);
     let s = a02.login("qian");
     let mut sent = Vec::new();
     for (i, text) in nasty.iter().enumerate() {

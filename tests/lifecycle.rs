@@ -137,26 +137,31 @@ fn assign_complete_collect_archive_with_the_full_timeline() {
 }
 
 #[test]
-fn a_promised_case_cannot_be_completed_before_it_is_assigned() {
+fn the_intake_clerk_completes_her_case_without_assigning_it_and_no_other_clerk_can() {
     let mut c = center();
+    let other = second_clerk(&mut c);
     let no = accepted(&mut c, 1, 11, 23);
     let before = snapshot(&c.store);
-    let msg = illegal(
-        handling::complete(
-            &mut c.store,
-            &c.clerk,
-            monday(),
-            &no,
-            Decision::Approve,
-            None,
-        )
-        .unwrap_err(),
-    );
+    let err = handling::complete(&mut c.store, &other, monday(), &no, Decision::Approve, None)
+        .unwrap_err();
     assert!(
-        msg.contains("已受理") && msg.contains("不能办结") && msg.contains("分派/转办"),
-        "{msg}"
+        matches!(err, Error::Lifecycle(LifecycleError::NotHandler { .. })),
+        "{err}"
     );
     assert_eq!(snapshot(&c.store), before);
+    // Nothing to resume before a 补正.
+    let msg = illegal(handling::resume(&mut c.store, &c.clerk, monday(), &no).unwrap_err());
+    assert!(msg.contains("已受理") && msg.contains("分派/转办"), "{msg}");
+    let done = handling::complete(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        &no,
+        Decision::Approve,
+        None,
+    )
+    .unwrap();
+    assert_eq!(done.state, State::Completed);
 }
 
 #[test]
@@ -717,16 +722,21 @@ fn allowed_steps_follow_the_state_table_and_who_may_act() {
     let of = |c: &Center, s: &Session| {
         handling::allowed_steps(c.store.conn(), s, &case_no, today).unwrap()
     };
-    // The intake clerk: everything from 已受理 but the manager's extension.
-    assert_eq!(
-        of(&c, &c.clerk),
-        vec![Step::Assign, Step::Return, Step::Withdraw]
-    );
+    // The intake clerk, the handler until it is assigned: everything from
+    // 已受理 but the manager's extension.
+    let handler = vec![
+        Step::Assign,
+        Step::Suspend,
+        Step::Complete,
+        Step::Return,
+        Step::Withdraw,
+    ];
+    assert_eq!(of(&c, &c.clerk), handler);
     // Another clerk may only assign; a manager may do all of it.
     assert_eq!(of(&c, &other), vec![Step::Assign]);
     assert_eq!(
         of(&c, &c.manager),
-        vec![Step::Assign, Step::Return, Step::Withdraw, Step::Extend]
+        [handler.clone(), vec![Step::Extend]].concat()
     );
     // An admin handles no cases.
     assert!(of(&c, &c.admin).is_empty());
@@ -739,14 +749,86 @@ fn allowed_steps_follow_the_state_table_and_who_may_act() {
         None,
     )
     .unwrap();
-    assert_eq!(
-        of(&c, &c.clerk),
-        vec![
-            Step::Assign,
-            Step::Suspend,
-            Step::Complete,
-            Step::Return,
-            Step::Withdraw
-        ]
+    assert_eq!(of(&c, &c.clerk), handler);
+}
+
+#[test]
+fn a_handler_is_chosen_by_name_or_pinyin_with_her_open_cases_and_admins_are_not_offered() {
+    use bianmin::lifecycle::handlers;
+    let mut c = center();
+    let other = second_clerk(&mut c);
+    accepted(&mut c, 1, 11, 23);
+    let b = accepted(&mut c, 2, 11, 23);
+    handling::assign(&mut c.store, &c.clerk, monday(), &b, "clerk2", None).unwrap();
+    let all = handlers::find(c.store.conn(), &c.clerk, "").unwrap();
+    let names: Vec<(&str, i64)> = all
+        .iter()
+        .map(|h| (h.username.as_str(), h.open_cases))
+        .collect();
+    // Clerks and managers, never the admin; each with the open cases she
+    // is responsible for (the intake clerk's until assigned).
+    assert!(names.contains(&("clerk", 1)), "{names:?}");
+    assert!(names.contains(&("clerk2", 1)), "{names:?}");
+    assert!(names.contains(&("manager", 0)), "{names:?}");
+    assert!(!names.iter().any(|(u, _)| *u == "admin"), "{names:?}");
+    // 李强 by pinyin initials, by name and by 工号.
+    for q in ["lq", "李", "0103"] {
+        let found = handlers::find(c.store.conn(), &c.clerk, q).unwrap();
+        assert_eq!(found[0].display_name, "李强", "{q}");
+        assert_eq!(found.len(), 1, "{q}");
+    }
+    // A disabled clerk is not offered.
+    drop(other);
+    users::disable(&mut c.store, &c.admin, monday(), "clerk2").unwrap();
+    assert!(handlers::find(c.store.conn(), &c.clerk, "lq")
+        .unwrap()
+        .is_empty());
+    // An admin may not look for handlers: she assigns nothing.
+    assert!(handlers::find(c.store.conn(), &c.admin, "").is_err());
+}
+
+#[test]
+fn the_applicant_collects_in_person_without_retyping_her_name_and_number() {
+    use bianmin::lifecycle::request::{self, StepRequest};
+    let mut c = center();
+    let no = accepted(&mut c, 1, 11, 23);
+    // Finished by the intake clerk herself, without assigning it first.
+    handling::complete(
+        &mut c.store,
+        &c.clerk,
+        at(2026, 11, 24),
+        &no,
+        Decision::Approve,
+        None,
+    )
+    .unwrap();
+    let done = request::take(
+        &mut c.store,
+        &c.clerk,
+        at(2026, 11, 25),
+        &no,
+        StepRequest::Collect {
+            name: String::new(),
+            id_number: String::new(),
+            proxy: false,
+            in_person: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(done.state, State::Delivered);
+    let (delivery, payload): (String, String) = c
+        .store
+        .conn()
+        .query_row(
+            "SELECT c.delivery, e.payload FROM cases c JOIN events e ON e.case_id = c.case_id
+             WHERE c.case_no = ?1 AND e.kind = 'case.collected'",
+            [&no],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(delivery.contains("本人领取"), "{delivery}");
+    assert!(
+        payload.contains("刘桂英") && payload.contains(&id(1)),
+        "{payload}"
     );
 }

@@ -220,6 +220,7 @@ fn seed_day(
                 name: applicant.name.clone(),
                 id_number: applicant.id_number.clone(),
                 proxy: false,
+                in_person: false,
             },
             StepRequest::Archive,
         ];

@@ -68,8 +68,9 @@ pub struct Person {
     pub address: String,
 }
 
-/// The longest address accepted (a village address with directions can be long).
-pub const MAX_ADDRESS_CHARS: usize = 4000;
+/// The longest address accepted, in characters: a village address with
+/// directions fits; a pasted paragraph does not.
+pub const MAX_ADDRESS_CHARS: usize = 200;
 
 impl Person {
     /// Checks every field and returns the person as it will be stored: the

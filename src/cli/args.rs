@@ -52,9 +52,15 @@ pub enum Command {
         /// 办件编号
         case_no: String,
         /// 输出的 PDF 文件
+        #[arg(long, required_unless_present = "printer", conflicts_with = "printer")]
+        out: Option<PathBuf>,
+        /// 直接打印到本机打印服务（CUPS）中的这台打印机（PDF 同时保存在当天的文书文件夹）
         #[arg(long)]
-        out: PathBuf,
+        printer: Option<String>,
     },
+    /// 本机打印机：列出打印机和每种文书打印到哪台；为某种文书选择打印机（负责人）
+    #[command(subcommand)]
+    Printer(PrinterCommand),
     /// 办理办件：分派/转办、补正、恢复、办结、通知领取、领取、邮寄、归档、退回、撤回、延期
     #[command(subcommand)]
     Handle(HandleCommand),
@@ -337,6 +343,22 @@ pub enum CenterCommand {
     Show,
     /// 修改服务中心信息（负责人）；未给出的项保持不变
     Set(ProfileArgs),
+}
+
+#[derive(Subcommand)]
+pub enum PrinterCommand {
+    /// 列出本机的打印机（能否打印）和每种文书打印到哪台
+    List,
+    /// 选择某种文书打印到哪台打印机；不给打印机则只保存 PDF
+    Set {
+        /// 文书类型：receipt、onetime、onetime-a4、notice、refusal
+        kind: String,
+        /// 打印机名称（lpstat -e 列出的名称）
+        printer: Option<String>,
+        /// 受理保存后自动打印
+        #[arg(long)]
+        auto: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -665,13 +687,16 @@ pub enum HandleCommand {
     },
     /// 通知申请人领取
     NotifyPickup { case_no: String },
-    /// 领取：记录领取人及其身份证号
+    /// 领取：申请人本人领取（--in-person，已核对身份证），或记录领取人及其身份证号
     Collect {
         case_no: String,
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        id_number: String,
+        /// 申请人本人领取：已核对其身份证与办件一致，不再录入姓名和号码
+        #[arg(long, conflicts_with_all = ["name", "id_number", "proxy"])]
+        in_person: bool,
+        #[arg(long, required_unless_present = "in_person")]
+        name: Option<String>,
+        #[arg(long, required_unless_present = "in_person")]
+        id_number: Option<String>,
         /// 由他人代领
         #[arg(long)]
         proxy: bool,

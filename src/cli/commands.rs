@@ -127,7 +127,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Rectify(c) => service_cmd::rectify(&ctx, c),
         Command::Followup(c) => service_cmd::followup(&ctx, c),
         Command::Complaint(c) => service_cmd::complaint(&ctx, c),
-        Command::Doc { kind, case_no, out } => doc(&ctx, &kind, &case_no, &out),
+        Command::Doc {
+            kind,
+            case_no,
+            out,
+            printer,
+        } => doc(&ctx, &kind, &case_no, out.as_deref(), printer.as_deref()),
+        Command::Printer(c) => printer_cmd(&ctx, c),
         Command::Cases(a) => cases(&ctx, a),
         Command::Idcheck { number } => idcheck(&ctx, &number),
         Command::Verify => verify_cmd(&ctx),
@@ -698,11 +704,89 @@ fn describe(w: &documents::WrittenDocument) -> String {
     )
 }
 
-fn doc(ctx: &Ctx, kind: &str, case_no: &str, out: &Path) -> Result<()> {
+fn doc(
+    ctx: &Ctx,
+    kind: &str,
+    case_no: &str,
+    out: Option<&Path>,
+    printer: Option<&str>,
+) -> Result<()> {
     let kind = DocumentKind::parse(kind)?;
     let (mut store, session) = ctx.login()?;
-    let w = documents::print_to_file(&mut store, &session, now(), case_no, kind, out)?;
-    print(ctx.json, &w, describe);
+    let at = now();
+    let w = match (out, printer) {
+        (Some(out), _) => documents::print_to_file(&mut store, &session, at, case_no, kind, out)?,
+        (None, printer) => {
+            let dir = bianmin::paths::documents_dir(&ctx.db, store.is_encrypted(), at.date_naive());
+            match printer {
+                Some(p) => {
+                    documents::print_to_printer(&mut store, &session, at, case_no, kind, &dir, p)?
+                }
+                None => documents::print_into(&mut store, &session, at, case_no, kind, &dir)?,
+            }
+        }
+    };
+    print(ctx.json, &w, |w| match &w.sent_to {
+        Some(s) => format!(
+            "{}，已发送到打印机 {}（任务 {}）",
+            describe(w),
+            s.printer,
+            s.job
+        ),
+        None => describe(w),
+    });
+    Ok(())
+}
+
+fn printer_cmd(ctx: &Ctx, c: PrinterCommand) -> Result<()> {
+    let (mut store, session) = ctx.login()?;
+    match c {
+        PrinterCommand::List => {
+            let o = bianmin::printing::overview(store.conn(), &session)?;
+            print(ctx.json, &o, |o| {
+                let mut lines = Vec::new();
+                if let Some(p) = &o.service_problem {
+                    lines.push(p.clone());
+                }
+                for p in &o.printers {
+                    let state = p.problem.as_deref().unwrap_or("可以打印");
+                    lines.push(format!("打印机 {}：{state}", p.name));
+                }
+                for c in &o.choices {
+                    let to = c.printer.as_deref().unwrap_or("只保存 PDF");
+                    let auto = if c.auto {
+                        "，受理后自动打印"
+                    } else {
+                        ""
+                    };
+                    lines.push(format!("{} → {to}{auto}", c.label));
+                }
+                lines.join("\n")
+            });
+        }
+        PrinterCommand::Set {
+            kind,
+            printer,
+            auto,
+        } => {
+            let kind = DocumentKind::parse(&kind)?;
+            let c = bianmin::printing::choose(
+                &mut store,
+                &session,
+                now(),
+                kind,
+                printer.as_deref(),
+                auto,
+            )?;
+            print(ctx.json, &c, |c| {
+                format!(
+                    "{} → {}",
+                    c.label,
+                    c.printer.as_deref().unwrap_or("只保存 PDF")
+                )
+            });
+        }
+    }
     Ok(())
 }
 
@@ -944,15 +1028,17 @@ fn handle(ctx: &Ctx, h: HandleCommand) -> Result<()> {
         HandleCommand::NotifyPickup { case_no } => (case_no, R::NotifyPickup),
         HandleCommand::Collect {
             case_no,
+            in_person,
             name,
             id_number,
             proxy,
         } => (
             case_no,
             R::Collect {
-                name,
-                id_number,
+                name: name.unwrap_or_default(),
+                id_number: id_number.unwrap_or_default(),
                 proxy,
+                in_person,
             },
         ),
         HandleCommand::Mail { case_no, tracking } => (case_no, R::Mail { tracking }),

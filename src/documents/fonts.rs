@@ -112,6 +112,27 @@ impl Fonts {
         Ok(())
     }
 
+    /// `text` as it can be printed: a visible character no shipped font has
+    /// (in data stored before intake refused such characters) becomes a
+    /// visible placeholder naming it, 〔U+1F468〕, instead of failing the
+    /// whole document.
+    pub fn printable<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        let missing =
+            |ch: char| !ch.is_control() && !is_invisible(ch) && self.face_for(ch).is_none();
+        if !text.chars().any(missing) {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len() + 16);
+        for ch in text.chars() {
+            if missing(ch) {
+                out.push_str(&format!("〔U+{:04X}〕", ch as u32));
+            } else {
+                out.push(ch);
+            }
+        }
+        std::borrow::Cow::Owned(out)
+    }
+
     /// The advance of `ch` at `size` points, in points (0 for invisible characters).
     pub fn advance(&self, ch: char, size: f32) -> f32 {
         self.glyph(ch).map_or(0.0, |(_, em)| em * size)

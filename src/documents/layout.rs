@@ -133,7 +133,8 @@ impl Page {
         align: Align,
         text: &str,
     ) -> f32 {
-        let w = self.measure(text, style);
+        let text = self.fonts.printable(text).into_owned();
+        let w = self.measure(&text, style);
         let x = match align {
             Align::Left => x,
             Align::Center => x + (width - w) / 2.0,
@@ -145,7 +146,7 @@ impl Page {
             x,
             baseline,
             style,
-            text: text.to_owned(),
+            text,
         });
         self.mark(top + lh);
         top + lh
@@ -171,7 +172,9 @@ impl Page {
 
     /// The lines `text` wraps into at `width`.
     pub fn wrap(&self, text: &str, width: f32, style: Style) -> Vec<String> {
-        wrap(text, width, |s| self.measure(s, style))
+        wrap(&self.fonts.printable(text), width, |s| {
+            self.measure(s, style)
+        })
     }
 
     /// A straight line, `width_pt` thick.
@@ -371,7 +374,9 @@ fn pdf_time(t: DateTime<FixedOffset>) -> PdfDateTime {
 }
 
 /// Renders pages into one PDF with the given metadata. Every text is
-/// checked first: a character no font has fails the whole document.
+/// checked first (a character no font has fails the whole document; text
+/// placed through [`Page::text`] has had such characters replaced by a
+/// placeholder already).
 pub fn render(
     pages: &[Page],
     title: &str,

@@ -24,7 +24,7 @@ pub mod slip;
 pub mod wrap;
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -59,6 +59,18 @@ pub enum DocumentError {
     NothingToPrint,
     #[error("未知的文书类型“{0}”，可选：receipt（受理回执）、onetime（一次性告知单）、onetime-a4（一次性告知单 A4）、notice（受理通知书）、refusal（不予受理通知书）")]
     UnknownKind(String),
+    #[error("办件 {case_no} 还没有打印过{document}，请先打印")]
+    NotPrintedYet {
+        case_no: String,
+        document: &'static str,
+    },
+    #[error("保存的文书 {0} 与打印记录不一致（文件已被改动），请用“补打”重新打印")]
+    SavedCopyChanged(String),
+    #[error("{document}已发送到打印机 {printer}；再打印一份请在办件详情中“补打”")]
+    AlreadySent {
+        document: &'static str,
+        printer: String,
+    },
 }
 
 /// The documents that can be printed.
@@ -162,6 +174,21 @@ pub struct DocumentPrinted {
     pub sha256: String,
     pub bytes: u64,
     pub pages: u32,
+    /// The printer it was sent to (its job id follows); absent: saved as a
+    /// PDF only. Absent in prints recorded before printers were chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub printer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<String>,
+}
+
+/// Payload of `document.sent`: a saved copy sent to a printer later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentSent {
+    pub kind: DocumentKind,
+    pub copy: u32,
+    pub printer: String,
+    pub job: String,
 }
 
 /// A printed document.
@@ -229,17 +256,26 @@ fn copies_so_far(conn: &Connection, case_id: &str, kind: DocumentKind) -> Result
         .query_row(params![case_id, kind.code()], |r| r.get(0))?)
 }
 
+/// Where a delivered document went to paper: the printer and the print
+/// service's job id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SentTo {
+    pub printer: String,
+    pub job: String,
+}
+
 /// Prints a document of a committed case: renders it (refusing text no
 /// font can print), hands it to `deliver` (write a file, send it to a
 /// printer), and records the print — all in one transaction, so a print
-/// that did not reach its file or printer records nothing.
+/// that did not reach its file or printer records nothing. `deliver`
+/// returns its result and, when it sent the document to a printer, where.
 pub fn print_with<T>(
     store: &mut Store,
     session: &Session,
     now: DateTime<FixedOffset>,
     case_no: &str,
     kind: DocumentKind,
-    deliver: impl FnOnce(&Printed) -> crate::Result<T>,
+    deliver: impl FnOnce(&Printed) -> crate::Result<(T, Option<SentTo>)>,
 ) -> crate::Result<(Printed, T)> {
     session.authorize(store.conn(), Action::PrintDocuments)?;
     store.write(|tx| {
@@ -265,13 +301,15 @@ pub fn print_with<T>(
         facts.printed_by_staff_no = session.staff_no.clone();
         let rendered = render(kind, &facts)?;
         let sha256 = hex::encode(Sha256::digest(&rendered.bytes));
-        let payload = DocumentPrinted {
+        let mut payload = DocumentPrinted {
             kind,
             copy,
             template: kind.template().to_owned(),
             sha256: sha256.clone(),
             bytes: rendered.bytes.len() as u64,
             pages: rendered.pages as u32,
+            printer: None,
+            job: None,
         };
         let printed = Printed {
             kind,
@@ -284,7 +322,11 @@ pub fn print_with<T>(
             sha256,
             pdf: rendered.bytes,
         };
-        let delivered = deliver(&printed)?;
+        let (delivered, sent) = deliver(&printed)?;
+        if let Some(sent) = sent {
+            payload.printer = Some(sent.printer);
+            payload.job = Some(sent.job);
+        }
         let draft = Draft::new(
             &session.user_id,
             Some(&facts.case_id),
@@ -307,7 +349,7 @@ pub fn print(
     case_no: &str,
     kind: DocumentKind,
 ) -> crate::Result<Printed> {
-    Ok(print_with(store, session, now, case_no, kind, |_| Ok(()))?.0)
+    Ok(print_with(store, session, now, case_no, kind, |_| Ok(((), None)))?.0)
 }
 
 /// A document written to a file.
@@ -317,6 +359,8 @@ pub struct WrittenDocument {
     pub printed: Printed,
     pub path: String,
     pub bytes: u64,
+    /// The printer it went to as well, when it was printed to one.
+    pub sent_to: Option<SentTo>,
 }
 
 impl WrittenDocument {
@@ -325,6 +369,7 @@ impl WrittenDocument {
             bytes: printed.pdf.len() as u64,
             path: path.display().to_string(),
             printed,
+            sent_to: None,
         }
     }
 }
@@ -332,9 +377,13 @@ impl WrittenDocument {
 /// The file name of a print in a folder: `<case>-<kind>.pdf`, and
 /// `<case>-<kind>-补打<n>.pdf` for the n-th reprint.
 pub fn file_name(printed: &Printed) -> String {
-    let (case_no, kind) = (&printed.case_no, printed.kind.code());
-    if printed.copy > 1 {
-        format!("{case_no}-{kind}-补打{}.pdf", printed.copy - 1)
+    copy_file_name(&printed.case_no, printed.kind, printed.copy)
+}
+
+fn copy_file_name(case_no: &str, kind: DocumentKind, copy: u32) -> String {
+    let kind = kind.code();
+    if copy > 1 {
+        format!("{case_no}-{kind}-补打{}.pdf", copy - 1)
     } else {
         format!("{case_no}-{kind}.pdf")
     }
@@ -351,7 +400,8 @@ pub fn print_to_file(
     out: &std::path::Path,
 ) -> crate::Result<WrittenDocument> {
     let (printed, ()) = print_with(store, session, now, case_no, kind, |p| {
-        Ok(crate::files::write_atomic(out, &p.pdf)?)
+        crate::files::write_atomic(out, &p.pdf)?;
+        Ok(((), None))
     })?;
     Ok(WrittenDocument::at(printed, out))
 }
@@ -367,31 +417,181 @@ pub fn print_into(
     dir: &std::path::Path,
 ) -> crate::Result<WrittenDocument> {
     let (printed, path) = print_with(store, session, now, case_no, kind, |p| {
-        crate::paths::create_private_dir(dir).map_err(|e| StoreError::file(dir, e))?;
-        let path = dir.join(file_name(p));
-        crate::files::write_atomic(&path, &p.pdf)?;
-        Ok(path)
+        Ok((save_into(dir, p)?, None))
     })?;
     Ok(WrittenDocument::at(printed, &path))
+}
+
+/// Writes a print into `dir` (made, private, if missing) under [`file_name`].
+fn save_into(dir: &std::path::Path, p: &Printed) -> crate::Result<std::path::PathBuf> {
+    crate::paths::create_private_dir(dir).map_err(|e| StoreError::file(dir, e))?;
+    let path = dir.join(file_name(p));
+    crate::files::write_atomic(&path, &p.pdf)?;
+    Ok(path)
+}
+
+/// What the print queue shows for a print: "受理回执 2026-0001".
+fn job_title(p: &Printed) -> String {
+    format!("{} {}", p.title, p.case_no)
+}
+
+/// Prints a document to `printer` through the print service, keeping the
+/// PDF in `dir` as well (for opening it again). Recorded only once the
+/// print service took the job; a printer that cannot print now (stopped,
+/// out of paper, unknown) is refused in Chinese and records nothing, and
+/// the file written for it is removed.
+pub fn print_to_printer(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    kind: DocumentKind,
+    dir: &std::path::Path,
+    printer: &str,
+) -> crate::Result<WrittenDocument> {
+    let (printed, (path, sent)) = print_with(store, session, now, case_no, kind, |p| {
+        let path = save_into(dir, p)?;
+        match crate::printing::cups::submit(printer, &path, &job_title(p)) {
+            Ok(job) => {
+                let sent = SentTo {
+                    printer: printer.to_owned(),
+                    job,
+                };
+                Ok(((path, sent.clone()), Some(sent)))
+            }
+            Err(e) => {
+                // Best effort: the file is an unrecorded print; a failure
+                // to remove it changes nothing that is recorded.
+                let _ = std::fs::remove_file(&path);
+                Err(e.into())
+            }
+        }
+    })?;
+    let mut written = WrittenDocument::at(printed, &path);
+    written.sent_to = Some(sent);
+    Ok(written)
+}
+
+/// Prints a document where this PC prints that kind ([`crate::printing`]):
+/// to its printer when one is chosen, else saved into `dir` only.
+pub fn print_here(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    kind: DocumentKind,
+    dir: &std::path::Path,
+) -> crate::Result<WrittenDocument> {
+    match crate::printing::printer_for(store.conn(), kind)? {
+        Some(printer) => print_to_printer(store, session, now, case_no, kind, dir, &printer),
+        None => print_into(store, session, now, case_no, kind, dir),
+    }
+}
+
+/// Sends the latest saved copy of a case's document to the printer this
+/// PC prints that kind on, as it was printed (no new copy, no 补打): the
+/// file in `dir` must be the one recorded. Recorded as `document.sent`
+/// once the print service took the job.
+pub fn send_saved(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    kind: DocumentKind,
+    dir: &std::path::Path,
+) -> crate::Result<WrittenDocument> {
+    session.authorize(store.conn(), Action::PrintDocuments)?;
+    let printer = crate::printing::printer_for(store.conn(), kind)?.ok_or(
+        crate::printing::PrintError::NoPrinterChosen(kind.choice_label()),
+    )?;
+    store.write(|tx| {
+        let facts = facts::gather(tx, case_no, now)?;
+        let last: Option<(u32, String, Option<String>)> = tx
+            .query_row(
+                "SELECT copy, sha256, printer FROM printed_documents WHERE case_id = ?1 AND kind = ?2
+                 ORDER BY copy DESC LIMIT 1",
+                params![facts.case_id, kind.code()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let (copy, sha256, went_to) = last.ok_or_else(|| DocumentError::NotPrintedYet {
+            case_no: facts.case_no.clone(),
+            document: kind.choice_label(),
+        })?;
+        // One paper per recorded copy: another one is a 补打, marked as such.
+        if let Some(printer) = went_to {
+            return Err(DocumentError::AlreadySent {
+                document: kind.choice_label(),
+                printer,
+            }
+            .into());
+        }
+        let path = dir.join(copy_file_name(&facts.case_no, kind, copy));
+        let pdf = std::fs::read(&path).map_err(|e| StoreError::file(&path, e))?;
+        if hex::encode(Sha256::digest(&pdf)) != sha256 {
+            return Err(DocumentError::SavedCopyChanged(path.display().to_string()).into());
+        }
+        let title = format!("{} {}", kind.title(), facts.case_no);
+        let job = crate::printing::cups::submit(&printer, &path, &title)?;
+        let payload = DocumentSent {
+            kind,
+            copy,
+            printer: printer.clone(),
+            job: job.clone(),
+        };
+        let draft = Draft::new(&session.user_id, Some(&facts.case_id), DOCUMENT_SENT, &payload)?;
+        events::append_here(tx, now, draft)?;
+        Ok(WrittenDocument {
+            printed: Printed {
+                kind,
+                title: kind.title(),
+                label: kind.choice_label(),
+                case_no: facts.case_no,
+                copy,
+                template: kind.template(),
+                pages: 0,
+                sha256,
+                pdf: Vec::new(),
+            },
+            bytes: pdf.len() as u64,
+            path: path.display().to_string(),
+            sent_to: Some(SentTo { printer, job }),
+        })
+    })
 }
 
 /// A document of a case printed (payload [`DocumentPrinted`]).
 pub const DOCUMENT_PRINTED: &str = "document.printed";
 
+/// A saved copy of a case's document sent to a printer (payload [`DocumentSent`]).
+pub const DOCUMENT_SENT: &str = "document.sent";
+
 /// documents's tables follow its events.
 pub const PROJECTOR: Projector = Projector {
     area: "documents",
-    kinds: &[DOCUMENT_PRINTED],
+    kinds: &[DOCUMENT_PRINTED, DOCUMENT_SENT],
     tables: &["printed_documents"],
-    apply: |tx, event| project(tx, event, payload(event)?),
+    apply: |tx, event| match event.kind.as_str() {
+        DOCUMENT_SENT => project_sent(tx, event, payload(event)?),
+        _ => project(tx, event, payload(event)?),
+    },
 };
 
 fn project(tx: &Transaction<'_>, event: &Event, p: DocumentPrinted) -> crate::Result<()> {
     let case_id = event.case_id.as_deref().unwrap_or_default();
     tx.execute(
-        "INSERT INTO printed_documents (case_id, kind, copy, template, sha256, bytes, pages, printed_at, printed_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![case_id, p.kind.code(), p.copy, p.template, p.sha256, p.bytes as i64, p.pages, event.ts, event.user_id],
+        "INSERT INTO printed_documents (case_id, kind, copy, template, sha256, bytes, pages, printed_at, printed_by, printer)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![case_id, p.kind.code(), p.copy, p.template, p.sha256, p.bytes as i64, p.pages, event.ts, event.user_id, p.printer],
+    )?;
+    Ok(())
+}
+
+fn project_sent(tx: &Transaction<'_>, event: &Event, p: DocumentSent) -> crate::Result<()> {
+    let case_id = event.case_id.as_deref().unwrap_or_default();
+    tx.execute(
+        "UPDATE printed_documents SET printer = ?4 WHERE case_id = ?1 AND kind = ?2 AND copy = ?3",
+        params![case_id, p.kind.code(), p.copy, p.printer],
     )?;
     Ok(())
 }

@@ -30,8 +30,28 @@ pub struct Application {
     pub resubmission_of: Option<String>,
 }
 
-/// The longest refusal reason or relation text accepted.
-const MAX_REASON_CHARS: usize = 2000;
+/// The longest refusal reason accepted, in characters.
+const MAX_REASON_CHARS: usize = 500;
+/// The longest relation (与申请人关系) accepted, in characters.
+const MAX_RELATION_CHARS: usize = 50;
+
+/// The longest text each typed field of an application takes, in
+/// characters (not bytes): the window shows them as the clerk types, and
+/// [`Application::checked`] refuses what is longer.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Limits {
+    pub name: usize,
+    pub address: usize,
+    pub relation: usize,
+    pub refusal_reason: usize,
+}
+
+pub const LIMITS: Limits = Limits {
+    name: applicant::name::MAX_CHARS,
+    address: applicant::MAX_ADDRESS_CHARS,
+    relation: MAX_RELATION_CHARS,
+    refusal_reason: MAX_REASON_CHARS,
+};
 
 impl Application {
     /// Checks the people and texts; returns the application as it will be stored.
@@ -43,7 +63,12 @@ impl Application {
         let proxy = match self.proxy {
             Some(p) => Some(Proxy {
                 person: p.person.checked("代办人姓名", today)?,
-                relation: applicant::text_field(&p.relation, "代办人与申请人关系", 50, true)?,
+                relation: applicant::text_field(
+                    &p.relation,
+                    "代办人与申请人关系",
+                    MAX_RELATION_CHARS,
+                    true,
+                )?,
             }),
             None => None,
         };

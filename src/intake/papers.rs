@@ -1,6 +1,8 @@
 //! Taking an application in and printing its papers, as the counter does
 //! it from the window and the command line alike: the case is committed
-//! first; then each paper of its outcome is printed into a folder. A paper
+//! first; then each paper of its outcome is printed into a folder, and to
+//! its printer when this PC prints that kind by itself after an intake
+//! ([`crate::printing::auto_printer`]). A paper
 //! that cannot be printed there does not undo the case (it stands, and is
 //! reprinted from the case later); it is reported with the result, and
 //! that failed print records nothing.
@@ -71,8 +73,17 @@ pub fn take_in(
     let Some(dir) = print_dir else {
         return Ok(done);
     };
+    let case_no = done.result.case_no.clone();
     for kind in DocumentKind::for_outcome(done.result.outcome, done.result.via_agent) {
-        match documents::print_into(store, session, now, &done.result.case_no, kind, dir) {
+        // The case stands whatever happens here: every failure is reported.
+        let printed = match crate::printing::auto_printer(store.conn(), kind) {
+            Ok(Some(printer)) => {
+                documents::print_to_printer(store, session, now, &case_no, kind, dir, &printer)
+            }
+            Ok(None) => documents::print_into(store, session, now, &case_no, kind, dir),
+            Err(e) => Err(e.into()),
+        };
+        match printed {
             Ok(written) => done.documents.push(written),
             Err(e) => {
                 done.print_error = Some(e.to_string());

@@ -486,6 +486,31 @@ pub fn collect(
     })
 }
 
+/// Records that the applicant collected the result herself (申请人本人领取):
+/// the clerk compared her ID card with the case, so the collector's name
+/// and number are the applicant's as recorded at intake.
+pub fn collect_in_person(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+) -> crate::Result<StepDone> {
+    let today = now.date_naive();
+    act(store, session, now, case_no, Step::Collect, |tx, row| {
+        let (name, id): (String, String) = tx.query_row(
+            "SELECT applicant_name, applicant_id_number FROM cases WHERE case_id = ?1",
+            [&row.case_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(Collected {
+            collector_name: name,
+            collector_id_number: id,
+            by_proxy: false,
+            on: today,
+        })
+    })
+}
+
 /// Payload of `case.mailed`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Mailed {

@@ -1,5 +1,6 @@
 //! A case after intake (办件生命周期):
 //! - [`state`]: the states and the one table of allowed next steps;
+//! - [`handlers`]: whom a case can be assigned to, found by name or pinyin;
 //! - [`handling`]: each step (assign, suspend, resume, complete, deliver,
 //!   archive, return, withdraw, extend) with who may take it;
 //! - [`request`]: a step as the window or the CLI asks for it, dispatched;
@@ -12,6 +13,7 @@
 
 pub mod bag;
 pub mod deadline;
+pub mod handlers;
 pub mod handling;
 pub mod projector;
 pub mod request;

@@ -32,11 +32,17 @@ pub enum StepRequest {
         reason: Option<String>,
     },
     NotifyPickup,
+    /// `in_person`: the applicant herself, her ID card checked against the
+    /// case (name and number are then taken from the case, not typed).
     Collect {
+        #[serde(default)]
         name: String,
+        #[serde(default)]
         id_number: String,
         #[serde(default)]
         proxy: bool,
+        #[serde(default)]
+        in_person: bool,
     },
     Mail {
         tracking: String,
@@ -100,9 +106,13 @@ pub fn take(
         ),
         StepRequest::NotifyPickup => notify_pickup(st, s, t, case_no),
         StepRequest::Collect {
+            in_person: true, ..
+        } => collect_in_person(st, s, t, case_no),
+        StepRequest::Collect {
             name,
             id_number,
             proxy,
+            ..
         } => collect(st, s, t, case_no, &name, &id_number, proxy),
         StepRequest::Mail { tracking } => mail(st, s, t, case_no, &tracking),
         StepRequest::Archive => archive(st, s, t, case_no),

@@ -31,6 +31,7 @@ pub fn describe(kind: &str) -> &'static str {
     match kind {
         record::CASE_RECEIVED => "受理登记",
         documents::DOCUMENT_PRINTED => "打印文书",
+        documents::DOCUMENT_SENT => "文书发送到打印机",
         consultation::CONVERTED => "由咨询转为受理",
         evaluation::EVALUATION_RECORDED => "评价",
         evaluation::FOLLOWUP_RECORDED => "回访",

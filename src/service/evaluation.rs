@@ -506,6 +506,63 @@ pub fn record_call(
     })
 }
 
+/// A rating given for a case, as its 办件详情 shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct GivenRating {
+    pub level: u8,
+    pub level_label: &'static str,
+    pub reasons: Vec<String>,
+    pub comment: String,
+    pub channel: Channel,
+    pub channel_label: &'static str,
+    pub evaluated_at: String,
+}
+
+impl Channel {
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Keypad => "窗口评价",
+            Channel::Paper => "纸质评价",
+            Channel::Phone => "电话回访",
+        }
+    }
+}
+
+/// The ratings a case has, oldest first (at most one per channel).
+pub fn of_case(conn: &Connection, case_no: &str) -> crate::Result<Vec<GivenRating>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.level, e.reasons, e.comment, e.channel, e.evaluated_at
+         FROM evaluations e JOIN cases c ON c.case_id = e.case_id
+         WHERE c.case_no = ?1 ORDER BY e.evaluated_at, e.evaluation_id",
+    )?;
+    let rows = stmt
+        .query_map([case_no.trim()], |r| {
+            Ok((
+                r.get::<_, u8>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(StoreError::from)?;
+    rows.into_iter()
+        .map(|(level, reasons, comment, channel, evaluated_at)| {
+            let channel = Channel::parse(&channel)?;
+            Ok(GivenRating {
+                level,
+                level_label: level_label(level),
+                reasons: serde_json::from_str(&reasons).unwrap_or_default(),
+                comment,
+                channel,
+                channel_label: channel.label(),
+                evaluated_at,
+            })
+        })
+        .collect()
+}
+
 /// How long a closed rectification or a made call stays on the lists.
 pub const RECENT_DAYS: i64 = 30;
 

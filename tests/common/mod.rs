@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod bin;
+pub mod printed;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 

@@ -73,7 +73,16 @@ async function start() {
   }
 }
 
+// The screen the idle lock hid, with everything typed into it: the same
+// user unlocking gets it back as she left it (a half-filled intake while
+// the applicant went to make a copy); anyone else starts at 工作台.
+let held = null;
+
 function showLogin(locked = false) {
+  if (locked && state.user && state.current !== 'login' && !held) {
+    held = { key: state.current, userId: state.user.username, nodes: [...screen.childNodes], focus: document.activeElement };
+  }
+  if (!locked) held = null;
   showTopbar(false);
   state.current = 'login';
   loginScreen(screen, {
@@ -97,7 +106,13 @@ function loggedIn(user) {
   fill(document.getElementById('menu'), ...visible.filter((m) => !m.more).map(item),
     moreMenu(visible.filter((m) => m.more).map(item)));
   resetIdle();
-  go('workbench');
+  const back = held && held.userId === user.username && !user.must_change_password ? held : null;
+  held = null;
+  if (!back) { go('workbench'); return; }
+  state.current = back.key;
+  fill(screen, ...back.nodes);
+  markMenu(back.key);
+  if (back.focus && screen.contains(back.focus)) back.focus.focus();
 }
 
 // After a restore the window's data is gone: log in again to the restored file.
@@ -146,11 +161,7 @@ function go(key, params = {}) {
   // After an admin reset the password the core refuses everything else.
   if (state.user.must_change_password) key = 'password';
   state.current = key;
-  for (const b of document.querySelectorAll('#menu button')) {
-    b.classList.toggle('active', b.dataset.key === key || (key === 'search' && b.dataset.key === 'search'));
-  }
-  const more = document.getElementById('menu-more');
-  if (more) more.classList.toggle('active', !!MENU.find((m) => m.more && m.key === key));
+  markMenu(key);
   switch (key) {
     case 'workbench': return workbenchScreen(screen, app, {});
     case 'search': return workbenchScreen(screen, app, { focusSearch: true });
@@ -170,6 +181,14 @@ function go(key, params = {}) {
     case 'password': return passwordScreen(screen, app, { forced: state.user.must_change_password });
     default: return workbenchScreen(screen, app, {});
   }
+}
+
+function markMenu(key) {
+  for (const b of document.querySelectorAll('#menu button')) {
+    b.classList.toggle('active', b.dataset.key === key);
+  }
+  const more = document.getElementById('menu-more');
+  if (more) more.classList.toggle('active', !!MENU.find((m) => m.more && m.key === key));
 }
 
 // The idle lock: after the center's idle minutes without keys or clicks.

@@ -86,6 +86,41 @@ export function expandCodePoints(text, all = false) {
   });
 }
 
+/** Characters outside the common CJK set (Ext A, Ext B and beyond) a clerk should confirm by code point. */
+export function rareCharacters(text) {
+  return [...new Set([...text].filter((c) => {
+    const cp = c.codePointAt(0);
+    return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+  }))];
+}
+
+/**
+ * Under a text field: the rare characters it holds with their code points
+ * ("含生僻字 𠮷 U+20BB7"), so the clerk can confirm what looks like 吉, and
+ * how many characters of the core's limit are used ("12/200"), red when
+ * over. Counted in characters, as the core counts (not UTF-16 units).
+ */
+export function textHints(input, max, advice = '') {
+  const show = () => {
+    const hint = document.getElementById(`${input.id}-hint`);
+    if (!hint) return;
+    const n = [...input.value].length;
+    const rare = rareCharacters(input.value)
+      .map((c) => `${c} U+${c.codePointAt(0).toString(16).toUpperCase()}`);
+    const parts = [];
+    if (rare.length) parts.push(`含生僻字 ${rare.join('，')}`);
+    else if (advice) parts.push(advice);
+    if (max && (n > 0 || !advice)) parts.push(`${n}/${max} 字`);
+    hint.textContent = parts.join('　');
+    hint.className = n > max ? 'hint error' : rare.length ? 'hint rare' : 'hint';
+  };
+  input.addEventListener('input', show);
+  input.addEventListener('blur', show);
+  // The field's hint exists once the field is built.
+  setTimeout(show, 0);
+  return input;
+}
+
 /** Makes an input expand U+XXXX as it is typed (after a space) and when left. */
 export function codePointInput(input) {
   const expand = (all) => {

@@ -30,6 +30,8 @@ pub struct Workbench {
     pub calendar_notice: Option<String>,
     /// The absent clerks this user stands in for today, with their cases.
     pub covering: Vec<bianmin::lifecycle::stand_in::Covering>,
+    /// For a manager: what the notices print about the center that is still blank.
+    pub center_notice: Option<String>,
 }
 
 #[tauri::command]
@@ -47,7 +49,26 @@ pub fn workbench(desk: State<'_, Desk>) -> UiResult<Workbench> {
             moved: bianmin::calendar::recompute::open_moved(conn)?,
             calendar_notice: schedule::missing_notice(conn, today)?,
             covering: bianmin::lifecycle::stand_in::covering(conn, &session.user_id, today)?,
+            center_notice: match session.require(Action::EditCenter) {
+                Ok(()) => bianmin::center::missing_notice(conn)?,
+                Err(_) => None,
+            },
         })
+    })
+}
+
+/// 分派/转办: the active clerks and managers that fit what was typed.
+#[tauri::command]
+pub fn handlers_find(
+    desk: State<'_, Desk>,
+    query: String,
+) -> UiResult<Vec<bianmin::lifecycle::handlers::Handler>> {
+    desk.session(|store, session| {
+        Ok(bianmin::lifecycle::handlers::find(
+            store.conn(),
+            session,
+            &query,
+        )?)
     })
 }
 
@@ -83,8 +104,11 @@ pub struct CaseShown {
     pub steps: Vec<StepOffer>,
     /// The word lists the steps' forms offer.
     pub choices: request::Choices,
-    /// Whether the case is in a state the applicant may rate.
+    /// Whether the case is in a state the applicant may rate and has not
+    /// been rated at the window yet.
     pub ratable: bool,
+    /// The ratings it has (好差评).
+    pub ratings: Vec<bianmin::service::evaluation::GivenRating>,
     pub documents: Vec<DocumentOffer>,
 }
 
@@ -112,9 +136,14 @@ pub fn case_detail(desk: State<'_, Desk>, case_no: String) -> UiResult<CaseShown
                 title: k.choice_label(),
             })
             .collect();
-        let ratable = bianmin::lifecycle::State::parse(&s.state)
-            .map_err(bianmin::Error::from)?
-            .can_be_rated();
+        let ratings = bianmin::service::evaluation::of_case(conn, &case_no)?;
+        let rated_here = ratings
+            .iter()
+            .any(|r| r.channel == bianmin::service::evaluation::Channel::Keypad);
+        let ratable = !rated_here
+            && bianmin::lifecycle::State::parse(&s.state)
+                .map_err(bianmin::Error::from)?
+                .can_be_rated();
         Ok(CaseShown {
             timeline: timeline::of_case(conn, &case_no)?,
             detail,
@@ -122,6 +151,7 @@ pub fn case_detail(desk: State<'_, Desk>, case_no: String) -> UiResult<CaseShown
             steps,
             choices: request::choices(),
             ratable,
+            ratings,
             documents,
         })
     })

@@ -1,5 +1,6 @@
-//! Printing: writing a case's document to the day's documents folder,
-//! reprinting (补打), and opening a written PDF in the system viewer.
+//! Printing: reprinting (补打) a case's document to this PC's printer for
+//! it (or the day's documents folder), and opening a written PDF in the
+//! system viewer, the second choice.
 
 use std::path::PathBuf;
 
@@ -17,7 +18,7 @@ pub fn reprint(desk: State<'_, Desk>, case_no: String, kind: String) -> UiResult
     desk.session(|store, session| {
         let at = now();
         let dir = bianmin::paths::documents_dir(&desk.db, store.is_encrypted(), at.date_naive());
-        Ok(documents::print_into(
+        Ok(documents::print_here(
             store, session, at, &case_no, kind, &dir,
         )?)
     })
@@ -43,12 +44,14 @@ pub fn open_document(app: tauri::AppHandle, desk: State<'_, Desk>, path: String)
     if std::env::var_os("BIANMIN_NO_VIEWER").is_some() {
         return Ok(false);
     }
+    // The opener's own error is in English and names a launcher; the clerk
+    // needs to know what to do.
     app.opener()
         .open_path(path.clone(), None::<&str>)
-        .map_err(|e| {
+        .map_err(|_| {
             UiError::new(
                 "refused",
-                format!("无法打开 PDF 阅读器（{e}），文件在：{path}"),
+                format!("本机没有可以打开 PDF 的阅读器；文书已保存在：{path}，可在“设置—打印机”中选择打印机直接打印"),
             )
         })?;
     Ok(true)

@@ -19,6 +19,12 @@ pub fn matters_find(desk: State<'_, Desk>, query: String) -> UiResult<Vec<Matter
     desk.session(|store, _| Ok(search::find(store.conn(), &query)?))
 }
 
+/// How long each typed field may be, shown as the clerk types.
+#[tauri::command]
+pub fn intake_limits() -> bianmin::intake::application::Limits {
+    bianmin::intake::application::LIMITS
+}
+
 #[derive(Serialize)]
 pub struct MatterShown {
     pub version: i64,

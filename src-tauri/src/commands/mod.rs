@@ -10,6 +10,7 @@ pub mod center;
 pub mod documents;
 pub mod exchange;
 pub mod intake;
+pub mod printing;
 pub mod quality;
 pub mod reports;
 pub mod service;

@@ -77,6 +77,14 @@ pub struct SetupForm {
     /// Keep the database encrypted (opened only by a login).
     #[serde(default)]
     pub encrypt: bool,
+    /// What every notice prints about the center; blank: filled in later
+    /// on 设置 (工作台 reminds the manager).
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub complaint_phone: String,
 }
 
 #[tauri::command]
@@ -94,7 +102,7 @@ pub fn setup_device(desk: State<'_, Desk>, form: SetupForm) -> UiResult<SetupRep
             role: Role::Admin,
             password: form.admin_password,
         },
-        profile: None,
+        profile: setup::profile_from(&form.address, &form.phone, &form.complaint_phone),
     };
     desk.set_up(|db| {
         Ok(setup::on_new_database(db, form.encrypt, |store| {

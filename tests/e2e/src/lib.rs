@@ -6,6 +6,10 @@
 //! Run under Xvfb: `xvfb-run -a cargo test -p bianmin-e2e -- --test-threads=1`
 //! after `cargo build -p bianmin-desk`. `BIANMIN_DESK` names another binary.
 
+/// Reading back what the tests' printers printed (shared with the core's tests).
+#[path = "../../common/printed.rs"]
+pub mod printed;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -385,3 +389,82 @@ pub fn screenshot_path(w: &Window, name: &str) -> PathBuf {
 pub const ENTER: &str = "\u{E007}";
 /// Tab.
 pub const TAB: &str = "\u{E004}";
+/// The Escape key, for `keys`.
+pub const ESC: &str = "\u{E00C}";
+/// The space bar, for `keys`.
+pub const SPACE: &str = "\u{E00D}";
+
+/// Alt together with `key` (released afterwards), for `keys`.
+pub fn alt(key: char) -> String {
+    format!("\u{E00A}{key}\u{E000}")
+}
+
+impl Window {
+    /// The id of the element that has the keyboard focus.
+    pub async fn focused(&self) -> String {
+        self.client
+            .execute(
+                "return document.activeElement ? document.activeElement.id : '';",
+                vec![],
+            )
+            .await
+            .expect("focused element")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Presses keys on whatever has the focus (a key the page itself handles).
+    pub async fn press(&self, keys: &str) {
+        let id = self.focused().await;
+        assert!(!id.is_empty(), "nothing with an id has the focus");
+        self.keys(&format!("#{id}"), keys).await;
+    }
+}
+
+impl Window {
+    /// Waits until nothing matches `css`.
+    pub async fn wait_gone(&self, css: &str) {
+        let start = Instant::now();
+        loop {
+            let left = self
+                .client
+                .execute(
+                    "return document.querySelectorAll(arguments[0]).length;",
+                    vec![serde_json::json!(css)],
+                )
+                .await
+                .expect("query")
+                .as_i64()
+                .unwrap_or(0);
+            if left == 0 {
+                return;
+            }
+            assert!(start.elapsed() < PATIENCE, "{css} is still there");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// A valid resident ID number for the n-th test applicant (born 1940-03-15).
+pub fn id(n: u32) -> String {
+    bianmin::applicant::id_number::with_check_char(&format!("3714021940031{:04}", 5000 + n))
+        .expect("17 digits")
+}
+
+impl Window {
+    /// On 受理: 高龄津贴申请 found by its pinyin initials, every material
+    /// ticked with Alt+A, the applicant typed in, submitted.
+    pub async fn take_in_elderly_allowance(&self, name: &str, id_number: &str) {
+        self.fill("#matter-query", "gljt").await;
+        self.wait_text("#matter-choices", "高龄津贴申请").await;
+        self.keys("#matter-query", ENTER).await;
+        self.wait_text("#matter-info", "高龄津贴申请").await;
+        self.press(&alt('a')).await;
+        self.fill("#applicant-name", name).await;
+        self.fill("#applicant-id-number", id_number).await;
+        self.fill("#applicant-phone", "13905341234").await;
+        self.fill("#applicant-address", "姚家街道杨庄村3组").await;
+        self.click("#intake-submit").await;
+    }
+}

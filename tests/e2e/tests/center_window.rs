@@ -19,6 +19,9 @@ async fn the_manager_changes_the_centers_phone_and_bad_values_are_refused_at_the
     let events = w.count("events");
     let set_before = w.count("events WHERE kind = 'center.profile_set'");
     w.login("manager", "manager-pass1").await;
+    // Set up without an address or phones: 工作台 tells the manager.
+    w.wait_text("#center-notice", "文书上还缺少：中心地址、咨询电话")
+        .await;
     w.menu("center").await;
     w.wait("#center-form").await;
     // The address field has the focus; Tab reaches the phone.
@@ -51,6 +54,9 @@ async fn the_manager_changes_the_centers_phone_and_bad_values_are_refused_at_the
         w.count("events WHERE kind = 'center.profile_set'"),
         set_before + 1
     );
+    w.menu("workbench").await;
+    w.wait("#today-counts .card").await;
+    w.wait_gone("#center-notice").await;
     // The next notice prints them.
     let notice = {
         let mut store = Store::open(&w.db).expect("open");

@@ -5,12 +5,6 @@
 
 use bianmin_e2e::*;
 
-/// A valid resident ID number for the n-th test applicant (born 1940-03-15).
-fn id(n: u32) -> String {
-    bianmin::applicant::id_number::with_check_char(&format!("3714021940031{:04}", 5000 + n))
-        .expect("17 digits")
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn first_run_setup_then_login_shows_the_menus_of_the_role() {
     let w = Window::fresh().await;
@@ -23,6 +17,10 @@ async fn first_run_setup_then_login_shows_the_menus_of_the_role() {
     w.fill("#setup-admin_username", "admin").await;
     w.fill("#setup-admin_name", "系统管理员").await;
     w.fill("#setup-admin_staff_no", "0001").await;
+    // What every notice prints about the center is asked for at once.
+    w.fill("#setup-address", "姚家街道办事处一楼便民服务大厅")
+        .await;
+    w.fill("#setup-phone", "0531-88990011").await;
     // Too short a password is refused by the core and nothing is set up.
     w.fill("#setup-admin_password", "short").await;
     w.click("#setup-submit").await;
@@ -33,6 +31,11 @@ async fn first_run_setup_then_login_shows_the_menus_of_the_role() {
     w.wait("#login-form").await;
     assert_eq!(w.count("device"), 1);
     assert!(w.count("matters") >= 20, "the default catalogue is loaded");
+    let profile = bianmin::center::load(bianmin::store::Store::open(&w.db).expect("open").conn())
+        .expect("profile");
+    assert_eq!(profile.address, "姚家街道办事处一楼便民服务大厅");
+    assert_eq!(profile.phone, "0531-88990011");
+    assert_eq!(profile.complaint_phone, "12345");
     // A wrong password is refused with the core's message.
     w.fill("#login-username", "admin").await;
     w.fill("#login-password", "wrong-password").await;
@@ -173,9 +176,11 @@ async fn intake_accepts_notices_refuses_and_search_finds_the_case() {
     assert_eq!(w.client.title().await.expect("title"), "便民服务台");
     w.wait_text("#case-timeline", "受理").await;
     w.screenshot(&screenshot_path(&w, "window-case.png")).await;
-    // The intake clerk may assign, return or withdraw; not extend.
+    // The intake clerk is its handler until it is assigned: she may finish
+    // it herself (办结) or assign it; not extend.
     let steps = w.text("#case-steps").await;
     assert!(steps.contains("分派"), "{steps}");
+    assert!(steps.contains("办结"), "{steps}");
     assert!(!steps.contains("延期"), "{steps}");
 
     // The 工作台 counts today's intakes.
@@ -244,19 +249,42 @@ async fn a_case_moves_along_is_rated_and_a_complaint_is_registered() {
     let case_no = w.text("#result-case-no").await;
     w.click("#result-detail").await;
     w.wait_text("#case-facts", "已受理").await;
-    // 分派 to oneself, then 办结 (准予): only the allowed steps are offered.
+    // 分派 chooses the handler by the pinyin initials of her name from the
+    // center's clerks, with her open cases; Enter takes the first fit.
     w.click("#case-steps button[data-step=assign]").await;
-    w.fill("#step-to", "clerk").await;
-    w.click("#step-form button.primary").await;
+    w.fill("#step-to-query", "wjg").await;
+    w.wait_text("#step-to", "王建国（工号 0100，中心负责人，在办 0 件）")
+        .await;
+    w.fill("#step-to-query", "zl").await;
+    w.wait_text("#step-to", "张丽（工号 0101").await;
+    let offered = w.text("#step-to").await;
+    assert!(
+        !offered.contains("王建国") && !offered.contains("系统管理员"),
+        "{offered}"
+    );
+    w.keys("#step-to-query", ENTER).await;
     w.wait_text("#case-facts", "办理中").await;
+    w.wait_text("#case-facts", "张丽").await;
     w.click("#case-steps button[data-step=complete]").await;
     w.click("#step-form button.primary").await;
     w.wait_text("#case-facts", "已办结").await;
     let steps = w.text("#case-steps").await;
     assert!(steps.contains("领取") && !steps.contains("办结"), "{steps}");
-    // 好差评 at the counter.
+    // 好差评 at the counter: a level and reasons, then one save; the case
+    // then shows its rating and no second form.
     w.click("#rating-box button[data-level='4']").await;
+    w.click("#rating-box .reasons input[value='办事效率高']")
+        .await;
+    assert_eq!(
+        w.count("evaluations"),
+        0,
+        "choosing a level saves nothing yet"
+    );
+    w.click("#rating-save").await;
+    w.wait_text("#case-ratings", "满意（窗口评价").await;
+    w.wait_text("#case-ratings", "原因：办事效率高").await;
     w.wait_text("#case-timeline", "评价").await;
+    w.wait_gone("#rating-box").await;
     assert_eq!(w.count("evaluations"), 1);
     // 投诉登记.
     w.click("#menu-complaints").await;

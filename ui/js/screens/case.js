@@ -9,12 +9,12 @@ import { openPdf } from './intake.js';
 // options are the name of a word list the core sends with the case.
 const STEP_FIELDS = {
   confirm_bag: [['bag', '材料袋编号（一事一袋）', 'text']],
-  assign: [['to', '承办人用户名', 'text'], ['forward', '转办部门（选填）', 'text']],
+  assign: [['to', '承办人', 'handler'], ['forward', '转办部门（选填）', 'text']],
   suspend: [['kind', '暂停原因类型', 'select', 'suspend_kinds'], ['reason', '说明', 'text']],
   resume: [],
   complete: [['result', '办理结果', 'select', 'decisions'], ['reason', '不予许可的理由', 'text']],
   notify_pickup: [],
-  collect: [['name', '领取人姓名', 'text'], ['id_number', '领取人身份证号', 'text'], ['proxy', '他人代领', 'checkbox']],
+  collect: [['in_person', '申请人本人领取（已核对身份证与办件一致）', 'checkbox', 'checked'], ['name', '领取人姓名（他人代领时填写）', 'text'], ['id_number', '领取人身份证号', 'text'], ['proxy', '他人代领', 'checkbox']],
   mail: [['tracking', '邮件单号', 'text']],
   archive: [],
   return: [['reason', '退回原因', 'text']],
@@ -66,6 +66,7 @@ export async function caseScreen(root, app, caseNo) {
           ? shown.steps.map((s, i) => h('button', { type: 'button', accesskey: String(i + 1), dataset: { step: s.step }, onclick: () => stepForm(s) }, `${s.label}（Alt+${i + 1}）`))
           : [h('span', { class: 'muted' }, '当前状态下您没有可进行的操作')])),
       stepArea,
+      ratingsList(),
       app.can('service_desk') && shown.ratable ? ratingBox() : null,
       h('h2', {}, '文书（补打）'),
       h('div', { class: 'actions', id: 'case-documents' },
@@ -88,8 +89,9 @@ export async function caseScreen(root, app, caseNo) {
     const inputs = {};
     const fields = (STEP_FIELDS[s.step] || []).map(([name, label, kind, options]) => {
       let input;
+      if (kind === 'handler') return handlerPicker(name, label, inputs);
       if (kind === 'select') input = h('select', { name }, ...shown.choices[options].map((o) => h('option', { value: o }, o)));
-      else if (kind === 'checkbox') input = h('input', { type: 'checkbox', name });
+      else if (kind === 'checkbox') input = h('input', { type: 'checkbox', name, checked: options === 'checked' });
       // A date is typed as written (2026-12-04) and read by the core: the
       // web view's date box follows the PC's locale (mm/dd/yyyy).
       else if (kind === 'date') input = h('input', { type: 'text', name, autocomplete: 'off', inputmode: 'numeric', maxlength: 10, placeholder: '如 2026-12-04' });
@@ -120,34 +122,91 @@ export async function caseScreen(root, app, caseNo) {
       }
     });
     fill(stepArea, form);
+    // 领取: the applicant in person needs nothing typed; a proxy is typed.
+    if (inputs.in_person) {
+      const typed = ['name', 'id_number', 'proxy'].map((n) => inputs[n].closest('.field'));
+      const sync = () => typed.forEach((f) => { f.hidden = inputs.in_person.checked; });
+      inputs.in_person.addEventListener('change', sync);
+      sync();
+    }
     const first = form.querySelector('input, select, button');
     if (first) first.focus();
   }
 
-  // 好差评: the applicant rates the service at the counter.
+  // 承办人: typed letters (name, pinyin initials such as "wf", 工号) narrow
+  // the list of active clerks the core sends; the first fit is chosen, so
+  // "wf" and Enter assigns to 王芳. ↓ moves into the list.
+  function handlerPicker(name, label, inputs) {
+    const query = h('input', { type: 'search', id: `step-${name}-query`, autocomplete: 'off', placeholder: '输入姓名、拼音首字母或工号', 'aria-label': `查找${label}` });
+    const list = h('select', { id: `step-${name}`, name, size: 5, 'aria-label': label });
+    inputs[name] = list;
+    const load = async () => {
+      try {
+        const found = await call('handlers_find', { query: query.value });
+        fill(list, ...found.map((p, i) => h('option', { value: p.username, selected: i === 0 },
+          `${p.display_name}（工号 ${p.staff_no}，${p.role_label}，在办 ${p.open_cases} 件）`)));
+        if (!found.length) fill(list, h('option', { value: '', disabled: true }, '没有符合的人员'));
+      } catch (err) {
+        toast(err.message, 'error');
+      }
+    };
+    query.addEventListener('input', load);
+    query.addEventListener('keydown', (e) => { if (e.key === 'ArrowDown') { e.preventDefault(); list.focus(); } });
+    load();
+    return h('div', { class: 'field' }, h('label', { for: query.id }, label), query, list);
+  }
+
+  // 好差评: the ratings the case has, and the form for the applicant's
+  // rating at the counter: a level, reasons, a comment, then one save.
+  function ratingsList() {
+    if (!shown.ratings.length) return null;
+    return h('div', { id: 'case-ratings' }, h('h2', {}, '好差评'),
+      h('ul', {}, ...shown.ratings.map((r) => h('li', { class: r.level <= 2 ? 'bad' : '' },
+        `${r.level_label}（${r.channel_label}，${shortTime(r.evaluated_at)}）`,
+        r.reasons.length ? `　原因：${r.reasons.join('、')}` : '',
+        r.comment ? `　意见：${r.comment}` : ''))));
+  }
+
   function ratingBox() {
-    const box = h('div', { id: 'rating-box' }, h('h2', {}, '好差评（请申请人评价）'));
+    const box = h('form', { id: 'rating-box' }, h('h2', {}, '好差评（请申请人评价）'));
     call('rating_choices').then((choices) => {
+      let chosen = null;
       const reasons = choices.reasons.map((r) => h('label', { class: 'check inline' }, h('input', { type: 'checkbox', value: r }), r));
       const comment = h('input', { id: 'rating-comment', placeholder: '意见建议（选填）' });
       const message = h('div', { class: 'message', role: 'alert' });
       const levels = choices.levels.map(([level, label]) => h('button', {
-        type: 'button', class: level <= 2 ? 'danger' : '', dataset: { level: String(level) },
-        onclick: async () => {
-          try {
-            const r = await call('evaluate_case', { caseNo: d.case_no, form: {
-              level, channel: 'keypad', comment: comment.value,
-              reasons: reasons.map((l) => l.querySelector('input')).filter((i) => i.checked).map((i) => i.value),
-            } });
-            toast(`已评价：${r.level_label}${r.rectification_id ? `；已生成整改单，${cnDate(r.rectification_due)} 前整改` : ''}`);
-            caseScreen(root, app, d.case_no);
-          } catch (err) {
-            message.textContent = err.message;
-            message.className = 'message error';
-          }
+        type: 'button', class: level <= 2 ? 'danger' : '', dataset: { level: String(level) }, 'aria-pressed': 'false',
+        onclick: () => {
+          chosen = level;
+          for (const b of levels) b.setAttribute('aria-pressed', String(b.dataset.level === String(level)));
+          message.textContent = `已选：${label}。可勾选原因、填写意见，然后保存评价。`;
+          message.className = 'message';
         },
       }, label));
-      box.append(h('div', { class: 'actions' }, ...levels), h('div', { class: 'reasons' }, ...reasons), comment, message);
+      const save = h('button', { type: 'submit', class: 'primary', id: 'rating-save' }, '保存评价（Enter）');
+      box.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        if (chosen === null) {
+          message.textContent = '请先选择评价等级';
+          message.className = 'message error';
+          return;
+        }
+        save.disabled = true;
+        try {
+          const r = await call('evaluate_case', { caseNo: d.case_no, form: {
+            level: chosen, channel: 'keypad', comment: comment.value,
+            reasons: reasons.map((l) => l.querySelector('input')).filter((i) => i.checked).map((i) => i.value),
+          } });
+          toast(`已评价：${r.level_label}${r.rectification_id ? `；已生成整改单，${cnDate(r.rectification_due)} 前整改` : ''}`);
+          caseScreen(root, app, d.case_no);
+        } catch (err) {
+          message.textContent = err.message;
+          message.className = 'message error';
+          save.disabled = false;
+        }
+      });
+      box.append(h('div', { class: 'actions', role: 'group', 'aria-label': '评价等级' }, ...levels),
+        h('div', { class: 'reasons' }, ...reasons), comment, message, h('div', { class: 'actions' }, save));
     }).catch((err) => box.append(h('p', { class: 'message error' }, err.message)));
     return box;
   }
@@ -155,8 +214,13 @@ export async function caseScreen(root, app, caseNo) {
   async function reprint(kind) {
     try {
       const w = await call('reprint', { caseNo: d.case_no, kind });
-      toast(`${w.title}${w.copy > 1 ? `（补打第 ${w.copy - 1} 次）` : ''}已生成`);
-      openPdf(w.path, true);
+      const what = `${w.label}${w.copy > 1 ? `（补打第 ${w.copy - 1} 次）` : ''}`;
+      if (w.sent_to) {
+        toast(`${what}已发送到打印机 ${w.sent_to.printer}`);
+      } else {
+        toast(`${what}已生成`);
+        openPdf(w.path, true);
+      }
       caseScreen(root, app, d.case_no);
     } catch (err) {
       toast(err.message, 'error');

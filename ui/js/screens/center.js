@@ -6,6 +6,7 @@
 
 import { call, screenData } from '../api.js';
 import { h, fill, field, toast } from '../dom.js';
+import { printersPanel } from './printers.js';
 
 export async function centerScreen(root, app) {
   const o = await screenData(root, 'center_settings');
@@ -78,4 +79,5 @@ export async function centerScreen(root, app) {
   }
   fill(root, form);
   if (canEdit) inputs[o.settings[0].key].focus();
+  root.append(await printersPanel(app));
 }

@@ -4,7 +4,8 @@
 // The case is committed before its documents are written and opened.
 
 import { call } from '../api.js';
-import { h, fill, field, cnDate, toast, codePointInput } from '../dom.js';
+import { matterSearch } from '../matter_search.js';
+import { h, fill, field, cnDate, toast, codePointInput, textHints } from '../dom.js';
 
 const ID_TYPES = [
   ['resident_id', '居民身份证'],
@@ -24,7 +25,7 @@ export function intakeScreen(root, app, { consultation } = {}) {
   const message = h('div', { class: 'message', id: 'intake-message', role: 'alert' });
 
   const text = (id, attrs = {}) => h('input', { id, name: id, autocomplete: 'off', ...attrs });
-  const name = codePointInput(text('applicant-name', { required: true, placeholder: '可直接粘贴；生僻字可输入编码，如 U+20BB7 加空格' }));
+  const name = codePointInput(text('applicant-name', { required: true, placeholder: '可直接粘贴' }));
   const idType = h('select', { id: 'applicant-id-type' }, ...ID_TYPES.map(([v, l]) => h('option', { value: v }, l)));
   const idNumber = text('applicant-id-number', { required: true, maxlength: 32 });
   const phone = text('applicant-phone', { required: true, maxlength: 20 });
@@ -43,6 +44,16 @@ export function intakeScreen(root, app, { consultation } = {}) {
   const refusal = h('textarea', { id: 'refusal-reason', rows: 2, placeholder: '仅在不予受理时填写：不符合受理条件的理由' });
   const resubmit = text('resubmission-of', { placeholder: '补齐材料后重新提交时，填写原一次性告知单的办件编号' });
 
+  // The core's length limits and rare characters, shown under each text field.
+  const rareAdvice = '生僻字可输入编码，如 U+20BB7 加空格';
+  call('intake_limits').then((l) => {
+    textHints(name, l.name, rareAdvice);
+    textHints(address, l.address, rareAdvice);
+    textHints(proxyName, l.name, rareAdvice);
+    textHints(proxyRelation, l.relation);
+    textHints(refusal, l.refusal_reason);
+  }).catch((err) => toast(err.message, 'error'));
+
   // Live checks: the core says whether the ID number and phone are valid.
   liveCheck(idNumber, async () => {
     const r = await call('id_check', { idType: idType.value, number: idNumber.value });
@@ -51,12 +62,13 @@ export function intakeScreen(root, app, { consultation } = {}) {
   idType.addEventListener('change', () => idNumber.dispatchEvent(new Event('blur')));
   liveCheck(phone, async () => { await call('phone_check', { number: phone.value }); return '✓'; });
 
+  const applicantHeading = h('h2', {}, '申请人');
   const form = h('form', { id: 'intake-form', class: 'intake' },
     h('section', { class: 'panel' },
       h('h1', {}, consultation ? `受理（由咨询转入：${consultation.question}）` : '受理'),
       field('办理事项', matterQuery), matterList, matterInfo, materials),
     h('section', { class: 'panel' },
-      h('h2', {}, '申请人'),
+      applicantHeading,
       h('div', { class: 'grid2' },
         field('姓名', name), field('证件类型', idType),
         field('证件号码', idNumber), field('联系电话', phone)),
@@ -72,28 +84,7 @@ export function intakeScreen(root, app, { consultation } = {}) {
         h('button', { type: 'button', id: 'intake-clear', title: 'Esc' }, '清空（Esc）')),
       result));
 
-  async function findMatters() {
-    try {
-      const list = await call('matters_find', { query: matterQuery.value });
-      fill(matterList, ...list.slice(0, 8).map((m, i) => h('li', {
-        role: 'option', tabindex: 0, class: i === 0 ? 'first' : '', dataset: { code: m.code },
-        onclick: () => choose(m.code), onkeydown: (e) => { if (e.key === 'Enter') { e.preventDefault(); choose(m.code); } },
-      }, h('span', { class: 'mono' }, m.code), ' ', m.name, h('span', { class: 'muted' }, ` ${m.case_type}，承诺 ${m.promised_days} 个工作日`))));
-    } catch (err) {
-      toast(err.message, 'error');
-    }
-  }
-  matterQuery.addEventListener('input', findMatters);
-  matterQuery.addEventListener('keydown', (e) => {
-    const first = matterList.querySelector('li');
-    if (e.key === 'Enter' && first && !matter) { e.preventDefault(); choose(first.dataset.code); }
-    if (e.key === 'ArrowDown' && first) { e.preventDefault(); first.focus(); }
-  });
-  matterList.addEventListener('keydown', (e) => {
-    const li = document.activeElement;
-    if (e.key === 'ArrowDown' && li.nextElementSibling) { e.preventDefault(); li.nextElementSibling.focus(); }
-    if (e.key === 'ArrowUp') { e.preventDefault(); (li.previousElementSibling || matterQuery).focus(); }
-  });
+  const findMatters = matterSearch(matterQuery, matterList, choose);
 
   async function choose(code) {
     try {
@@ -120,13 +111,71 @@ export function intakeScreen(root, app, { consultation } = {}) {
               h('td', {}, `${m.copies} 份`),
               h('td', {}, m.required ? '必交' : '选交'));
           }))),
-        h('div', { class: 'actions' }, h('button', { type: 'button', id: 'all-materials', onclick: () => {
-          materials.querySelectorAll('input[type=checkbox]').forEach((b) => { b.checked = true; });
-        } }, '全部已收')));
-      name.focus();
+        h('p', { class: 'hint', id: 'materials-keys' }, 'Tab 逐项移动，空格勾选或取消，Alt+A 全部已收；勾选完按 Tab 到申请人姓名。'),
+        h('div', { class: 'actions' }, h('button', { type: 'button', id: 'all-materials', title: 'Alt+A', onclick: allReceived }, '全部已收（Alt+A）')));
+      // Materials come next in the clerk's order: they decide the outcome.
+      const first = materials.querySelector('input[type=checkbox]');
+      (first || name).focus();
     } catch (err) {
       toast(err.message, 'error');
     }
+  }
+
+  // 咨询转受理: the enquirer may be asking for someone else (孙丽 for her
+  // father). Ask; the enquirer becomes the applicant or the proxy.
+  function askWhoApplies(c) {
+    const who = `${c.asker_name}${c.asker_phone ? `（${c.asker_phone}）` : ''}`;
+    const self = h('button', { type: 'button', id: 'asker-is-applicant', onclick: () => {
+      name.value = c.asker_name;
+      phone.value = c.asker_phone || '';
+      bar.remove();
+      name.dispatchEvent(new Event('input'));
+      idNumber.focus();
+    } }, `${c.asker_name}本人是申请人`);
+    const proxy = h('button', { type: 'button', id: 'asker-is-proxy', onclick: () => {
+      withProxy.checked = true;
+      proxyBox.hidden = false;
+      proxyName.value = c.asker_name;
+      proxyPhone.value = c.asker_phone || '';
+      bar.remove();
+      name.focus();
+    } }, `${c.asker_name}为他人代办（填写申请人）`);
+    const bar = h('div', { class: 'message warn', id: 'who-applies', role: 'group' },
+      `咨询人：${who}。谁是申请人？`, self, proxy);
+    applicantHeading.after(bar);
+  }
+
+  function allReceived() {
+    materials.querySelectorAll('input[type=checkbox]').forEach((b) => { b.checked = true; });
+  }
+
+  /** Whether anything was typed or ticked, which Esc must not wipe unasked. */
+  function hasContent() {
+    const typed = [name, idNumber, phone, address, proxyName, proxyId, proxyPhone, proxyRelation, refusal, resubmit]
+      .some((i) => i.value.trim() !== '');
+    return typed || !!matter || withProxy.checked || !!materials.querySelector('input[type=checkbox]:checked');
+  }
+
+  // Esc on a form with content asks first; the question's 清空 has the
+  // focus (Enter clears), Esc again or 继续填写 keeps everything.
+  function askClear() {
+    if (document.getElementById('clear-confirm')) return;
+    const back = document.activeElement;
+    const close = () => { bar.remove(); if (back && form.contains(back)) back.focus(); };
+    const yes = h('button', { type: 'button', class: 'danger', id: 'clear-yes', onclick: () => app.go('intake', consultation ? { consultation } : {}) }, '清空（Enter）');
+    const no = h('button', { type: 'button', id: 'clear-no', onclick: close }, '继续填写（Esc）');
+    const bar = h('div', { class: 'message warn', id: 'clear-confirm', role: 'alertdialog', 'aria-label': '清空受理表单' },
+      '清空已填写的全部内容？此操作不能撤销。', yes, no);
+    bar.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); close(); }
+    });
+    message.after(bar);
+    yes.focus();
+  }
+
+  function clearAsked() {
+    if (hasContent()) askClear();
+    else app.go('intake');
   }
 
   function application(refusing) {
@@ -176,31 +225,29 @@ export function intakeScreen(root, app, { consultation } = {}) {
       done.missing.length ? h('div', {}, h('div', {}, '需一次补齐以下全部材料：'),
         h('ol', { id: 'result-missing' }, ...done.missing.map((m) => h('li', {}, `${m.name}（${m.form}，${m.copies} 份）`)))) : null,
       done.refusal_reason ? h('div', { id: 'result-refusal' }, `不予受理理由：${done.refusal_reason}`) : null,
-      done.print_error ? h('div', { class: 'message error' }, `办件已保存，但文书未能生成：${done.print_error}。请在办件详情中补打。`) : null,
-      h('div', { class: 'documents', id: 'result-documents' }, ...done.documents.map((d) =>
-        h('div', { class: 'document', dataset: { kind: d.kind, path: d.path } },
-          `${d.label}（${d.pages} 页）`,
-          h('button', { type: 'button', onclick: () => openPdf(d.path) }, '打开打印')))),
+      done.print_error ? h('div', { class: 'message error', id: 'result-print-error' }, `办件已保存，但文书未能打印：${done.print_error}。请在办件详情中补打。`) : null,
+      h('div', { class: 'documents', id: 'result-documents' }, ...done.documents.map((d) => documentRow(done.case_no, d))),
       h('div', { class: 'actions' },
         h('button', { type: 'button', id: 'result-detail', onclick: () => app.openCase(done.case_no) }, '查看办件详情'),
         h('button', { type: 'button', class: 'primary', id: 'next-intake', onclick: () => app.go('intake') }, '受理下一件'))));
-    if (done.documents.length) openPdf(done.documents[0].path, true);
+    // Opening the PDF is the second choice: only when nothing went to a printer.
+    if (done.documents.length && !done.documents.some((d) => d.sent_to)) openPdf(done.documents[0].path, true);
     result.scrollIntoView({ block: 'nearest' });
     form.querySelector('#next-intake').focus();
   }
 
   form.addEventListener('submit', (e) => { e.preventDefault(); submit(false); });
   form.querySelector('#intake-refuse').addEventListener('click', () => submit(true));
-  form.querySelector('#intake-clear').addEventListener('click', () => app.go('intake'));
+  form.querySelector('#intake-clear').addEventListener('click', clearAsked);
   form.addEventListener('keydown', (e) => {
     if (e.altKey && (e.key === 'r' || e.key === 'R')) { e.preventDefault(); submit(true); }
-    if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); app.go('intake'); }
+    if (e.altKey && (e.key === 'a' || e.key === 'A') && matter) { e.preventDefault(); allReceived(); }
+    if (e.key === 'Escape' && !e.defaultPrevented) { e.preventDefault(); e.stopPropagation(); clearAsked(); }
   });
 
   fill(root, form);
   if (consultation) {
-    name.value = consultation.asker_name || '';
-    phone.value = consultation.asker_phone || '';
+    if (consultation.asker_name) askWhoApplies(consultation);
     if (consultation.matter_code) choose(consultation.matter_code);
   }
   matterQuery.focus();
@@ -226,6 +273,34 @@ function liveCheck(input, check) {
   };
   input.addEventListener('blur', run);
   input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 400); });
+}
+
+/**
+ * A printed paper on the intake result: where it went; 打印 sends a saved
+ * copy to this PC's printer once (another paper is a 补打, on the case);
+ * 打开 PDF is the second choice.
+ */
+function documentRow(caseNo, d) {
+  const status = h('span', { class: 'sent' }, sentText(d));
+  const print = d.sent_to ? null : h('button', { type: 'button', class: 'send', onclick: async () => {
+    print.disabled = true;
+    try {
+      const sent = await call('send_document', { caseNo, kind: d.kind });
+      status.textContent = sentText(sent);
+      toast(sentText(sent));
+      print.remove();
+    } catch (err) {
+      toast(err.message, 'error');
+      print.disabled = false;
+    }
+  } }, '打印');
+  return h('div', { class: 'document', dataset: { kind: d.kind, path: d.path } },
+    `${d.label}（${d.pages} 页）`, status, print,
+    h('button', { type: 'button', class: 'open', onclick: () => openPdf(d.path) }, '打开 PDF'));
+}
+
+function sentText(d) {
+  return d.sent_to ? `已发送到打印机 ${d.sent_to.printer}（任务 ${d.sent_to.job}）` : '已保存为 PDF';
 }
 
 export async function openPdf(path, quiet = false) {

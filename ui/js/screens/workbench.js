@@ -17,6 +17,7 @@ export async function workbenchScreen(root, app, { focusSearch }) {
   const list = h('div', { id: 'open-cases' });
   const backup = h('div', { id: 'home-backup' });
   const calendarNotice = h('div', { id: 'home-calendar' });
+  const centerNotice = h('div', { id: 'home-center' });
   const moved = h('div', { id: 'moved-due-dates' });
   const covering = h('div', { id: 'covering' });
   const form = h('form', { class: 'search', id: 'search-form' },
@@ -36,7 +37,7 @@ export async function workbenchScreen(root, app, { focusSearch }) {
     }
   });
   fill(root,
-    h('section', { class: 'panel' }, h('h1', {}, '工作台'), counts, calendarNotice, backup, form, results),
+    h('section', { class: 'panel' }, h('h1', {}, '工作台'), counts, centerNotice, calendarNotice, backup, form, results),
     covering,
     moved,
     h('section', { class: 'panel' }, h('h2', {}, '在办件（按到期紧急程度）'), list));
@@ -57,6 +58,11 @@ export async function workbenchScreen(root, app, { focusSearch }) {
     if (wb.backup) {
       fill(backup, h('div', { class: 'backup-line' }, h('strong', {}, '数据备份：'), backupStatusLine(wb.backup),
         h('button', { type: 'button', id: 'home-backup-open', onclick: () => app.go('backup') }, '备份设置…')));
+    }
+    if (wb.center_notice) {
+      fill(centerNotice, h('div', { class: 'backup-line' },
+        h('p', { class: 'message error', id: 'center-notice' }, wb.center_notice),
+        h('button', { type: 'button', id: 'home-center-open', onclick: () => app.go('center') }, '中心设置…')));
     }
     if (wb.calendar_notice) {
       fill(calendarNotice, h('div', { class: 'backup-line' },
