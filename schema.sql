@@ -251,7 +251,9 @@ CREATE TABLE rectifications (
     due_date         TEXT NOT NULL,
     result           TEXT,
     closed_at        TEXT,
-    closed_by        TEXT REFERENCES users (user_id)
+    closed_by        TEXT REFERENCES users (user_id),
+    -- ZG-A01-003 (src/service/numbers.rs); NULL for older items.
+    number           TEXT
 );
 
 -- 回访: completed cases drawn for a follow-up call, and what the call found.
@@ -263,7 +265,9 @@ CREATE TABLE follow_up_calls (
     reached    INTEGER,
     outcome    TEXT,
     called_at  TEXT,
-    called_by  TEXT REFERENCES users (user_id)
+    called_by  TEXT REFERENCES users (user_id),
+    -- HF-A01-012 (src/service/numbers.rs); NULL for older calls.
+    number     TEXT
 );
 
 -- 投诉来访登记.
@@ -285,7 +289,9 @@ CREATE TABLE complaints (
     rechecks            INTEGER NOT NULL DEFAULT 0,
     state               TEXT NOT NULL CHECK (state IN ('open', 'answered', 'recheck', 'closed')),
     recorded_by         TEXT NOT NULL REFERENCES users (user_id),
-    recorded_at         TEXT NOT NULL
+    recorded_at         TEXT NOT NULL,
+    -- TS-A01-007 (src/service/numbers.rs); NULL for older complaints.
+    number              TEXT
 );
 
 -- AB角: a stand-in who may act on an absent clerk's cases for a date range.

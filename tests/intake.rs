@@ -579,3 +579,36 @@ fn lists_mask_ids_and_phones_and_only_the_responsible_clerk_or_a_manager_sees_th
         .unwrap();
     assert_eq!(who, c.manager.user_id);
 }
+
+#[test]
+fn an_open_one_time_notice_of_the_same_matter_and_applicant_is_offered_for_linking() {
+    let mut c = center();
+    let first = intake::record(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        application(ELDERLY, person("刘桂英", 1), &["1"]),
+    )
+    .unwrap();
+    let offer = |c: &Center, matter: &str, id_number: &str| {
+        lookup::resubmission_offer(c.store.conn(), matter, id_number).unwrap()
+    };
+    let o = offer(&c, ELDERLY, &id(1)).expect("the notice is offered");
+    assert_eq!(o.case_no, first.case_no);
+    assert_eq!(
+        o.missing,
+        ["户口簿", "高龄津贴申请表", "社会保障卡或银行账户"]
+    );
+    // Lower-case x is the same number; another applicant or matter is not.
+    assert_eq!(
+        offer(&c, ELDERLY, &id(1).to_lowercase()).map(|o| o.case_no),
+        Some(first.case_no.clone())
+    );
+    assert_eq!(offer(&c, ELDERLY, &id(2)), None);
+    assert_eq!(offer(&c, DIBAO, &id(1)), None);
+    // Once re-submitted it is no longer offered.
+    let mut again = application(ELDERLY, person("刘桂英", 1), &["1", "2", "3", "5"]);
+    again.resubmission_of = Some(o.case_no);
+    intake::record(&mut c.store, &c.clerk, at(2026, 11, 25), again).unwrap();
+    assert_eq!(offer(&c, ELDERLY, &id(1)), None);
+}

@@ -213,13 +213,13 @@ fn a_bad_rating_opens_a_rectification_closed_only_by_a_manager_with_a_result() {
         Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap())
     );
     let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
-    let open = evaluation::rectifications(c.store.conn(), day(3)).unwrap();
+    let open = evaluation::rectifications(c.store.conn(), day(3), false).unwrap();
     assert_eq!(
         (open.len(), open[0].case_no.as_deref(), open[0].overdue),
         (1, Some(no.as_str()), false)
     );
     assert_eq!(open[0].reasons, ["等候时间长"]);
-    let late = evaluation::rectifications(c.store.conn(), day(4)).unwrap();
+    let late = evaluation::rectifications(c.store.conn(), day(4), false).unwrap();
     assert!(late[0].overdue, "open after its due date");
     let err = evaluation::close_rectification(&mut c.store, &c.clerk, monday(), &rid, "已整改")
         .unwrap_err();
@@ -235,7 +235,7 @@ fn a_bad_rating_opens_a_rectification_closed_only_by_a_manager_with_a_result() {
         "增开一个综合窗口，高峰期分流",
     )
     .unwrap();
-    let closed = evaluation::rectifications(c.store.conn(), day(4)).unwrap();
+    let closed = evaluation::rectifications(c.store.conn(), day(4), false).unwrap();
     assert_eq!(
         (closed[0].result.as_deref(), closed[0].overdue),
         (Some("增开一个综合窗口，高峰期分流"), false),
@@ -247,6 +247,21 @@ fn a_bad_rating_opens_a_rectification_closed_only_by_a_manager_with_a_result() {
         matches!(err, Error::Service(ServiceError::AlreadyClosed(_))),
         "{err}"
     );
+}
+
+/// A manager draws the follow-up sample of November at the center's share.
+fn sample_november(c: &mut Center) -> Vec<(String, String)> {
+    evaluation::sample(
+        &mut c.store,
+        &c.manager,
+        monday(),
+        evaluation::SamplePeriod {
+            from: at(2026, 11, 1).date_naive(),
+            to: at(2026, 11, 30).date_naive(),
+        },
+        None,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -293,17 +308,7 @@ fn the_centers_own_rectification_days_and_sample_share_are_used() {
     for n in 2..=4 {
         completed_case(&mut c, n);
     }
-    let drawn = evaluation::sample(
-        &mut c.store,
-        &c.manager,
-        monday(),
-        evaluation::SamplePeriod {
-            from: at(2026, 11, 1).date_naive(),
-            to: at(2026, 11, 30).date_naive(),
-        },
-        None,
-    )
-    .unwrap();
+    let drawn = sample_november(&mut c);
     assert_eq!(drawn.len(), 3, "the bad rating, and 50 % of the other 3");
     assert_eq!(drawn[0].1, no, "every named bad rating gets a return call");
 }
@@ -398,7 +403,7 @@ fn follow_up_sampling_draws_the_percentage_and_records_calls() {
         .store
         .conn()
         .query_row(
-            "SELECT reached, outcome FROM follow_up_calls WHERE call_id = ?1",
+            "SELECT reached, outcome FROM follow_up_calls WHERE number = ?1",
             [&drawn[0].0],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -514,6 +519,106 @@ fn a_complaint_is_answered_rechecked_when_not_accepted_and_hides_the_complainant
     // Everything rebuilds from the log.
     let before = bianmin::store::dump::projections(c.store.conn()).unwrap();
     bianmin::projections::rebuild(&mut c.store, &c.admin).unwrap();
+    assert_eq!(
+        bianmin::store::dump::projections(c.store.conn()).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn complaints_rectifications_and_calls_have_short_numbers_and_closed_ones_stay_findable() {
+    let mut c = center();
+    let complaint = |c: &mut Center, content: &str| {
+        complaints::register(
+            &mut c.store,
+            &c.clerk,
+            monday(),
+            NewComplaint {
+                complainant_name: "李明".into(),
+                complainant_contact: "13800001111".into(),
+                channel: "当面".into(),
+                target: "综合窗口".into(),
+                category: "态度".into(),
+                content: content.into(),
+                days: None,
+            },
+        )
+        .unwrap()
+    };
+    assert_eq!(complaint(&mut c, "等候过长").number, "TS-A01-001");
+    let second = complaint(&mut c, "材料说明不清");
+    assert_eq!(second.number, "TS-A01-002");
+    // Named by its number (in any case), a complaint is handled and closed.
+    complaints::answer(
+        &mut c.store,
+        &c.manager,
+        monday(),
+        "ts-a01-002",
+        "已核实",
+        "已致歉",
+    )
+    .unwrap();
+    let closed =
+        complaints::review(&mut c.store, &c.manager, monday(), "TS-A01-002", true).unwrap();
+    assert_eq!(
+        (closed.complaint_id.as_str(), closed.state.as_str()),
+        (second.complaint_id.as_str(), "closed")
+    );
+    let open = complaints::list(c.store.conn(), &c.manager, false).unwrap();
+    assert_eq!(
+        open.iter().map(|c| c.number.as_str()).collect::<Vec<_>>(),
+        ["TS-A01-001"]
+    );
+    let all = complaints::list(c.store.conn(), &c.manager, true).unwrap();
+    assert_eq!(all.len(), 2, "a closed complaint is still found");
+    let err = complaints::find(c.store.conn(), &c.manager, "TS-A01-009").unwrap_err();
+    assert!(err.to_string().contains("TS-A01-009"), "{err}");
+
+    // A bad rating's rectification, closed by its number.
+    let no = completed_case(&mut c, 1);
+    let bad = evaluation::evaluate_case(
+        &mut c.store,
+        &c.clerk,
+        at(2026, 11, 26),
+        &no,
+        &rating(2, &["等候时间长".into()], "", Rated::Paper),
+    )
+    .unwrap();
+    assert_eq!(bad.rectification_number.as_deref(), Some("ZG-A01-001"));
+    evaluation::close_rectification(&mut c.store, &c.manager, monday(), "ZG-A01-001", "增开窗口")
+        .unwrap();
+    // Months later it has left the recent list, but 已办结 finds it.
+    let later = chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+    assert!(evaluation::rectifications(c.store.conn(), later, false)
+        .unwrap()
+        .is_empty());
+    let all = evaluation::rectifications(c.store.conn(), later, true).unwrap();
+    assert_eq!(all[0].number, "ZG-A01-001");
+
+    // Follow-up calls are numbered as drawn and recorded by number.
+    let drawn = sample_november(&mut c);
+    assert_eq!(drawn[0], ("HF-A01-001".to_owned(), no.clone()));
+    evaluation::record_call(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        "HF-A01-001",
+        true,
+        "已回访，满意",
+    )
+    .unwrap();
+    let calls = evaluation::followups(c.store.conn(), &c.clerk, later, true).unwrap();
+    assert_eq!(calls[0].number, "HF-A01-001");
+    assert!(calls[0].called_at.is_some());
+    assert!(
+        evaluation::followups(c.store.conn(), &c.clerk, later, false)
+            .unwrap()
+            .is_empty()
+    );
+
+    // The numbers are in the events: a rebuild gives the same ones.
+    let before = bianmin::store::dump::projections(c.store.conn()).unwrap();
+    bianmin::projections::rebuild(&mut c.store, &c.manager).unwrap();
     assert_eq!(
         bianmin::store::dump::projections(c.store.conn()).unwrap(),
         before

@@ -26,6 +26,25 @@ fn database_from_args() -> Option<PathBuf> {
     None
 }
 
+/// The system's own dialogs (the folder chooser, GTK's buttons) speak the
+/// window's language, Chinese, whatever the PC is set to: gettext takes
+/// LANGUAGE first, but ignores it in the bare C locale, which a counter PC
+/// set up without a locale often has; C.UTF-8 is built into glibc.
+/// Set before GTK starts; an explicit LANGUAGE in the environment wins.
+#[cfg(target_os = "linux")]
+fn chinese_dialogs() {
+    if std::env::var_os("LANGUAGE").is_some() {
+        return;
+    }
+    std::env::set_var("LANGUAGE", "zh_CN:zh");
+    let bare =
+        |v: Option<std::ffi::OsString>| v.is_none_or(|v| v.is_empty() || v == "C" || v == "POSIX");
+    if bare(std::env::var_os("LC_ALL")) && bare(std::env::var_os("LANG")) {
+        std::env::remove_var("LC_ALL");
+        std::env::set_var("LANG", "C.UTF-8");
+    }
+}
+
 fn main() {
     // The counter screens have no animation that needs GPU compositing;
     // without it WebKit's page process uses half the memory (measured:
@@ -35,6 +54,8 @@ fn main() {
     if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
+    #[cfg(target_os = "linux")]
+    chinese_dialogs();
     let db = bianmin::paths::database(database_from_args());
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -59,6 +80,7 @@ fn main() {
             commands::printing::printers,
             commands::cases::handlers_find,
             commands::intake::intake_limits,
+            commands::intake::resubmission_offer,
             commands::printing::printer_choose,
             commands::printing::send_document,
             commands::cases::workbench,

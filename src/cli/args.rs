@@ -499,11 +499,15 @@ pub struct CasesArgs {
 
 #[derive(Subcommand)]
 pub enum RectifyCommand {
-    /// 列出未关闭的整改事项
-    List,
+    /// 列出未关闭的整改事项；--all 也列出已关闭的
+    List {
+        /// 连同全部已关闭（已办结）的整改事项
+        #[arg(long)]
+        all: bool,
+    },
     /// 写明整改结果后关闭（负责人）
     Close {
-        /// 整改编号
+        /// 整改编号（如 ZG-A01-003）
         id: String,
         /// 整改结果
         #[arg(long)]
@@ -513,8 +517,12 @@ pub enum RectifyCommand {
 
 #[derive(Subcommand)]
 pub enum FollowupCommand {
-    /// 列出待回访和近 30 天已回访的办件（含申请人电话）
-    List,
+    /// 列出待回访和近 30 天已回访的办件（含申请人电话）；--all 列出全部已回访的
+    List {
+        /// 连同全部已回访（已办结）的
+        #[arg(long)]
+        all: bool,
+    },
     /// 从已办结的办件中抽取回访（负责人）；实名差评的办件全部纳入
     Sample {
         /// 办结日期从（默认 30 天前）

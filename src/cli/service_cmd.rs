@@ -140,7 +140,7 @@ pub(super) fn evaluate(
             .into())
         }
     };
-    print(ctx.json, &r, |r| match &r.rectification_id {
+    print(ctx.json, &r, |r| match &r.rectification_number {
         Some(id) => format!(
             "已记录评价：{}。已生成整改事项 {}，请负责人于 {} 前整改",
             r.level_label,
@@ -163,23 +163,29 @@ pub(super) fn rectify(ctx: &Ctx, c: RectifyCommand) -> Result<()> {
                 format!("整改事项 {id} 已关闭")
             });
         }
-        RectifyCommand::List => {
+        RectifyCommand::List { all } => {
             let store = ctx.initialized()?;
-            let mut list = evaluation::rectifications(store.conn(), now().date_naive())?;
-            list.retain(|r| r.result.is_none());
+            let mut list = evaluation::rectifications(store.conn(), now().date_naive(), all)?;
+            if !all {
+                list.retain(|r| r.result.is_none());
+            }
             print(ctx.json, &list, |l| {
                 let mut s = String::new();
                 for r in l {
                     let _ = writeln!(
                         s,
                         "{}　{}　{}　{}　负责人 {}，{} 前{}",
-                        r.rectification_id,
+                        r.number,
                         r.case_no.as_deref().unwrap_or("（咨询）"),
                         r.level_label,
                         r.comment,
                         r.assigned_to,
                         r.due_date,
-                        if r.overdue { "（已超期）" } else { "" }
+                        match (&r.result, r.overdue) {
+                            (Some(result), _) => format!("（已整改：{result}）"),
+                            (None, true) => "（已超期）".to_owned(),
+                            (None, false) => String::new(),
+                        }
                     );
                 }
                 if s.is_empty() {
@@ -195,8 +201,8 @@ pub(super) fn rectify(ctx: &Ctx, c: RectifyCommand) -> Result<()> {
 pub(super) fn followup(ctx: &Ctx, c: FollowupCommand) -> Result<()> {
     let (mut store, s) = ctx.login()?;
     match c {
-        FollowupCommand::List => {
-            let list = evaluation::followups(store.conn(), &s, now().date_naive())?;
+        FollowupCommand::List { all } => {
+            let list = evaluation::followups(store.conn(), &s, now().date_naive(), all)?;
             print(ctx.json, &list, |l| {
                 let mut out = String::new();
                 for f in l {
@@ -209,7 +215,7 @@ pub(super) fn followup(ctx: &Ctx, c: FollowupCommand) -> Result<()> {
                     let _ = writeln!(
                         out,
                         "{}　{}　{}　{} {}{}　{}",
-                        f.call_id,
+                        f.number,
                         f.case_no,
                         f.matter_name,
                         f.applicant_name,

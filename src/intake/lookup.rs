@@ -115,6 +115,53 @@ pub fn resubmission_of(conn: &Connection, case_id: &str) -> Result<Option<String
         .optional()?)
 }
 
+/// An earlier one-time notice (一次性告知) the clerk may link a new intake
+/// to as its re-submission (补齐材料后重新提交).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResubmissionOffer {
+    pub case_no: String,
+    pub received_on: String,
+    /// The required materials that notice listed as missing.
+    pub missing: Vec<String>,
+}
+
+/// The latest one-time notice of `matter_code` for the applicant with
+/// `id_number` that was not re-submitted yet, if any: the window offers
+/// to link the new intake to it instead of asking for the old number.
+pub fn resubmission_offer(
+    conn: &Connection,
+    matter_code: &str,
+    id_number: &str,
+) -> Result<Option<ResubmissionOffer>, StoreError> {
+    let id = id_number.trim().to_uppercase();
+    let found: Option<(String, String, String)> = conn
+        .prepare_cached(
+            "SELECT c.case_id, c.case_no, c.received_on FROM cases c
+             WHERE c.outcome = 'notice' AND c.matter_code = ?1 AND c.applicant_id_number = ?2
+               AND NOT EXISTS (SELECT 1 FROM cases n WHERE n.previous_case_id = c.case_id)
+             ORDER BY c.received_at DESC, c.case_no DESC LIMIT 1",
+        )?
+        .query_row(params![matter_code.trim(), id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((case_id, case_no, received_on)) = found else {
+        return Ok(None);
+    };
+    let missing = conn
+        .prepare_cached(
+            "SELECT name FROM case_materials WHERE case_id = ?1 AND required = 1 AND provided = 0
+             ORDER BY position",
+        )?
+        .query_map([&case_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(ResubmissionOffer {
+        case_no,
+        received_on,
+        missing,
+    }))
+}
+
 /// Cases matching what a clerk typed in the quick search: an exact case
 /// number, query code, ID number or phone, or a name (exact or prefix).
 /// Newest first, at most `limit`.

@@ -13,6 +13,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
+use super::numbers::{self, Series};
 use super::ServiceError;
 use crate::applicant;
 use crate::auth::{Action, Role, Session};
@@ -53,6 +54,9 @@ pub struct Registered {
     pub category: String,
     pub content: String,
     pub deadline: NaiveDate,
+    /// TS-A01-007 ([`super::numbers`]); absent in complaints registered before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
 }
 
 /// Payload of `complaint.transferred`, `complaint.answered`, `complaint.reviewed`.
@@ -70,6 +74,8 @@ pub struct Update {
 #[derive(Debug, Clone, Serialize)]
 pub struct Complaint {
     pub complaint_id: String,
+    /// The short number people name it by (TS-A01-007).
+    pub number: String,
     pub received_on: NaiveDate,
     pub channel: String,
     /// Masked (`***`) unless the viewer is a manager.
@@ -164,6 +170,7 @@ pub fn register(
             category,
             content,
             deadline,
+            number: numbers::next(tx, Series::Complaint, 1)?.pop(),
         };
         events::append_here(tx, now, Draft::new(&session.user_id, None, REGISTERED, &p)?)?;
         find(tx, session, &p.complaint_id)
@@ -212,9 +219,11 @@ fn step(
             }
             .into());
         }
-        let p = build(tx)?;
+        let mut p = build(tx)?;
+        // The complaint may have been named by its number.
+        p.complaint_id = current.complaint_id.clone();
         events::append_here(tx, now, Draft::new(&session.user_id, None, t.kind, &p)?)?;
-        find(tx, session, id)
+        find(tx, session, &current.complaint_id)
     })
 }
 
@@ -290,13 +299,15 @@ pub fn review(
 }
 
 const SELECT: &str = "SELECT complaint_id, received_on, channel, complainant_name, complainant_contact, target, category,
-        content, transferred_to, deadline, result, feedback, feedback_on, accepted, rechecks, state FROM complaints";
+        content, transferred_to, deadline, result, feedback, feedback_on, accepted, rechecks, state, number FROM complaints";
 
 fn row(r: &rusqlite::Row<'_>, reveal: bool) -> rusqlite::Result<Complaint> {
     let state: String = r.get(15)?;
     let hide = |s: String| if reveal { s } else { "***".to_owned() };
+    let id: String = r.get(0)?;
     Ok(Complaint {
-        complaint_id: r.get(0)?,
+        number: numbers::shown(r.get(16)?, &id),
+        complaint_id: id,
         received_on: r.get(1)?,
         channel: r.get(2)?,
         complainant_name: hide(r.get(3)?),
@@ -316,9 +327,10 @@ fn row(r: &rusqlite::Row<'_>, reveal: bool) -> rusqlite::Result<Complaint> {
     })
 }
 
-/// One complaint as `viewer` may see it.
+/// One complaint as `viewer` may see it, named by its number or id.
 pub fn find(conn: &Connection, viewer: &Session, id: &str) -> crate::Result<Complaint> {
     let reveal = viewer.role == Role::Manager;
+    let id = numbers::resolve(conn, Series::Complaint, id)?;
     conn.prepare_cached(&format!("{SELECT} WHERE complaint_id = ?1"))?
         .query_row([id.trim()], |r| row(r, reveal))
         .optional()
@@ -370,11 +382,11 @@ fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
             let p: Registered = payload(event)?;
             tx.execute(
                 "INSERT INTO complaints (complaint_id, received_on, channel, complainant_name, complainant_contact,
-                    target, category, content, deadline, state, recorded_by, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?10, ?11)",
+                    target, category, content, deadline, state, recorded_by, recorded_at, number)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?10, ?11, ?12)",
                 params![
                     p.complaint_id, p.received_on, p.channel, p.complainant_name, p.complainant_contact, p.target,
-                    p.category, p.content, p.deadline, event.user_id, event.ts
+                    p.category, p.content, p.deadline, event.user_id, event.ts, p.number
                 ],
             )?;
         }

@@ -14,6 +14,7 @@ use rand::seq::SliceRandom;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
+use super::numbers::{self, Series};
 use super::ServiceError;
 use crate::applicant;
 use crate::auth::{users, Action, Role, Session};
@@ -134,6 +135,9 @@ pub struct Rectification {
     pub rectification_id: String,
     pub assigned_to: String,
     pub due_date: NaiveDate,
+    /// ZG-A01-003 ([`super::numbers`]); absent in items opened before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
 }
 
 /// Payload of `rectification.closed`.
@@ -147,6 +151,10 @@ pub struct Closed {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Sampled {
     pub calls: Vec<(String, String)>,
+    /// The calls' numbers (HF-A01-012), in the order of `calls`; absent in
+    /// samples drawn before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub numbers: Vec<String>,
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub percent: u32,
@@ -178,6 +186,8 @@ pub struct Evaluated {
     pub level: u8,
     pub level_label: &'static str,
     pub rectification_id: Option<String>,
+    /// The rectification's short number (ZG-A01-003).
+    pub rectification_number: Option<String>,
     pub rectification_due: Option<NaiveDate>,
 }
 
@@ -267,6 +277,7 @@ fn evaluate_in(
             rectification_id: uuid::Uuid::now_v7().to_string(),
             assigned_to: manager.user_id,
             due_date: due,
+            number: numbers::next(tx, Series::Rectification, 1)?.pop(),
         })
     } else {
         None
@@ -294,6 +305,7 @@ fn evaluate_in(
         level,
         level_label: level_label(level),
         rectification_id: rectification.as_ref().map(|r| r.rectification_id.clone()),
+        rectification_number: rectification.as_ref().and_then(|r| r.number.clone()),
         rectification_due: rectification.map(|r| r.due_date),
     })
 }
@@ -345,6 +357,7 @@ pub fn close_rectification(
     session.authorize(store.conn(), Action::ManageQuality)?;
     let result = applicant::text_field(result.trim(), "整改结果", 2000, true)?;
     store.write(|tx| {
+        let rectification_id = &numbers::resolve(tx, Series::Rectification, rectification_id)?;
         let open: Option<Option<String>> = tx
             .query_row(
                 "SELECT result FROM rectifications WHERE rectification_id = ?1",
@@ -450,6 +463,7 @@ pub fn sample(
             .map(|(case_id, _)| (uuid::Uuid::now_v7().to_string(), case_id.clone()))
             .collect();
         let p = Sampled {
+            numbers: numbers::next(tx, Series::FollowUp, calls.len())?,
             calls,
             from,
             to,
@@ -460,10 +474,10 @@ pub fn sample(
             now,
             Draft::new(&session.user_id, None, FOLLOWUP_SAMPLED, &p)?,
         )?;
-        Ok(p.calls
+        Ok(p.numbers
             .iter()
             .zip(&chosen)
-            .map(|((call, _), (_, no))| (call.clone(), no.clone()))
+            .map(|(number, (_, no))| (number.clone(), no.clone()))
             .collect())
     })
 }
@@ -480,6 +494,7 @@ pub fn record_call(
     session.authorize(store.conn(), Action::ServiceDesk)?;
     let outcome = applicant::text_field(outcome.trim(), "回访情况", 2000, true)?;
     store.write(|tx| {
+        let call_id = &numbers::resolve(tx, Series::FollowUp, call_id)?;
         let case_id: Option<String> = tx
             .query_row(
                 "SELECT case_id FROM follow_up_calls WHERE call_id = ?1",
@@ -570,6 +585,8 @@ pub const RECENT_DAYS: i64 = 30;
 #[derive(Debug, Clone, Serialize)]
 pub struct RectificationRow {
     pub rectification_id: String,
+    /// The short number people name it by (ZG-A01-003).
+    pub number: String,
     /// `None` for a consultation's rating.
     pub case_no: Option<String>,
     pub matter_name: Option<String>,
@@ -587,12 +604,21 @@ pub struct RectificationRow {
 }
 
 /// The rectification items still open (by due date, overdue ones first
-/// among them), then those closed in the last [`RECENT_DAYS`] days.
-pub fn rectifications(conn: &Connection, today: NaiveDate) -> crate::Result<Vec<RectificationRow>> {
-    let since = (today - chrono::Duration::days(RECENT_DAYS)).to_string();
+/// among them), then those closed in the last [`RECENT_DAYS`] days, or
+/// every closed one with `all_closed` (已办结 stay findable).
+pub fn rectifications(
+    conn: &Connection,
+    today: NaiveDate,
+    all_closed: bool,
+) -> crate::Result<Vec<RectificationRow>> {
+    let since = if all_closed {
+        String::new()
+    } else {
+        (today - chrono::Duration::days(RECENT_DAYS)).to_string()
+    };
     let mut stmt = conn.prepare(
         "SELECT r.rectification_id, c.case_no, c.matter_name, c.applicant_name, e.level, e.reasons,
-                e.comment, u.display_name, r.due_date, r.result, r.closed_at
+                e.comment, u.display_name, r.due_date, r.result, r.closed_at, r.number
          FROM rectifications r JOIN evaluations e ON e.evaluation_id = r.evaluation_id
          JOIN users u ON u.user_id = r.assigned_to LEFT JOIN cases c ON c.case_id = e.case_id
          WHERE r.result IS NULL OR substr(r.closed_at, 1, 10) >= ?1
@@ -603,8 +629,10 @@ pub fn rectifications(conn: &Connection, today: NaiveDate) -> crate::Result<Vec<
         let reasons: String = r.get(5)?;
         let due_date: NaiveDate = r.get(8)?;
         let result: Option<String> = r.get(9)?;
+        let id: String = r.get(0)?;
         Ok(RectificationRow {
-            rectification_id: r.get(0)?,
+            number: numbers::shown(r.get(11)?, &id),
+            rectification_id: id,
             case_no: r.get(1)?,
             matter_name: r.get(2)?,
             applicant_name: r.get(3)?,
@@ -627,6 +655,8 @@ pub fn rectifications(conn: &Connection, today: NaiveDate) -> crate::Result<Vec<
 #[derive(Debug, Clone, Serialize)]
 pub struct FollowUpRow {
     pub call_id: String,
+    /// The short number people name it by (HF-A01-012).
+    pub number: String,
     pub case_no: String,
     pub matter_name: String,
     pub applicant_name: String,
@@ -642,26 +672,34 @@ pub struct FollowUpRow {
 }
 
 /// The calls still to make (bad ratings first, then by case), then those
-/// made in the last [`RECENT_DAYS`] days. Only who manages quality or works
-/// the service desk sees the applicants' phones.
+/// made in the last [`RECENT_DAYS`] days, or every one made with
+/// `all_closed`. Only who manages quality or works the service desk sees
+/// the applicants' phones.
 pub fn followups(
     conn: &Connection,
     session: &Session,
     today: NaiveDate,
+    all_closed: bool,
 ) -> crate::Result<Vec<FollowUpRow>> {
     session.authorize(conn, Action::ServiceDesk)?;
-    let since = (today - chrono::Duration::days(RECENT_DAYS)).to_string();
+    let since = if all_closed {
+        String::new()
+    } else {
+        (today - chrono::Duration::days(RECENT_DAYS)).to_string()
+    };
     let mut stmt = conn.prepare(
         "SELECT f.call_id, c.case_no, c.matter_name, c.applicant_name, c.applicant_phone, c.completed_on,
                 EXISTS (SELECT 1 FROM evaluations e WHERE e.case_id = f.case_id AND e.level <= 2),
-                f.sampled_at, f.reached, f.outcome, f.called_at
+                f.sampled_at, f.reached, f.outcome, f.called_at, f.number
          FROM follow_up_calls f JOIN cases c ON c.case_id = f.case_id
          WHERE f.called_at IS NULL OR substr(f.called_at, 1, 10) >= ?1
          ORDER BY f.called_at IS NOT NULL, 7 DESC, c.case_no",
     )?;
     let rows = stmt.query_map([since], |r| {
+        let id: String = r.get(0)?;
         Ok(FollowUpRow {
-            call_id: r.get(0)?,
+            number: numbers::shown(r.get(11)?, &id),
+            call_id: id,
             case_no: r.get(1)?,
             matter_name: r.get(2)?,
             applicant_name: r.get(3)?,
@@ -715,8 +753,9 @@ fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
             )?;
             if let Some(r) = p.rectification {
                 tx.execute(
-                    "INSERT INTO rectifications (rectification_id, evaluation_id, assigned_to, due_date) VALUES (?1, ?2, ?3, ?4)",
-                    params![r.rectification_id, p.evaluation_id, r.assigned_to, r.due_date],
+                    "INSERT INTO rectifications (rectification_id, evaluation_id, assigned_to, due_date, number)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![r.rectification_id, p.evaluation_id, r.assigned_to, r.due_date, r.number],
                 )?;
             }
         }
@@ -729,10 +768,11 @@ fn project(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
         }
         FOLLOWUP_SAMPLED => {
             let p: Sampled = payload(event)?;
-            for (call_id, case_id) in p.calls {
+            for (i, (call_id, case_id)) in p.calls.iter().enumerate() {
                 tx.execute(
-                    "INSERT INTO follow_up_calls (call_id, case_id, sampled_at, sampled_by) VALUES (?1, ?2, ?3, ?4)",
-                    params![call_id, case_id, event.ts, event.user_id],
+                    "INSERT INTO follow_up_calls (call_id, case_id, sampled_at, sampled_by, number)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![call_id, case_id, event.ts, event.user_id, p.numbers.get(i)],
                 )?;
             }
         }

@@ -6,6 +6,7 @@
 pub mod complaints;
 pub mod consultation;
 pub mod evaluation;
+pub mod numbers;
 
 /// Refusals of the service desk; nothing is written when one is returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

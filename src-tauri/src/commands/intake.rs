@@ -19,6 +19,22 @@ pub fn matters_find(desk: State<'_, Desk>, query: String) -> UiResult<Vec<Matter
     desk.session(|store, _| Ok(search::find(store.conn(), &query)?))
 }
 
+/// An open one-time notice of this matter and applicant to link to.
+#[tauri::command]
+pub fn resubmission_offer(
+    desk: State<'_, Desk>,
+    matter_code: String,
+    id_number: String,
+) -> UiResult<Option<bianmin::intake::lookup::ResubmissionOffer>> {
+    desk.session(|store, _| {
+        Ok(bianmin::intake::lookup::resubmission_offer(
+            store.conn(),
+            &matter_code,
+            &id_number,
+        )?)
+    })
+}
+
 /// How long each typed field may be, shown as the clerk types.
 #[tauri::command]
 pub fn intake_limits() -> bianmin::intake::application::Limits {

@@ -23,14 +23,15 @@ pub struct Quality {
 }
 
 #[tauri::command]
-pub fn quality_overview(desk: State<'_, Desk>) -> UiResult<Quality> {
+pub fn quality_overview(desk: State<'_, Desk>, all_closed: Option<bool>) -> UiResult<Quality> {
+    let all_closed = all_closed.unwrap_or(false);
     desk.session(|store, session| {
         let conn = store.conn();
         let today = now().date_naive();
         let period = SamplePeriod::of(today, None, None);
         Ok(Quality {
-            rectifications: evaluation::rectifications(conn, today)?,
-            followups: evaluation::followups(conn, session, today)?,
+            rectifications: evaluation::rectifications(conn, today, all_closed)?,
+            followups: evaluation::followups(conn, session, today, all_closed)?,
             from: period.from,
             to: period.to,
             sample_percent: bianmin::center::load(conn)?.sample_percent,

@@ -146,12 +146,15 @@ pub struct ComplaintBoard {
 }
 
 #[tauri::command]
-pub fn complaints_open(desk: State<'_, Desk>) -> UiResult<ComplaintBoard> {
+pub fn complaints_open(
+    desk: State<'_, Desk>,
+    include_closed: Option<bool>,
+) -> UiResult<ComplaintBoard> {
     desk.session(|store, session| {
         Ok(ComplaintBoard {
             channels: complaints::CHANNELS.to_vec(),
             categories: complaints::CATEGORIES.to_vec(),
-            open: complaints::list(store.conn(), session, false)?,
+            open: complaints::list(store.conn(), session, include_closed.unwrap_or(false))?,
         })
     })
 }

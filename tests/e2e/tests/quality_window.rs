@@ -60,6 +60,9 @@ async fn a_manager_closes_a_rectification_and_records_the_return_calls_in_the_wi
         .await;
     w.wait_text(&format!("#rectify-table tr[data-case=\"{old}\"]"), "已超期")
         .await;
+    // Each item has a short number, not a UUID.
+    w.wait_text("#rectify-table", "ZG-A01-001").await;
+    w.wait_text("#rectify-table", "ZG-A01-002").await;
     w.click(&format!("#rectify-table tr[data-case=\"{fresh}\"] button"))
         .await;
     w.wait_text("#rectify-which", "排队一小时").await;
@@ -107,7 +110,16 @@ async fn a_manager_closes_a_rectification_and_records_the_return_calls_in_the_wi
         w.count("follow_up_calls WHERE reached = 1 AND outcome LIKE '%津贴已到账%'"),
         1
     );
+    w.wait_text("#followup-table", "HF-A01-00").await;
     w.screenshot(&screenshot_path(&w, "window-quality.png"))
         .await;
+    // 已办结 stay findable: the filter lists every closed item.
+    w.click("#quality-all-closed").await;
+    w.wait("#quality-all-closed:checked").await;
+    w.wait_text(
+        &format!("#rectify-table tr[data-case=\"{fresh}\"]"),
+        "已关闭",
+    )
+    .await;
     w.close().await;
 }

@@ -121,6 +121,7 @@ async fn intake_accepts_notices_refuses_and_search_finds_the_case() {
     w.click("#material-3").await;
     w.click("#intake-submit").await;
     w.wait_text("#result-outcome", "一次性告知").await;
+    let notice_no = w.text("#result-case-no").await;
     let mut missing = Vec::new();
     for li in w
         .client
@@ -145,6 +146,33 @@ async fn intake_accepts_notices_refuses_and_search_finds_the_case() {
     w.screenshot(&screenshot_path(&w, "window-intake-notice.png"))
         .await;
 
+    // 王秀兰 comes back with everything: her open notice is offered for
+    // linking, so nobody types the old case number.
+    w.click("#next-intake").await;
+    choose_matter(&w, "gljt", "高龄津贴申请").await;
+    applicant(&w, "王秀兰", &id(2)).await;
+    w.wait_text("#resubmit-offer", "缺：户口簿、社会保障卡或银行账户")
+        .await;
+    w.wait_text("#resubmit-offer", &notice_no).await;
+    w.click("#resubmit-link").await;
+    let linked = w
+        .wait("#resubmission-of")
+        .await
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(linked.as_deref(), Some(notice_no.as_str()));
+    w.click("#all-materials").await;
+    w.click("#intake-submit").await;
+    w.wait_text("#result-outcome", "受理").await;
+    assert_eq!(
+        w.count(&format!(
+            "cases c JOIN cases p ON p.case_id = c.previous_case_id WHERE p.case_no = '{notice_no}'"
+        )),
+        1,
+        "the new case is the notice's re-submission"
+    );
+
     // 不予受理: a reason is required, then the refusal is recorded.
     w.click("#next-intake").await;
     choose_matter(&w, "高龄", "高龄津贴申请").await;
@@ -159,7 +187,7 @@ async fn intake_accepts_notices_refuses_and_search_finds_the_case() {
     w.click("#intake-refuse").await;
     w.wait_text("#result-outcome", "不予受理").await;
     w.wait_text("#result-refusal", "未满80周岁").await;
-    assert_eq!(w.count("cases"), 3);
+    assert_eq!(w.count("cases"), 4);
 
     // Search by name finds the accepted case; its detail shows the timeline.
     w.click("#menu-search").await;
@@ -187,7 +215,7 @@ async fn intake_accepts_notices_refuses_and_search_finds_the_case() {
     w.click("#menu-workbench").await;
     w.wait_text("#today-counts", "今日接件").await;
     let counts = w.text("#today-counts").await;
-    assert!(counts.starts_with('3'), "{counts}");
+    assert!(counts.starts_with('4'), "{counts}");
     w.wait_text("#watch-table", &case_no).await;
     w.screenshot(&screenshot_path(&w, "window-workbench.png"))
         .await;
@@ -294,6 +322,8 @@ async fn a_case_moves_along_is_rated_and_a_complaint_is_registered() {
     w.fill("#complaint-content", "窗口等候时间过长").await;
     w.click("#complaint-form button.primary").await;
     w.wait_text("#complaint-table", "窗口等候时间过长").await;
+    // Named by a short number, not a UUID.
+    w.wait_text("#complaint-table", "TS-A01-001").await;
     // A clerk does not see the complainant's name.
     let table = w.text("#complaint-table").await;
     assert!(!table.contains("李明"), "{table}");

@@ -4,9 +4,12 @@
 import { call, screenData } from '../api.js';
 import { h, fill, field, cnDate, toast } from '../dom.js';
 
-export async function complaintsScreen(root, app) {
-  const board = await screenData(root, 'complaints_open');
+export async function complaintsScreen(root, app, { includeClosed = false } = {}) {
+  const board = await screenData(root, 'complaints_open', { includeClosed });
   if (!board) return;
+  // 已办结 complaints stay findable.
+  const showClosed = h('input', { type: 'checkbox', id: 'complaints-closed', checked: includeClosed,
+    onchange: () => complaintsScreen(root, app, { includeClosed: showClosed.checked }) });
   const input = (id, attrs = {}) => h('input', { id, autocomplete: 'off', ...attrs });
   const name = input('complaint-name');
   const contact = input('complaint-contact');
@@ -29,22 +32,23 @@ export async function complaintsScreen(root, app) {
         complainant_name: name.value, complainant_contact: contact.value, channel: channel.value,
         target: target.value, category: category.value, content: content.value,
       } });
-      toast(`投诉已登记，须在 ${cnDate(c.deadline)} 前答复`);
+      toast(`投诉 ${c.number} 已登记，须在 ${cnDate(c.deadline)} 前答复`);
       complaintsScreen(root, app);
     } catch (err) {
       message.textContent = err.message;
       message.className = 'message error';
     }
   });
-  fill(root, form, h('section', { class: 'panel' }, h('h2', {}, `未办结投诉（${board.open.length} 件）`),
+  fill(root, form, h('section', { class: 'panel' }, h('h2', {}, `${includeClosed ? '全部投诉' : '未办结投诉'}（${board.open.length} 件）`),
+    h('label', { class: 'check' }, showClosed, ' 显示已办结的投诉'),
     board.open.length ? h('table', { class: 'list', id: 'complaint-table' },
-      h('thead', {}, h('tr', {}, ...['登记日期', '投诉人', '方式', '类别', '对象', '内容', '答复期限', '状态', app.can('manage_quality') ? '处理' : ''].map((t) => h('th', {}, t)))),
-      h('tbody', {}, ...board.open.map((c) => h('tr', {},
-        h('td', {}, cnDate(c.received_on)), h('td', {}, c.complainant_name), h('td', {}, c.channel),
+      h('thead', {}, h('tr', {}, ...['编号', '登记日期', '投诉人', '方式', '类别', '对象', '内容', '答复期限', '状态', app.can('manage_quality') ? '处理' : ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, ...board.open.map((c) => h('tr', { dataset: { number: c.number } },
+        h('td', { class: 'mono' }, c.number), h('td', {}, cnDate(c.received_on)), h('td', {}, c.complainant_name), h('td', {}, c.channel),
         h('td', {}, c.category), h('td', {}, c.target), h('td', {}, c.content),
         h('td', {}, cnDate(c.deadline)), h('td', {}, c.state_label),
-        h('td', {}, app.can('manage_quality') ? handling(c) : '')))))
-      : h('p', { class: 'empty' }, '没有未办结的投诉')));
+        h('td', {}, app.can('manage_quality') && c.state !== 'closed' ? handling(c) : '')))))
+      : h('p', { class: 'empty' }, includeClosed ? '没有投诉' : '没有未办结的投诉')));
   name.focus();
 
   // A manager's steps: transfer, answer (result and feedback), and record

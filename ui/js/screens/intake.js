@@ -57,6 +57,7 @@ export function intakeScreen(root, app, { consultation } = {}) {
   // Live checks: the core says whether the ID number and phone are valid.
   liveCheck(idNumber, async () => {
     const r = await call('id_check', { idType: idType.value, number: idNumber.value });
+    offerResubmission();
     return r.detail ? `✓ ${r.detail}` : '✓ 号码格式正确';
   });
   idType.addEventListener('change', () => idNumber.dispatchEvent(new Event('blur')));
@@ -113,6 +114,7 @@ export function intakeScreen(root, app, { consultation } = {}) {
           }))),
         h('p', { class: 'hint', id: 'materials-keys' }, 'Tab 逐项移动，空格勾选或取消，Alt+A 全部已收；勾选完按 Tab 到申请人姓名。'),
         h('div', { class: 'actions' }, h('button', { type: 'button', id: 'all-materials', title: 'Alt+A', onclick: allReceived }, '全部已收（Alt+A）')));
+      offerResubmission();
       // Materials come next in the clerk's order: they decide the outcome.
       const first = materials.querySelector('input[type=checkbox]');
       (first || name).focus();
@@ -143,6 +145,32 @@ export function intakeScreen(root, app, { consultation } = {}) {
     const bar = h('div', { class: 'message warn', id: 'who-applies', role: 'group' },
       `咨询人：${who}。谁是申请人？`, self, proxy);
     applicantHeading.after(bar);
+  }
+
+  // 重新提交: when this applicant has an open one-time notice of the same
+  // matter, offer to link it instead of asking for the old number.
+  const declined = new Set();
+  async function offerResubmission() {
+    const old = document.getElementById('resubmit-offer');
+    if (!matter || !idNumber.value.trim() || resubmit.value.trim()) { if (old) old.remove(); return; }
+    let o;
+    try {
+      o = await call('resubmission_offer', { matterCode: matter.code, idNumber: idNumber.value });
+    } catch (_) {
+      return;
+    }
+    if (document.getElementById('resubmit-offer')) document.getElementById('resubmit-offer').remove();
+    if (!o || declined.has(o.case_no)) return;
+    const link = h('button', { type: 'button', id: 'resubmit-link', onclick: () => {
+      resubmit.value = o.case_no;
+      bar.remove();
+      toast(`已关联原一次性告知单 ${o.case_no}`);
+    } }, '是，关联原告知单');
+    const no = h('button', { type: 'button', id: 'resubmit-decline', onclick: () => { declined.add(o.case_no); bar.remove(); } }, '不是');
+    const bar = h('div', { class: 'message warn', id: 'resubmit-offer', role: 'group' },
+      `该申请人 ${cnDate(o.received_on)} 办理本事项时收到一次性告知单（办件 ${o.case_no}${o.missing.length ? `，缺：${o.missing.join('、')}` : ''}），尚未重新提交。这次是补齐材料后重新提交吗？`,
+      link, no);
+    resubmit.closest('.field').before(bar);
   }
 
   function allReceived() {

@@ -8,10 +8,13 @@
 import { call, screenData } from '../api.js';
 import { h, fill, field, toast, cnDate, shortTime } from '../dom.js';
 
-export async function qualityScreen(root, app) {
-  const o = await screenData(root, 'quality_overview');
+export async function qualityScreen(root, app, { allClosed = false } = {}) {
+  const o = await screenData(root, 'quality_overview', { allClosed });
   if (!o) return;
-  const reload = () => qualityScreen(root, app);
+  const reload = () => qualityScreen(root, app, { allClosed });
+  // 已办结 stay findable: every closed item, not only the last 30 days'.
+  const showAll = h('input', { type: 'checkbox', id: 'quality-all-closed', checked: allClosed,
+    onchange: () => qualityScreen(root, app, { allClosed: showAll.checked }) });
   const message = h('p', { class: 'message', id: 'quality-message', role: 'alert' });
   const failed = (err, focus) => {
     message.className = 'message error';
@@ -29,7 +32,7 @@ export async function qualityScreen(root, app) {
     rectifyForm.dataset.busy = '1';
     try {
       await call('rectification_close', { id: chosen.rectification_id, result: result.value });
-      toast(`整改已关闭：${chosen.case_no || '咨询评价'}`);
+      toast(`整改 ${chosen.number} 已关闭：${chosen.case_no || '咨询评价'}`);
       await reload();
     } catch (err) { failed(err, result); } finally { delete rectifyForm.dataset.busy; }
   } },
@@ -40,12 +43,13 @@ export async function qualityScreen(root, app) {
       h('button', { type: 'button', onclick: () => { rectifyForm.hidden = true; chosen = null; } }, '取消')));
   const openRectify = (r) => {
     chosen = r;
-    which.textContent = `${r.case_no || '咨询评价'}　${r.matter_name || ''}　${r.level_label}：${r.comment || r.reasons.join('、') || '（未写意见）'}`;
+    which.textContent = `${r.number}　${r.case_no || '咨询评价'}　${r.matter_name || ''}　${r.level_label}：${r.comment || r.reasons.join('、') || '（未写意见）'}`;
     rectifyForm.hidden = false;
     result.value = '';
     result.focus();
   };
-  const rectRows = o.rectifications.map((r) => h('tr', { dataset: { id: r.rectification_id, case: r.case_no || '' }, class: r.overdue ? 'overdue' : null },
+  const rectRows = o.rectifications.map((r) => h('tr', { dataset: { id: r.rectification_id, number: r.number, case: r.case_no || '' }, class: r.overdue ? 'overdue' : null },
+    h('td', { class: 'mono' }, r.number),
     h('td', {}, r.case_no || '（咨询）'),
     h('td', {}, r.matter_name || '—'),
     h('td', {}, r.applicant_name || '—'),
@@ -91,7 +95,7 @@ export async function qualityScreen(root, app) {
     callForm.dataset.busy = '1';
     try {
       await call('followup_record', { callId: callee.call_id, reached: reached.checked, outcome: outcome.value });
-      toast(`已记录回访：${callee.case_no}`);
+      toast(`已记录回访 ${callee.number}：${callee.case_no}`);
       await reload();
     } catch (err) { failed(err, outcome); } finally { delete callForm.dataset.busy; }
   } },
@@ -105,13 +109,14 @@ export async function qualityScreen(root, app) {
       h('button', { type: 'button', onclick: () => { callForm.hidden = true; callee = null; } }, '取消')));
   const openCall = (f) => {
     callee = f;
-    whom.textContent = `${f.case_no}　${f.matter_name}　${f.applicant_name}　电话 ${f.applicant_phone}`;
+    whom.textContent = `${f.number}　${f.case_no}　${f.matter_name}　${f.applicant_name}　电话 ${f.applicant_phone}`;
     callForm.hidden = false;
     outcome.value = '';
     reached.checked = true;
     reached.focus();
   };
-  const callRows = o.followups.map((f) => h('tr', { dataset: { call: f.call_id, case: f.case_no } },
+  const callRows = o.followups.map((f) => h('tr', { dataset: { call: f.call_id, number: f.number, case: f.case_no } },
+    h('td', { class: 'mono' }, f.number),
     h('td', {}, f.case_no),
     h('td', {}, f.matter_name),
     h('td', {}, f.applicant_name),
@@ -129,11 +134,12 @@ export async function qualityScreen(root, app) {
     h('section', { class: 'panel' },
       h('h1', {}, '整改与回访'),
       h('p', { class: 'lead' }, '差评（不满意、非常不满意）自动生成整改事项，由中心负责人在整改期限内处理并写明结果；回访按比例抽取已办结的办件，实名差评全部回访。'),
+      h('label', { class: 'check' }, showAll, ' 显示全部已办结（默认只显示近 30 天关闭的）'),
       message,
       h('h2', { id: 'rectify-heading' }, `整改事项（未关闭 ${open} 件${overdue ? `，其中已超期 ${overdue} 件` : ''}）`),
       o.rectifications.length
         ? h('table', { class: 'list', id: 'rectify-table' },
-          h('thead', {}, h('tr', {}, ['办件', '事项', '申请人', '评价', '原因和意见', '负责人', '整改期限', ''].map((t) => h('th', {}, t)))),
+          h('thead', {}, h('tr', {}, ['编号', '办件', '事项', '申请人', '评价', '原因和意见', '负责人', '整改期限', ''].map((t) => h('th', {}, t)))),
           h('tbody', {}, rectRows))
         : h('p', { class: 'empty', id: 'rectify-empty' }, '没有整改事项'),
       rectifyForm),
@@ -142,7 +148,7 @@ export async function qualityScreen(root, app) {
       drawForm,
       o.followups.length
         ? h('table', { class: 'list', id: 'followup-table' },
-          h('thead', {}, h('tr', {}, ['办件', '事项', '申请人', '电话', '办结日期', '来源', ''].map((t) => h('th', {}, t)))),
+          h('thead', {}, h('tr', {}, ['编号', '办件', '事项', '申请人', '电话', '办结日期', '来源', ''].map((t) => h('th', {}, t)))),
           h('tbody', {}, callRows))
         : h('p', { class: 'empty', id: 'followup-empty' }, '没有待回访的办件'),
       callForm));
