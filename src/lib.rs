@@ -18,6 +18,7 @@
 //! - [`setup`]: first-run set-up of a device.
 //! - [`backup`]: verified backups and restore.
 //! - [`printing`]: this PC's printers for each document and the print service (CUPS).
+//! - [`usb`]: the USB sticks plugged in, offered for exchange and backups.
 //! - [`paths`]: where the database and printed documents live.
 //! - [`projections`]: every area's projector in one list, and rebuild.
 //! - [`demo`]: a demonstration center with one intake of each outcome.
@@ -53,6 +54,7 @@ pub mod reports;
 pub mod service;
 pub mod setup;
 pub mod store;
+pub mod usb;
 
 pub use error::Error;
 

@@ -80,6 +80,7 @@ fn main() {
             commands::printing::printers,
             commands::cases::handlers_find,
             commands::intake::intake_limits,
+            commands::exchange::usb_sticks,
             commands::intake::resubmission_offer,
             commands::printing::printer_choose,
             commands::printing::send_document,

@@ -183,3 +183,10 @@ pub fn conflict_resolve(
         )?)
     })
 }
+
+/// The USB sticks plugged in, offered beside every folder box (no login
+/// needed: set-up joins a center from one).
+#[tauri::command]
+pub fn usb_sticks() -> Vec<bianmin::usb::Stick> {
+    bianmin::usb::sticks()
+}

@@ -70,6 +70,14 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
     let w = Window::open(a02_dir, a02_db).await;
     w.login("clerk", "clerk-pass1").await;
     w.click("#menu-exchange").await;
+    // The sticks plugged in are offered in the window (this test machine
+    // may have none: then it says so), beside the folder box.
+    let sticks = w.wait_text("#exchange-sticks", "刷新").await;
+    let mounted = bianmin::usb::sticks();
+    match mounted.first() {
+        Some(s) => assert!(sticks.contains(&s.label), "{sticks}"),
+        None => assert!(sticks.contains("未检测到 U 盘"), "{sticks}"),
+    }
     w.fill("#exchange-folder", &folder).await;
     w.click("#write-key").await;
     w.click("#export-button").await;

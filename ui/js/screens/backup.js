@@ -3,6 +3,7 @@
 // backups in the folder — each can be checked and restored after the
 // manager confirms with a password.
 
+import { stickPicker } from '../sticks.js';
 import { call, screenData } from '../api.js';
 import { h, fill, field, toast } from '../dom.js';
 
@@ -116,6 +117,7 @@ export async function backupScreen(root, app, { onRestored }) {
       result),
     h('section', { class: 'panel' },
       h('h2', {}, '备份设置'),
+      stickPicker('backup-sticks', (path) => { folder.value = path; }),
       h('div', { class: 'grid2' }, field('备份文件夹', folder), h('div', { class: 'actions' }, choose)),
       h('div', { class: 'grid2' }, field('保留最近几份', keep), h('label', { class: 'check' }, daily, ' 每天第一次启动时自动备份')),
       h('div', { class: 'actions' }, save),

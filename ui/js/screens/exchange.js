@@ -4,6 +4,7 @@
 // still waiting for a batch, the conflicts; and (managers) registering
 // another device's key.
 
+import { stickPicker } from '../sticks.js';
 import { call, screenData } from '../api.js';
 import { h, fill, field, toast, shortTime } from '../dom.js';
 
@@ -206,6 +207,7 @@ export async function exchangeScreen(root, app) {
           if (input) input.focus({ preventScroll: true });
         } }, '查看冲突')) : null,
       h('p', {}, `本机指纹：${o.fingerprint}`),
+      stickPicker('exchange-sticks', (path) => { folder.value = path; refreshFiles(); }),
       h('div', { class: 'grid2' }, field('U 盘文件夹', folder), h('div', { class: 'actions' }, choose,
         h('button', { type: 'button', id: 'refresh-folder', onclick: refreshFiles }, '刷新'),
         h('button', { type: 'button', id: 'write-key', onclick: async () => {

@@ -4,6 +4,7 @@
 // counter PC or a village agent's laptop). Either way the database may be
 // kept encrypted — the default for an agent's laptop.
 
+import { stickPicker } from '../sticks.js';
 import { call } from '../api.js';
 import { h, fill, field, toast } from '../dom.js';
 
@@ -66,6 +67,7 @@ export function setupScreen(root, done) {
   const joinPart = h('div', { id: 'setup-join', hidden: true },
     h('fieldset', {}, h('legend', {}, '中心电脑导出的批次'),
       h('p', { class: 'lead' }, '请中心负责人在中心电脑“数据交换”页为本机编号导出批次（“导出给”填本机编号），把 U 盘插到本机。'),
+      stickPicker('setup-sticks', async (path) => { folder.value = path; await listBatches(); }),
       field('U 盘文件夹', folder),
       h('div', { class: 'actions' }, pick),
       field('批次文件', batch),
