@@ -55,6 +55,38 @@ fn choose(
     printing::choose(&mut c.store, &session, monday(), kind, printer, auto)
 }
 
+/// The clerk sends the saved copy of the case's receipt to its printer.
+fn receipt_sent(
+    c: &mut Center,
+    case_no: &str,
+    dir: &Path,
+) -> bianmin::Result<documents::WrittenDocument> {
+    documents::send_saved(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        case_no,
+        DocumentKind::Receipt,
+        dir,
+    )
+}
+
+/// The clerk prints (补打) the case's receipt where this PC prints receipts.
+fn receipt_here(
+    c: &mut Center,
+    case_no: &str,
+    dir: &Path,
+) -> bianmin::Result<documents::WrittenDocument> {
+    documents::print_here(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        case_no,
+        DocumentKind::Receipt,
+        dir,
+    )
+}
+
 fn printers_of(c: &Center) -> Vec<(String, u32, Option<String>)> {
     let mut stmt = c
         .store
@@ -121,7 +153,6 @@ fn an_intake_prints_its_papers_on_the_chosen_printers_and_records_where() {
 #[test]
 fn a_paused_printer_is_refused_in_chinese_and_records_nothing() {
     let mut c = center();
-    let now = monday();
     choose(
         &mut c,
         Who::Manager,
@@ -145,15 +176,7 @@ fn a_paused_printer_is_refused_in_chinese_and_records_nothing() {
 
     // Sent again by hand, it is refused the same way and still records nothing.
     let before = snapshot(&c.store);
-    let e = documents::print_here(
-        &mut c.store,
-        &c.clerk,
-        now,
-        &done.result.case_no,
-        DocumentKind::Receipt,
-        &dir,
-    )
-    .unwrap_err();
+    let e = receipt_here(&mut c, &done.result.case_no, &dir).unwrap_err();
     assert!(matches!(e, Error::Print(PrintError::Stopped { .. })), "{e}");
     assert_eq!(snapshot(&c.store), before);
 
@@ -210,21 +233,12 @@ fn choosing_a_printer_is_the_managers_and_checked_against_the_service() {
 #[test]
 fn a_saved_copy_goes_to_its_printer_as_the_same_copy_and_a_reprint_is_a_new_one() {
     let mut c = center();
-    let now = monday();
     let dir = c.dir.path().join("docs");
     // No printer chosen: the intake saves its PDFs only.
     let done = take_in(&mut c, &dir);
     assert!(done.documents.iter().all(|d| d.sent_to.is_none()));
     let case_no = done.result.case_no.clone();
-    let e = documents::send_saved(
-        &mut c.store,
-        &c.clerk,
-        now,
-        &case_no,
-        DocumentKind::Receipt,
-        &dir,
-    )
-    .unwrap_err();
+    let e = receipt_sent(&mut c, &case_no, &dir).unwrap_err();
     assert!(
         matches!(e, Error::Print(PrintError::NoPrinterChosen(_))),
         "{e}"
@@ -238,15 +252,7 @@ fn a_saved_copy_goes_to_its_printer_as_the_same_copy_and_a_reprint_is_a_new_one(
         false,
     )
     .unwrap();
-    let sent = documents::send_saved(
-        &mut c.store,
-        &c.clerk,
-        now,
-        &case_no,
-        DocumentKind::Receipt,
-        &dir,
-    )
-    .unwrap();
+    let sent = receipt_sent(&mut c, &case_no, &dir).unwrap();
     assert_eq!(sent.printed.copy, 1);
     assert_eq!(sent.sent_to.as_ref().unwrap().printer, SLIP);
     let text = printed_text(job_of(&sent));
@@ -266,44 +272,20 @@ fn a_saved_copy_goes_to_its_printer_as_the_same_copy_and_a_reprint_is_a_new_one(
     assert_eq!(kinds.last().map(String::as_str), Some("document.sent"));
     assert!(printers_of(&c).contains(&("receipt".into(), 1, Some(SLIP.into()))));
     // That copy is on paper: another paper is a 补打, not the same copy again.
-    let e = documents::send_saved(
-        &mut c.store,
-        &c.clerk,
-        now,
-        &case_no,
-        DocumentKind::Receipt,
-        &dir,
-    )
-    .unwrap_err();
+    let e = receipt_sent(&mut c, &case_no, &dir).unwrap_err();
     assert!(
         e.to_string().contains("已发送到打印机 BianminTest80"),
         "{e}"
     );
 
     // 补打 prints a second copy on the chosen printer.
-    let again = documents::print_here(
-        &mut c.store,
-        &c.clerk,
-        now,
-        &case_no,
-        DocumentKind::Receipt,
-        &dir,
-    )
-    .unwrap();
+    let again = receipt_here(&mut c, &case_no, &dir).unwrap();
     assert_eq!(again.printed.copy, 2);
     assert!(printers_of(&c).contains(&("receipt".into(), 2, Some(SLIP.into()))));
 
     // A saved file changed since it was printed is not sent as the record's copy.
     choose(&mut c, Who::Manager, DocumentKind::Receipt, None, false).unwrap();
-    let third = documents::print_here(
-        &mut c.store,
-        &c.clerk,
-        now,
-        &case_no,
-        DocumentKind::Receipt,
-        &dir,
-    )
-    .unwrap();
+    let third = receipt_here(&mut c, &case_no, &dir).unwrap();
     assert!(third.sent_to.is_none());
     choose(
         &mut c,
@@ -315,15 +297,7 @@ fn a_saved_copy_goes_to_its_printer_as_the_same_copy_and_a_reprint_is_a_new_one(
     .unwrap();
     std::fs::write(&third.path, b"%PDF-1.4 changed").unwrap();
     let before = snapshot(&c.store);
-    let e = documents::send_saved(
-        &mut c.store,
-        &c.clerk,
-        now,
-        &case_no,
-        DocumentKind::Receipt,
-        &dir,
-    )
-    .unwrap_err();
+    let e = receipt_sent(&mut c, &case_no, &dir).unwrap_err();
     assert!(e.to_string().contains("与打印记录不一致"), "{e}");
     assert_eq!(snapshot(&c.store), before);
 }

@@ -108,9 +108,15 @@ pub fn with_check_char(first17: &str) -> Option<String> {
         .then(|| format!("{first17}{}", check_char(b)))
 }
 
+/// A number as it is stored and compared: trimmed, letters upper-case
+/// (a typed lower-case x is the same number).
+pub fn stored_form(number: &str) -> String {
+    number.trim().to_ascii_uppercase()
+}
+
 /// Checks a 居民身份证 number against GB 11643 and says what it encodes.
 pub fn check_resident_id(number: &str, today: NaiveDate) -> Result<ResidentId, ApplicantError> {
-    let n = number.trim().to_ascii_uppercase();
+    let n = stored_form(number);
     let len = n.chars().count();
     if len != 18 {
         return Err(ApplicantError::IdLength(len));
@@ -159,7 +165,7 @@ pub fn check(id_type: IdType, number: &str, today: NaiveDate) -> Result<String, 
     match id_type {
         IdType::ResidentId => Ok(check_resident_id(number, today)?.number),
         other => {
-            let n = number.trim().to_ascii_uppercase();
+            let n = stored_form(number);
             let ok = (5..=30).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_alphanumeric());
             if ok {
                 Ok(n)

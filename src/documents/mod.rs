@@ -430,9 +430,9 @@ fn save_into(dir: &std::path::Path, p: &Printed) -> crate::Result<std::path::Pat
     Ok(path)
 }
 
-/// What the print queue shows for a print: "受理回执 2026-0001".
-fn job_title(p: &Printed) -> String {
-    format!("{} {}", p.title, p.case_no)
+/// What the print queue shows for a print: "受理回执 371402101-20261123-A01-0001".
+fn job_title(kind: DocumentKind, case_no: &str) -> String {
+    format!("{} {case_no}", kind.title())
 }
 
 /// Prints a document to `printer` through the print service, keeping the
@@ -451,7 +451,7 @@ pub fn print_to_printer(
 ) -> crate::Result<WrittenDocument> {
     let (printed, (path, sent)) = print_with(store, session, now, case_no, kind, |p| {
         let path = save_into(dir, p)?;
-        match crate::printing::cups::submit(printer, &path, &job_title(p)) {
+        match crate::printing::cups::submit(printer, &path, &job_title(p.kind, &p.case_no)) {
             Ok(job) => {
                 let sent = SentTo {
                     printer: printer.to_owned(),
@@ -531,8 +531,8 @@ pub fn send_saved(
         if hex::encode(Sha256::digest(&pdf)) != sha256 {
             return Err(DocumentError::SavedCopyChanged(path.display().to_string()).into());
         }
-        let title = format!("{} {}", kind.title(), facts.case_no);
-        let job = crate::printing::cups::submit(&printer, &path, &title)?;
+        let job =
+            crate::printing::cups::submit(&printer, &path, &job_title(kind, &facts.case_no))?;
         let payload = DocumentSent {
             kind,
             copy,

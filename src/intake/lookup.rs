@@ -133,7 +133,7 @@ pub fn resubmission_offer(
     matter_code: &str,
     id_number: &str,
 ) -> Result<Option<ResubmissionOffer>, StoreError> {
-    let id = id_number.trim().to_uppercase();
+    let id = crate::applicant::id_number::stored_form(id_number);
     let found: Option<(String, String, String)> = conn
         .prepare_cached(
             "SELECT c.case_id, c.case_no, c.received_on FROM cases c

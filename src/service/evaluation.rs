@@ -98,6 +98,14 @@ impl Channel {
             Channel::Phone => "phone",
         }
     }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Keypad => "窗口评价",
+            Channel::Paper => "纸质评价",
+            Channel::Phone => "电话回访",
+        }
+    }
 }
 
 /// The Chinese name of a level (1–5).
@@ -531,16 +539,6 @@ pub struct GivenRating {
     pub channel: Channel,
     pub channel_label: &'static str,
     pub evaluated_at: String,
-}
-
-impl Channel {
-    pub fn label(self) -> &'static str {
-        match self {
-            Channel::Keypad => "窗口评价",
-            Channel::Paper => "纸质评价",
-            Channel::Phone => "电话回访",
-        }
-    }
 }
 
 /// The ratings a case has, oldest first (at most one per channel).
