@@ -40,6 +40,7 @@ pub mod backup;
 pub mod calendar;
 pub mod catalogue;
 pub mod center;
+pub mod chooser;
 pub mod demo;
 pub mod documents;
 mod error;

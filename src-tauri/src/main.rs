@@ -26,13 +26,15 @@ fn database_from_args() -> Option<PathBuf> {
     None
 }
 
-/// The system's own dialogs (the folder chooser, GTK's buttons) speak the
-/// window's language, Chinese, whatever the PC is set to: gettext takes
-/// LANGUAGE first, but ignores it in the bare C locale, which a counter PC
-/// set up without a locale often has; C.UTF-8 is built into glibc.
+/// What GTK and WebKit draw themselves (a text box's context menu, the
+/// input method's labels) speaks the window's language, Chinese, whatever
+/// the PC is set to: gettext takes LANGUAGE first, but ignores it in the
+/// bare C locale, which a counter PC set up without a locale often has;
+/// C.UTF-8 is built into glibc. (Files and folders are chosen in the
+/// window itself, ui/js/chooser.js, not in GTK's dialog.)
 /// Set before GTK starts; an explicit LANGUAGE in the environment wins.
 #[cfg(target_os = "linux")]
-fn chinese_dialogs() {
+fn chinese_gtk() {
     if std::env::var_os("LANGUAGE").is_some() {
         return;
     }
@@ -55,10 +57,9 @@ fn main() {
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
     #[cfg(target_os = "linux")]
-    chinese_dialogs();
+    chinese_gtk();
     let db = bianmin::paths::database(database_from_args());
     let result = tauri::Builder::default()
-        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state::Desk::new(db))
         .invoke_handler(tauri::generate_handler![
@@ -81,6 +82,8 @@ fn main() {
             commands::cases::handlers_find,
             commands::intake::intake_limits,
             commands::exchange::usb_sticks,
+            commands::chooser::chooser_places,
+            commands::chooser::chooser_list,
             commands::intake::resubmission_offer,
             commands::printing::printer_choose,
             commands::printing::send_document,

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod cases;
 pub mod catalogue;
 pub mod center;
+pub mod chooser;
 pub mod documents;
 pub mod exchange;
 pub mod intake;

@@ -1,5 +1,5 @@
 //! 统计: the manager's figures and exporting the daily ledger to a folder
-//! (a USB stick chosen with the folder dialog).
+//! (a USB stick chosen in the window).
 
 use bianmin::reports::{self, dashboard, Format, Written};
 use serde::Deserialize;

@@ -6,6 +6,7 @@
 import { stickPicker } from '../sticks.js';
 import { call, screenData } from '../api.js';
 import { h, fill, field, toast } from '../dom.js';
+import { choosePath } from '../chooser.js';
 
 function size(bytes) {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -28,10 +29,8 @@ export async function backupScreen(root, app, { onRestored }) {
 
   const reload = () => backupScreen(root, app, { onRestored });
 
-  const choose = h('button', { type: 'button', onclick: async () => {
-    const dialog = window.__TAURI__ && window.__TAURI__.dialog;
-    if (!dialog) { toast('无法打开文件夹选择框，请直接输入文件夹路径', 'error'); return; }
-    const picked = await dialog.open({ directory: true, title: '选择备份文件夹' });
+  const choose = h('button', { type: 'button', id: 'backup-choose', onclick: async () => {
+    const picked = await choosePath({ folder: true, title: '选择备份文件夹' });
     if (picked) folder.value = picked;
   } }, '选择文件夹…');
 

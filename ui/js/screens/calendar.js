@@ -6,6 +6,7 @@
 
 import { call, screenData } from '../api.js';
 import { h, fill, field, toast, cnDate, shortTime } from '../dom.js';
+import { choosePath } from '../chooser.js';
 
 const WEEK = ['一', '二', '三', '四', '五', '六', '日'];
 const KIND_MARK = { holiday: '休', workday: '班' };
@@ -65,9 +66,7 @@ export async function calendarScreen(root, app, { year, loaded } = {}) {
   } }, o.view && !o.view.provisional ? '修改正式安排…' : '录入正式安排…');
 
   const importButton = h('button', { type: 'button', id: 'calendar-import', onclick: async () => {
-    const dialog = window.__TAURI__ && window.__TAURI__.dialog;
-    if (!dialog) { toast('无法打开文件选择框', 'error'); return; }
-    const picked = await dialog.open({ title: '选择节假日安排文件', filters: [{ name: '节假日安排（TOML）', extensions: ['toml'] }] });
+    const picked = await choosePath({ title: '选择节假日安排文件（.toml）', extensions: ['toml'] });
     if (!picked) return;
     try { await done(await call('calendar_import', { path: picked })); } catch (err) { failed(err); }
   } }, '从文件导入…');

@@ -11,6 +11,7 @@
 
 import { call, screenData } from '../api.js';
 import { h, fill, field, toast, shortTime } from '../dom.js';
+import { choosePath } from '../chooser.js';
 
 export async function catalogueScreen(root, app, params = {}) {
   if (params.code !== undefined) return matterForm(root, app, params.code);
@@ -95,15 +96,12 @@ function fileExchange(app, reload) {
   const said = (text, error) => { result.className = error ? 'message error' : 'message'; result.textContent = text; };
   const path = h('input', { id: 'catalogue-import-path', autocomplete: 'off', placeholder: '事项清单文件（.toml）的位置' });
   const folder = h('input', { id: 'catalogue-export-folder', autocomplete: 'off', placeholder: 'U 盘或导出文件夹' });
-  const dialog = () => window.__TAURI__ && window.__TAURI__.dialog;
-  const chooseFile = h('button', { type: 'button', onclick: async () => {
-    if (!dialog()) { said('无法打开文件选择框，请直接输入文件位置', true); return; }
-    const picked = await dialog().open({ title: '选择事项清单文件', filters: [{ name: '事项清单（TOML）', extensions: ['toml'] }] });
+  const chooseFile = h('button', { type: 'button', id: 'catalogue-import-choose', onclick: async () => {
+    const picked = await choosePath({ title: '选择事项清单文件（.toml）', extensions: ['toml'] });
     if (picked) path.value = picked;
   } }, '选择文件…');
-  const chooseFolder = h('button', { type: 'button', onclick: async () => {
-    if (!dialog()) { said('无法打开文件夹选择框，请直接输入文件夹路径', true); return; }
-    const picked = await dialog().open({ directory: true, title: '选择导出文件夹（U 盘）' });
+  const chooseFolder = h('button', { type: 'button', id: 'catalogue-export-choose', onclick: async () => {
+    const picked = await choosePath({ folder: true, title: '选择导出文件夹（U 盘）' });
     if (picked) folder.value = picked;
   } }, '选择文件夹…');
   const doImport = h('button', { type: 'button', id: 'catalogue-import', onclick: async () => {

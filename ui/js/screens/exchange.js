@@ -7,6 +7,7 @@
 import { stickPicker } from '../sticks.js';
 import { call, screenData } from '../api.js';
 import { h, fill, field, toast, shortTime } from '../dom.js';
+import { choosePath } from '../chooser.js';
 
 function kib(bytes) {
   return bytes < 1024 ? `${bytes} 字节` : `${(bytes / 1024).toFixed(1)} KB`;
@@ -128,10 +129,8 @@ export async function exchangeScreen(root, app) {
       exportResult.className = 'message error';
     }
   } }, '导出批次');
-  const choose = h('button', { type: 'button', onclick: async () => {
-    const dialog = window.__TAURI__.dialog;
-    if (!dialog) { toast('无法打开文件夹选择框，请直接输入文件夹路径', 'error'); return; }
-    const picked = await dialog.open({ directory: true, title: '选择 U 盘文件夹' });
+  const choose = h('button', { type: 'button', id: 'exchange-choose', onclick: async () => {
+    const picked = await choosePath({ folder: true, title: '选择 U 盘文件夹' });
     if (picked) { folder.value = picked; refreshFiles(); }
   } }, '选择文件夹…');
   folder.addEventListener('change', refreshFiles);

@@ -6,7 +6,8 @@
 
 import { stickPicker } from '../sticks.js';
 import { call } from '../api.js';
-import { h, fill, field, toast } from '../dom.js';
+import { h, fill, field } from '../dom.js';
+import { choosePath } from '../chooser.js';
 
 export function setupScreen(root, done) {
   const input = (name, attrs = {}) => h('input', { name, id: `setup-${name}`, autocomplete: 'off', ...attrs });
@@ -59,9 +60,7 @@ export function setupScreen(root, done) {
   };
   folder.addEventListener('change', listBatches);
   const pick = h('button', { type: 'button', id: 'setup-join-pick', onclick: async () => {
-    const dialog = window.__TAURI__ && window.__TAURI__.dialog;
-    if (!dialog) { toast('无法打开文件夹选择框，请直接输入文件夹路径', 'error'); return; }
-    const picked = await dialog.open({ directory: true, title: '选择 U 盘文件夹' });
+    const picked = await choosePath({ folder: true, title: '选择 U 盘文件夹' });
     if (picked) { folder.value = picked; await listBatches(); }
   } }, '选择文件夹…');
   const joinPart = h('div', { id: 'setup-join', hidden: true },

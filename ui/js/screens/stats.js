@@ -3,7 +3,8 @@
 // overdue cases, and exporting the daily ledger to a folder (USB).
 
 import { call, screenData } from '../api.js';
-import { h, fill, field, cnDate, toast } from '../dom.js';
+import { h, fill, field, cnDate } from '../dom.js';
+import { choosePath } from '../chooser.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -42,10 +43,8 @@ export async function statsScreen(root, app) {
   const day = h('input', { id: 'ledger-day', value: d.today, placeholder: '2026-11-23', maxlength: 10 });
   const format = h('select', { id: 'ledger-format' }, h('option', { value: 'xlsx' }, 'Excel（XLSX）'), h('option', { value: 'csv' }, 'CSV'), h('option', { value: 'pdf' }, 'PDF（打印签字）'));
   const result = h('div', { id: 'ledger-result', class: 'message' });
-  const choose = h('button', { type: 'button', onclick: async () => {
-    const dialog = window.__TAURI__.dialog;
-    if (!dialog) { toast('无法打开文件夹选择框，请直接输入文件夹路径', 'error'); return; }
-    const picked = await dialog.open({ directory: true, title: '选择导出文件夹（U 盘）' });
+  const choose = h('button', { type: 'button', id: 'ledger-choose', onclick: async () => {
+    const picked = await choosePath({ folder: true, title: '选择导出文件夹（U 盘）' });
     if (picked) folder.value = picked;
   } }, '选择文件夹…');
   const form = h('form', { id: 'ledger-form', class: 'panel' },
