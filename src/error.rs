@@ -45,6 +45,8 @@ pub enum Error {
     Exchange(#[from] ExchangeError),
     #[error(transparent)]
     Print(#[from] crate::printing::PrintError),
+    #[error(transparent)]
+    Sync(#[from] crate::sync::SyncError),
 }
 
 impl From<rusqlite::Error> for Error {

@@ -55,6 +55,7 @@ pub mod reports;
 pub mod service;
 pub mod setup;
 pub mod store;
+pub mod sync;
 pub mod usb;
 
 pub use error::Error;

@@ -205,6 +205,21 @@ pub enum Command {
         #[arg(long)]
         reason: String,
     },
+    /// 中心汇总机：在局域网上提供同步服务，各窗口电脑用 bianmin sync 连接（持续运行）
+    Serve {
+        /// 监听的地址和端口
+        #[arg(long, default_value = "0.0.0.0:47341")]
+        listen: String,
+    },
+    /// 通过局域网与中心汇总机同步：持续进行，断开后自动重连；--once 同步到一致后退出
+    Sync {
+        /// 中心汇总机的地址，如 192.168.1.10（默认端口 47341）或 192.168.1.10:47341
+        #[arg(long)]
+        hub: String,
+        /// 同步到双方数据一致后退出
+        #[arg(long)]
+        once: bool,
+    },
     /// 演示：在新数据库中建立示例中心并受理四件申请
     Demo,
 }

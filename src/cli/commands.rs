@@ -249,6 +249,8 @@ pub fn run(cli: Cli) -> Result<()> {
             apply,
             reason,
         } => super::exchange_cmd::resolve_cmd(&ctx, &device, seq, apply, &reason),
+        Command::Serve { listen } => super::sync_cmd::serve(&ctx, &listen),
+        Command::Sync { hub, once } => super::sync_cmd::sync(&ctx, &hub, once),
         Command::Demo => demo_cmd(&ctx),
     }
 }

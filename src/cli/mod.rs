@@ -1,6 +1,6 @@
 //! The command-line tool: [`args`] declares the commands, [`commands`] runs
 //! them ([`service_cmd`] the service-desk ones, [`exchange_cmd`] the USB
-//! exchange), [`output`] prints results
+//! exchange, [`sync_cmd`] live sync over the LAN), [`output`] prints results
 //! and errors.
 
 mod args;
@@ -8,6 +8,7 @@ mod commands;
 mod exchange_cmd;
 mod output;
 mod service_cmd;
+mod sync_cmd;
 
 use std::process::ExitCode;
 

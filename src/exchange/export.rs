@@ -64,8 +64,6 @@ pub fn export(
 ) -> crate::Result<ExportReport> {
     session.authorize(store.conn(), Action::Exchange)?;
     let conn = store.conn();
-    let dev = device::load(conn)?;
-    let public_key = keys::public_key(conn)?;
     if !request.out_dir.is_dir() {
         return Err(write_error(&request.out_dir, "文件夹不存在或不可用").into());
     }
@@ -76,106 +74,39 @@ pub fn export(
             code.to_owned()
         }
     };
-    let dest_device = devices::by_code(conn, &destination)?.map(|d| d.device_id);
     let date = request.date.unwrap_or(now.date_naive());
     let (last_batch, previous_manifest) = last_export(conn, &destination)?;
-    let batch_no = last_batch + 1;
     let sent = already_sent(conn, &destination, request.since_batch)?;
-
-    // Which devices' events go: our own; on the hub, every device's but
-    // the destination's own (it has them).
-    let sources: Vec<String> = if dev.role == DeviceRole::Hub {
-        events::heads(conn)?.into_iter().map(|(d, _)| d).collect()
-    } else {
-        vec![dev.device_id.clone()]
-    };
     let last_day = date.to_string();
-    let mut chosen: Vec<Event> = Vec::new();
-    let mut ranges = Vec::new();
-    for source in sources {
-        if dest_device.as_deref() == Some(source.as_str()) {
-            continue;
-        }
-        let Some((head, _)) = events::head(conn, &source)? else {
-            continue;
-        };
-        let from = sent.get(&source).copied().unwrap_or(0) + 1;
-        let batch: Vec<Event> = events::range(conn, &source, from, head)?
-            .into_iter()
-            .take_while(|e| e.ts.get(..10).is_some_and(|d| d <= last_day.as_str()))
-            .collect();
-        if let (Some(first), Some(last)) = (batch.first(), batch.last()) {
-            ranges.push(SourceRange {
-                device_id: source.clone(),
-                device_code: devices::code_of(conn, &source)?,
-                first_seq: first.seq,
-                last_seq: last.seq,
-                events: batch.len() as u64,
-                last_hash: last.hash.clone(),
-            });
-        }
-        chosen.extend(batch);
-    }
-    if chosen.is_empty() {
+    let Some(c) = compose(
+        conn,
+        now,
+        &Compose {
+            destination: &destination,
+            batch_no: last_batch + 1,
+            previous_manifest,
+            date,
+            from: &|source| sent.get(source).copied().unwrap_or(0) + 1,
+            last_day: Some(&last_day),
+        },
+        &mut *progress,
+    )?
+    else {
         return Err(ExchangeError::NothingToExport(format!(
             "发往{}的数据截至 {date} 都已导出过",
             destination_label(&destination)
         ))
         .into());
-    }
-    let total = chosen.len() as u64;
-    let mut events_text = String::with_capacity(chosen.len() * 600);
-    let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
-    for (i, e) in chosen.iter().enumerate() {
-        let v = serde_json::to_value(e).map_err(|e| StoreError::Encode(e.to_string()))?;
-        events_text.push_str(&canonical::to_string(&v));
-        events_text.push('\n');
-        *kinds.entry(e.kind.clone()).or_default() += 1;
-        if (i as u64 + 1).is_multiple_of(PROGRESS_EVERY) {
-            progress(Progress {
-                done: i as u64 + 1,
-                total,
-            });
-        }
-    }
-    let (cases_text, cases) = cases_csv(conn, &chosen)?;
-    let digest = |b: &[u8]| MemberDigest {
-        sha256: hex::encode(Sha256::digest(b)),
-        bytes: b.len() as u64,
     };
-    let mut members = BTreeMap::new();
-    members.insert(manifest::EVENTS.to_owned(), digest(events_text.as_bytes()));
-    members.insert(manifest::CASES.to_owned(), digest(cases_text.as_bytes()));
-    let m = Manifest {
-        format: manifest::FORMAT.to_owned(),
-        version: manifest::VERSION,
-        center_code: dev.center_code.clone(),
-        center_name: dev.center_name.clone(),
-        device_id: dev.device_id.clone(),
-        device_code: dev.device_code.clone(),
-        device_role: dev.role,
-        key_fingerprint: keys::fingerprint(&public_key),
-        public_key,
-        destination: destination.clone(),
+    let Composed {
+        zip_bytes,
+        manifest_sha256,
+        ranges,
+        total,
+        cases,
         batch_no,
-        date,
-        created_at: now.to_rfc3339_opts(SecondsFormat::Millis, false),
-        previous_manifest_sha256: previous_manifest,
-        sources: ranges.clone(),
-        event_count: total,
-        kinds,
-        members,
-    };
-    let manifest_bytes =
-        serde_json::to_vec_pretty(&m).map_err(|e| StoreError::Encode(e.to_string()))?;
-    let manifest_sha256 = hex::encode(Sha256::digest(&manifest_bytes));
-    let signature = keys::sign(conn, &manifest_bytes)?;
-    let zip_bytes = zip_members(&[
-        (manifest::MANIFEST, &manifest_bytes),
-        (manifest::SIGNATURE, signature.as_bytes()),
-        (manifest::EVENTS, events_text.as_bytes()),
-        (manifest::CASES, cases_text.as_bytes()),
-    ])?;
+    } = c;
+    let dev = device::load(conn)?;
     let own = ranges.iter().find(|r| r.device_id == dev.device_id);
     let stem = format!(
         "{}-{}-{}-{}-{}",
@@ -227,6 +158,152 @@ pub fn export(
         sources: ranges,
         manifest_sha256,
     })
+}
+
+/// What a batch is composed for.
+pub(crate) struct Compose<'a> {
+    /// A device code, or [`DEFAULT_DESTINATION`].
+    pub destination: &'a str,
+    pub batch_no: i64,
+    pub previous_manifest: Option<String>,
+    /// The day the batch is for (its name and manifest).
+    pub date: NaiveDate,
+    /// Per source device, the first seq to send.
+    pub from: &'a dyn Fn(&str) -> i64,
+    /// Events up to the end of this day (`YYYY-MM-DD`), or all of them.
+    pub last_day: Option<&'a str>,
+}
+
+/// A signed batch in memory.
+pub(crate) struct Composed {
+    pub zip_bytes: Vec<u8>,
+    pub manifest_sha256: String,
+    pub ranges: Vec<SourceRange>,
+    pub total: u64,
+    pub cases: usize,
+    pub batch_no: i64,
+}
+
+/// The devices whose events this device passes on: its own; on the hub,
+/// every device's (the destination's own are skipped by the caller's
+/// `from`, or below when the destination is a registered device).
+pub(crate) fn sources(conn: &Connection) -> Result<Vec<String>, crate::Error> {
+    let dev = device::load(conn)?;
+    Ok(if dev.role == DeviceRole::Hub {
+        events::heads(conn)?.into_iter().map(|(d, _)| d).collect()
+    } else {
+        vec![dev.device_id]
+    })
+}
+
+/// Builds and signs the batch of `c`: every event of [`sources`] from
+/// `c.from` on (up to `c.last_day`), as the same zip a USB stick carries.
+/// `None` when there is nothing to send.
+pub(crate) fn compose(
+    conn: &Connection,
+    now: DateTime<FixedOffset>,
+    c: &Compose<'_>,
+    progress: OnProgress<'_>,
+) -> crate::Result<Option<Composed>> {
+    let dev = device::load(conn)?;
+    let public_key = keys::public_key(conn)?;
+    let dest_device = devices::by_code(conn, c.destination)?.map(|d| d.device_id);
+    let mut chosen: Vec<Event> = Vec::new();
+    let mut ranges = Vec::new();
+    for source in sources(conn)? {
+        if dest_device.as_deref() == Some(source.as_str()) {
+            continue;
+        }
+        let Some((head, _)) = events::head(conn, &source)? else {
+            continue;
+        };
+        let from = (c.from)(&source);
+        if from > head {
+            continue;
+        }
+        let batch: Vec<Event> = events::range(conn, &source, from, head)?
+            .into_iter()
+            .take_while(|e| {
+                c.last_day
+                    .is_none_or(|day| e.ts.get(..10).is_some_and(|d| d <= day))
+            })
+            .collect();
+        if let (Some(first), Some(last)) = (batch.first(), batch.last()) {
+            ranges.push(SourceRange {
+                device_id: source.clone(),
+                device_code: devices::code_of(conn, &source)?,
+                first_seq: first.seq,
+                last_seq: last.seq,
+                events: batch.len() as u64,
+                last_hash: last.hash.clone(),
+            });
+        }
+        chosen.extend(batch);
+    }
+    if chosen.is_empty() {
+        return Ok(None);
+    }
+    let total = chosen.len() as u64;
+    let mut events_text = String::with_capacity(chosen.len() * 600);
+    let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
+    for (i, e) in chosen.iter().enumerate() {
+        let v = serde_json::to_value(e).map_err(|e| StoreError::Encode(e.to_string()))?;
+        events_text.push_str(&canonical::to_string(&v));
+        events_text.push('\n');
+        *kinds.entry(e.kind.clone()).or_default() += 1;
+        if (i as u64 + 1).is_multiple_of(PROGRESS_EVERY) {
+            progress(Progress {
+                done: i as u64 + 1,
+                total,
+            });
+        }
+    }
+    let (cases_text, cases) = cases_csv(conn, &chosen)?;
+    let digest = |b: &[u8]| MemberDigest {
+        sha256: hex::encode(Sha256::digest(b)),
+        bytes: b.len() as u64,
+    };
+    let mut members = BTreeMap::new();
+    members.insert(manifest::EVENTS.to_owned(), digest(events_text.as_bytes()));
+    members.insert(manifest::CASES.to_owned(), digest(cases_text.as_bytes()));
+    let m = Manifest {
+        format: manifest::FORMAT.to_owned(),
+        version: manifest::VERSION,
+        center_code: dev.center_code.clone(),
+        center_name: dev.center_name.clone(),
+        device_id: dev.device_id.clone(),
+        device_code: dev.device_code.clone(),
+        device_role: dev.role,
+        key_fingerprint: keys::fingerprint(&public_key),
+        public_key,
+        destination: c.destination.to_owned(),
+        batch_no: c.batch_no,
+        date: c.date,
+        created_at: now.to_rfc3339_opts(SecondsFormat::Millis, false),
+        previous_manifest_sha256: c.previous_manifest.clone(),
+        sources: ranges.clone(),
+        event_count: total,
+        kinds,
+        members,
+    };
+    let manifest_bytes =
+        serde_json::to_vec_pretty(&m).map_err(|e| StoreError::Encode(e.to_string()))?;
+    let manifest_sha256 = hex::encode(Sha256::digest(&manifest_bytes));
+    let signature = keys::sign(conn, &manifest_bytes)?;
+    let zip_bytes = zip_members(&[
+        (manifest::MANIFEST, &manifest_bytes),
+        (manifest::SIGNATURE, signature.as_bytes()),
+        (manifest::EVENTS, events_text.as_bytes()),
+        (manifest::CASES, cases_text.as_bytes()),
+    ])?;
+    Ok(Some(Composed {
+        zip_bytes,
+        manifest_sha256,
+        ranges,
+        total,
+        cases,
+        batch_no: c.batch_no,
+    }))
 }
 
 /// "中心" for the default destination, else the device code.

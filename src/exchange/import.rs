@@ -127,12 +127,42 @@ pub fn imported_at(conn: &Connection, manifest_sha256: &str) -> Result<Option<St
         .optional()?)
 }
 
+/// Imports a batch that came over the hall's LAN (src/sync) from the
+/// device `peer_id`, authenticated by the channel: every check of a USB
+/// batch, and it must be that device's own. Not listed among the imported
+/// batch files: the LAN sends one every few seconds.
+pub fn import_live(
+    store: &mut Store,
+    now: DateTime<FixedOffset>,
+    peer_id: &str,
+    bytes: &[u8],
+) -> crate::Result<ImportReport> {
+    let opened = reader::open("局域网同步", bytes)?;
+    if opened.manifest.device_id != peer_id {
+        return Err(ExchangeError::BadSignature(opened.manifest.device_code.clone()).into());
+    }
+    let center = device::load(store.conn())?.center_code;
+    let verified = reader::verify(store.conn(), Some(&center), opened, Trust::Registered)?;
+    store.write(move |tx| apply_events_of(tx, verified, now, &mut |_| {}, false))
+}
+
 /// Chains and applies a verified batch in the caller's transaction.
 pub(crate) fn apply(
     tx: &Transaction<'_>,
     verified: Verified,
     now: DateTime<FixedOffset>,
     progress: OnProgress<'_>,
+) -> crate::Result<ImportReport> {
+    apply_events_of(tx, verified, now, progress, true)
+}
+
+/// [`apply`]; `record`: list it among the imported batch files.
+fn apply_events_of(
+    tx: &Transaction<'_>,
+    verified: Verified,
+    now: DateTime<FixedOffset>,
+    progress: OnProgress<'_>,
+    record: bool,
 ) -> crate::Result<ImportReport> {
     let Verified { opened, events } = verified;
     let m = &opened.manifest;
@@ -243,6 +273,9 @@ pub(crate) fn apply(
     apply_events(tx, to_insert, progress, &mut report)?;
     report.new_conflicts = count_conflicts(tx)? - conflicts_before;
     report.gaps = gaps(tx)?;
+    if !record {
+        return Ok(report);
+    }
     tx.execute(
         "INSERT INTO batch_imports (manifest_sha256, file_name, device_id, device_code, batch_no, added, pending, imported_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

@@ -90,6 +90,27 @@ pub fn sign(conn: &Connection, bytes: &[u8]) -> crate::Result<String> {
     Ok(hex::encode(load_secret(conn)?.sign(bytes).to_bytes()))
 }
 
+/// This device's key for the hall's LAN channel (src/sync): the X25519
+/// secret of its ed25519 key (the standard birational map), so the channel
+/// is authenticated by the very key `device trust` registered.
+pub fn channel_secret(conn: &Connection) -> crate::Result<zeroize::Zeroizing<[u8; 32]>> {
+    Ok(zeroize::Zeroizing::new(
+        load_secret(conn)?.to_scalar_bytes(),
+    ))
+}
+
+/// The X25519 public key a registered device's channel shows, from its
+/// ed25519 public key (hex); `None` for a malformed key.
+pub fn channel_public(public_key_hex: &str) -> Option<[u8; 32]> {
+    let bytes: [u8; 32] = hex::decode(public_key_hex).ok()?.try_into().ok()?;
+    Some(
+        VerifyingKey::from_bytes(&bytes)
+            .ok()?
+            .to_montgomery()
+            .to_bytes(),
+    )
+}
+
 /// Whether `signature_hex` is `public_key_hex`'s signature of `bytes`.
 pub fn verify(public_key_hex: &str, bytes: &[u8], signature_hex: &str) -> bool {
     let key = hex::decode(public_key_hex)

@@ -1,0 +1,275 @@
+//! What the two ends of a connection say, the same on the hub and on a
+//! device:
+//!
+//! - `Heads`: per device, the last event this end holds, and how many
+//!   batches it has received on this connection (so the other knows its
+//!   last batch was applied). Sent at the start, after each change and as
+//!   the heartbeat.
+//! - `Batch`: a signed batch (the very zip a USB stick carries) of every
+//!   event the other end lacks, composed from its last heads; one at a
+//!   time, the next after the other has answered.
+//! - `Refused`: the other end's batch failed a check; the connection ends
+//!   and the reason is shown on both ends.
+//!
+//! New local events (an intake at this PC, a batch from another device on
+//! the hub) are noticed through SQLite's data version, checked every
+//! [`TICK`]; the other end learns of them at once, without asking.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use super::channel::{read_frame, Assembler, Channel};
+use super::{Notice, SyncError, HEARTBEAT, SILENCE_LIMIT};
+use crate::exchange::export::{self, Compose};
+use crate::exchange::import;
+use crate::store::{events, Store, StoreError};
+
+const HEADS: u8 = 1;
+const BATCH: u8 = 2;
+const REFUSED: u8 = 3;
+
+/// How often local changes are looked for.
+pub const TICK: Duration = Duration::from_millis(50);
+
+/// Per device id, the last seq held.
+pub type Heads = BTreeMap<String, i64>;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct HeadsMessage {
+    heads: Heads,
+    received: u64,
+}
+
+/// How long a link runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Until the connection ends or `stop` is set.
+    Continuous,
+    /// Until both ends hold the same (`bianmin sync --once`).
+    Once,
+}
+
+fn heads_of(store: &Store) -> Result<Heads, StoreError> {
+    Ok(events::heads(store.conn())?.into_iter().collect())
+}
+
+fn data_version(store: &Store) -> Result<i64, StoreError> {
+    Ok(store
+        .conn()
+        .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+}
+
+/// Whether `have` holds everything of `other`.
+fn covers(have: &Heads, other: &Heads) -> bool {
+    other
+        .iter()
+        .all(|(d, seq)| have.get(d).is_some_and(|h| h >= seq))
+}
+
+/// Runs the exchange on `ch` with `store` until the connection ends (an
+/// error naming why), `stop` is set, or, in [`Mode::Once`], both ends hold
+/// the same.
+pub fn run(
+    store: &mut Store,
+    mut ch: Channel,
+    mode: Mode,
+    stop: &AtomicBool,
+    now: &dyn Fn() -> DateTime<FixedOffset>,
+    notice: &dyn Fn(Notice),
+) -> crate::Result<()> {
+    let (tx, rx) = mpsc::channel::<std::io::Result<Vec<u8>>>();
+    let mut reading = ch.reader().map_err(|e| SyncError::Lost {
+        peer: ch.peer.device_code.clone(),
+        reason: e.to_string(),
+    })?;
+    let reader = std::thread::spawn(move || loop {
+        let frame = read_frame(&mut reading);
+        let end = frame.is_err();
+        if tx.send(frame).is_err() || end {
+            return;
+        }
+    });
+    let result = exchange(store, &mut ch, &rx, mode, stop, now, notice);
+    ch.close();
+    let _ = reader.join();
+    result
+}
+
+fn exchange(
+    store: &mut Store,
+    ch: &mut Channel,
+    rx: &mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    mode: Mode,
+    stop: &AtomicBool,
+    now: &dyn Fn() -> DateTime<FixedOffset>,
+    notice: &dyn Fn(Notice),
+) -> crate::Result<()> {
+    let peer = ch.peer.clone();
+    let code = peer.device_code.clone();
+    let mut assembler = Assembler::default();
+    let mut own = heads_of(store)?;
+    let mut version = data_version(store)?;
+    // What the other end holds, once it has said.
+    let mut theirs: Option<Heads> = None;
+    let (mut sent_batches, mut acknowledged, mut received) = (0u64, 0u64, 0u64);
+    let send_heads = |ch: &mut Channel, own: &Heads, received: u64| -> crate::Result<()> {
+        let m = HeadsMessage {
+            heads: own.clone(),
+            received,
+        };
+        let bytes = serde_json::to_vec(&m).map_err(|e| SyncError::Malformed(e.to_string()))?;
+        ch.send(HEADS, &bytes)?;
+        Ok(())
+    };
+    send_heads(ch, &own, received)?;
+    let (mut last_sent, mut last_heard) = (Instant::now(), Instant::now());
+    // Something may be owed to the other end (set by any change of
+    // either end's heads, cleared when nothing is).
+    let mut dirty = true;
+    let mut told_in_step = false;
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        match rx.recv_timeout(TICK) {
+            Ok(Ok(frame)) => {
+                last_heard = Instant::now();
+                ch.open(&frame, &mut assembler)?;
+                while let Some((kind, payload)) = assembler.message()? {
+                    match kind {
+                        HEADS => {
+                            let m: HeadsMessage = serde_json::from_slice(&payload)
+                                .map_err(|e| SyncError::Malformed(e.to_string()))?;
+                            acknowledged = acknowledged.max(m.received);
+                            if theirs.as_ref() != Some(&m.heads) {
+                                told_in_step = false;
+                            }
+                            theirs = Some(m.heads);
+                            dirty = true;
+                        }
+                        BATCH => {
+                            received += 1;
+                            match import::import_live(store, now(), &peer.device_id, &payload) {
+                                Ok(report) => {
+                                    if report.added > 0 {
+                                        notice(Notice::Received {
+                                            from: code.clone(),
+                                            added: report.added,
+                                        });
+                                    }
+                                }
+                                Err(e) => {
+                                    let reason = e.to_string();
+                                    let _ = ch.send(REFUSED, reason.as_bytes());
+                                    return Err(e);
+                                }
+                            }
+                            own = heads_of(store)?;
+                            version = data_version(store)?;
+                            dirty = true;
+                            send_heads(ch, &own, received)?;
+                            last_sent = Instant::now();
+                        }
+                        REFUSED => {
+                            return Err(SyncError::Refused {
+                                peer: code.clone(),
+                                reason: String::from_utf8_lossy(&payload).into_owned(),
+                            }
+                            .into());
+                        }
+                        other => {
+                            return Err(
+                                SyncError::Malformed(format!("未知的消息类型 {other}")).into()
+                            )
+                        }
+                    }
+                }
+            }
+            Ok(Err(e)) => {
+                return Err(SyncError::Lost {
+                    peer: code.clone(),
+                    reason: match e.kind() {
+                        std::io::ErrorKind::UnexpectedEof => "对方关闭了连接".into(),
+                        std::io::ErrorKind::ConnectionReset => "连接被重置".into(),
+                        _ => e.to_string(),
+                    },
+                }
+                .into())
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(SyncError::Lost {
+                    peer: code.clone(),
+                    reason: "连接已关闭".into(),
+                }
+                .into())
+            }
+        }
+        if last_heard.elapsed() > SILENCE_LIMIT {
+            return Err(SyncError::Lost {
+                peer: code.clone(),
+                reason: "对方无响应".into(),
+            }
+            .into());
+        }
+        // Something new here (an intake at this PC, another device's batch
+        // on the hub)?
+        let v = data_version(store)?;
+        if v != version {
+            version = v;
+            let now_heads = heads_of(store)?;
+            if now_heads != own {
+                own = now_heads;
+                dirty = true;
+                told_in_step = false;
+                send_heads(ch, &own, received)?;
+                last_sent = Instant::now();
+            }
+        }
+        // The other end's next batch, once it has answered the last one.
+        if let Some(their) = theirs
+            .as_ref()
+            .filter(|_| dirty && acknowledged >= sent_batches)
+        {
+            dirty = false;
+            let at = now();
+            let composed = export::compose(
+                store.conn(),
+                at,
+                &Compose {
+                    destination: &code,
+                    batch_no: 1,
+                    previous_manifest: None,
+                    date: at.date_naive(),
+                    from: &|source| their.get(source).copied().unwrap_or(0) + 1,
+                    last_day: None,
+                },
+                &mut |_| {},
+            )?;
+            if let Some(c) = composed {
+                ch.send(BATCH, &c.zip_bytes)?;
+                sent_batches += 1;
+                last_sent = Instant::now();
+                notice(Notice::Sent {
+                    to: code.clone(),
+                    events: c.total,
+                });
+            } else if mode == Mode::Once && covers(&own, their) {
+                notice(Notice::InStep(code.clone()));
+                return Ok(());
+            } else if !told_in_step && covers(&own, their) {
+                told_in_step = true;
+                notice(Notice::InStep(code.clone()));
+            }
+        }
+        if last_sent.elapsed() > HEARTBEAT {
+            send_heads(ch, &own, received)?;
+            last_sent = Instant::now();
+        }
+    }
+}

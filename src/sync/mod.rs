@@ -1,0 +1,95 @@
+//! Live sync over the hall's LAN (局域网同步): the hub serves, every counter
+//! PC (and an agent laptop while it is in the hall) keeps a connection to
+//! it and both sides send each other, as soon as they have them, the same
+//! signed, hash-chained batches a USB stick carries. Everything a USB
+//! import checks is checked again (src/exchange/import.rs `import_live`);
+//! an event that arrives by LAN and by USB is one event.
+//!
+//! - [`channel`]: the encrypted, mutually authenticated channel (Noise XX
+//!   with the registered device keys) and its framing;
+//! - [`link`]: what the two ends of a connection say to each other: what
+//!   each holds (heads), the batch of what the other lacks, a refusal;
+//! - [`hub`]: `bianmin serve`, the hub's listener;
+//! - [`device`]: `bianmin sync`, a device's side, reconnecting with back-off.
+
+pub mod channel;
+pub mod device;
+pub mod hub;
+pub mod link;
+
+use std::time::Duration;
+
+/// The port the hub listens on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 47341;
+
+/// How long a connection attempt and the handshake may take.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A connection silent this long is taken as lost (each end speaks at
+/// least every [`HEARTBEAT`]).
+pub const SILENCE_LIMIT: Duration = Duration::from_secs(15);
+
+/// How often an idle end says what it holds, so the other knows it lives.
+pub const HEARTBEAT: Duration = Duration::from_secs(5);
+
+/// Refusals and failures of live sync, in the words the hub's screen and
+/// the device's status line show.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("无法连接中心汇总机 {addr}：{reason}")]
+    Connect { addr: String, reason: String },
+    #[error("与{peer}的连接中断：{reason}")]
+    Lost { peer: String, reason: String },
+    #[error("同步握手失败：{0}")]
+    Handshake(String),
+    #[error("对方不是本中心登记的设备（指纹 {fingerprint}），已拒绝连接")]
+    Unregistered { fingerprint: String },
+    #[error("设备 {claimed} 使用的密钥与登记的不符（指纹 {fingerprint}），已拒绝连接")]
+    WrongKey {
+        claimed: String,
+        fingerprint: String,
+    },
+    #[error("对方不是本中心的中心汇总机（{0}），已断开")]
+    NotTheHub(String),
+    #[error("本机不是中心汇总机，不能提供同步服务（本机角色：{0}）")]
+    NotAHub(String),
+    #[error("收到的数据被改动或已损坏（解密失败），已断开")]
+    Tampered,
+    #[error("收到的数据格式不对（{0}），已断开")]
+    Malformed(String),
+    #[error("{peer}拒绝了本机发去的数据：{reason}")]
+    Refused { peer: String, reason: String },
+    #[error("无法监听 {addr}：{reason}")]
+    Listen { addr: String, reason: String },
+}
+
+/// What happens on a connection, for the hub's screen, the device's status
+/// line and the command line's log.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum Notice {
+    /// A registered device connected (its code).
+    Connected(String),
+    /// Events came in and were applied.
+    Received { from: String, added: u64 },
+    /// Events were sent.
+    Sent { to: String, events: u64 },
+    /// Both ends hold the same (the `--once` exchange is done).
+    InStep(String),
+    /// The connection ended, with why.
+    Closed { peer: String, reason: String },
+    /// A connection refused, with why (an unregistered device, a wrong key).
+    Refused { from: String, reason: String },
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::Connected(code) => write!(f, "{code} 已连接"),
+            Notice::Received { from, added } => write!(f, "收到 {from} 的 {added} 条新数据"),
+            Notice::Sent { to, events } => write!(f, "向 {to} 发送 {events} 条数据"),
+            Notice::InStep(peer) => write!(f, "与 {peer} 的数据已一致"),
+            Notice::Closed { peer, reason } => write!(f, "与 {peer} 的连接结束：{reason}"),
+            Notice::Refused { from, reason } => write!(f, "拒绝来自 {from} 的连接：{reason}"),
+        }
+    }
+}
