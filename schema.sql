@@ -358,6 +358,16 @@ CREATE TABLE printer_choices (
     set_at  TEXT NOT NULL
 );
 
+-- Local to this PC (src/sync/settings.rs): whether it syncs over the
+-- hall's LAN, and the hub's address (empty: this PC is the hub).
+CREATE TABLE sync_settings (
+    singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
+    enabled     INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    hub_address TEXT NOT NULL,
+    set_by      TEXT NOT NULL,
+    set_at      TEXT NOT NULL
+);
+
 -- One row per printed 办事指南: one matter's, or the catalogue's booklet.
 CREATE TABLE printed_guides (
     event_id   TEXT PRIMARY KEY,

@@ -2,7 +2,8 @@
 # Builds the Debian package of the counter window and the command-line tool
 # (bianmin-desk_<version>_amd64.deb in target/release/) with dpkg-deb, from
 # the release binaries: /usr/bin/bianmin-desk, /usr/bin/bianmin, a desktop
-# entry and the icons. Prints the path and size of the package.
+# entry, the icons and the hub's sync service unit (bianmin-hub.service,
+# not enabled: only a headless hub turns it on). Prints the path and size of the package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-packages.sh build-essential pkg-config ca-certificates libwebkit2gtk-4.1-dev
@@ -16,6 +17,7 @@ install -Dm755 -s target/release/bianmin "$root/usr/bin/bianmin"
 install -Dm644 assets/icons/32x32.png "$root/usr/share/icons/hicolor/32x32/apps/bianmin-desk.png"
 install -Dm644 assets/icons/128x128.png "$root/usr/share/icons/hicolor/128x128/apps/bianmin-desk.png"
 install -Dm644 assets/icons/icon.png "$root/usr/share/icons/hicolor/256x256/apps/bianmin-desk.png"
+install -Dm644 assets/systemd/bianmin-hub.service "$root/usr/lib/systemd/system/bianmin-hub.service"
 mkdir -p "$root/usr/share/applications" "$root/DEBIAN"
 cat > "$root/usr/share/applications/bianmin-desk.desktop" <<DESKTOP
 [Desktop Entry]
@@ -32,7 +34,7 @@ Package: bianmin-desk
 Version: $version
 Architecture: amd64
 Maintainer: Bianmin Counter developers <dev@bianmin.local>
-Depends: libwebkit2gtk-4.1-0, libgtk-3-0, libssl3, fonts-noto-cjk
+Depends: libwebkit2gtk-4.1-0, libgtk-3-0, libssl3, fonts-noto-cjk, cups-client
 Installed-Size: $size
 Section: misc
 Priority: optional

@@ -66,6 +66,10 @@ pub const LOCAL_TABLES: &[(&str, &str)] = &[
         "printing: where each document prints on this PC",
     ),
     (
+        "sync_settings",
+        "sync::settings: whether and where this PC syncs over the LAN",
+    ),
+    (
         "backup_settings",
         "backup::schedule: where and when this device backs up",
     ),

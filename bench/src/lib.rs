@@ -6,12 +6,14 @@
 //! - [`documents`]: PDF rendering time and size, against headless Chromium.
 //! - [`deadlines`]: a million-case database and its red/yellow lists.
 //! - [`exchange`]: exporting a day's batch and importing 100 000 events.
+//! - [`lan`]: live sync's propagation, catch-up and the hub's footprint.
 
 pub mod dashboard;
 pub mod deadlines;
 pub mod documents;
 pub mod exchange;
 pub mod intake;
+pub mod lan;
 
 use std::time::Duration;
 

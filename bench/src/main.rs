@@ -80,6 +80,21 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// 局域网同步：多台窗口电脑每秒各受理一件时的传播延迟、离线一天后的追赶时间、汇总机内存与 CPU（需要同目录下的 bianmin）
+    Lan {
+        /// 存放测试数据库的目录
+        #[arg(long)]
+        dir: PathBuf,
+        /// 窗口电脑台数
+        #[arg(long, default_value_t = 8)]
+        counters: usize,
+        /// 持续秒数
+        #[arg(long, default_value_t = 300)]
+        seconds: u64,
+        /// 离线电脑在离线期间受理的办件数（其他电脑同时受理其 5 倍）
+        #[arg(long, default_value_t = 1000)]
+        catch_up_cases: usize,
+    },
     /// 受理提交延迟（p50/p99）与已有大量办件时的受理吞吐量
     Intake {
         /// 数据库中预先存在的办件数
@@ -178,6 +193,22 @@ fn run(json: bool, b: BenchCommand) -> Result<()> {
                     r.cases_per_day, r.day_events, r.day_export_ms, r.day_batch_bytes, r.bytes_per_1000_cases, r.day_import_ms,
                     r.days - 1, r.big_events, r.big_export_ms, r.big_batch_bytes, r.big_import_ms, r.import_events_per_second,
                     r.seed_seconds
+                )
+            });
+        }
+        BenchCommand::Lan {
+            dir,
+            counters,
+            seconds,
+            catch_up_cases,
+        } => {
+            let r = bianmin_bench::lan::lan(&dir, counters, seconds, catch_up_cases)?;
+            print(json, &r, |r| {
+                format!(
+                    "{} 台窗口电脑，{} 秒，共受理 {} 件\n传播（一台提交 → 另一台数据库可见，{} 件）：p50 {:.1} ms，p99 {:.1} ms，最大 {:.1} ms\n同步运行时受理提交：p50 {:.2} ms，p99 {:.2} ms\n追赶：离线受理 {} 件、汇总机新增 {} 条事件，重连后 {:.0} ms 一致\n汇总机内存：空闲 {:?} KiB，峰值 {:?} KiB；CPU {:?} s\n每件办件的批次字节数：{:?}（百件一批），{:?}（一件一批）",
+                    r.counters, r.seconds, r.cases, r.propagation.samples, r.propagation.p50_ms, r.propagation.p99_ms, r.propagation.max_ms,
+                    r.intake_commit.p50_ms, r.intake_commit.p99_ms, r.catch_up_cases, r.catch_up_hub_events, r.catch_up_ms,
+                    r.hub_idle_rss_kib, r.hub_peak_rss_kib, r.hub_cpu_seconds, r.batch_bytes_per_case, r.single_case_batch_bytes
                 )
             });
         }

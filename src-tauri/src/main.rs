@@ -62,6 +62,11 @@ fn main() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .manage(state::Desk::new(db))
+        .manage(commands::sync::Sync::default())
+        .setup(|app| {
+            commands::sync::start(app.handle());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::setup::app_status,
             commands::setup::setup_device,
@@ -84,6 +89,9 @@ fn main() {
             commands::exchange::usb_sticks,
             commands::chooser::chooser_places,
             commands::chooser::chooser_list,
+            commands::sync::sync_status,
+            commands::sync::sync_settings,
+            commands::sync::sync_settings_save,
             commands::intake::resubmission_offer,
             commands::printing::printer_choose,
             commands::printing::send_document,

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_calendar_users_settings.sql"),
     include_str!("migrations/0007_catalogue_guides.sql"),
     include_str!("migrations/0008_printers.sql"),
+    include_str!("migrations/0009_sync.sql"),
 ];
 
 /// The schema version this program writes.

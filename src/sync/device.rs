@@ -89,6 +89,7 @@ pub fn keep_in_step(
             notice(Notice::Closed {
                 peer: "中心汇总机".into(),
                 reason: e.to_string(),
+                refused: SyncError::is_refusal(&e),
             });
         }
         // A connection that held a while was good: start the pauses over.

@@ -49,7 +49,12 @@ pub fn serve(
     };
     let listen_error = |e: std::io::Error| SyncError::Listen {
         addr: listen.to_owned(),
-        reason: e.to_string(),
+        reason: match e.kind() {
+            std::io::ErrorKind::AddrInUse => "端口已被占用（本机可能已在运行同步服务）".into(),
+            std::io::ErrorKind::AddrNotAvailable => "本机没有这个地址".into(),
+            std::io::ErrorKind::PermissionDenied => "没有权限使用这个端口".into(),
+            _ => e.to_string(),
+        },
     };
     let listener = TcpListener::bind(listen).map_err(listen_error)?;
     listener.set_nonblocking(true).map_err(listen_error)?;
@@ -118,9 +123,13 @@ fn answer(
         let _ = s.set_read_timeout(None);
     }
     notice(Notice::Connected(code.clone()));
-    let reason = match link::run(&mut store, ch, Mode::Continuous, stop, now, notice) {
-        Ok(()) => "同步服务已停止".to_owned(),
-        Err(e) => e.to_string(),
+    let (reason, refused) = match link::run(&mut store, ch, Mode::Continuous, stop, now, notice) {
+        Ok(()) => ("同步服务已停止".to_owned(), false),
+        Err(e) => (e.to_string(), SyncError::is_refusal(&e)),
     };
-    notice(Notice::Closed { peer: code, reason });
+    notice(Notice::Closed {
+        peer: code,
+        reason,
+        refused,
+    });
 }

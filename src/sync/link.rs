@@ -71,6 +71,30 @@ fn covers(have: &Heads, other: &Heads) -> bool {
         .all(|(d, seq)| have.get(d).is_some_and(|h| h >= seq))
 }
 
+/// The size of the batch this device would send `destination` with its
+/// own events from `from` on (for the benchmark's bytes per case).
+pub fn batch_bytes(
+    conn: &rusqlite::Connection,
+    now: DateTime<FixedOffset>,
+    destination: &str,
+    from: i64,
+) -> crate::Result<usize> {
+    let composed = export::compose(
+        conn,
+        now,
+        &Compose {
+            destination,
+            batch_no: 1,
+            previous_manifest: None,
+            date: now.date_naive(),
+            from: &|_| from,
+            last_day: None,
+        },
+        &mut |_| {},
+    )?;
+    Ok(composed.map_or(0, |c| c.zip_bytes.len()))
+}
+
 /// Runs the exchange on `ch` with `store` until the connection ends (an
 /// error naming why), `stop` is set, or, in [`Mode::Once`], both ends hold
 /// the same.

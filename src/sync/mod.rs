@@ -10,12 +10,16 @@
 //! - [`link`]: what the two ends of a connection say to each other: what
 //!   each holds (heads), the batch of what the other lacks, a refusal;
 //! - [`hub`]: `bianmin serve`, the hub's listener;
-//! - [`device`]: `bianmin sync`, a device's side, reconnecting with back-off.
+//! - [`device`]: `bianmin sync`, a device's side, reconnecting with back-off;
+//! - [`settings`]: whether this PC syncs and with which hub ([`settings::plan`]);
+//! - [`live`]: the window's sync running beside it, and its status line.
 
 pub mod channel;
 pub mod device;
 pub mod hub;
 pub mod link;
+pub mod live;
+pub mod settings;
 
 use std::time::Duration;
 
@@ -59,8 +63,30 @@ pub enum SyncError {
     Malformed(String),
     #[error("{peer}拒绝了本机发去的数据：{reason}")]
     Refused { peer: String, reason: String },
+    #[error("请填写中心汇总机的地址（如 192.168.1.10），或关闭本机的局域网同步")]
+    NoHubAddress,
+    #[error("中心汇总机的地址“{0}”格式不对：应为 IP 地址或电脑名，可带端口，如 192.168.1.10 或 192.168.1.10:47341")]
+    BadHubAddress(String),
     #[error("无法监听 {addr}：{reason}")]
     Listen { addr: String, reason: String },
+}
+
+impl SyncError {
+    /// Whether this ends a connection because a check refused it (rather
+    /// than the network failing).
+    pub fn is_refusal(e: &crate::Error) -> bool {
+        matches!(
+            e,
+            crate::Error::Exchange(_)
+                | crate::Error::Sync(
+                    SyncError::Refused { .. }
+                        | SyncError::Unregistered { .. }
+                        | SyncError::WrongKey { .. }
+                        | SyncError::NotTheHub(_)
+                        | SyncError::Tampered
+                )
+        )
+    }
 }
 
 /// What happens on a connection, for the hub's screen, the device's status
@@ -75,8 +101,13 @@ pub enum Notice {
     Sent { to: String, events: u64 },
     /// Both ends hold the same (the `--once` exchange is done).
     InStep(String),
-    /// The connection ended, with why.
-    Closed { peer: String, reason: String },
+    /// The connection ended, with why; `refused` when a check refused it
+    /// (it will not get better by retrying alone).
+    Closed {
+        peer: String,
+        reason: String,
+        refused: bool,
+    },
     /// A connection refused, with why (an unregistered device, a wrong key).
     Refused { from: String, reason: String },
 }
@@ -88,7 +119,7 @@ impl std::fmt::Display for Notice {
             Notice::Received { from, added } => write!(f, "收到 {from} 的 {added} 条新数据"),
             Notice::Sent { to, events } => write!(f, "向 {to} 发送 {events} 条数据"),
             Notice::InStep(peer) => write!(f, "与 {peer} 的数据已一致"),
-            Notice::Closed { peer, reason } => write!(f, "与 {peer} 的连接结束：{reason}"),
+            Notice::Closed { peer, reason, .. } => write!(f, "与 {peer} 的连接结束：{reason}"),
             Notice::Refused { from, reason } => write!(f, "拒绝来自 {from} 的连接：{reason}"),
         }
     }

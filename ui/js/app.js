@@ -106,6 +106,7 @@ function loggedIn(user) {
   fill(document.getElementById('menu'), ...visible.filter((m) => !m.more).map(item),
     moreMenu(visible.filter((m) => m.more).map(item)));
   resetIdle();
+  loadSync();
   const back = held && held.userId === user.username && !user.must_change_password ? held : null;
   held = null;
   if (!back) { go('workbench'); return; }
@@ -161,6 +162,7 @@ function go(key, params = {}) {
   // After an admin reset the password the core refuses everything else.
   if (state.user.must_change_password) key = 'password';
   state.current = key;
+  state.params = params;
   markMenu(key);
   switch (key) {
     case 'workbench': return workbenchScreen(screen, app, {});
@@ -223,6 +225,53 @@ window.addEventListener('keydown', (e) => {
     go('workbench');
   }
 });
+
+// 局域网同步: the top bar says where it stands; when another PC's events
+// arrive, a screen that only shows data (工作台, a case, 统计, 数据交换) is
+// drawn again — unless something was typed into it, which is never lost.
+const REFRESHED = ['workbench', 'case', 'stats', 'exchange'];
+
+function showSync(s) {
+  const el = document.getElementById('sync-status');
+  if (!s || s.state === 'off') { el.hidden = true; return; }
+  el.hidden = false;
+  el.textContent = s.label;
+  el.title = s.reason || s.label;
+  el.className = `sync ${s.state}`;
+}
+
+function edited() {
+  return [...screen.querySelectorAll('input, textarea, select')].some((el) =>
+    (el.type === 'checkbox' || el.type === 'radio') ? el.checked !== el.defaultChecked
+      : el.tagName === 'SELECT' ? [...el.options].some((o) => o.selected !== o.defaultSelected)
+        : el.value !== el.defaultValue);
+}
+
+let refreshing = null;
+function refreshShown() {
+  if (!state.user || !REFRESHED.includes(state.current) || edited()) return;
+  // Several batches in a row: draw once.
+  clearTimeout(refreshing);
+  refreshing = setTimeout(async () => {
+    if (!state.user || !REFRESHED.includes(state.current) || edited()) return;
+    const focusedId = document.activeElement && screen.contains(document.activeElement) ? document.activeElement.id : '';
+    const scroll = window.scrollY;
+    await go(state.current, state.params || {});
+    window.scrollTo(0, scroll);
+    const again = focusedId && document.getElementById(focusedId);
+    if (again) again.focus();
+  }, 150);
+}
+
+const events = window.__TAURI__ && window.__TAURI__.event;
+if (events) {
+  events.listen('sync-status', (e) => { if (state.user) showSync(e.payload); });
+  events.listen('sync-arrived', refreshShown);
+}
+
+async function loadSync() {
+  try { showSync(await call('sync_status')); } catch (_) { showSync(null); }
+}
 
 document.getElementById('who').addEventListener('click', () => go('password'));
 document.getElementById('lock-button').addEventListener('click', lockNow);

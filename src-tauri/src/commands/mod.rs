@@ -18,6 +18,7 @@ pub mod service;
 pub mod session;
 pub mod setup;
 pub mod stand_in;
+pub mod sync;
 pub mod users;
 
 use chrono::{DateTime, FixedOffset};

@@ -9,7 +9,7 @@ use bianmin::exchange::keys::{self, KeyLine};
 use bianmin::setup::{self, SetupInput, SetupReport};
 use bianmin::store::device::{self, Device, DeviceRole};
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use super::now;
 use crate::error::{UiError, UiResult};
@@ -88,7 +88,11 @@ pub struct SetupForm {
 }
 
 #[tauri::command]
-pub fn setup_device(desk: State<'_, Desk>, form: SetupForm) -> UiResult<SetupReport> {
+pub fn setup_device(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    form: SetupForm,
+) -> UiResult<SetupReport> {
     let role = DeviceRole::parse(&form.role).map_err(bianmin::Error::from)?;
     let input = SetupInput {
         center_code: form.center_code,
@@ -104,11 +108,14 @@ pub fn setup_device(desk: State<'_, Desk>, form: SetupForm) -> UiResult<SetupRep
         },
         profile: setup::profile_from(&form.address, &form.phone, &form.complaint_phone),
     };
-    desk.set_up(|db| {
+    let report = desk.set_up(|db| {
         Ok(setup::on_new_database(db, form.encrypt, |store| {
             setup::init(store, now(), input)
         })?)
-    })
+    })?;
+    // A new hub serves the hall from now on.
+    super::sync::start(&app);
+    Ok(report)
 }
 
 /// The form for joining a center from the hub's batch.

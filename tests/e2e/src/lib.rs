@@ -153,6 +153,11 @@ pub fn prepared_center(dir: &Path) -> PathBuf {
 /// The same center, its database encrypted when `encrypt` (an agent
 /// laptop's): then only a login opens it.
 pub fn prepared_center_with(dir: &Path, encrypt: bool) -> PathBuf {
+    prepared_center_as(dir, encrypt, DeviceRole::Counter)
+}
+
+/// The same center, this device in `role` (the hub A01 of a hall).
+pub fn prepared_center_as(dir: &Path, encrypt: bool, role: DeviceRole) -> PathBuf {
     let db = dir.join("bianmin.db");
     let now = chrono::Local::now().fixed_offset();
     let (mut store, _) = setup::on_new_database(&db, encrypt, |store| {
@@ -163,7 +168,7 @@ pub fn prepared_center_with(dir: &Path, encrypt: bool) -> PathBuf {
                 center_code: "370101".into(),
                 center_name: "历下区姚家街道便民服务中心".into(),
                 device_code: "A01".into(),
-                role: DeviceRole::Counter,
+                role,
                 admin: NewUser {
                     username: "admin".into(),
                     display_name: "系统管理员".into(),

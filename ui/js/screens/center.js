@@ -7,6 +7,7 @@
 import { call, screenData } from '../api.js';
 import { h, fill, field, toast } from '../dom.js';
 import { printersPanel } from './printers.js';
+import { syncPanel } from './lansync.js';
 
 export async function centerScreen(root, app) {
   const o = await screenData(root, 'center_settings');
@@ -80,4 +81,5 @@ export async function centerScreen(root, app) {
   fill(root, form);
   if (canEdit) inputs[o.settings[0].key].focus();
   root.append(await printersPanel(app));
+  root.append(await syncPanel(app));
 }

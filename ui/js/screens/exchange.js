@@ -183,8 +183,11 @@ export async function exchangeScreen(root, app) {
         h('thead', {}, h('tr', {}, ...['设备', '类型', '指纹', '登记时间', '最近的数据'].map((t) => h('th', {}, t)))),
         h('tbody', {}, ...o.devices.map((d) => h('tr', { dataset: { code: d.device_code }, class: d.quiet ? 'quiet' : null },
           h('td', {}, d.device_code), h('td', {}, d.role_label), h('td', { class: 'mono' }, d.fingerprint),
-          h('td', {}, d.trusted_at.slice(0, 16).replace('T', ' ')), h('td', {}, d.note))))));
+          h('td', {}, d.trusted_at.slice(0, 16).replace('T', ' ')), h('td', {}, d.note))))),
+      ...liveSync(live));
   };
+  let live = null;
+  try { live = await call('sync_status'); } catch (_) { /* shown as not running */ }
   showStatus();
 
   const keyLine = h('input', { id: 'trust-line', placeholder: 'bianmin-device-key 1 …（对方设备 device key 显示的一行）' });
@@ -219,4 +222,29 @@ export async function exchangeScreen(root, app) {
     h('section', { class: 'panel' }, status),
     trustPanel);
   refreshFiles();
+}
+
+// 局域网同步 as this PC sees it: on the hub, the devices that connected
+// (connected now or not, last contact, new data received, a refusal) and
+// the connections refused; on a counter, where its sync stands.
+function liveSync(s) {
+  const out = [h('h2', {}, '局域网同步')];
+  if (!s || s.state === 'off') {
+    out.push(h('p', { class: 'empty', id: 'sync-state' }, '本机的局域网同步未开启（设置 ▸ 局域网同步）'));
+    return out;
+  }
+  out.push(h('p', { id: 'sync-state', class: s.state === 'refused' ? 'message error' : 'message' }, s.label));
+  if (s.state === 'serving') {
+    out.push(s.peers.length
+      ? h('table', { class: 'list', id: 'sync-peers' },
+        h('thead', {}, h('tr', {}, ...['设备', '连接', '最近联系', '收到的新数据', '拒绝原因'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, ...s.peers.map((p) => h('tr', { dataset: { code: p.device_code } },
+          h('td', {}, p.device_code), h('td', {}, p.connected ? '已连接' : '未连接'), h('td', {}, p.last_contact),
+          h('td', {}, `${p.events_received} 条`), h('td', {}, p.refusal || '')))))
+      : h('p', { class: 'empty', id: 'sync-peers' }, '还没有电脑连接'));
+    if (s.refusals.length) {
+      out.push(h('h3', {}, '被拒绝的连接'), h('ul', { id: 'sync-refusals' }, ...s.refusals.map((r) => h('li', {}, r))));
+    }
+  }
+  return out;
 }

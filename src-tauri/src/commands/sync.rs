@@ -1,0 +1,96 @@
+//! 局域网同步: the sync running beside the window (started when the window
+//! opens, restarted when a manager changes this PC's choice), its status
+//! for the top bar, and the choice itself. Changes reach the window as the
+//! events `sync-status` (the new status) and `sync-arrived` (another PC's
+//! events were applied: open screens refresh).
+
+use std::sync::{Arc, Mutex};
+
+use bianmin::store::Store;
+use bianmin::sync::live::{Live, Status};
+use bianmin::sync::settings::{self, Plan, Settings};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, State};
+
+use super::now;
+use crate::error::UiResult;
+use crate::state::Desk;
+
+/// The running sync, if any.
+#[derive(Default)]
+pub struct Sync(Mutex<Option<Live>>);
+
+/// (Re)starts the sync of this PC's plan; nothing on a PC not set up yet
+/// or whose database cannot be read without a login.
+pub fn start(app: &AppHandle) {
+    let desk = app.state::<Desk>();
+    let Ok(plan) = Store::open(&desk.db)
+        .map_err(bianmin::Error::from)
+        .and_then(|s| settings::plan(s.conn()))
+    else {
+        return;
+    };
+    let emitter = app.clone();
+    let live = Live::start(
+        desk.db.clone(),
+        &plan,
+        std::env::var("BIANMIN_SYNC_LISTEN").ok(),
+        Arc::new(move |status: &Status, arrived: bool| {
+            let _ = emitter.emit("sync-status", status);
+            if arrived {
+                let _ = emitter.emit("sync-arrived", ());
+            }
+        }),
+    );
+    let sync = app.state::<Sync>();
+    let mut running = sync.0.lock().unwrap_or_else(|p| p.into_inner());
+    // The old one stops (and lets go of the port) before the new one runs.
+    *running = None;
+    *running = Some(live);
+}
+
+#[tauri::command]
+pub fn sync_status(desk: State<'_, Desk>, sync: State<'_, Sync>) -> UiResult<Option<Status>> {
+    desk.session(|_, _| {
+        Ok(sync
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(Live::status))
+    })
+}
+
+#[derive(Serialize)]
+pub struct SyncChoice {
+    pub settings: Settings,
+    pub plan: Plan,
+    pub hub: bool,
+}
+
+#[tauri::command]
+pub fn sync_settings(desk: State<'_, Desk>) -> UiResult<SyncChoice> {
+    desk.session(|store, _| {
+        let conn = store.conn();
+        Ok(SyncChoice {
+            settings: settings::load(conn)?,
+            plan: settings::plan(conn)?,
+            hub: bianmin::store::device::load(conn)?.role
+                == bianmin::store::device::DeviceRole::Hub,
+        })
+    })
+}
+
+#[tauri::command]
+pub fn sync_settings_save(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    enabled: bool,
+    hub_address: String,
+) -> UiResult<Settings> {
+    let saved = desk.session(|store, session| {
+        Ok(settings::set(store, session, now(), enabled, &hub_address)?)
+    })?;
+    start(&app);
+    Ok(saved)
+}
