@@ -385,6 +385,82 @@ fn the_same_events_by_usb_and_by_lan_are_applied_once() {
     assert!(hall.state_of("A01", &case_no).is_some());
 }
 
+#[test]
+fn an_encrypted_laptop_syncs_with_its_login() {
+    let hall = Hall::new(&[]);
+    let at = now();
+    let usb = hall.dir.path().join("usb");
+    std::fs::create_dir_all(&usb).expect("usb");
+    let batch = {
+        let mut hub = hall.open("A01");
+        let manager = login(&hub, "wang");
+        export::export(
+            &mut hub,
+            &manager,
+            at,
+            &ExportRequest {
+                out_dir: usb,
+                destination: Some("V03".into()),
+                ..ExportRequest::default()
+            },
+            &mut |_| {},
+        )
+        .expect("export")
+    };
+    let laptop = hall.db("V03");
+    let (_, joined) = setup::on_new_database(&laptop, true, |store| {
+        join::join(
+            store,
+            at,
+            &JoinInput {
+                device_code: "V03".into(),
+                role: DeviceRole::Agent,
+                fingerprint: None,
+            },
+            Path::new(&batch.path),
+            &mut |_| {},
+        )
+    })
+    .expect("join encrypted");
+    {
+        let mut hub = hall.open("A01");
+        let manager = login(&hub, "wang");
+        devices::trust(&mut hub, &manager, at, &joined.key_line).expect("trust");
+    }
+    let case_no = {
+        let (mut store, s) =
+            bianmin::auth::unlock::login(&laptop, at, "li", "li-pass1").expect("unlock");
+        let app = common::application(
+            "MZ-005",
+            common::person("代办申请人", 7),
+            &["1", "2", "3", "5"],
+        );
+        intake::record(&mut store, &s, now(), app)
+            .expect("intake")
+            .case_no
+    };
+    let port = free_port();
+    let _hub = serve(&hall.db("A01"), port);
+    let hub_addr = format!("127.0.0.1:{port}");
+    // Without the login the database stays shut.
+    let refused = common::bin::run(&laptop, &["sync", "--hub", &hub_addr, "--once"], None);
+    assert!(!refused.status.success());
+    let out = common::bin::run(
+        &laptop,
+        &["--user", "li", "sync", "--hub", &hub_addr, "--once"],
+        Some("li-pass1"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        hall.state_of("A01", &case_no).is_some(),
+        "the laptop's case reached the hub"
+    );
+}
+
 // ---- Security, in-process, through a proxy that records and can alter. ----
 
 /// The hub's service in this process, on a free port; stopped when dropped.

@@ -16,11 +16,11 @@ fn log(n: Notice) {
 }
 
 pub(super) fn serve(ctx: &Ctx, listen: &str) -> Result<()> {
-    // Checked once here (an encrypted database is refused with its
-    // message); each connection then opens its own.
-    ctx.initialized()?;
+    // Opened once here (an encrypted one with the login given); each
+    // connection then opens its own, with the same key.
+    let key = ctx.initialized()?.key().cloned();
     let db = ctx.db.clone();
-    let open: Arc<hub::Opener> = Arc::new(move || Ok(Store::open(&db)?));
+    let open: Arc<hub::Opener> = Arc::new(move || Ok(Store::open_again(&db, key.as_ref())?));
     let json = ctx.json;
     hub::serve(
         open,

@@ -143,6 +143,15 @@ impl Store {
         Self::open_with(path, Some(key))
     }
 
+    /// Opens the database at `path` again beside one already open (a
+    /// thread's own connection): with `key` when that one is encrypted.
+    pub fn open_again(path: &Path, key: Option<&DbKey>) -> Result<Store, StoreError> {
+        match key {
+            Some(key) => Self::open_encrypted(path, key),
+            None => Self::open(path),
+        }
+    }
+
     /// Creates a new encrypted database at `path` under `key`; an existing
     /// database is refused (it is not converted in place). The caller writes
     /// the key file once the device is set up ([`Store::write_key_file`]).

@@ -64,6 +64,15 @@ fn data_version(store: &Store) -> Result<i64, StoreError> {
         .query_row("PRAGMA data_version", [], |r| r.get(0))?)
 }
 
+/// How many events of `own` the other end (`peer_id`, whose own events
+/// it has anyway) lacks by its `theirs`.
+fn behind(own: &Heads, theirs: &Heads, peer_id: &str) -> u64 {
+    own.iter()
+        .filter(|(d, _)| d.as_str() != peer_id)
+        .map(|(d, seq)| (seq - theirs.get(d).copied().unwrap_or(0)).max(0) as u64)
+        .sum()
+}
+
 /// Whether `have` holds everything of `other`.
 fn covers(have: &Heads, other: &Heads) -> bool {
     other
@@ -156,6 +165,7 @@ fn exchange(
     // either end's heads, cleared when nothing is).
     let mut dirty = true;
     let mut told_in_step = false;
+    let mut last_behind = u64::MAX;
     loop {
         if stop.load(Ordering::Relaxed) {
             return Ok(());
@@ -172,6 +182,14 @@ fn exchange(
                             acknowledged = acknowledged.max(m.received);
                             if theirs.as_ref() != Some(&m.heads) {
                                 told_in_step = false;
+                                let lacking = behind(&own, &m.heads, &peer.device_id);
+                                if lacking != last_behind {
+                                    last_behind = lacking;
+                                    notice(Notice::Behind {
+                                        peer: code.clone(),
+                                        events: lacking,
+                                    });
+                                }
                             }
                             theirs = Some(m.heads);
                             dirty = true;
@@ -295,5 +313,24 @@ fn exchange(
             send_heads(ch, &own, received)?;
             last_sent = Instant::now();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn heads(items: &[(&str, i64)]) -> Heads {
+        items.iter().map(|(d, s)| ((*d).to_owned(), *s)).collect()
+    }
+
+    #[test]
+    fn behind_counts_what_the_other_end_lacks_but_its_own_events() {
+        let own = heads(&[("hub", 10), ("a02", 7), ("a03", 4)]);
+        let theirs = heads(&[("hub", 8), ("a03", 9)]);
+        // 2 of the hub's, 7 of A02's; A03 is the other end itself.
+        assert_eq!(behind(&own, &theirs, "a03"), 9);
+        assert!(covers(&own, &heads(&[("hub", 10), ("a02", 1)])));
+        assert!(!covers(&own, &theirs));
     }
 }

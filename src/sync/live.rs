@@ -7,7 +7,6 @@
 //! `arrived` set when another PC's events were just applied (open screens
 //! then refresh).
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -17,7 +16,6 @@ use serde::Serialize;
 
 use super::settings::Plan;
 use super::{device, hub, Notice, DEFAULT_PORT};
-use crate::store::Store;
 
 /// Where the sync stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -40,6 +38,8 @@ pub struct PeerStatus {
     /// `HH:MM:SS` of the last thing heard.
     pub last_contact: String,
     pub events_received: u64,
+    /// Events the hub holds that it lacks, as it last said.
+    pub behind: u64,
     /// Why its last connection was refused, if it was.
     pub refusal: Option<String>,
 }
@@ -115,6 +115,7 @@ fn fold(s: &mut Status, serving: bool, n: &Notice, at: DateTime<FixedOffset>) ->
                     connected: false,
                     last_contact: clock.clone(),
                     events_received: 0,
+                    behind: 0,
                     refusal: None,
                 });
                 s.peers.sort_by(|a, b| a.device_code.cmp(&b.device_code));
@@ -149,6 +150,13 @@ fn fold(s: &mut Status, serving: bool, n: &Notice, at: DateTime<FixedOffset>) ->
                 s.state = State::Online;
             }
             s.last_exchange = Some(minute);
+        }
+        Notice::Behind { peer: code, events } => {
+            if serving {
+                let i = peer(s, code);
+                s.peers[i].behind = *events;
+                s.peers[i].last_contact = clock.clone();
+            }
         }
         Notice::Closed {
             peer: code,
@@ -193,10 +201,12 @@ pub struct Live {
 }
 
 impl Live {
-    /// Starts what `plan` says for the database at `db` (a hub listens on
-    /// `listen`, by default every address on port 47341).
+    /// Starts what `plan` says for the database `open` opens (a hub
+    /// listens on `listen`, by default every address on port 47341). On
+    /// an encrypted laptop `open` holds the login's key: the window stops
+    /// the sync at logout, so the key leaves memory with the user.
     pub fn start(
-        db: PathBuf,
+        open: Arc<hub::Opener>,
         plan: &Plan,
         listen: Option<String>,
         on_change: Arc<OnChange>,
@@ -228,7 +238,6 @@ impl Live {
                 let (stop, status, on_change) = (stop.clone(), status.clone(), on_change.clone());
                 let listen = listen.unwrap_or_else(|| format!("0.0.0.0:{DEFAULT_PORT}"));
                 Some(std::thread::spawn(move || {
-                    let open: Arc<hub::Opener> = Arc::new(move || Ok(Store::open(&db)?));
                     let result = hub::serve(open, &listen, stop, Arc::new(now), notice, &|_| {});
                     if let Err(e) = result {
                         let mut s = status.lock().unwrap_or_else(|p| p.into_inner());
@@ -243,7 +252,7 @@ impl Live {
             }
             Plan::Follow(addr) => {
                 let (stop, status, on_change) = (stop.clone(), status.clone(), on_change.clone());
-                Some(std::thread::spawn(move || match Store::open(&db) {
+                Some(std::thread::spawn(move || match open() {
                     Ok(mut store) => {
                         device::keep_in_step(&mut store, &addr, &stop, &now, &*notice);
                     }
@@ -370,9 +379,19 @@ mod tests {
             },
             at(9, 3),
         );
+        fold(
+            &mut s,
+            true,
+            &Notice::Behind {
+                peer: "A02".into(),
+                events: 12,
+            },
+            at(9, 4),
+        );
         assert_eq!(s.label, "同步服务运行中（1 台电脑已连接）");
         let p = peers_by_code(&s);
         assert!(p["A02"].connected && !p["A03"].connected);
+        assert_eq!((p["A02"].behind, p["A03"].behind), (12, 0));
         assert_eq!(s.peers[0].device_code, "A02");
         assert!(s.refusals[0].contains("192.168.1.23"), "{:?}", s.refusals);
     }

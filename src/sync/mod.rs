@@ -99,6 +99,9 @@ pub enum Notice {
     Received { from: String, added: u64 },
     /// Events were sent.
     Sent { to: String, events: u64 },
+    /// How many events this end holds that the other end lacks, as the
+    /// other end last said (the hub's screen shows it per device).
+    Behind { peer: String, events: u64 },
     /// Both ends hold the same (the `--once` exchange is done).
     InStep(String),
     /// The connection ended, with why; `refused` when a check refused it
@@ -118,6 +121,7 @@ impl std::fmt::Display for Notice {
             Notice::Connected(code) => write!(f, "{code} 已连接"),
             Notice::Received { from, added } => write!(f, "收到 {from} 的 {added} 条新数据"),
             Notice::Sent { to, events } => write!(f, "向 {to} 发送 {events} 条数据"),
+            Notice::Behind { peer, events } => write!(f, "{peer} 还差 {events} 条数据"),
             Notice::InStep(peer) => write!(f, "与 {peer} 的数据已一致"),
             Notice::Closed { peer, reason, .. } => write!(f, "与 {peer} 的连接结束：{reason}"),
             Notice::Refused { from, reason } => write!(f, "拒绝来自 {from} 的连接：{reason}"),

@@ -88,13 +88,17 @@ pub fn backup_check(desk: State<'_, Desk>, path: String) -> UiResult<i64> {
 /// window logs out: the data it showed is gone.
 #[tauri::command]
 pub fn backup_restore(
+    app: tauri::AppHandle,
     desk: State<'_, Desk>,
     path: String,
     username: String,
     password: String,
 ) -> UiResult<RestoreReport> {
     desk.session(|_, _| Ok(()))?;
-    desk.with_database_closed(|db| {
+    // The LAN sync has its own connections to the file: they close first,
+    // and it starts again on the restored file (whatever came of it).
+    super::sync::stop(&app);
+    let restored = desk.with_database_closed(|db| {
         Ok(backup::restore(
             db,
             &PathBuf::from(path),
@@ -102,7 +106,9 @@ pub fn backup_restore(
             &password,
             now(),
         )?)
-    })
+    });
+    super::sync::start(&app);
+    restored
 }
 
 /// Starts the daily automatic backup once per run of the window, on a
@@ -116,11 +122,7 @@ pub fn start_daily(desk: &Desk) {
     let db = desk.db.clone();
     let key = desk.key();
     std::thread::spawn(move || {
-        let opened = match &key {
-            Some(key) => Store::open_encrypted(&db, key),
-            None => Store::open(&db),
-        };
-        let result = opened
+        let result = Store::open_again(&db, key.as_ref())
             .map_err(bianmin::Error::from)
             .and_then(|store| schedule::daily(&store, now()));
         match result {

@@ -2,7 +2,7 @@
 
 use bianmin::auth::{roles, users, Action, Session};
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use super::now;
 use crate::error::{UiError, UiResult};
@@ -37,7 +37,12 @@ impl From<Session> for LoggedIn {
 }
 
 #[tauri::command]
-pub fn login(desk: State<'_, Desk>, username: String, password: String) -> UiResult<LoggedIn> {
+pub fn login(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    username: String,
+    password: String,
+) -> UiResult<LoggedIn> {
     let session = if desk.needs_unlock() {
         // An encrypted database opens only with a login.
         desk.unlock(username.trim(), &password)?
@@ -53,8 +58,12 @@ pub fn login(desk: State<'_, Desk>, username: String, password: String) -> UiRes
         desk.set_session(Some(session.clone()));
         session
     };
-    // On an encrypted device the daily backup can start only now.
+    // On an encrypted device the daily backup and the LAN sync can start
+    // only now, with the login's key.
     super::backup::start_daily(&desk);
+    if !super::sync::running(&app) {
+        super::sync::start(&app);
+    }
     let must_change =
         desk.session(|store, s| Ok(users::must_change_password(store.conn(), &s.user_id)?))?;
     Ok(LoggedIn {
@@ -64,7 +73,11 @@ pub fn login(desk: State<'_, Desk>, username: String, password: String) -> UiRes
 }
 
 #[tauri::command]
-pub fn logout(desk: State<'_, Desk>) {
+pub fn logout(app: AppHandle, desk: State<'_, Desk>) {
+    // An encrypted laptop's sync holds the login's key: it goes too.
+    if desk.key().is_some() {
+        super::sync::stop(&app);
+    }
     desk.log_out();
 }
 
@@ -78,9 +91,14 @@ pub fn lock_screen(desk: State<'_, Desk>) {
 /// Unlocks with the locked user's password (counted against the lockout
 /// like any login); another user may log in instead.
 #[tauri::command]
-pub fn unlock(desk: State<'_, Desk>, username: String, password: String) -> UiResult<LoggedIn> {
+pub fn unlock(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    username: String,
+    password: String,
+) -> UiResult<LoggedIn> {
     if desk.current().0.is_none() {
         return Err(UiError::login_required());
     }
-    login(desk, username, password)
+    login(app, desk, username, password)
 }

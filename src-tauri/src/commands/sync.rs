@@ -21,18 +21,22 @@ use crate::state::Desk;
 pub struct Sync(Mutex<Option<Live>>);
 
 /// (Re)starts the sync of this PC's plan; nothing on a PC not set up yet
-/// or whose database cannot be read without a login.
+/// (no file is made for it) or whose encrypted database no login has
+/// opened yet (it starts at the login, with the login's key).
 pub fn start(app: &AppHandle) {
     let desk = app.state::<Desk>();
-    let Ok(plan) = Store::open(&desk.db)
-        .map_err(bianmin::Error::from)
-        .and_then(|s| settings::plan(s.conn()))
-    else {
+    if !desk.db.exists() || desk.needs_unlock() {
+        return;
+    }
+    let (db, key) = (desk.db.clone(), desk.key());
+    let open: Arc<bianmin::sync::hub::Opener> =
+        Arc::new(move || Ok(Store::open_again(&db, key.as_ref())?));
+    let Ok(plan) = open().and_then(|s| settings::plan(s.conn())) else {
         return;
     };
     let emitter = app.clone();
     let live = Live::start(
-        desk.db.clone(),
+        open,
         &plan,
         std::env::var("BIANMIN_SYNC_LISTEN").ok(),
         Arc::new(move |status: &Status, arrived: bool| {
@@ -47,6 +51,21 @@ pub fn start(app: &AppHandle) {
     // The old one stops (and lets go of the port) before the new one runs.
     *running = None;
     *running = Some(live);
+}
+
+/// Stops the sync (at the logout of an encrypted laptop: its key goes).
+pub fn stop(app: &AppHandle) {
+    let sync = app.state::<Sync>();
+    *sync.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
+}
+
+/// Whether the sync runs (an encrypted laptop's starts at its login).
+pub fn running(app: &AppHandle) -> bool {
+    app.state::<Sync>()
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .is_some()
 }
 
 #[tauri::command]

@@ -237,10 +237,10 @@ function liveSync(s) {
   if (s.state === 'serving') {
     out.push(s.peers.length
       ? h('table', { class: 'list', id: 'sync-peers' },
-        h('thead', {}, h('tr', {}, ...['设备', '连接', '最近联系', '收到的新数据', '拒绝原因'].map((t) => h('th', {}, t)))),
+        h('thead', {}, h('tr', {}, ...['设备', '连接', '最近联系', '收到的新数据', '待送达', '拒绝原因'].map((t) => h('th', {}, t)))),
         h('tbody', {}, ...s.peers.map((p) => h('tr', { dataset: { code: p.device_code } },
           h('td', {}, p.device_code), h('td', {}, p.connected ? '已连接' : '未连接'), h('td', {}, p.last_contact),
-          h('td', {}, `${p.events_received} 条`), h('td', {}, p.refusal || '')))))
+          h('td', {}, `${p.events_received} 条`), h('td', {}, p.behind ? `${p.behind} 条` : '已一致'), h('td', {}, p.refusal || '')))))
       : h('p', { class: 'empty', id: 'sync-peers' }, '还没有电脑连接'));
     if (s.refusals.length) {
       out.push(h('h3', {}, '被拒绝的连接'), h('ul', { id: 'sync-refusals' }, ...s.refusals.map((r) => h('li', {}, r))));
