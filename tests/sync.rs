@@ -28,7 +28,7 @@ use bianmin::lifecycle::request::{self, StepRequest};
 use bianmin::setup;
 use bianmin::store::device::DeviceRole;
 use bianmin::store::Store;
-use bianmin::sync::{device, hub, link::Mode, Notice};
+use bianmin::sync::{device, enrol, hub, link::Mode, Notice};
 use common::bin::BIN;
 
 /// Long enough for a loaded CI machine; a pass takes well under a second.
@@ -527,7 +527,7 @@ fn once(db: &Path, port: u16) -> bianmin::Result<()> {
     let mut store = Store::open(db).expect("open");
     device::exchange_once(
         &mut store,
-        &format!("127.0.0.1:{port}"),
+        &device::Target::Address(format!("127.0.0.1:{port}")),
         Mode::Once,
         &AtomicBool::new(false),
         &now,
@@ -695,4 +695,335 @@ fn a_changed_byte_or_replayed_traffic_changes_nothing() {
         before,
         "the replay changed nothing"
     );
+}
+
+/// `bianmin init --join-hub` for a new PC at `db`, waiting for a manager;
+/// its fingerprint and the hub's, as it shows them while it waits.
+struct Asking {
+    child: Running,
+    own_fingerprint: String,
+    hub_fingerprint: String,
+}
+
+fn ask_to_join(db: &Path, port: u16, code: &str, extra: &[&str]) -> Asking {
+    let mut child = Command::new(BIN)
+        .args(["--db", &db.display().to_string(), "init", "--join-hub"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["--device-code", code, "--role", "counter"])
+        .args(extra)
+        .env_remove("BIANMIN_DB")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("init --join-hub");
+    let err = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(err).lines();
+    let mut field = |label: &str| -> String {
+        loop {
+            let line = lines
+                .next()
+                .expect("the PC says what it waits for")
+                .expect("stderr");
+            if let Some(v) = line.strip_prefix(label) {
+                return v.trim().to_owned();
+            }
+        }
+    };
+    let hub_fingerprint = field("汇总机指纹：");
+    let own_fingerprint = field("本机指纹：");
+    Asking {
+        child: Running(child),
+        own_fingerprint,
+        hub_fingerprint,
+    }
+}
+
+impl Asking {
+    /// Waits (bounded) for the process to end; its status and output.
+    fn finish(mut self) -> (bool, String) {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.0.try_wait().expect("wait") {
+                let mut out = String::new();
+                if let Some(mut o) = self.child.0.stdout.take() {
+                    let _ = o.read_to_string(&mut out);
+                }
+                return (status.success(), out);
+            }
+            assert!(start.elapsed() < PATIENCE, "the joining PC never ended");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn pending_requests(hall: &Hall) -> Vec<enrol::JoinRequest> {
+    enrol::requests(hall.open("A01").conn(), false).expect("requests")
+}
+
+#[test]
+fn a_pc_asks_to_join_over_the_lan_and_is_set_up_once_a_manager_compares_and_approves() {
+    let hall = Hall::new(&[]);
+    let port = free_port();
+    let _hub = serve(&hall.db("A01"), port);
+    let db = hall.db("A05");
+    let asking = ask_to_join(&db, port, "A05", &[]);
+    // The hub's screen lists the request with the fingerprint the new PC
+    // shows; the new PC shows the hub's real fingerprint.
+    wait_until("the request is listed on the hub", || {
+        !pending_requests(&hall).is_empty()
+    });
+    let req = pending_requests(&hall).remove(0);
+    assert_eq!(req.device_code, "A05");
+    assert_eq!(req.fingerprint, asking.own_fingerprint);
+    let hub_key = bianmin::exchange::keys::public_key(hall.open("A01").conn()).expect("key");
+    assert_eq!(
+        asking.hub_fingerprint,
+        bianmin::exchange::keys::fingerprint(&hub_key)
+    );
+    // Nothing is registered before a manager says so; a clerk may not.
+    assert!(devices::by_code(hall.open("A01").conn(), "A05")
+        .expect("devices")
+        .is_none());
+    {
+        let mut hub = hall.open("A01");
+        let clerk = login(&hub, "li");
+        assert!(enrol::approve(&mut hub, &clerk, now(), req.request_no).is_err());
+        let manager = login(&hub, "wang");
+        let trusted = enrol::approve(&mut hub, &manager, now(), req.request_no).expect("approve");
+        assert_eq!(trusted.fingerprint, asking.own_fingerprint);
+        // Decided once.
+        assert!(enrol::decline(&mut hub, &manager, now(), req.request_no).is_err());
+    }
+    let (ok, out) = asking.finish();
+    assert!(ok, "{out}");
+    assert!(out.contains("已加入"), "{out}");
+    // The new PC is A05 of the center, with its users, following the hub.
+    let store = hall.open("A05");
+    let dev = bianmin::store::device::load(store.conn()).expect("device");
+    assert_eq!(
+        (dev.device_code.as_str(), dev.role),
+        ("A05", DeviceRole::Counter)
+    );
+    assert_eq!(
+        bianmin::sync::settings::plan(store.conn()).expect("plan"),
+        bianmin::sync::settings::Plan::Follow(format!("127.0.0.1:{port}"))
+    );
+    drop(store);
+    // A case taken at A05 reaches the hub with `sync --once` (the address
+    // it joined from), and the hub's data is A05's.
+    let case_no = hall.intake("A05", "li", 1);
+    let out = common::bin::run(&db, &["sync", "--once"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(hall.state_of("A01", &case_no).as_deref(), Some("accepted"));
+    assert!(same_everywhere(&hall, &["A01", "A05"]));
+}
+
+#[test]
+fn a_declined_an_abandoned_and_a_wrong_hub_request_leave_nothing_behind() {
+    let hall = Hall::new(&[]);
+    let port = free_port();
+    let _hub = serve(&hall.db("A01"), port);
+    // Declined: the PC is told, its database stays empty, nothing is
+    // registered on the hub.
+    let db = hall.db("A06");
+    let asking = ask_to_join(&db, port, "A06", &[]);
+    wait_until("the request is listed", || {
+        !pending_requests(&hall).is_empty()
+    });
+    let no = pending_requests(&hall)[0].request_no;
+    {
+        let mut hub = hall.open("A01");
+        let manager = login(&hub, "wang");
+        enrol::decline(&mut hub, &manager, now(), no).expect("decline");
+    }
+    let (ok, _) = asking.finish();
+    assert!(!ok, "a declined PC must not be set up");
+    assert!(bianmin::store::device::load(hall.open("A06").conn()).is_err());
+    assert!(devices::by_code(hall.open("A01").conn(), "A06")
+        .expect("devices")
+        .is_none());
+
+    // Abandoned: the PC is switched off while it waits; the request is
+    // withdrawn and can no longer be approved.
+    let asking = ask_to_join(&hall.db("A07"), port, "A07", &[]);
+    wait_until("the request is listed", || {
+        !pending_requests(&hall).is_empty()
+    });
+    let no = pending_requests(&hall)[0].request_no;
+    drop(asking);
+    wait_until("the request is withdrawn", || {
+        pending_requests(&hall).is_empty()
+    });
+    {
+        let mut hub = hall.open("A01");
+        let manager = login(&hub, "wang");
+        let refused = enrol::approve(&mut hub, &manager, now(), no).expect_err("withdrawn");
+        assert!(refused.to_string().contains("已撤回"), "{refused}");
+    }
+    assert!(devices::by_code(hall.open("A01").conn(), "A07")
+        .expect("devices")
+        .is_none());
+
+    // The fingerprint typed from the hub's screen does not match: the PC
+    // stops before asking, and the hub records nothing.
+    let out = common::bin::run(
+        &hall.db("A08"),
+        &[
+            "init",
+            "--join-hub",
+            &format!("127.0.0.1:{port}"),
+            "--device-code",
+            "A08",
+            "--fingerprint",
+            "0000 0000 0000 0000",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("不符"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all = enrol::requests(hall.open("A01").conn(), true).expect("requests");
+    assert!(all.iter().all(|r| r.device_code != "A08"), "{all:?}");
+}
+
+#[test]
+fn the_hub_answers_a_probe_on_its_port_with_its_center_and_fingerprint() {
+    let hall = Hall::new(&[]);
+    let port = free_port();
+    let _hub = serve(&hall.db("A01"), port);
+    let out = common::bin::run(
+        &hall.db("A01"),
+        &["--json", "discover", "--to", &format!("127.0.0.1:{port}")],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let key = bianmin::exchange::keys::public_key(hall.open("A01").conn()).expect("key");
+    assert_eq!(found[0]["hub_code"], "A01");
+    assert_eq!(found[0]["center_code"], "371402101");
+    assert_eq!(
+        found[0]["fingerprint"],
+        bianmin::exchange::keys::fingerprint(&key).as_str()
+    );
+    assert_eq!(found[0]["address"], format!("127.0.0.1:{port}").as_str());
+}
+
+/// Two network namespaces of this test's own, joined by a veth pair: the
+/// hub's (10.231.N.1/24) and a counter's (10.231.N.2/24), with broadcast
+/// addresses, so a probe really goes out as a broadcast. Removed on drop.
+struct Lan {
+    hub_ns: String,
+    counter_ns: String,
+}
+
+impl Lan {
+    fn new() -> Lan {
+        let n = std::process::id() % 200 + 20;
+        let lan = Lan {
+            hub_ns: format!("bmhub{n}"),
+            counter_ns: format!("bmctr{n}"),
+        };
+        let ip = |args: &[&str]| {
+            let out = Command::new("ip").args(args).output().expect("ip runs");
+            assert!(
+                out.status.success(),
+                "ip {args:?}: {} (this test makes network namespaces: it runs as root)",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        let (h, c) = (lan.hub_ns.as_str(), lan.counter_ns.as_str());
+        let (hv, cv) = (format!("vh{n}"), format!("vc{n}"));
+        let (ha, ca) = (format!("10.231.{n}.1/24"), format!("10.231.{n}.2/24"));
+        ip(&["netns", "add", h]);
+        ip(&["netns", "add", c]);
+        ip(&[
+            "link", "add", &hv, "netns", h, "type", "veth", "peer", "name", &cv, "netns", c,
+        ]);
+        ip(&["-n", h, "addr", "add", &ha, "brd", "+", "dev", &hv]);
+        ip(&["-n", c, "addr", "add", &ca, "brd", "+", "dev", &cv]);
+        for (ns, dev) in [(h, hv.as_str()), (c, cv.as_str())] {
+            ip(&["-n", ns, "link", "set", dev, "up"]);
+            ip(&["-n", ns, "link", "set", "lo", "up"]);
+        }
+        lan
+    }
+
+    fn in_ns(&self, ns: &str, db: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new("ip");
+        cmd.args(["netns", "exec", ns, BIN, "--db"])
+            .arg(db)
+            .args(args)
+            .env_remove("BIANMIN_DB")
+            .env_remove("BIANMIN_PASSWORD");
+        cmd
+    }
+}
+
+impl Drop for Lan {
+    fn drop(&mut self) {
+        for ns in [&self.hub_ns, &self.counter_ns] {
+            let _ = Command::new("ip").args(["netns", "del", ns]).output();
+        }
+    }
+}
+
+#[test]
+fn a_counter_with_no_address_finds_its_hub_by_broadcast_and_syncs() {
+    let hall = Hall::new(&["A02"]);
+    let case_no = hall.intake("A02", "li", 1);
+    let lan = Lan::new();
+    let hub_db = hall.db("A01");
+    let mut hub = lan
+        .in_ns(&lan.hub_ns, &hub_db, &["serve"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    BufReader::new(hub.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("started");
+    let _hub = Running(hub);
+    assert!(line.contains("同步服务已启动"), "{line}");
+    // The counter's side of the wire: the probe is broadcast, the hub in
+    // the other namespace answers.
+    let out = lan
+        .in_ns(&lan.counter_ns, &hall.db("A02"), &["--json", "discover"])
+        .output()
+        .expect("discover");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let n = std::process::id() % 200 + 20;
+    assert_eq!(
+        found[0]["address"],
+        format!("10.231.{n}.1:47341").as_str(),
+        "{found}"
+    );
+    assert_eq!(found[0]["hub_code"], "A01");
+    // No address set on A02: `sync --once` finds the registered hub.
+    let out = lan
+        .in_ns(&lan.counter_ns, &hall.db("A02"), &["sync", "--once"])
+        .output()
+        .expect("sync");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(hall.state_of("A01", &case_no).as_deref(), Some("accepted"));
 }

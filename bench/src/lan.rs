@@ -207,7 +207,7 @@ fn follow(db: PathBuf, port: u16, stop: Arc<AtomicBool>) -> std::thread::JoinHan
             let notice = |_: Notice| {};
             device::keep_in_step(
                 &mut store,
-                &format!("127.0.0.1:{port}"),
+                &device::Target::Address(format!("127.0.0.1:{port}")),
                 &stop,
                 &now,
                 &notice,

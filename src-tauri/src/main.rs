@@ -63,6 +63,7 @@ fn main() {
         .plugin(tauri_plugin_opener::init())
         .manage(state::Desk::new(db))
         .manage(commands::sync::Sync::default())
+        .manage(commands::setup::LanJoin::default())
         .setup(|app| {
             commands::sync::start(app.handle());
             Ok(())
@@ -71,6 +72,10 @@ fn main() {
             commands::setup::app_status,
             commands::setup::setup_device,
             commands::setup::setup_join,
+            commands::setup::setup_discover,
+            commands::setup::setup_join_lan,
+            commands::setup::setup_join_lan_status,
+            commands::setup::setup_join_lan_cancel,
             commands::session::login,
             commands::session::logout,
             commands::session::lock_screen,
@@ -92,6 +97,10 @@ fn main() {
             commands::sync::sync_status,
             commands::sync::sync_settings,
             commands::sync::sync_settings_save,
+            commands::sync::sync_discover,
+            commands::sync::join_requests,
+            commands::sync::join_request_approve,
+            commands::sync::join_request_decline,
             commands::intake::resubmission_offer,
             commands::printing::printer_choose,
             commands::printing::send_document,

@@ -213,12 +213,21 @@ pub enum Command {
     },
     /// 通过局域网与中心汇总机同步：持续进行，断开后自动重连；--once 同步到一致后退出
     Sync {
-        /// 中心汇总机的地址，如 192.168.1.10（默认端口 47341）或 192.168.1.10:47341
+        /// 中心汇总机的地址，如 192.168.1.10（默认端口 47341）或 192.168.1.10:47341；不填则用本机设置的地址，未设置则在局域网中查找本中心登记的汇总机
         #[arg(long)]
-        hub: String,
+        hub: Option<String>,
         /// 同步到双方数据一致后退出
         #[arg(long)]
         once: bool,
+    },
+    /// 在局域网中查找中心汇总机（广播询问，列出应答的汇总机及其指纹）
+    Discover {
+        /// 只询问这些地址（可多次给出；默认向本机各网卡的广播地址询问）
+        #[arg(long = "to")]
+        to: Vec<String>,
+        /// 等待应答的毫秒数
+        #[arg(long, default_value_t = 1500)]
+        wait_ms: u64,
     },
     /// 演示：在新数据库中建立示例中心并受理四件申请
     Demo,
@@ -226,11 +235,11 @@ pub enum Command {
 
 #[derive(Args)]
 pub struct InitArgs {
-    /// 中心编码（如乡镇区划代码 371402101）；加入已有中心（--join）时不用
-    #[arg(long, required_unless_present = "join")]
+    /// 中心编码（如乡镇区划代码 371402101）；加入已有中心（--join、--join-hub）时不用
+    #[arg(long, required_unless_present_any = ["join", "join_hub"])]
     pub center_code: Option<String>,
     /// 服务中心名称
-    #[arg(long, required_unless_present = "join")]
+    #[arg(long, required_unless_present_any = ["join", "join_hub"])]
     pub center_name: Option<String>,
     /// 设备编号（如 A01 为 1 号窗口，V03 为 3 号村代办电脑）
     #[arg(long)]
@@ -239,13 +248,16 @@ pub struct InitArgs {
     #[arg(long, default_value = "counter")]
     pub role: String,
     /// 加入已有的服务中心：中心电脑导出的批次文件（.bmb），从中取得用户、事项清单和节假日安排
-    #[arg(long, conflicts_with_all = ["center_code", "center_name", "admin"])]
+    #[arg(long, conflicts_with_all = ["center_code", "center_name", "admin", "join_hub"])]
     pub join: Option<PathBuf>,
+    /// 通过局域网加入已有的服务中心：中心汇总机的地址（如 192.168.1.10）；等待负责人在汇总机上核对指纹并批准
+    #[arg(long, conflicts_with_all = ["center_code", "center_name", "admin"])]
+    pub join_hub: Option<String>,
     /// 中心电脑 bianmin device key 显示的指纹（加入时核对）
-    #[arg(long, requires = "join")]
+    #[arg(long)]
     pub fingerprint: Option<String>,
     /// 系统管理员用户名
-    #[arg(long, required_unless_present = "join")]
+    #[arg(long, required_unless_present_any = ["join", "join_hub"])]
     pub admin: Option<String>,
     /// 系统管理员姓名
     #[arg(long, default_value = "系统管理员")]
@@ -770,6 +782,21 @@ pub enum DeviceCommand {
     },
     /// 列出本机信任的设备
     List,
+    /// 通过局域网申请加入本中心的电脑（中心汇总机）：默认列出待批准的，--all 列出最近的全部
+    Requests {
+        #[arg(long)]
+        all: bool,
+    },
+    /// 批准一台电脑的加入申请（负责人）：先核对它屏幕上显示的指纹
+    Approve {
+        /// 申请编号（device requests 列出）
+        request: i64,
+    },
+    /// 拒绝一台电脑的加入申请（负责人）
+    Decline {
+        /// 申请编号
+        request: i64,
+    },
 }
 
 #[derive(Args)]

@@ -250,7 +250,8 @@ pub fn run(cli: Cli) -> Result<()> {
             reason,
         } => super::exchange_cmd::resolve_cmd(&ctx, &device, seq, apply, &reason),
         Command::Serve { listen } => super::sync_cmd::serve(&ctx, &listen),
-        Command::Sync { hub, once } => super::sync_cmd::sync(&ctx, &hub, once),
+        Command::Sync { hub, once } => super::sync_cmd::sync(&ctx, hub.as_deref(), once),
+        Command::Discover { to, wait_ms } => super::sync_cmd::discover(&ctx, &to, wait_ms),
         Command::Demo => demo_cmd(&ctx),
     }
 }
@@ -259,6 +260,9 @@ fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
     let role = DeviceRole::parse(&a.role)?;
     if a.join.is_some() {
         return super::exchange_cmd::join_center(ctx, &a, role);
+    }
+    if let Some(hub) = &a.join_hub {
+        return super::sync_cmd::join_over_lan(ctx, &a, hub, role);
     }
     let (_, report) = setup::on_new_database(&ctx.db, a.encrypt, |store| {
         setup::init(

@@ -10,6 +10,7 @@ use bianmin::exchange::export::{self, ExportRequest};
 use bianmin::exchange::join::{self, JoinInput};
 use bianmin::exchange::{conflicts, devices, import, keys, Progress};
 use bianmin::store::device::{self, DeviceRole};
+use bianmin::sync::enrol;
 use bianmin::Result;
 
 /// Progress on stderr, overwriting one line.
@@ -103,6 +104,50 @@ pub(super) fn device_cmd(ctx: &Ctx, command: Option<DeviceCommand>) -> Result<()
                 format!(
                     "已登记信任设备 {}（{}），指纹 {}；此后接受它导出的批次",
                     d.device_code, d.role_label, d.fingerprint
+                )
+            });
+        }
+        Some(DeviceCommand::Requests { all }) => {
+            let store = ctx.open()?;
+            let list = enrol::requests(store.conn(), all)?;
+            print(ctx.json, &list, |list| {
+                if list.is_empty() {
+                    return "没有待批准的加入申请".to_owned();
+                }
+                let mut s = String::from("加入申请：");
+                for r in list {
+                    let _ = write!(
+                        s,
+                        "\n{}  {}  {}  指纹 {}  来自 {}  {}  {}",
+                        r.request_no,
+                        r.device_code,
+                        r.role_label,
+                        r.fingerprint,
+                        r.peer_address,
+                        r.requested_at,
+                        r.state_label
+                    );
+                }
+                s
+            });
+        }
+        Some(DeviceCommand::Approve { request }) => {
+            let (mut store, session) = ctx.login()?;
+            let d = enrol::approve(&mut store, &session, now(), request)?;
+            print(ctx.json, &d, |d| {
+                format!(
+                    "已批准：登记信任设备 {}（{}），指纹 {}；中心数据正发往该电脑",
+                    d.device_code, d.role_label, d.fingerprint
+                )
+            });
+        }
+        Some(DeviceCommand::Decline { request }) => {
+            let (mut store, session) = ctx.login()?;
+            let r = enrol::decline(&mut store, &session, now(), request)?;
+            print(ctx.json, &r, |r| {
+                format!(
+                    "已拒绝 {} 的加入申请（编号 {}）",
+                    r.device_code, r.request_no
                 )
             });
         }

@@ -46,31 +46,42 @@ pub fn trust(
 ) -> crate::Result<TrustedDevice> {
     session.authorize(store.conn(), Action::TrustDevice)?;
     let line = KeyLine::parse(key_text)?;
-    let own = device::load(store.conn())?;
+    store.write(|tx| trust_in(tx, &session.user_id, now, &line))
+}
+
+/// Checks the device of `line` against this machine (not itself, this
+/// center, not yet trusted, its code free) and registers it, in the
+/// caller's transaction: the one rule for a key line brought on a stick
+/// and a join request made over the LAN (src/sync/enrol.rs).
+pub(crate) fn trust_in(
+    tx: &Transaction<'_>,
+    user_id: &str,
+    now: DateTime<FixedOffset>,
+    line: &KeyLine,
+) -> crate::Result<TrustedDevice> {
+    let own = device::load(tx)?;
     if line.device_id == own.device_id {
         return Err(ExchangeError::OwnKey.into());
     }
     if line.center_code != own.center_code {
         return Err(ExchangeError::OtherCenter {
-            found: line.center_code,
+            found: line.center_code.clone(),
             ours: own.center_code,
         }
         .into());
     }
-    store.write(|tx| {
-        if find(tx, &line.device_id)?.is_some() {
-            return Err(ExchangeError::AlreadyTrusted(line.device_code.clone()).into());
+    if find(tx, &line.device_id)?.is_some() {
+        return Err(ExchangeError::AlreadyTrusted(line.device_code.clone()).into());
+    }
+    if let Some(other) = by_code(tx, &line.device_code)? {
+        return Err(ExchangeError::CodeTaken {
+            code: line.device_code.clone(),
+            fingerprint: other.fingerprint,
         }
-        if let Some(other) = by_code(tx, &line.device_code)? {
-            return Err(ExchangeError::CodeTaken {
-                code: line.device_code.clone(),
-                fingerprint: other.fingerprint,
-            }
-            .into());
-        }
-        append_trusted(tx, &session.user_id, now, &line)?;
-        find(tx, &line.device_id)?.ok_or_else(|| StoreError::NotInitialized.into())
-    })
+        .into());
+    }
+    append_trusted(tx, user_id, now, line)?;
+    find(tx, &line.device_id)?.ok_or_else(|| StoreError::NotInitialized.into())
 }
 
 /// Appends the `device.trusted` event for `line`, in the caller's transaction.

@@ -33,7 +33,16 @@ pub fn fingerprint(public_key_hex: &str) -> String {
 
 /// Makes and stores this device's key, in the caller's transaction.
 pub(crate) fn create(conn: &Connection, now: DateTime<FixedOffset>) -> Result<String, StoreError> {
-    let key = SigningKey::generate(&mut rand::rngs::OsRng);
+    keep(conn, &SigningKey::generate(&mut rand::rngs::OsRng), now)
+}
+
+/// Keeps `key` as this device's key (made before the device existed, as
+/// when joining over the LAN), in the caller's transaction.
+pub(crate) fn keep(
+    conn: &Connection,
+    key: &SigningKey,
+    now: DateTime<FixedOffset>,
+) -> Result<String, StoreError> {
     let public = hex::encode(key.verifying_key().to_bytes());
     conn.execute(
         "INSERT INTO device_key (singleton, secret_key, public_key, created_at) VALUES (1, ?1, ?2, ?3)",
@@ -97,6 +106,11 @@ pub fn channel_secret(conn: &Connection) -> crate::Result<zeroize::Zeroizing<[u8
     Ok(zeroize::Zeroizing::new(
         load_secret(conn)?.to_scalar_bytes(),
     ))
+}
+
+/// The channel secret of a key not stored yet (a PC asking to join).
+pub(crate) fn channel_secret_of(key: &SigningKey) -> zeroize::Zeroizing<[u8; 32]> {
+    zeroize::Zeroizing::new(key.to_scalar_bytes())
 }
 
 /// The X25519 public key a registered device's channel shows, from its

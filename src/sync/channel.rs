@@ -23,7 +23,8 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::SyncError;
-use crate::exchange::{devices, keys};
+use crate::exchange::devices;
+use crate::exchange::keys::{self, KeyLine};
 use crate::store::device::{self, DeviceRole};
 
 const PATTERN: &str = "Noise_XX_25519_ChaChaPoly_BLAKE2s";
@@ -46,8 +47,35 @@ pub struct Peer {
 #[derive(Debug, Serialize, Deserialize)]
 struct Hello {
     center_code: String,
+    #[serde(default)]
+    center_name: String,
     device_id: String,
     device_code: String,
+    /// Its ed25519 key (hex), from which its channel key derives.
+    #[serde(default)]
+    public_key: String,
+    /// A PC not registered yet asks to join the center as this role
+    /// (src/sync/enrol.rs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    join: Option<DeviceRole>,
+}
+
+/// The hub as a PC asking to join sees it in the handshake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HubInfo {
+    pub center_code: String,
+    pub center_name: String,
+    pub device_code: String,
+    pub public_key: String,
+    pub fingerprint: String,
+}
+
+/// What the hub's side of a handshake found.
+pub enum Accepted {
+    /// A registered device.
+    Device(Channel),
+    /// A PC asking to join the center, with the key line it asks for.
+    Joining(Channel, KeyLine),
 }
 
 /// An established channel over one TCP connection.
@@ -103,14 +131,58 @@ fn own_hello(conn: &Connection) -> crate::Result<Vec<u8>> {
     let dev = device::load(conn)?;
     serde_json::to_vec(&Hello {
         center_code: dev.center_code,
+        center_name: dev.center_name,
         device_id: dev.device_id,
         device_code: dev.device_code,
+        public_key: keys::public_key(conn)?,
+        join: None,
     })
     .map_err(|e| handshake_error(e).into())
 }
 
 fn fingerprint_of(remote: &[u8]) -> String {
     keys::fingerprint(&hex::encode(remote))
+}
+
+/// A PC's request to join, checked: this center, not registered yet, a
+/// well-formed key line, and the key the handshake proved is its own.
+fn check_joining(
+    conn: &Connection,
+    hello: &Hello,
+    role: DeviceRole,
+    remote: &[u8],
+) -> crate::Result<KeyLine> {
+    let unregistered = || SyncError::Unregistered {
+        fingerprint: fingerprint_of(remote),
+    };
+    let ours = device::load(conn)?.center_code;
+    if hello.center_code != ours {
+        return Err(unregistered().into());
+    }
+    if let Some(d) = devices::find(conn, &hello.device_id)? {
+        return Err(crate::exchange::ExchangeError::AlreadyTrusted(d.device_code).into());
+    }
+    let line = KeyLine::parse(&format!(
+        "bianmin-device-key 1 {} {} {} {} {}",
+        hello.center_code,
+        hello.device_code,
+        role.as_str(),
+        hello.device_id,
+        hello.public_key
+    ))
+    .map_err(|_| unregistered())?;
+    if keys::channel_public(&line.public_key)
+        .as_ref()
+        .map(|k| &k[..])
+        != Some(remote)
+    {
+        return Err(SyncError::WrongKey {
+            claimed: line.device_code,
+            fingerprint: fingerprint_of(remote),
+        }
+        .into());
+    }
+    Ok(line)
 }
 
 /// Who `hello` claims to be, checked against this machine's registered
@@ -120,6 +192,10 @@ fn check_peer(conn: &Connection, hello: &[u8], remote: Option<&[u8]>) -> crate::
     let hello: Hello = serde_json::from_slice(hello).map_err(|_| SyncError::Unregistered {
         fingerprint: fingerprint_of(remote),
     })?;
+    check_registered(conn, &hello, remote)
+}
+
+fn check_registered(conn: &Connection, hello: &Hello, remote: &[u8]) -> crate::Result<Peer> {
     let ours = device::load(conn)?.center_code;
     let Some(d) = devices::find(conn, &hello.device_id)?.filter(|_| hello.center_code == ours)
     else {
@@ -142,37 +218,56 @@ fn check_peer(conn: &Connection, hello: &[u8], remote: Option<&[u8]>) -> crate::
     })
 }
 
+/// The initiator's first two handshake messages: `-> e`, then `<- e, ee,
+/// s, es` with the hub's hello; the hello's bytes and the key it proved.
+fn initiate(
+    stream: &mut TcpStream,
+    secret: &[u8; 32],
+) -> crate::Result<(snow::HandshakeState, Vec<u8>, Vec<u8>)> {
+    let params: snow::params::NoiseParams = PATTERN.parse().map_err(handshake_error)?;
+    let mut hs = snow::Builder::new(params)
+        .local_private_key(&secret[..])
+        .prologue(PROLOGUE)
+        .build_initiator()
+        .map_err(handshake_error)?;
+    let mut buf = vec![0u8; MAX_FRAME];
+    let lost = |e: std::io::Error| io_lost("中心汇总机", &e);
+    let n = hs.write_message(&[], &mut buf).map_err(handshake_error)?;
+    write_frame(stream, &buf[..n]).map_err(lost)?;
+    let msg = read_frame(stream).map_err(lost)?;
+    let n = hs
+        .read_message(&msg, &mut buf)
+        .map_err(|_| SyncError::Tampered)?;
+    let remote = hs
+        .get_remote_static()
+        .ok_or_else(|| handshake_error("对方没有出示设备密钥"))?
+        .to_vec();
+    Ok((hs, buf[..n].to_vec(), remote))
+}
+
+/// The initiator's last handshake message, `-> s, se` with its `hello`.
+fn finish_initiator(
+    stream: &mut TcpStream,
+    mut hs: snow::HandshakeState,
+    hello: &[u8],
+) -> crate::Result<snow::TransportState> {
+    let mut buf = vec![0u8; MAX_FRAME];
+    let n = hs.write_message(hello, &mut buf).map_err(handshake_error)?;
+    write_frame(stream, &buf[..n]).map_err(|e| io_lost("中心汇总机", &e))?;
+    Ok(hs.into_transport_mode().map_err(handshake_error)?)
+}
+
 impl Channel {
     /// A device's side: connects through `stream` to the hub, which must be
     /// the hub registered on this machine.
     pub fn connect(conn: &Connection, mut stream: TcpStream) -> crate::Result<Channel> {
-        let (builder, secret) = builder(conn)?;
-        let mut hs = builder
-            .local_private_key(&secret[..])
-            .prologue(PROLOGUE)
-            .build_initiator()
-            .map_err(handshake_error)?;
-        let mut buf = vec![0u8; MAX_FRAME];
-        let lost = |e: std::io::Error| io_lost("中心汇总机", &e);
-        // -> e
-        let n = hs.write_message(&[], &mut buf).map_err(handshake_error)?;
-        write_frame(&mut stream, &buf[..n]).map_err(lost)?;
-        // <- e, ee, s, es (the hub's hello)
-        let msg = read_frame(&mut stream).map_err(lost)?;
-        let mut hello = vec![0u8; MAX_FRAME];
-        let n = hs
-            .read_message(&msg, &mut hello)
-            .map_err(|_| SyncError::Tampered)?;
-        let peer = check_peer(conn, &hello[..n], hs.get_remote_static())?;
+        let secret = keys::channel_secret(conn)?;
+        let (hs, hello, remote) = initiate(&mut stream, &secret)?;
+        let peer = check_peer(conn, &hello, Some(&remote))?;
         if peer.role != DeviceRole::Hub.as_str() {
             return Err(SyncError::NotTheHub(peer.device_code).into());
         }
-        // -> s, se (our hello)
-        let n = hs
-            .write_message(&own_hello(conn)?, &mut buf)
-            .map_err(handshake_error)?;
-        write_frame(&mut stream, &buf[..n]).map_err(lost)?;
-        let noise = hs.into_transport_mode().map_err(handshake_error)?;
+        let noise = finish_initiator(&mut stream, hs, &own_hello(conn)?)?;
         Ok(Channel {
             stream,
             noise,
@@ -180,9 +275,78 @@ impl Channel {
         })
     }
 
+    /// A PC not registered yet asks the hub on `stream` to join the
+    /// center, with its new `key`: the hub's key is believed on first use,
+    /// or checked against the fingerprint read from the hub's screen.
+    pub fn connect_joining(
+        mut stream: TcpStream,
+        key: &ed25519_dalek::SigningKey,
+        device_id: &str,
+        device_code: &str,
+        role: DeviceRole,
+        expected_fingerprint: Option<&str>,
+    ) -> crate::Result<(Channel, HubInfo)> {
+        let (hs, hello, remote) = initiate(&mut stream, &keys::channel_secret_of(key))?;
+        let hub: Hello =
+            serde_json::from_slice(&hello).map_err(|e| SyncError::Malformed(e.to_string()))?;
+        let remote = &remote[..];
+        if keys::channel_public(&hub.public_key)
+            .as_ref()
+            .map(|k| &k[..])
+            != Some(remote)
+        {
+            return Err(SyncError::WrongKey {
+                claimed: hub.device_code,
+                fingerprint: fingerprint_of(remote),
+            }
+            .into());
+        }
+        let info = HubInfo {
+            fingerprint: keys::fingerprint(&hub.public_key),
+            center_code: hub.center_code,
+            center_name: hub.center_name,
+            device_code: hub.device_code,
+            public_key: hub.public_key,
+        };
+        if let Some(expected) = expected_fingerprint.filter(|e| !e.trim().is_empty()) {
+            let norm = |s: &str| s.replace(' ', "").to_lowercase();
+            if norm(expected) != norm(&info.fingerprint) {
+                return Err(SyncError::HubFingerprint {
+                    found: info.fingerprint,
+                    expected: expected.trim().to_owned(),
+                }
+                .into());
+            }
+        }
+        let ask = serde_json::to_vec(&Hello {
+            center_code: info.center_code.clone(),
+            center_name: String::new(),
+            device_id: device_id.to_owned(),
+            device_code: device_code.to_owned(),
+            public_key: hex::encode(key.verifying_key().to_bytes()),
+            join: Some(role),
+        })
+        .map_err(handshake_error)?;
+        let noise = finish_initiator(&mut stream, hs, &ask)?;
+        let peer = Peer {
+            device_id: String::new(),
+            device_code: info.device_code.clone(),
+            role: DeviceRole::Hub.as_str().to_owned(),
+        };
+        Ok((
+            Channel {
+                stream,
+                noise,
+                peer,
+            },
+            info,
+        ))
+    }
+
     /// The hub's side: answers a device on `stream`; an unregistered one,
-    /// or one whose key is not the registered one, is refused.
-    pub fn accept(conn: &Connection, mut stream: TcpStream) -> crate::Result<Channel> {
+    /// or one whose key is not the registered one, is refused, unless it
+    /// asks to join the center.
+    pub fn accept(conn: &Connection, mut stream: TcpStream) -> crate::Result<Accepted> {
         let (builder, secret) = builder(conn)?;
         let mut hs = builder
             .local_private_key(&secret[..])
@@ -206,13 +370,37 @@ impl Channel {
         let n = hs
             .read_message(&msg, &mut hello)
             .map_err(|_| SyncError::Tampered)?;
-        let peer = check_peer(conn, &hello[..n], hs.get_remote_static())?;
+        let remote = hs
+            .get_remote_static()
+            .ok_or_else(|| handshake_error("对方没有出示设备密钥"))?
+            .to_vec();
+        let hello: Hello =
+            serde_json::from_slice(&hello[..n]).map_err(|_| SyncError::Unregistered {
+                fingerprint: fingerprint_of(&remote),
+            })?;
         let noise = hs.into_transport_mode().map_err(handshake_error)?;
-        Ok(Channel {
+        if let Some(role) = hello.join {
+            let line = check_joining(conn, &hello, role, &remote)?;
+            let peer = Peer {
+                device_id: line.device_id.clone(),
+                device_code: line.device_code.clone(),
+                role: role.as_str().to_owned(),
+            };
+            return Ok(Accepted::Joining(
+                Channel {
+                    stream,
+                    noise,
+                    peer,
+                },
+                line,
+            ));
+        }
+        let peer = check_registered(conn, &hello, &remote)?;
+        Ok(Accepted::Device(Channel {
             stream,
             noise,
             peer,
-        })
+        }))
     }
 
     /// A second handle on the connection, to read frames on another thread

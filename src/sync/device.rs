@@ -1,5 +1,6 @@
-//! `bianmin sync --hub ADDR`: a device's side of live sync. It connects to
-//! the hub, exchanges until the connection ends, and connects again with a
+//! `bianmin sync [--hub ADDR]`: a device's side of live sync. It finds the
+//! hub (at its address, or on the LAN: src/sync/discovery.rs), connects,
+//! exchanges until the connection ends, and connects again with a
 //! growing pause (half a second, doubling up to [`MAX_PAUSE`]) while the
 //! hub is unreachable: the counter keeps working on its own database all
 //! the while, and catches up when the hub is back. `--once`: one exchange
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, FixedOffset};
 
 use super::channel::Channel;
+use super::discovery;
 use super::link::{self, Mode};
 use super::{Notice, SyncError, CONNECT_TIMEOUT, DEFAULT_PORT};
 use crate::store::Store;
@@ -34,18 +36,51 @@ pub fn hub_address(addr: &str) -> String {
     }
 }
 
-/// One connection to the hub at `addr`, run in `mode`.
+/// Where a device looks for its hub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// At this address (`host` or `host:port`).
+    Address(String),
+    /// This center's registered hub, found on the LAN at each attempt.
+    Discover,
+}
+
+impl Target {
+    /// The address to connect to now.
+    fn resolve(&self, store: &Store) -> crate::Result<String> {
+        match self {
+            Target::Address(a) => Ok(hub_address(a)),
+            Target::Discover => {
+                discovery::registered_hub(store.conn(), &discovery::probe_lan(discovery::WAIT))?
+                    .ok_or_else(|| SyncError::HubNotFound.into())
+            }
+        }
+    }
+}
+
+/// One connection to the hub at `target`, run in `mode`.
 pub fn exchange_once(
     store: &mut Store,
-    addr: &str,
+    target: &Target,
     mode: Mode,
     stop: &AtomicBool,
     now: &dyn Fn() -> DateTime<FixedOffset>,
     notice: &dyn Fn(Notice),
 ) -> crate::Result<()> {
-    let addr = hub_address(addr);
+    let addr = target.resolve(store)?;
+    let ch = Channel::connect(store.conn(), connect_tcp(&addr)?)?;
+    if let Ok(s) = ch.reader() {
+        let _ = s.set_read_timeout(None);
+    }
+    notice(Notice::Connected(ch.peer.device_code.clone()));
+    link::run(store, ch, mode, stop, now, notice)
+}
+
+/// A TCP connection to the hub at `addr` (`host:port`), with the
+/// handshake's time limit set.
+pub(super) fn connect_tcp(addr: &str) -> Result<TcpStream, SyncError> {
     let unreachable = |reason: String| SyncError::Connect {
-        addr: addr.clone(),
+        addr: addr.to_owned(),
         reason,
     };
     let target = addr
@@ -62,18 +97,13 @@ pub fn exchange_once(
     })?;
     let _ = stream.set_nodelay(true);
     let _ = stream.set_read_timeout(Some(CONNECT_TIMEOUT));
-    let ch = Channel::connect(store.conn(), stream)?;
-    if let Ok(s) = ch.reader() {
-        let _ = s.set_read_timeout(None);
-    }
-    notice(Notice::Connected(ch.peer.device_code.clone()));
-    link::run(store, ch, mode, stop, now, notice)
+    Ok(stream)
 }
 
-/// Keeps this device in step with the hub at `addr` until `stop` is set.
+/// Keeps this device in step with the hub at `target` until `stop` is set.
 pub fn keep_in_step(
     store: &mut Store,
-    addr: &str,
+    target: &Target,
     stop: &AtomicBool,
     now: &dyn Fn() -> DateTime<FixedOffset>,
     notice: &dyn Fn(Notice),
@@ -81,7 +111,7 @@ pub fn keep_in_step(
     let mut pause = FIRST_PAUSE;
     while !stop.load(Ordering::Relaxed) {
         let began = Instant::now();
-        let result = exchange_once(store, addr, Mode::Continuous, stop, now, notice);
+        let result = exchange_once(store, target, Mode::Continuous, stop, now, notice);
         if stop.load(Ordering::Relaxed) {
             return;
         }

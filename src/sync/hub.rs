@@ -2,16 +2,21 @@
 //! each registered device on its own thread and database connection, and
 //! passes every device's new events on to the others as soon as they are
 //! applied here. An unregistered device gets no answer at all: its
-//! connection is closed after the handshake and named in the log.
+//! connection is closed after the handshake and named in the log, unless
+//! it asks to join the center (src/sync/enrol.rs), when it is told only to
+//! wait for a manager. On the same port (UDP) it answers the PCs looking
+//! for it (src/sync/discovery.rs).
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 
-use super::channel::Channel;
+use super::channel::{Accepted, Channel};
+use super::discovery::{self, Beacon};
+use super::enrol;
 use super::link::{self, Mode};
 use super::{Notice, SyncError, CONNECT_TIMEOUT};
 use crate::store::device::{self, DeviceRole};
@@ -38,14 +43,14 @@ pub fn serve(
     notice: Arc<dyn Fn(Notice) + Send + Sync>,
     started: &dyn Fn(&Serving),
 ) -> crate::Result<()> {
-    let (device_code, fingerprint) = {
+    let (dev, fingerprint) = {
         let store = open()?;
         let dev = device::load(store.conn())?;
         if dev.role != DeviceRole::Hub {
             return Err(SyncError::NotAHub(dev.role.label().to_owned()).into());
         }
         let key = crate::exchange::keys::public_key(store.conn())?;
-        (dev.device_code, crate::exchange::keys::fingerprint(&key))
+        (dev, crate::exchange::keys::fingerprint(&key))
     };
     let listen_error = |e: std::io::Error| SyncError::Listen {
         addr: listen.to_owned(),
@@ -58,9 +63,33 @@ pub fn serve(
     };
     let listener = TcpListener::bind(listen).map_err(listen_error)?;
     listener.set_nonblocking(true).map_err(listen_error)?;
+    let addr = listener.local_addr().map_err(listen_error)?;
+    // The PCs of the hall find the hub by asking on the same port (UDP).
+    let answering = match UdpSocket::bind(addr) {
+        Ok(socket) => {
+            let beacon = Beacon {
+                center_code: dev.center_code.clone(),
+                center_name: dev.center_name.clone(),
+                hub_code: dev.device_code.clone(),
+                fingerprint: fingerprint.clone(),
+                port: addr.port(),
+            };
+            let stop = stop.clone();
+            Some(std::thread::spawn(move || {
+                discovery::answer(&socket, &beacon, &stop)
+            }))
+        }
+        Err(e) => {
+            notice(Notice::Refused {
+                from: "局域网查找".into(),
+                reason: format!("无法在 {addr} 上应答查找（{e}），各窗口需填写本机地址"),
+            });
+            None
+        }
+    };
     started(&Serving {
-        addr: listener.local_addr().map_err(listen_error)?,
-        device_code,
+        addr,
+        device_code: dev.device_code,
         fingerprint,
     });
     let mut workers = Vec::new();
@@ -89,6 +118,9 @@ pub fn serve(
     for w in workers {
         let _ = w.join();
     }
+    if let Some(a) = answering {
+        let _ = a.join();
+    }
     Ok(())
 }
 
@@ -115,7 +147,13 @@ fn answer(
     let _ = stream.set_nodelay(true);
     let _ = stream.set_read_timeout(Some(CONNECT_TIMEOUT));
     let ch = match Channel::accept(store.conn(), stream) {
-        Ok(ch) => ch,
+        Ok(Accepted::Device(ch)) => ch,
+        Ok(Accepted::Joining(ch, line)) => {
+            if let Err(e) = enrol::serve_request(&mut store, ch, line, from, stop, now, notice) {
+                refuse(e.to_string());
+            }
+            return;
+        }
         Err(e) => return refuse(e.to_string()),
     };
     let code = ch.peer.device_code.clone();

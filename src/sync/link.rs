@@ -29,9 +29,13 @@ use crate::exchange::export::{self, Compose};
 use crate::exchange::import;
 use crate::store::{events, Store, StoreError};
 
-const HEADS: u8 = 1;
-const BATCH: u8 = 2;
-const REFUSED: u8 = 3;
+pub(super) const HEADS: u8 = 1;
+pub(super) const BATCH: u8 = 2;
+pub(super) const REFUSED: u8 = 3;
+/// To a PC asking to join: still waiting for a manager (src/sync/enrol.rs).
+pub(super) const WAITING: u8 = 4;
+/// From a PC that joined: the center's batch is applied.
+pub(super) const JOINED: u8 = 5;
 
 /// How often local changes are looked for.
 pub const TICK: Duration = Duration::from_millis(50);
@@ -115,6 +119,21 @@ pub fn run(
     now: &dyn Fn() -> DateTime<FixedOffset>,
     notice: &dyn Fn(Notice),
 ) -> crate::Result<()> {
+    let (rx, reader) = read_frames(&ch)?;
+    let result = exchange(store, &mut ch, &rx, mode, stop, now, notice);
+    ch.close();
+    let _ = reader.join();
+    result
+}
+
+/// Frames as they arrive on `ch`, read on their own thread (which ends
+/// with the connection).
+pub(super) type Frames = mpsc::Receiver<std::io::Result<Vec<u8>>>;
+
+/// Starts reading `ch`'s frames on a thread of their own.
+pub(super) fn read_frames(
+    ch: &Channel,
+) -> Result<(Frames, std::thread::JoinHandle<()>), SyncError> {
     let (tx, rx) = mpsc::channel::<std::io::Result<Vec<u8>>>();
     let mut reading = ch.reader().map_err(|e| SyncError::Lost {
         peer: ch.peer.device_code.clone(),
@@ -127,16 +146,25 @@ pub fn run(
             return;
         }
     });
-    let result = exchange(store, &mut ch, &rx, mode, stop, now, notice);
-    ch.close();
-    let _ = reader.join();
-    result
+    Ok((rx, reader))
+}
+
+/// Why a connection ended, from the reading side's error.
+pub(super) fn lost(peer: &str, e: &std::io::Error) -> SyncError {
+    SyncError::Lost {
+        peer: peer.to_owned(),
+        reason: match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => "对方关闭了连接".into(),
+            std::io::ErrorKind::ConnectionReset => "连接被重置".into(),
+            _ => e.to_string(),
+        },
+    }
 }
 
 fn exchange(
     store: &mut Store,
     ch: &mut Channel,
-    rx: &mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    rx: &Frames,
     mode: Mode,
     stop: &AtomicBool,
     now: &dyn Fn() -> DateTime<FixedOffset>,
@@ -232,17 +260,7 @@ fn exchange(
                     }
                 }
             }
-            Ok(Err(e)) => {
-                return Err(SyncError::Lost {
-                    peer: code.clone(),
-                    reason: match e.kind() {
-                        std::io::ErrorKind::UnexpectedEof => "对方关闭了连接".into(),
-                        std::io::ErrorKind::ConnectionReset => "连接被重置".into(),
-                        _ => e.to_string(),
-                    },
-                }
-                .into())
-            }
+            Ok(Err(e)) => return Err(lost(&code, &e).into()),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 return Err(SyncError::Lost {

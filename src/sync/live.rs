@@ -22,7 +22,7 @@ use super::{device, hub, Notice, DEFAULT_PORT};
 #[serde(rename_all = "snake_case")]
 pub enum State {
     Off,
-    NoAddress,
+    Searching,
     Serving,
     Connecting,
     Online,
@@ -58,6 +58,8 @@ pub struct Status {
     /// On the hub: connections refused (an unregistered device, a wrong
     /// key), newest last, with where they came from.
     pub refusals: Vec<String>,
+    /// On the hub: the PCs waiting for a manager to let them join, by code.
+    pub joining: Vec<String>,
 }
 
 impl Status {
@@ -69,6 +71,7 @@ impl Status {
             reason: None,
             peers: Vec::new(),
             refusals: Vec::new(),
+            joining: Vec::new(),
         };
         s.label = label(&s);
         s
@@ -80,10 +83,13 @@ pub fn label(s: &Status) -> String {
     let last = s.last_exchange.as_deref();
     match s.state {
         State::Off => "局域网同步已关闭".into(),
-        State::NoAddress => "未设置中心汇总机地址".into(),
+        State::Searching => "正在局域网中查找中心汇总机…".into(),
         State::Serving => {
             let n = s.peers.iter().filter(|p| p.connected).count();
-            format!("同步服务运行中（{n} 台电脑已连接）")
+            match s.joining.len() {
+                0 => format!("同步服务运行中（{n} 台电脑已连接）"),
+                j => format!("同步服务运行中（{n} 台电脑已连接，{j} 台申请加入待批准）"),
+            }
         }
         State::Connecting => "正在连接中心汇总机…".into(),
         State::Online => match last {
@@ -179,6 +185,18 @@ fn fold(s: &mut Status, serving: bool, n: &Notice, at: DateTime<FixedOffset>) ->
                 s.reason = Some(reason.clone());
             }
         }
+        // The hub's 数据交换 screen lists the requests: drawn again.
+        Notice::JoinRequested { code, .. } => {
+            if !s.joining.contains(code) {
+                s.joining.push(code.clone());
+            }
+            arrived = true;
+        }
+        Notice::JoinEnded(code) => {
+            s.joining.retain(|c| c != code);
+            arrived = true;
+        }
+        Notice::Joined(_) => arrived = true,
         Notice::Refused { from, reason } => {
             s.refusals.push(format!("{clock} {from}：{reason}"));
             let excess = s.refusals.len().saturating_sub(20);
@@ -214,7 +232,7 @@ impl Live {
         let stop = Arc::new(AtomicBool::new(false));
         let first = match plan {
             Plan::Off => State::Off,
-            Plan::NoAddress => State::NoAddress,
+            Plan::Discover => State::Searching,
             Plan::Serve => State::Serving,
             Plan::Follow(_) => State::Connecting,
         };
@@ -233,7 +251,7 @@ impl Live {
             })
         };
         let thread = match plan.clone() {
-            Plan::Off | Plan::NoAddress => None,
+            Plan::Off => None,
             Plan::Serve => {
                 let (stop, status, on_change) = (stop.clone(), status.clone(), on_change.clone());
                 let listen = listen.unwrap_or_else(|| format!("0.0.0.0:{DEFAULT_PORT}"));
@@ -250,11 +268,15 @@ impl Live {
                     }
                 }))
             }
-            Plan::Follow(addr) => {
+            Plan::Follow(_) | Plan::Discover => {
+                let target = match plan {
+                    Plan::Follow(addr) => device::Target::Address(addr.clone()),
+                    _ => device::Target::Discover,
+                };
                 let (stop, status, on_change) = (stop.clone(), status.clone(), on_change.clone());
                 Some(std::thread::spawn(move || match open() {
                     Ok(mut store) => {
-                        device::keep_in_step(&mut store, &addr, &stop, &now, &*notice);
+                        device::keep_in_step(&mut store, &target, &stop, &now, &*notice);
                     }
                     Err(e) => {
                         let mut s = status.lock().unwrap_or_else(|p| p.into_inner());
@@ -388,6 +410,27 @@ mod tests {
             },
             at(9, 4),
         );
+        assert_eq!(s.label, "同步服务运行中（1 台电脑已连接）");
+        fold(
+            &mut s,
+            true,
+            &Notice::JoinRequested {
+                code: "A05".into(),
+                fingerprint: "e3dc 8736 77a3 e4dc".into(),
+                from: "192.168.1.25".into(),
+            },
+            at(9, 5),
+        );
+        assert_eq!(
+            s.label,
+            "同步服务运行中（1 台电脑已连接，1 台申请加入待批准）"
+        );
+        assert!(fold(
+            &mut s,
+            true,
+            &Notice::JoinEnded("A05".into()),
+            at(9, 6)
+        ));
         assert_eq!(s.label, "同步服务运行中（1 台电脑已连接）");
         let p = peers_by_code(&s);
         assert!(p["A02"].connected && !p["A03"].connected);

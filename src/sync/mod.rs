@@ -11,11 +11,16 @@
 //!   each holds (heads), the batch of what the other lacks, a refusal;
 //! - [`hub`]: `bianmin serve`, the hub's listener;
 //! - [`device`]: `bianmin sync`, a device's side, reconnecting with back-off;
+//! - [`discovery`]: finding the hub on the LAN without typing its address;
+//! - [`enrol`]: a new PC joining the center over the LAN, approved by a
+//!   manager on the hub;
 //! - [`settings`]: whether this PC syncs and with which hub ([`settings::plan`]);
 //! - [`live`]: the window's sync running beside it, and its status line.
 
 pub mod channel;
 pub mod device;
+pub mod discovery;
+pub mod enrol;
 pub mod hub;
 pub mod link;
 pub mod live;
@@ -63,8 +68,16 @@ pub enum SyncError {
     Malformed(String),
     #[error("{peer}拒绝了本机发去的数据：{reason}")]
     Refused { peer: String, reason: String },
-    #[error("请填写中心汇总机的地址（如 192.168.1.10），或关闭本机的局域网同步")]
-    NoHubAddress,
+    #[error("局域网中没有找到本中心的中心汇总机（汇总机未开机、未开启同步服务，或广播被网络设备拦截：可在设置中填写它的地址）")]
+    HubNotFound,
+    #[error("中心负责人没有批准本机加入：{0}")]
+    JoinDeclined(String),
+    #[error("中心汇总机的指纹是 {found}，与输入的 {expected} 不符：这不是本中心的汇总机，已断开")]
+    HubFingerprint { found: String, expected: String },
+    #[error("加入申请 {0} 不存在")]
+    NoSuchRequest(i64),
+    #[error("加入申请 {no} 已{state}，不能再处理")]
+    RequestDecided { no: i64, state: String },
     #[error("中心汇总机的地址“{0}”格式不对：应为 IP 地址或电脑名，可带端口，如 192.168.1.10 或 192.168.1.10:47341")]
     BadHubAddress(String),
     #[error("无法监听 {addr}：{reason}")]
@@ -113,6 +126,16 @@ pub enum Notice {
     },
     /// A connection refused, with why (an unregistered device, a wrong key).
     Refused { from: String, reason: String },
+    /// A PC asks to join the center (src/sync/enrol.rs): a manager decides.
+    JoinRequested {
+        code: String,
+        fingerprint: String,
+        from: String,
+    },
+    /// A request to join ended (decided, or its PC went away).
+    JoinEnded(String),
+    /// A PC joined the center over the LAN.
+    Joined(String),
 }
 
 impl std::fmt::Display for Notice {
@@ -125,6 +148,16 @@ impl std::fmt::Display for Notice {
             Notice::InStep(peer) => write!(f, "与 {peer} 的数据已一致"),
             Notice::Closed { peer, reason, .. } => write!(f, "与 {peer} 的连接结束：{reason}"),
             Notice::Refused { from, reason } => write!(f, "拒绝来自 {from} 的连接：{reason}"),
+            Notice::JoinRequested {
+                code,
+                fingerprint,
+                from,
+            } => write!(
+                f,
+                "{code} 申请加入本中心（来自 {from}，指纹 {fingerprint}），请负责人核对指纹后批准"
+            ),
+            Notice::JoinEnded(code) => write!(f, "{code} 的加入申请已结束"),
+            Notice::Joined(code) => write!(f, "{code} 已通过局域网加入本中心"),
         }
     }
 }

@@ -2,7 +2,8 @@
 //! manager's choice per PC (设置 ▸ 局域网同步), kept in this PC's own
 //! `sync_settings`. [`plan`] is the one place that decides what the window
 //! does with it: the hub serves, a counter or laptop follows the hub at
-//! its address, or nothing runs.
+//! its address or finds it on the LAN (src/sync/discovery.rs), or nothing
+//! runs.
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -17,7 +18,8 @@ use crate::store::{Store, StoreError};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Settings {
     pub enabled: bool,
-    /// `host` or `host:port`; empty on the hub.
+    /// `host` or `host:port`; empty on the hub, or to find the hub on
+    /// the LAN.
     pub hub_address: String,
 }
 
@@ -31,8 +33,8 @@ pub enum Plan {
     Serve,
     /// Follow the hub at this address.
     Follow(String),
-    /// On, but nobody has said where the hub is.
-    NoAddress,
+    /// On, with no address given: find this center's hub on the LAN.
+    Discover,
 }
 
 /// The choice made here; by default on, with no address yet.
@@ -62,13 +64,14 @@ pub fn plan(conn: &Connection) -> crate::Result<Plan> {
     Ok(match (s.enabled, role) {
         (false, _) => Plan::Off,
         (true, DeviceRole::Hub) => Plan::Serve,
-        (true, _) if s.hub_address.trim().is_empty() => Plan::NoAddress,
+        (true, _) if s.hub_address.trim().is_empty() => Plan::Discover,
         (true, _) => Plan::Follow(device::hub_address(&s.hub_address)),
     })
 }
 
 /// A manager turns LAN sync on or off on this PC and says where the hub
-/// is (not needed on the hub itself). A malformed address is refused.
+/// is (empty: found on the LAN; not needed on the hub itself). A
+/// malformed address is refused.
 pub fn set(
     store: &mut Store,
     session: &Session,
@@ -78,11 +81,8 @@ pub fn set(
 ) -> crate::Result<Settings> {
     session.authorize(store.conn(), Action::EditCenter)?;
     let address = hub_address.trim();
-    let role = own::load(store.conn())?.role;
     if !address.is_empty() {
         check_address(address)?;
-    } else if enabled && role != DeviceRole::Hub {
-        return Err(SyncError::NoHubAddress.into());
     }
     store.write(|tx| -> crate::Result<()> {
         tx.execute(
@@ -98,6 +98,24 @@ pub fn set(
         enabled,
         hub_address: address.to_owned(),
     })
+}
+
+/// A PC that joined the center over the LAN follows the hub it joined
+/// from, in the join's transaction (nobody chose it: `set_by` is empty).
+pub(crate) fn follow(
+    tx: &rusqlite::Transaction<'_>,
+    hub_address: &str,
+    now: DateTime<FixedOffset>,
+) -> crate::Result<()> {
+    check_address(hub_address)?;
+    tx.execute(
+        "INSERT INTO sync_settings (singleton, enabled, hub_address, set_by, set_at)
+         VALUES (1, 1, ?1, NULL, ?2)
+         ON CONFLICT (singleton) DO UPDATE SET enabled = 1, hub_address = ?1, set_by = NULL, set_at = ?2",
+        params![hub_address, now.to_rfc3339()],
+    )
+    .map_err(StoreError::from)?;
+    Ok(())
 }
 
 /// `host` or `host:port`: letters, digits, dots, hyphens; a port 1–65535.

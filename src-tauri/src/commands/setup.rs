@@ -3,11 +3,14 @@
 use bianmin::auth::users::NewUser;
 use bianmin::auth::Role;
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use bianmin::exchange::join::{self, JoinInput, JoinReport};
 use bianmin::exchange::keys::{self, KeyLine};
 use bianmin::setup::{self, SetupInput, SetupReport};
 use bianmin::store::device::{self, Device, DeviceRole};
+use bianmin::sync::discovery::{self, FoundHub};
+use bianmin::sync::enrol::{self, Progress};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 
@@ -141,12 +144,21 @@ pub struct Joined {
     pub key_file: String,
 }
 
+/// What a join form says: the device, its role, the hub's fingerprint if
+/// typed in.
+fn join_input(device_code: String, role: &str, fingerprint: &str) -> UiResult<JoinInput> {
+    Ok(JoinInput {
+        device_code,
+        role: DeviceRole::parse(role).map_err(bianmin::Error::from)?,
+        fingerprint: Some(fingerprint.trim().to_owned()).filter(|f| !f.is_empty()),
+    })
+}
+
 /// Joins a center: a counter PC or an agent laptop takes the center's users,
 /// catalogue and calendars from the hub's batch, and writes its own key
 /// file beside the batch for the hub.
 #[tauri::command]
 pub fn setup_join(desk: State<'_, Desk>, form: JoinForm) -> UiResult<Joined> {
-    let role = DeviceRole::parse(&form.role).map_err(bianmin::Error::from)?;
     let batch = PathBuf::from(form.batch.trim());
     if !batch.is_absolute() || !batch.is_file() {
         return Err(UiError::new(
@@ -154,11 +166,7 @@ pub fn setup_join(desk: State<'_, Desk>, form: JoinForm) -> UiResult<Joined> {
             "请选择 U 盘上中心电脑为本机导出的批次文件（.bmb）",
         ));
     }
-    let input = JoinInput {
-        device_code: form.device_code,
-        role,
-        fingerprint: Some(form.fingerprint.trim().to_owned()).filter(|f| !f.is_empty()),
-    };
+    let input = join_input(form.device_code, &form.role, &form.fingerprint)?;
     let report = desk.set_up(|db| {
         Ok(setup::on_new_database(db, form.encrypt, |store| {
             join::join(store, now(), &input, &batch, &mut |_| {})
@@ -171,4 +179,82 @@ pub fn setup_join(desk: State<'_, Desk>, form: JoinForm) -> UiResult<Joined> {
         report,
         key_file: key_file.display().to_string(),
     })
+}
+
+/// The form for joining a center over the LAN.
+#[derive(Deserialize)]
+pub struct LanJoinForm {
+    /// The hub found on the LAN, or its address typed in.
+    pub hub_address: String,
+    pub device_code: String,
+    pub role: String,
+    #[serde(default)]
+    pub fingerprint: String,
+    #[serde(default)]
+    pub encrypt: bool,
+}
+
+/// A join over the LAN in progress (a manager may take minutes).
+#[derive(Default)]
+pub struct LanJoin(Mutex<Option<enrol::Asking>>);
+
+/// The hubs that answer on the LAN (a moment's wait, off the window's
+/// thread).
+#[tauri::command(async)]
+pub fn setup_discover() -> Vec<FoundHub> {
+    discovery::probe_lan(discovery::WAIT)
+}
+
+/// Asks the hub to let this PC join; the window then follows
+/// [`setup_join_lan_status`].
+#[tauri::command]
+pub fn setup_join_lan(
+    desk: State<'_, Desk>,
+    joining: State<'_, LanJoin>,
+    form: LanJoinForm,
+) -> UiResult<Progress> {
+    let address = form.hub_address.trim().to_owned();
+    if address.is_empty() {
+        return Err(UiError::new(
+            "refused",
+            "请选择局域网中找到的中心汇总机，或填写它的地址（如 192.168.1.10）",
+        ));
+    }
+    let input = join_input(form.device_code, &form.role, &form.fingerprint)?;
+    let mut running = joining.0.lock().unwrap_or_else(|p| p.into_inner());
+    // A request still running is withdrawn first.
+    *running = None;
+    let asking = enrol::Asking::start(desk.db.clone(), form.encrypt, address, input);
+    let progress = asking.progress();
+    *running = Some(asking);
+    Ok(progress)
+}
+
+/// Where the join stands; once joined, the window takes the new database
+/// and the sync starts following the hub.
+#[tauri::command]
+pub fn setup_join_lan_status(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    joining: State<'_, LanJoin>,
+) -> UiResult<Progress> {
+    let mut running = joining.0.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(asking) = running.as_mut() else {
+        return Err(UiError::new("refused", "没有进行中的加入申请"));
+    };
+    let progress = asking.progress();
+    if let Some(store) = asking.take_store() {
+        desk.set_up(|_| Ok((store, ())))?;
+        *running = None;
+        drop(running);
+        super::sync::start(&app);
+    }
+    Ok(progress)
+}
+
+/// Withdraws the request (the hub is told by the connection closing).
+#[tauri::command(async)]
+pub fn setup_join_lan_cancel(joining: State<'_, LanJoin>) {
+    let asking = joining.0.lock().unwrap_or_else(|p| p.into_inner()).take();
+    drop(asking);
 }

@@ -6,7 +6,10 @@
 
 use std::sync::{Arc, Mutex};
 
+use bianmin::exchange::devices::TrustedDevice;
 use bianmin::store::Store;
+use bianmin::sync::discovery::{self, FoundHub};
+use bianmin::sync::enrol::{self, JoinRequest};
 use bianmin::sync::live::{Live, Status};
 use bianmin::sync::settings::{self, Plan, Settings};
 use serde::Serialize;
@@ -112,4 +115,28 @@ pub fn sync_settings_save(
     })?;
     start(&app);
     Ok(saved)
+}
+
+/// The hubs that answer on the LAN, for 设置 ▸ 局域网同步.
+#[tauri::command(async)]
+pub fn sync_discover() -> Vec<FoundHub> {
+    discovery::probe_lan(discovery::WAIT)
+}
+
+/// The requests to join the center over the LAN (the hub's 数据交换).
+#[tauri::command]
+pub fn join_requests(desk: State<'_, Desk>, all: bool) -> UiResult<Vec<JoinRequest>> {
+    desk.session(|store, _| Ok(enrol::requests(store.conn(), all)?))
+}
+
+/// A manager approves a request after comparing the fingerprints.
+#[tauri::command]
+pub fn join_request_approve(desk: State<'_, Desk>, no: i64) -> UiResult<TrustedDevice> {
+    desk.session(|store, session| Ok(enrol::approve(store, session, now(), no)?))
+}
+
+/// A manager declines a request.
+#[tauri::command]
+pub fn join_request_decline(desk: State<'_, Desk>, no: i64) -> UiResult<JoinRequest> {
+    desk.session(|store, session| Ok(enrol::decline(store, session, now(), no)?))
 }

@@ -66,6 +66,12 @@ pub struct Driver {
 
 impl Driver {
     pub fn start() -> Driver {
+        Driver::start_with(&[])
+    }
+
+    /// With `env` set for the window it starts (as a PC's own settings
+    /// would be, e.g. the port its hub serves on).
+    pub fn start_with(env: &[(&str, &str)]) -> Driver {
         use std::os::unix::process::CommandExt;
         let (port, native) = (free_port(), free_port());
         let child = Command::new("tauri-driver")
@@ -85,6 +91,7 @@ impl Driver {
                 "WEBKIT_DISABLE_COMPOSITING_MODE",
                 std::env::var("WEBKIT_DISABLE_COMPOSITING_MODE").unwrap_or_else(|_| "0".into()),
             )
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .process_group(0)
@@ -219,7 +226,12 @@ impl Window {
     }
 
     pub async fn open(dir: tempfile::TempDir, db: PathBuf) -> Window {
-        let driver = Driver::start();
+        Window::open_with(dir, db, &[]).await
+    }
+
+    /// [`Window::open`] with `env` set for the window.
+    pub async fn open_with(dir: tempfile::TempDir, db: PathBuf, env: &[(&str, &str)]) -> Window {
+        let driver = Driver::start_with(env);
         let caps = serde_json::json!({
             "tauri:options": {
                 "application": desk_binary().display().to_string(),

@@ -1,7 +1,8 @@
 //! Two windows of the hall, one hub, over 127.0.0.1: two bianmin-desk
 //! processes on their own databases, each set (设置 ▸ 局域网同步) to follow
 //! the hub. A case taken in at window A02 is found by search at window A03
-//! and appears on A03's 工作台 without anyone pressing anything; the top
+//! and appears on A03's 工作台 without anyone pressing anything; the case
+//! page open at A03 follows the step taken at A02; the top
 //! bar says 已联网同步, goes 离线 when the hub stops and back when it
 //! returns. The hub runs in this process (its service, not a window).
 
@@ -15,6 +16,7 @@ use bianmin::auth::Role;
 use bianmin::exchange::devices;
 use bianmin::exchange::export::{self, ExportRequest};
 use bianmin::exchange::join::{self, JoinInput};
+use bianmin::lifecycle::request::{self, StepRequest};
 use bianmin::store::device::DeviceRole;
 use bianmin::store::Store;
 use bianmin::sync::{hub, settings};
@@ -166,6 +168,27 @@ async fn a_case_taken_at_one_window_is_found_at_the_other_and_the_top_bar_follow
     b.screenshot(&screenshot_path(&b, "window-lan-search.png"))
         .await;
 
+    // B opens the case; A's clerk completes it (her window's sync sends
+    // it): B's page draws itself again with the new state.
+    b.click("#case-table tbody tr td.mono").await;
+    b.wait_text("#case-facts", "已受理").await;
+    {
+        let mut store = Store::open(&a.db).expect("A02");
+        let clerk = users::verify_credentials(store.conn(), "clerk", "clerk-pass1").expect("clerk");
+        request::take(
+            &mut store,
+            &clerk,
+            now(),
+            &case_no,
+            StepRequest::Complete {
+                result: "approve".into(),
+                reason: None,
+            },
+        )
+        .expect("complete");
+    }
+    b.wait_text("#case-facts", "已办结").await;
+
     // The hub stops: both say 离线; it returns: 已联网同步 again.
     drop(hub);
     b.wait_text("#sync-status", "离线").await;
@@ -176,4 +199,89 @@ async fn a_case_taken_at_one_window_is_found_at_the_other_and_the_top_bar_follow
     a.wait_text("#sync-status", "已联网同步").await;
     a.close().await;
     b.close().await;
+}
+
+/// A new PC joins over the LAN, in the windows: the hub's window serves
+/// the hall; the new PC's set-up screen asks to join, typed with the hub's
+/// address, and shows both fingerprints; the hub's manager sees the
+/// request on 数据交换 with the same fingerprint and approves it there;
+/// the new PC is set up from the center's data, its clerk logs in, and it
+/// syncs with the hub by itself.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_pc_asks_to_join_in_its_window_and_the_hubs_manager_approves_in_hers() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port");
+    let hub_dir = tempfile::tempdir().expect("hub dir");
+    let hub_path = hub_db(hub_dir.path());
+    let listen = format!("127.0.0.1:{port}");
+    let hub = Window::open_with(
+        hub_dir,
+        hub_path.clone(),
+        &[("BIANMIN_SYNC_LISTEN", &listen)],
+    )
+    .await;
+    hub.login("manager", "manager-pass1").await;
+    hub.wait_text("#sync-status", "同步服务运行中").await;
+
+    let new = Window::fresh().await;
+    new.wait("#setup-mode")
+        .await
+        .select_by_value("lan")
+        .await
+        .expect("mode");
+    new.wait("#setup-lan:not([hidden])").await;
+    new.fill("#setup-lan_address", &listen).await;
+    new.fill("#setup-lan_device_code", "A05").await;
+    new.click("#setup-submit").await;
+    let own = new.wait_text("#setup-lan-own-fingerprint", " ").await;
+    let shown_hub = new.text("#setup-lan-hub-fingerprint").await;
+    let hub_key = {
+        let store = Store::open(&hub_path).expect("hub");
+        bianmin::exchange::keys::fingerprint(
+            &bianmin::exchange::keys::public_key(store.conn()).expect("key"),
+        )
+    };
+    assert_eq!(shown_hub, hub_key);
+    new.screenshot(&screenshot_path(&new, "window-setup-lan-waiting.png"))
+        .await;
+
+    // The hub's manager: 数据交换 lists the request with that fingerprint.
+    hub.click("#menu-exchange").await;
+    let row = hub.wait_text("#join-request-table", "A05").await;
+    assert!(row.contains(&own), "{row} lacks {own}");
+    hub.screenshot(&screenshot_path(&hub, "window-exchange-join-request.png"))
+        .await;
+    hub.click("#join-request-table .join-approve").await;
+
+    // The new PC is set up and goes to the login; its clerk works there.
+    new.wait_text("#setup-message", "已加入").await;
+    new.click("#setup-continue").await;
+    new.login("clerk2", "clerk2-pass1").await;
+    new.wait_text("#sync-status", "已联网同步").await;
+    new.click("#menu-intake").await;
+    new.take_in_elderly_allowance("司马秀兰", &id(62)).await;
+    let case_no = new.text("#result-case-no").await;
+    // It reaches the hub over the LAN without anyone carrying a stick.
+    let start = std::time::Instant::now();
+    loop {
+        let at_hub: i64 = Store::open(&hub_path)
+            .expect("hub")
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM cases WHERE case_no = ?1",
+                [&case_no],
+                |r| r.get(0),
+            )
+            .expect("count");
+        if at_hub == 1 {
+            break;
+        }
+        assert!(start.elapsed() < PATIENCE, "the case never reached the hub");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    hub.wait_text("#device-table", "A05").await;
+    new.close().await;
+    hub.close().await;
 }

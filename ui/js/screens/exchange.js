@@ -1,8 +1,9 @@
 // 数据交换: export this device's batch to a USB folder with a progress bar
 // and a summary; import the batches found there with the six checks shown
 // one by one (a refusal marks the failed check and says why); the gaps
-// still waiting for a batch, the conflicts; and (managers) registering
-// another device's key.
+// still waiting for a batch, the conflicts; (managers) registering
+// another device's key, and approving the PCs that ask over the LAN to
+// join the center.
 
 import { stickPicker } from '../sticks.js';
 import { call, screenData } from '../api.js';
@@ -190,6 +191,39 @@ export async function exchangeScreen(root, app) {
   try { live = await call('sync_status'); } catch (_) { /* shown as not running */ }
   showStatus();
 
+  // PCs asking over the LAN to join the center (on the hub): a manager
+  // compares the fingerprint with the one on that PC's screen.
+  let requests = [];
+  try { requests = await call('join_requests', { all: false }); } catch (_) { /* not the hub's business */ }
+  const decideRequest = async (r, approve) => {
+    try {
+      if (approve) {
+        const d = await call('join_request_approve', { no: r.request_no });
+        toast(`已批准 ${d.device_code} 加入（指纹 ${d.fingerprint}），中心数据正发往该电脑`);
+      } else {
+        await call('join_request_decline', { no: r.request_no });
+        toast(`已拒绝 ${r.device_code} 的加入申请`);
+      }
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+    await exchangeScreen(root, app);
+  };
+  const requestPanel = requests.length ? h('section', { class: 'panel', id: 'join-requests' },
+    h('h2', {}, `通过局域网申请加入的电脑（${requests.length}）`),
+    h('p', {}, '请到申请的电脑前，核对它屏幕上显示的“本机指纹”与下表一致后再批准；不认识的电脑请拒绝。'),
+    h('table', { class: 'list', id: 'join-request-table' },
+      h('thead', {}, h('tr', {}, ...['编号', '设备', '类型', '指纹', '来自', '申请时间', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, ...requests.map((r) => h('tr', { dataset: { no: String(r.request_no), code: r.device_code } },
+        h('td', {}, String(r.request_no)), h('td', {}, r.device_code), h('td', {}, r.role_label),
+        h('td', { class: 'mono fingerprint' }, r.fingerprint), h('td', { class: 'mono' }, r.peer_address),
+        h('td', {}, shortTime(r.requested_at)),
+        h('td', {}, app.can('trust_device') ? [
+          h('button', { type: 'button', class: 'join-approve', onclick: () => decideRequest(r, true) }, '核对无误，批准'),
+          ' ',
+          h('button', { type: 'button', class: 'join-decline', onclick: () => decideRequest(r, false) }, '拒绝'),
+        ] : '待负责人批准')))))) : null;
+
   const keyLine = h('input', { id: 'trust-line', placeholder: 'bianmin-device-key 1 …（对方设备 device key 显示的一行）' });
   const trustPanel = app.can('trust_device') ? h('section', { class: 'panel', id: 'trust-panel' },
     h('h2', {}, '登记信任设备（负责人）'),
@@ -216,6 +250,7 @@ export async function exchangeScreen(root, app) {
           try { toast(`已写出本机公钥：${await call('device_key_write', { folder: folder.value })}`); refreshFiles(); } catch (err) { toast(err.message, 'error'); }
         } }, '写出本机公钥'))),
       h('div', { class: 'progress' }, bar, barText)),
+    requestPanel,
     h('section', { class: 'panel' }, h('h2', {}, '导入'), files, checks, result),
     h('section', { class: 'panel' }, h('h2', {}, '导出'),
       h('div', { class: 'grid2' }, field('发往', destination), h('div', { class: 'actions' }, doExport)), exportResult),
