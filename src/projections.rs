@@ -70,6 +70,10 @@ pub const LOCAL_TABLES: &[(&str, &str)] = &[
         "sync::settings: whether and where this PC syncs over the LAN",
     ),
     (
+        "join_requests",
+        "sync::enrol: the PCs asking the hub over the LAN to join the center",
+    ),
+    (
         "backup_settings",
         "backup::schedule: where and when this device backs up",
     ),
