@@ -108,10 +108,11 @@ pub fn with_check_char(first17: &str) -> Option<String> {
         .then(|| format!("{first17}{}", check_char(b)))
 }
 
-/// A number as it is stored and compared: trimmed, letters upper-case
+/// A number as it is stored and compared: full-width digits and letters
+/// as ASCII, spaces and hyphens between groups dropped, letters upper-case
 /// (a typed lower-case x is the same number).
 pub fn stored_form(number: &str) -> String {
-    number.trim().to_ascii_uppercase()
+    super::typed::compact(number).to_ascii_uppercase()
 }
 
 /// Checks a 居民身份证 number against GB 11643 and says what it encodes.
@@ -284,7 +285,14 @@ mod tests {
             "E12345678"
         );
         assert!(check(IdType::HkMacaoPermit, "H1234", today()).is_ok());
-        assert!(check(IdType::Passport, "E12 345", today()).is_err());
+        // Spaces between groups, as printed on some documents, are not part
+        // of the number; other punctuation is refused.
+        assert_eq!(
+            check(IdType::Passport, "E12 345 678", today()).unwrap(),
+            "E12345678"
+        );
+        assert!(check(IdType::Passport, "E12#345", today()).is_err());
+        assert!(check(IdType::Passport, "E12", today()).is_err());
         assert_eq!(
             check(IdType::Passport, "  ", today()),
             Err(ApplicantError::Empty("证件号码"))

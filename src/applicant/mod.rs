@@ -5,11 +5,13 @@
 //! - [`phone`]: mobile and landline numbers.
 //! - [`name`]: personal names (any script, rare Han characters included).
 //! - [`mask`]: how names, ID numbers and phones are masked on slips.
+//! - [`typed`]: full-width forms and separators as an input method types them.
 
 pub mod id_number;
 pub mod mask;
 pub mod name;
 pub mod phone;
+pub mod typed;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -74,7 +76,8 @@ pub const MAX_ADDRESS_CHARS: usize = 200;
 
 impl Person {
     /// Checks every field and returns the person as it will be stored: the
-    /// name trimmed, the ID number normalized (upper-case X), text verbatim.
+    /// name trimmed, the ID number and phone normalized (ASCII digits, an
+    /// upper-case X, no separators; src/applicant/typed.rs), text verbatim.
     pub fn checked(self, role: &'static str, today: NaiveDate) -> Result<Person, ApplicantError> {
         let name = name::check(&self.name, role)?;
         let id_number = id_number::check(self.id_type, &self.id_number, today)?;

@@ -1,16 +1,44 @@
 //! Contact phone numbers: an 11-digit mobile number starting with 1, or a
-//! landline with its area code (0531-88888888 or 053188888888).
+//! landline with its area code, however it was typed (full-width digits,
+//! spaces or hyphens between groups, a +86 or 0086 before a mobile), stored
+//! one way: 13800138000, 0531-88888888.
 
-use super::ApplicantError;
+use super::{typed, ApplicantError};
 
-/// Checks a phone number and returns it trimmed.
+/// Checks a phone number and returns it as stored ([`stored_form`]).
 pub fn check(phone: &str) -> Result<String, ApplicantError> {
-    let p = phone.trim();
-    if is_mobile(p) || is_landline(p) {
-        Ok(p.to_owned())
+    let p = stored_form(phone);
+    if is_mobile(&p) || is_landline(&p) {
+        Ok(p)
     } else {
-        Err(ApplicantError::Phone(phone.to_owned()))
+        Err(ApplicantError::Phone(phone.trim().to_owned()))
     }
+}
+
+/// A phone as it is stored and compared: ASCII digits without separators
+/// and without the country code for a mobile; a landline as its area code
+/// (three digits for 010 and 02x, four otherwise), a hyphen and the number.
+/// Text that is neither comes back compacted, for [`check`] to refuse.
+pub fn stored_form(phone: &str) -> String {
+    let digits = typed::compact(phone);
+    let national = ["+86", "0086"]
+        .iter()
+        .find_map(|prefix| digits.strip_prefix(prefix))
+        .filter(|rest| is_mobile(rest))
+        .unwrap_or(&digits);
+    if is_mobile(national) {
+        return national.to_owned();
+    }
+    let bytes = national.as_bytes();
+    if bytes.first() == Some(&b'0') && bytes.iter().all(u8::is_ascii_digit) && bytes.len() > 4 {
+        let area = if matches!(bytes[1], b'1' | b'2') {
+            3
+        } else {
+            4
+        };
+        return format!("{}-{}", &national[..area], &national[area..]);
+    }
+    national.to_owned()
 }
 
 /// 11 ASCII digits, the first one `1`.
@@ -45,9 +73,26 @@ mod tests {
             "23812345678",
             "1381234567a",
             "",
-            "１3812345678",
+            "+86 0531-88888888x",
+            "138 0013 800",
         ] {
             assert!(check(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_mobile_typed_with_full_width_digits_separators_or_the_country_code_is_one_number() {
+        for typed in [
+            "13800138000",
+            "１３８００１３８０００",
+            "138-0013-8000",
+            "138 0013 8000",
+            "+86 13800138000",
+            "+86-138-0013-8000",
+            "0086 138 0013 8000",
+            "\u{3000}138 0013 8000\u{3000}",
+        ] {
+            assert_eq!(check(typed).unwrap(), "13800138000", "{typed}");
         }
     }
 
@@ -55,13 +100,12 @@ mod tests {
     fn landlines() {
         assert_eq!(check("0531-88888888").unwrap(), "0531-88888888");
         assert_eq!(check("010-1234567").unwrap(), "010-1234567");
-        assert_eq!(check(" 053188888888 ").unwrap(), "053188888888");
-        for bad in [
-            "531-88888888",
-            "0531--8888888",
-            "0531-888",
-            "05318-88888888",
-        ] {
+        assert_eq!(check(" 053188888888 ").unwrap(), "0531-88888888");
+        assert_eq!(check("0531 8888 8888").unwrap(), "0531-88888888");
+        assert_eq!(check("01012345678").unwrap(), "010-12345678");
+        // Separators are not digits: a doubled hyphen is the same number.
+        assert_eq!(check("0531--8888888").unwrap(), "0531-8888888");
+        for bad in ["531-88888888", "0531-888", "05318-88888888"] {
             assert!(check(bad).is_err(), "{bad}");
         }
     }

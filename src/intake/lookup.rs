@@ -162,18 +162,26 @@ pub fn resubmission_offer(
     }))
 }
 
-/// Cases matching what a clerk typed in the quick search: an exact case
-/// number, query code, ID number or phone, or a name (exact or prefix).
-/// Newest first, at most `limit`.
 /// How many cases a quick search lists unless asked for another number.
 pub const SEARCH_LIMIT: usize = 50;
 
+/// Cases matching what a clerk typed in the quick search: an exact case
+/// number, query code, ID number or phone (typed in any of the forms
+/// src/applicant/typed.rs folds), or a name (exact or prefix). Newest
+/// first, at most `limit`.
 pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<CaseSummary>, StoreError> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(Vec::new());
     }
-    let upper = t.to_ascii_uppercase();
+    // A number however it was typed (full-width, grouped by spaces or
+    // hyphens, +86): compared in its stored form; the text as typed too,
+    // for numbers stored before they were normalized.
+    let upper = crate::applicant::typed::halfwidth(t)
+        .trim()
+        .to_ascii_uppercase();
+    let id = crate::applicant::id_number::stored_form(t);
+    let phone = crate::applicant::phone::stored_form(t);
     let prefix = format!(
         "{}%",
         t.replace('\\', "\\\\")
@@ -182,12 +190,13 @@ pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<CaseSum
     );
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {} FROM cases c
-         WHERE c.case_no = ?1 OR c.query_code = ?2 OR c.applicant_id_number = ?2 OR c.applicant_phone = ?1
+         WHERE c.case_no = ?1 OR c.case_no = ?2 OR c.query_code = ?2 OR c.applicant_id_number = ?6
+            OR c.applicant_phone = ?1 OR c.applicant_phone = ?5
             OR c.applicant_name = ?1 OR c.applicant_name LIKE ?3 ESCAPE '\\'
          ORDER BY c.received_at DESC, c.case_no DESC LIMIT ?4",
         summary_columns()
     ))?;
-    let rows = stmt.query_map(params![t, upper, prefix, limit as i64], |r| {
+    let rows = stmt.query_map(params![t, upper, prefix, limit as i64, phone, id], |r| {
         summary_row(r).map(masked)
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -483,3 +483,47 @@ async fn a_manager_extends_a_case_by_typing_the_date_as_written_whatever_the_loc
     assert!(shown.contains(&cn), "{cn} not in {shown}");
     w.close().await;
 }
+
+/// Numbers as a Chinese input method types them: a full-width ID number
+/// and a phone grouped with +86 pass the live checks, are stored plainly,
+/// and the search finds the case by the phone typed yet another way.
+#[tokio::test(flavor = "multi_thread")]
+async fn full_width_and_grouped_numbers_are_taken_as_typed() {
+    let w = Window::prepared().await;
+    w.login("clerk", "clerk-pass1").await;
+    w.click("#menu-intake").await;
+    choose_matter(&w, "gljt", "高龄津贴申请").await;
+    let plain = id(5);
+    let wide: String = plain
+        .chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).expect("full-width"))
+        .collect();
+    w.fill("#applicant-name", "诸葛秀英").await;
+    w.fill("#applicant-id-number", &wide).await;
+    w.fill("#applicant-phone", "+86 139 0534 5678").await;
+    w.fill("#applicant-address", "姚家街道杨庄村3组").await;
+    w.keys("#applicant-address", TAB).await;
+    let hint = w.wait_text("#applicant-id-number-hint", "出生").await;
+    assert!(!hint.contains("数字"), "{hint}");
+    let phone_hint = w.text("#applicant-phone-hint").await;
+    assert!(!phone_hint.contains("格式不对"), "{phone_hint}");
+    w.click("#all-materials").await;
+    w.click("#intake-submit").await;
+    w.wait_text("#result-outcome", "受理").await;
+    let case_no = w.text("#result-case-no").await;
+    let stored: (String, String) = bianmin::store::Store::open(&w.db)
+        .expect("db")
+        .conn()
+        .query_row(
+            "SELECT applicant_id_number, applicant_phone FROM cases WHERE case_no = ?1",
+            [&case_no],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("case");
+    assert_eq!(stored, (plain, "13905345678".to_owned()));
+    w.click("#menu-search").await;
+    w.fill("#search-input", "139-0534-5678").await;
+    w.keys("#search-input", ENTER).await;
+    w.wait_text("#search-results", &case_no).await;
+    w.close().await;
+}
