@@ -253,7 +253,8 @@ async fn a_new_pc_asks_to_join_in_its_window_and_the_hubs_manager_approves_in_he
     assert!(row.contains(&own), "{row} lacks {own}");
     hub.screenshot(&screenshot_path(&hub, "window-exchange-join-request.png"))
         .await;
-    hub.click("#join-request-table .join-approve").await;
+    // By keyboard, as a manager at the hub would: Enter on 批准.
+    hub.keys("#join-request-table .join-approve", ENTER).await;
 
     // The new PC is set up and goes to the login; its clerk works there.
     new.wait_text("#setup-message", "已加入").await;

@@ -170,4 +170,15 @@ async fn tab_reaches_every_control_of_the_set_up_screen() {
         .expect("join mode");
     w.wait("#setup-join-folder").await;
     walk(&w, "初始设置（加入）").await;
+    // Joining over the LAN: the hubs found (none here), the address, the
+    // code, the role, the fingerprint.
+    w.client
+        .execute(
+            "const s = document.getElementById('setup-mode'); s.value = 'lan'; s.dispatchEvent(new Event('change'));",
+            vec![],
+        )
+        .await
+        .expect("lan mode");
+    w.wait_text("#setup-lan-found", "没有找到").await;
+    walk(&w, "初始设置（局域网加入）").await;
 }
