@@ -178,6 +178,15 @@ CREATE TABLE cases (
     agent_user_id       TEXT,
     FOREIGN KEY (matter_code, matter_version) REFERENCES matter_versions (code, version)
 );
+
+-- PROJECTION (intake::record): what the quick search finds a case by
+-- (src/intake/search_index.rs), rowid = the case's rowid: numbers and their
+-- tails, names and address by characters and pairs, names' pinyin.
+CREATE VIRTUAL TABLE case_search USING fts5(
+    numbers, names, places,
+    tokenize = 'unicode61 remove_diacritics 0',
+    detail = 'column'
+);
 CREATE INDEX cases_by_state_due ON cases (state, due_date);
 CREATE INDEX cases_by_completed_on ON cases (completed_on) WHERE completed_on IS NOT NULL;
 CREATE INDEX cases_by_received_on ON cases (received_on);

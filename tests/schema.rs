@@ -39,6 +39,16 @@ fn a_new_file_and_every_released_version_upgraded_have_the_same_schema() {
             .query_row("SELECT device_code FROM device", [], |r| r.get(0))
             .unwrap();
         assert_eq!(kept, "A01", "version {version} keeps its rows");
+        // The quick search's index (step 9) covers the cases already there.
+        let (cases, indexed): (i64, i64) = store
+            .conn()
+            .query_row(
+                "SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM case_search)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(indexed, cases, "version {version}: every case indexed");
     }
 }
 

@@ -507,9 +507,12 @@ pub struct IntakeArgs {
 
 #[derive(Args)]
 pub struct CasesArgs {
-    /// 查找内容：办件编号、查询码、姓名、证件号码或电话
+    /// 查找内容：办件编号或其后几位、查询码、姓名或其中的字、姓名拼音（首字母）、证件号码或其后几位、电话或其后 4 位、地址中的村名
     #[arg(long)]
     pub search: Option<String>,
+    /// 查找结果的第几页（每页 --limit 件，默认第 1 页）
+    #[arg(long, requires = "search")]
+    pub page: Option<usize>,
     /// 列出某天受理的办件，如 2026-11-23
     #[arg(long)]
     pub date: Option<String>,

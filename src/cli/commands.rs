@@ -1179,7 +1179,9 @@ fn cases(ctx: &Ctx, a: CasesArgs) -> Result<()> {
     let store = ctx.initialized()?;
     let list = match (&a.search, &a.date) {
         (Some(text), _) => {
-            lookup::search(store.conn(), text, a.limit.unwrap_or(lookup::SEARCH_LIMIT))?
+            let limit = a.limit.unwrap_or(lookup::SEARCH_LIMIT);
+            let offset = a.page.unwrap_or(1).saturating_sub(1).saturating_mul(limit);
+            lookup::search_page(store.conn(), text, limit, offset)?
         }
         (None, Some(day)) => lookup::received_on(store.conn(), date(day)?)?,
         (None, None) => lookup::received_on(store.conn(), now().date_naive())?,

@@ -165,41 +165,81 @@ pub fn resubmission_offer(
 /// How many cases a quick search lists unless asked for another number.
 pub const SEARCH_LIMIT: usize = 50;
 
-/// Cases matching what a clerk typed in the quick search: an exact case
-/// number, query code, ID number or phone (typed in any of the forms
-/// src/applicant/typed.rs folds), or a name (exact or prefix). Newest
-/// first, at most `limit`.
-pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<CaseSummary>, StoreError> {
+/// Cases matching what a clerk typed in the quick search, best first:
+/// an exact case number, query code, ID number or phone (typed in any of
+/// the forms src/applicant/typed.rs folds); then the tail of a case number,
+/// ID number or phone; then any part of the applicant's or the proxy's
+/// name, or its pinyin ("wf", "wfang" for 王芳); then any part of the
+/// address. Within each, newest first. At most `limit`, from `offset` on
+/// (the next page); masked as every list.
+pub fn search_page(
+    conn: &Connection,
+    text: &str,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<CaseSummary>, StoreError> {
     let t = text.trim();
-    if t.is_empty() {
+    if t.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
+    let wanted = offset.saturating_add(limit);
+    let want = i64::try_from(wanted).unwrap_or(i64::MAX);
+    let mut found: Vec<i64> = Vec::new();
+    let add = |rowids: Vec<i64>, found: &mut Vec<i64>| {
+        for r in rowids {
+            if found.len() < wanted && !found.contains(&r) {
+                found.push(r);
+            }
+        }
+    };
     // A number however it was typed (full-width, grouped by spaces or
     // hyphens, +86): compared in its stored form; the text as typed too,
     // for numbers stored before they were normalized.
-    let upper = crate::applicant::typed::halfwidth(t)
-        .trim()
-        .to_ascii_uppercase();
+    let half = crate::applicant::typed::halfwidth(t);
+    let upper = half.trim().to_ascii_uppercase();
     let id = crate::applicant::id_number::stored_form(t);
     let phone = crate::applicant::phone::stored_form(t);
-    let prefix = format!(
-        "{}%",
-        t.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let exact = conn
+        .prepare_cached(
+            "SELECT c.rowid FROM cases c
+             WHERE c.case_no = ?1 OR c.case_no = ?2 OR c.query_code = ?2 OR c.applicant_id_number = ?3
+                OR c.applicant_phone = ?1 OR c.applicant_phone = ?4
+                OR c.proxy_id_number = ?3 OR c.proxy_phone = ?4
+             ORDER BY c.rowid DESC LIMIT ?5",
+        )?
+        .query_map(params![t, upper, id, phone, want], |r| r.get(0))?
+        .collect::<Result<Vec<i64>, _>>()?;
+    add(exact, &mut found);
+    for probe in super::search_index::probes(half.trim()) {
+        if found.len() >= wanted {
+            break;
+        }
+        let rowids = conn
+            .prepare_cached(
+                "SELECT s.rowid FROM case_search s JOIN cases c ON c.rowid = s.rowid
+                 WHERE case_search MATCH ?1
+                   AND (?2 IS NULL OR instr(c.applicant_name, ?2) > 0
+                        OR instr(coalesce(c.proxy_name, ''), ?2) > 0 OR instr(c.applicant_address, ?2) > 0)
+                 ORDER BY s.rowid DESC LIMIT ?3",
+            )?
+            .query_map(params![probe.query, probe.check, want], |r| r.get(0))?
+            .collect::<Result<Vec<i64>, _>>()?;
+        add(rowids, &mut found);
+    }
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {} FROM cases c
-         WHERE c.case_no = ?1 OR c.case_no = ?2 OR c.query_code = ?2 OR c.applicant_id_number = ?6
-            OR c.applicant_phone = ?1 OR c.applicant_phone = ?5
-            OR c.applicant_name = ?1 OR c.applicant_name LIKE ?3 ESCAPE '\\'
-         ORDER BY c.received_at DESC, c.case_no DESC LIMIT ?4",
+        "SELECT {} FROM cases c WHERE c.rowid = ?1",
         summary_columns()
     ))?;
-    let rows = stmt.query_map(params![t, upper, prefix, limit as i64, phone, id], |r| {
-        summary_row(r).map(masked)
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut out = Vec::new();
+    for rowid in found.into_iter().skip(offset) {
+        out.push(stmt.query_row([rowid], |r| summary_row(r).map(masked))?);
+    }
+    Ok(out)
+}
+
+/// The first page of [`search_page`].
+pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<CaseSummary>, StoreError> {
+    search_page(conn, text, limit, 0)
 }
 
 /// Cases received on a day, in case-number order.

@@ -14,6 +14,7 @@ pub mod lookup;
 pub mod papers;
 pub mod query_code;
 pub mod record;
+pub mod search_index;
 
 pub use application::{Application, Proxy};
 pub use decision::Outcome;

@@ -261,7 +261,7 @@ pub const CASE_RECEIVED: &str = "case.received";
 pub const PROJECTOR: Projector = Projector {
     area: "intake::record",
     kinds: &[CASE_RECEIVED],
-    tables: &["cases", "case_materials", "daily_serials"],
+    tables: &["cases", "case_search", "case_materials", "daily_serials"],
     apply: |tx, event| project(tx, event, payload(event)?),
 };
 
@@ -323,6 +323,27 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> crate::Resul
         completed_on,
         p.agent.as_ref().map(|a| &a.user_id),
     ])?;
+    super::search_index::index(
+        tx,
+        tx.last_insert_rowid(),
+        &super::search_index::Indexed {
+            case_no: &p.case_no,
+            query_code: &p.query_code,
+            names: [
+                Some(&p.applicant.name),
+                proxy.map(|x| x.person.name.as_str()),
+            ],
+            id_numbers: [
+                Some(&p.applicant.id_number),
+                proxy.map(|x| x.person.id_number.as_str()),
+            ],
+            phones: [
+                Some(&p.applicant.phone),
+                proxy.map(|x| x.person.phone.as_str()),
+            ],
+            address: &p.applicant.address,
+        },
+    )?;
     let mut stmt = tx.prepare_cached(
         "INSERT INTO case_materials (case_id, position, name, form, copies, required, provided, note)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

@@ -24,8 +24,13 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_calendar_users_settings.sql"),
     include_str!("migrations/0007_catalogue_guides.sql"),
     include_str!("migrations/0008_printers.sql"),
-    include_str!("migrations/0009_sync.sql"),
+    include_str!("migrations/0009_sync_search.sql"),
 ];
+
+/// Steps whose new tables are filled from the rows already there by code
+/// rather than SQL: the version that adds them, and the filler.
+type Fill = fn(&rusqlite::Transaction<'_>) -> Result<(), StoreError>;
+const FILLS: &[(i64, Fill)] = &[(9, crate::intake::search_index::fill)];
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -53,6 +58,11 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     } else {
         for step in &MIGRATIONS[found as usize..] {
             tx.execute_batch(step)?;
+        }
+        for (version, fill) in FILLS {
+            if found < *version {
+                fill(&tx)?;
+            }
         }
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;

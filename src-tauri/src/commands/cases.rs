@@ -72,9 +72,22 @@ pub fn handlers_find(
     })
 }
 
+/// One page (from 0) of the quick search, [`lookup::SEARCH_LIMIT`] a page.
 #[tauri::command]
-pub fn cases_search(desk: State<'_, Desk>, text: String) -> UiResult<Vec<CaseSummary>> {
-    desk.session(|store, _| Ok(lookup::search(store.conn(), &text, lookup::SEARCH_LIMIT)?))
+pub fn cases_search(
+    desk: State<'_, Desk>,
+    text: String,
+    page: Option<usize>,
+) -> UiResult<Vec<CaseSummary>> {
+    let offset = page.unwrap_or(0).saturating_mul(lookup::SEARCH_LIMIT);
+    desk.session(|store, _| {
+        Ok(lookup::search_page(
+            store.conn(),
+            &text,
+            lookup::SEARCH_LIMIT,
+            offset,
+        )?)
+    })
 }
 
 #[tauri::command]

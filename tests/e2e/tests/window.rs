@@ -527,3 +527,34 @@ async fn full_width_and_grouped_numbers_are_taken_as_typed() {
     w.wait_text("#search-results", &case_no).await;
     w.close().await;
 }
+
+/// The 工作台's quick search finds a two-character name by one of its
+/// characters and by its pinyin initials, and a case by its village.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_workbench_finds_a_two_character_name_by_part_of_it() {
+    let w = Window::prepared().await;
+    let case_no = {
+        let mut store = bianmin::store::Store::open(&w.db).expect("db");
+        let clerk = bianmin::auth::users::verify_credentials(store.conn(), "clerk", "clerk-pass1")
+            .expect("clerk");
+        bianmin::intake::record(
+            &mut store,
+            &clerk,
+            chrono::Local::now().fixed_offset(),
+            accepted_application("王芳", &id(8)[..17], "姚家街道杨庄村3组"),
+        )
+        .expect("intake")
+        .case_no
+    };
+    w.login("clerk", "clerk-pass1").await;
+    for typed in ["芳", "wf", "杨庄"] {
+        w.fill("#search-input", typed).await;
+        w.keys("#search-input", ENTER).await;
+        w.wait_text("#search-results h2", &format!("查询“{typed}”"))
+            .await;
+        w.wait_text("#search-results", &case_no).await;
+    }
+    w.screenshot(&screenshot_path(&w, "window-search-part-of-name.png"))
+        .await;
+    w.close().await;
+}

@@ -10,7 +10,7 @@ const LIGHT_CLASS = { red: 'red', yellow: 'yellow', green: 'green', paused: 'pau
 export async function workbenchScreen(root, app, { focusSearch }) {
   const search = h('input', {
     id: 'search-input', type: 'search', autocomplete: 'off',
-    placeholder: '办件编号、查询码、姓名、身份证号或手机号，按 Enter 查询',
+    placeholder: '姓名或其中一两个字、拼音首字母、村名、编号或身份证号/手机号的后几位，按 Enter 查询',
   });
   const results = h('div', { id: 'search-results' });
   const counts = h('div', { class: 'cards', id: 'today-counts' });
@@ -23,18 +23,30 @@ export async function workbenchScreen(root, app, { focusSearch }) {
   const form = h('form', { class: 'search', id: 'search-form' },
     h('label', { for: 'search-input' }, '快速查询'), search,
     h('button', { type: 'submit' }, '查询'));
+  // Best matches first (numbers, then names, then addresses), a page of
+  // PAGE at a time.
+  const PAGE = 50;
+  const show = async (text, page) => {
+    try {
+      const found = await call('cases_search', { text, page });
+      const more = found.length === PAGE;
+      const pager = (page > 0 || more) ? h('div', { class: 'actions', id: 'search-pager' },
+        page > 0 ? h('button', { type: 'button', id: 'search-previous', onclick: () => show(text, page - 1) }, '上一页') : null,
+        h('span', { class: 'hint' }, `第 ${page + 1} 页`),
+        more ? h('button', { type: 'button', id: 'search-next', onclick: () => show(text, page + 1) }, '下一页') : null) : null;
+      fill(results,
+        h('h2', {}, page || more ? `查询“${text}”：第 ${page * PAGE + 1}–${page * PAGE + found.length} 件` : `查询“${text}”：找到 ${found.length} 件`),
+        found.length ? caseTable(found, app) : h('p', { class: 'empty' }, '没有找到办件'),
+        pager);
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+  };
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const text = search.value.trim();
     if (!text) { fill(results); return; }
-    try {
-      const found = await call('cases_search', { text });
-      fill(results,
-        h('h2', {}, `查询“${text}”：找到 ${found.length} 件`),
-        found.length ? caseTable(found, app) : h('p', { class: 'empty' }, '没有找到办件'));
-    } catch (err) {
-      toast(err.message, 'error');
-    }
+    await show(text, 0);
   });
   fill(root,
     h('section', { class: 'panel' }, h('h1', {}, '工作台'), counts, centerNotice, calendarNotice, backup, form, results),

@@ -1,7 +1,8 @@
 -- Migration 9: live sync over the hall's LAN (src/sync/). Local to this
 -- PC: whether it syncs over the LAN and the hub's address (empty: found
 -- on the LAN, or this PC is the hub); on the hub, the requests to join the
--- center over the LAN.
+-- center over the LAN. And the quick search's index of the cases, filled
+-- from the cases already there (src/store/migrations.rs FILLS).
 
 CREATE TABLE sync_settings (
     singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
@@ -27,4 +28,13 @@ CREATE TABLE join_requests (
     state        TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'declined', 'withdrawn')),
     decided_by   TEXT,
     decided_at   TEXT
+);
+
+-- PROJECTION (intake::record): what the quick search finds a case by
+-- (src/intake/search_index.rs), rowid = the case's rowid: numbers and their
+-- tails, names and address by characters and pairs, names' pinyin.
+CREATE VIRTUAL TABLE case_search USING fts5(
+    numbers, names, places,
+    tokenize = 'unicode61 remove_diacritics 0',
+    detail = 'column'
 );
