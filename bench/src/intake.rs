@@ -42,13 +42,100 @@ pub(crate) fn bench_time(day: NaiveDate, seconds: i64) -> DateTime<FixedOffset> 
 
 /// A synthetic applicant with a valid ID number, distinct per `n`.
 pub fn synthetic_applicant(n: usize) -> Person {
-    let first17 = format!("371402{:04}0101{:03}", 1940 + n % 60, n % 1000);
+    // Born 1930–2009 on any day of the year, a sequence of their own.
+    let first17 = format!(
+        "371402{:04}{:02}{:02}{:03}",
+        1930 + n % 80,
+        1 + (n / 80) % 12,
+        1 + (n / 960) % 28,
+        (n / 26_880) % 1000
+    );
     Person {
-        name: format!("测试{}", n),
+        name: synthetic_name(n),
         id_type: IdType::ResidentId,
         id_number: id_number::with_check_char(&first17).unwrap_or_default(),
         phone: format!("139{:08}", n % 100_000_000),
-        address: format!("新湖街道杨庄村{}号", n),
+        address: format!(
+            "{}{}{}组",
+            TOWNS[n % TOWNS.len()],
+            VILLAGES[(n / 7) % VILLAGES.len()],
+            1 + n % 12
+        ),
+    }
+}
+
+/// Common surnames, the most common more than once (as they are met).
+const SURNAMES: [&str; 48] = [
+    "王", "王", "李", "李", "张", "张", "刘", "刘", "陈", "陈", "杨", "黄", "赵", "吴", "周", "徐",
+    "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩",
+    "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡", "欧阳", "司马",
+    "诸葛",
+];
+
+/// Characters of given names.
+const GIVEN: [&str; 48] = [
+    "伟", "芳", "娜", "秀", "英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
+    "涛", "明", "超", "兰", "霞", "平", "刚", "桂", "华", "玉", "萍", "红", "建", "文", "辉", "国",
+    "庆", "春", "梅", "兵", "琴", "云", "莲", "珍", "凤", "海", "燕", "晨", "宇", "浩", "欣", "怡",
+];
+
+const TOWNS: [&str; 4] = ["新湖街道", "姚家街道", "柳林镇", "王庄镇"];
+
+const VILLAGES: [&str; 40] = [
+    "杨庄村",
+    "李家洼村",
+    "前进村",
+    "后屯村",
+    "张家庄村",
+    "东关村",
+    "西关村",
+    "南湖村",
+    "北岭村",
+    "石桥村",
+    "河口村",
+    "柳树村",
+    "大王村",
+    "小王村",
+    "新庄村",
+    "老庄村",
+    "刘家村",
+    "赵家村",
+    "马坊村",
+    "孙集村",
+    "高楼村",
+    "白庙村",
+    "黄河村",
+    "青山村",
+    "红旗村",
+    "胜利村",
+    "和平村",
+    "团结村",
+    "光明村",
+    "朝阳村",
+    "双庙村",
+    "三里村",
+    "五里村",
+    "八里村",
+    "十里铺村",
+    "沙河村",
+    "桃园村",
+    "杏园村",
+    "梨园村",
+    "枣林村",
+];
+
+/// A name as a township's applicants have them: a common surname, then
+/// one or (more often) two given characters; spread by a multiplicative
+/// hash so neighbouring numbers differ.
+fn synthetic_name(n: usize) -> String {
+    let h = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16;
+    let pick = |k: u64, list: &[&'static str]| list[(k % list.len() as u64) as usize];
+    let surname = pick(h, &SURNAMES);
+    let first = pick(h >> 8, &GIVEN);
+    if (h >> 20) % 10 < 4 {
+        format!("{surname}{first}")
+    } else {
+        format!("{surname}{first}{}", pick(h >> 28, &GIVEN))
     }
 }
 

@@ -14,6 +14,7 @@ pub mod documents;
 pub mod exchange;
 pub mod intake;
 pub mod lan;
+pub mod search;
 
 use std::time::Duration;
 

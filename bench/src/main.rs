@@ -44,6 +44,15 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100)]
         samples: usize,
     },
+    /// 快速查询：在 bench seed 生成的数据库上按各种输入方式（姓名中的字、拼音首字母、手机尾号、身份证尾号、村名、编号尾号）计时
+    Search {
+        /// bench seed 使用的目录
+        #[arg(long)]
+        dir: PathBuf,
+        /// 每种输入方式计时次数
+        #[arg(long, default_value_t = 500)]
+        samples: usize,
+    },
     /// 负责人统计：在 bench seed 生成的数据库上计时一次统计调用
     Dashboard {
         /// bench seed 使用的目录
@@ -166,6 +175,24 @@ fn run(json: bool, b: BenchCommand) -> Result<()> {
                     r.seconds,
                     r.database_bytes as f64 / 1e6
                 )
+            });
+        }
+        BenchCommand::Search { dir, samples } => {
+            let r = bianmin_bench::search::search(&dir, samples)?;
+            print(json, &r, |r| {
+                let mut s = format!(
+                    "数据库办件 {} 件；检索索引 {:.1} MB，每件 {:.0} 字节",
+                    r.cases,
+                    r.index_bytes as f64 / 1_048_576.0,
+                    r.index_bytes_per_case
+                );
+                for x in &r.shapes {
+                    s.push_str(&format!(
+                        "\n{}（如“{}”）：p50 {:.2} ms，p99 {:.2} ms，最大 {:.2} ms，平均列出 {:.1} 件",
+                        x.shape, x.example, x.latency.p50_ms, x.latency.p99_ms, x.latency.max_ms, x.mean_hits
+                    ));
+                }
+                s
             });
         }
         BenchCommand::Deadlines { dir, samples } => {
