@@ -182,3 +182,36 @@ fn an_id_typed_another_way_still_finds_only_by_its_stored_form() {
     let spaced = format!("{} {} {}", &id[..6], &id[6..14], &id[14..]);
     assert_eq!(found(&c, &spaced), [case_no]);
 }
+
+/// How many segment entries the full-text index holds (its `_idx` rows).
+fn segments(c: &common::Center) -> i64 {
+    c.store
+        .conn()
+        .query_row("SELECT count(*) FROM case_search_idx", [], |r| r.get(0))
+        .expect("idx")
+}
+
+#[test]
+fn the_index_is_merged_when_writes_pause_not_inside_the_commits() {
+    let mut c = common::center();
+    for n in 0..40 {
+        take(
+            &mut c,
+            person(&format!("王{n}"), 20 + n, "13905341234", "杨庄村"),
+            None,
+        );
+    }
+    // Each commit left a segment of its own: nothing merged them inline.
+    let burst = segments(&c);
+    assert!(burst >= 40, "{burst}");
+    // Writes pause: the store's background connection merges them.
+    let start = std::time::Instant::now();
+    while segments(&c) >= burst {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "never merged: {burst} segments"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(found(&c, "王").len(), 40);
+}

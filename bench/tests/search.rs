@@ -12,12 +12,20 @@ fn the_search_benchmark_finds_every_shape_it_times() {
         .args(["seed", "--cases", "3000", "--dir", &work])
         .output()
         .unwrap();
-    assert!(seed.status.success(), "{}", String::from_utf8_lossy(&seed.stderr));
+    assert!(
+        seed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seed.stderr)
+    );
     let out = Command::new(bin)
         .args(["--json", "search", "--dir", &work, "--samples", "40"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["cases"], 3000);
     assert!(r["index_bytes_per_case"].as_f64().unwrap() > 0.0, "{r}");

@@ -166,9 +166,10 @@ pub fn resubmission_offer(
 pub const SEARCH_LIMIT: usize = 50;
 
 /// Cases matching what a clerk typed in the quick search, best first:
-/// an exact case number, query code, ID number or phone (typed in any of
-/// the forms src/applicant/typed.rs folds); then the tail of a case number,
-/// ID number or phone; then any part of the applicant's or the proxy's
+/// an exact case number, query code, or the applicant's ID number or phone
+/// (typed in any of the forms src/applicant/typed.rs folds; each of these
+/// columns has its own index); then a proxy's number, or the tail of a
+/// case number, ID number or phone (the full-text index); then any part of the applicant's or the proxy's
 /// name, or its pinyin ("wf", "wfang" for 王芳); then any part of the
 /// address. Within each, newest first. At most `limit`, from `offset` on
 /// (the next page); masked as every list.
@@ -204,7 +205,6 @@ pub fn search_page(
             "SELECT c.rowid FROM cases c
              WHERE c.case_no = ?1 OR c.case_no = ?2 OR c.query_code = ?2 OR c.applicant_id_number = ?3
                 OR c.applicant_phone = ?1 OR c.applicant_phone = ?4
-                OR c.proxy_id_number = ?3 OR c.proxy_phone = ?4
              ORDER BY c.rowid DESC LIMIT ?5",
         )?
         .query_map(params![t, upper, id, phone, want], |r| r.get(0))?

@@ -206,7 +206,9 @@ pub(crate) fn probes(text: &str) -> Vec<Probe> {
     if chars.iter().all(|c| c.is_ascii_alphabetic()) {
         if chars.len() >= 2 {
             out.push(Probe {
-                query: format!("names : {} *", quoted(&word.to_ascii_lowercase())),
+                // Every spelling is a term of its own: an exact term is
+                // one list to read, where a prefix would merge many.
+                query: format!("names : {}", quoted(&word.to_ascii_lowercase())),
                 check: None,
             });
         }
@@ -285,7 +287,7 @@ mod tests {
                 check: None
             }]
         );
-        assert_eq!(probes("wf")[0].query, "names : \"wf\" *");
+        assert_eq!(probes("wf")[0].query, "names : \"wf\"");
         assert_eq!(probes("王")[0].query, "names : \"王\"");
         assert_eq!(probes("王芳")[1].query, "places : \"王芳\"");
         let long = probes("杨庄村");

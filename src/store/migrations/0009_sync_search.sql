@@ -38,3 +38,8 @@ CREATE VIRTUAL TABLE case_search USING fts5(
     tokenize = 'unicode61 remove_diacritics 0',
     detail = 'column'
 );
+-- Its segments are merged off the commit path, while writes pause
+-- (src/store/checkpoint.rs); a burst of intakes merges inline only once
+-- one level holds 200 segments.
+INSERT INTO case_search (case_search, rank) VALUES ('automerge', 0);
+INSERT INTO case_search (case_search, rank) VALUES ('crisismerge', 200);
