@@ -87,7 +87,12 @@ pub const LOCAL_TABLES: &[(&str, &str)] = &[
 /// manager's or admin's act. Returns how many events were replayed.
 pub fn rebuild(store: &mut Store, session: &auth::Session) -> crate::Result<usize> {
     session.authorize(store.conn(), auth::Action::Maintain)?;
-    store.write(projection::replay)
+    store.write(|tx| {
+        let replayed = projection::replay(tx)?;
+        // Refilled at once: merged at once (src/intake/search_index.rs).
+        crate::intake::search_index::optimize(tx)?;
+        Ok(replayed)
+    })
 }
 
 #[cfg(test)]

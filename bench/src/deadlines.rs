@@ -116,6 +116,9 @@ pub fn seed(
         n = end;
         progress(n, cases);
     }
+    // A counter's search index is merged while it works (the store's
+    // background connection, when writes pause): the seed's is merged now.
+    bianmin::intake::search_index::optimize(store.conn())?;
     let _ = store
         .conn()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;");

@@ -151,6 +151,23 @@ pub fn accepted_application(name: &str, id17: &str, address: &str) -> bianmin::i
     }
 }
 
+/// Takes an accepted case in through the core as the prepared center's
+/// clerk, beside the window (as another clerk's intake would be); its
+/// case number.
+pub fn take_in_beside(db: &Path, name: &str, id17: &str, address: &str) -> String {
+    let mut store = bianmin::store::Store::open(db).expect("db");
+    let clerk = bianmin::auth::users::verify_credentials(store.conn(), "clerk", "clerk-pass1")
+        .expect("clerk");
+    bianmin::intake::record(
+        &mut store,
+        &clerk,
+        chrono::Local::now().fixed_offset(),
+        accepted_application(name, id17, address),
+    )
+    .expect("intake")
+    .case_no
+}
+
 /// A device set up through the core: center 370101, counter A01, with an
 /// admin, a manager and a clerk (passwords `<username>-pass1`).
 pub fn prepared_center(dir: &Path) -> PathBuf {

@@ -87,19 +87,7 @@ async fn a_mounted_stick_is_offered_chosen_by_keyboard_and_written_to() {
     let stick = Stick::plug_in(images.path(), &label);
     let w = Window::prepared().await;
     w.login("clerk", "clerk-pass1").await;
-    let now = chrono::Local::now().fixed_offset();
-    {
-        let mut store = bianmin::store::Store::open(&w.db).expect("db");
-        let clerk = bianmin::auth::users::verify_credentials(store.conn(), "clerk", "clerk-pass1")
-            .expect("clerk");
-        bianmin::intake::record(
-            &mut store,
-            &clerk,
-            now,
-            accepted_application("东方秀珍", "37140219400315001", "姚家街道1号"),
-        )
-        .expect("intake");
-    }
+    take_in_beside(&w.db, "东方秀珍", "37140219400315001", "姚家街道1号");
 
     // 数据交换: the stick is a button beside the folder box; Enter on it
     // fills the box.

@@ -533,19 +533,7 @@ async fn full_width_and_grouped_numbers_are_taken_as_typed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_workbench_finds_a_two_character_name_by_part_of_it() {
     let w = Window::prepared().await;
-    let case_no = {
-        let mut store = bianmin::store::Store::open(&w.db).expect("db");
-        let clerk = bianmin::auth::users::verify_credentials(store.conn(), "clerk", "clerk-pass1")
-            .expect("clerk");
-        bianmin::intake::record(
-            &mut store,
-            &clerk,
-            chrono::Local::now().fixed_offset(),
-            accepted_application("王芳", &id(8)[..17], "姚家街道杨庄村3组"),
-        )
-        .expect("intake")
-        .case_no
-    };
+    let case_no = take_in_beside(&w.db, "王芳", &id(8)[..17], "姚家街道杨庄村3组");
     w.login("clerk", "clerk-pass1").await;
     for typed in ["芳", "wf", "杨庄"] {
         w.fill("#search-input", typed).await;
