@@ -965,7 +965,9 @@ impl Lan {
             .arg(db)
             .args(args)
             .env_remove("BIANMIN_DB")
-            .env_remove("BIANMIN_PASSWORD");
+            .env_remove("BIANMIN_PASSWORD")
+            // The real broadcast, inside this test's own namespaces.
+            .env_remove("BIANMIN_DISCOVER_TO");
         cmd
     }
 }

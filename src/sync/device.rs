@@ -51,6 +51,9 @@ impl Target {
         match self {
             Target::Address(a) => Ok(hub_address(a)),
             Target::Discover => {
+                if !discovery::has_registered_hub(store.conn())? {
+                    return Err(SyncError::HubNotFound.into());
+                }
                 discovery::registered_hub(store.conn(), &discovery::probe_lan(discovery::WAIT))?
                     .ok_or_else(|| SyncError::HubNotFound.into())
             }

@@ -127,9 +127,41 @@ pub fn probe(targets: &[SocketAddr], wait: Duration) -> Vec<FoundHub> {
     out
 }
 
-/// The default probe: every broadcast address, the default port.
+/// Where this PC asks for the hub: the addresses in `BIANMIN_DISCOVER_TO`
+/// when it is set (comma-separated `host` or `host:port`, for a hall whose
+/// switches drop broadcasts: the hub's own address or its subnet's
+/// broadcast; empty asks nobody), else every broadcast address.
+pub fn lan_targets(port: u16) -> Vec<SocketAddr> {
+    match std::env::var("BIANMIN_DISCOVER_TO") {
+        Ok(list) => list
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .filter_map(|a| {
+                let addr = if a.contains(':') {
+                    a.to_owned()
+                } else {
+                    format!("{a}:{port}")
+                };
+                std::net::ToSocketAddrs::to_socket_addrs(&addr).ok()?.next()
+            })
+            .collect(),
+        Err(_) => broadcast_targets(port),
+    }
+}
+
+/// The default probe: [`lan_targets`] on the default port.
 pub fn probe_lan(wait: Duration) -> Vec<FoundHub> {
-    probe(&broadcast_targets(DEFAULT_PORT), wait)
+    probe(&lan_targets(DEFAULT_PORT), wait)
+}
+
+/// Whether a hub is registered here: without one there is nobody to find
+/// (a center of one PC), and nothing is sent.
+pub fn has_registered_hub(conn: &Connection) -> crate::Result<bool> {
+    let own = device::load(conn)?.device_id;
+    Ok(devices::list(conn)?
+        .iter()
+        .any(|d| d.role == DeviceRole::Hub.as_str() && d.device_id != own))
 }
 
 /// The address of this center's registered hub among `found`: same
