@@ -36,7 +36,8 @@ CREATE TABLE join_requests (
 CREATE VIRTUAL TABLE case_search USING fts5(
     numbers, names, places,
     tokenize = 'unicode61 remove_diacritics 0',
-    detail = 'column'
+    detail = 'column',
+    columnsize = 0
 );
 -- Its segments are merged off the commit path, while writes pause
 -- (src/store/checkpoint.rs); a burst of intakes merges inline only once
