@@ -215,3 +215,31 @@ fn the_index_is_merged_when_writes_pause_not_inside_the_commits() {
     }
     assert_eq!(found(&c, "王").len(), 40);
 }
+
+#[test]
+fn the_windows_pages_say_where_they_start_and_whether_more_follow() {
+    let mut c = common::center();
+    let n = lookup::SEARCH_LIMIT as u32 + 1;
+    for i in 0..n {
+        // ID numbers repeat every 70 (one applicant, several cases).
+        take(
+            &mut c,
+            person(&format!("王{i}"), i % 70, "13905341234", "杨庄村"),
+            None,
+        );
+    }
+    let first = lookup::search_pages(c.store.conn(), "王", 0).expect("page 0");
+    assert_eq!(
+        (first.cases.len(), first.first, first.more),
+        (lookup::SEARCH_LIMIT, 1, true)
+    );
+    let second = lookup::search_pages(c.store.conn(), "王", 1).expect("page 1");
+    assert_eq!(
+        (second.cases.len(), second.first, second.more),
+        (1, lookup::SEARCH_LIMIT + 1, false)
+    );
+    assert!(!first
+        .cases
+        .iter()
+        .any(|x| x.case_no == second.cases[0].case_no));
+}

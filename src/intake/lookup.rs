@@ -237,6 +237,29 @@ pub fn search_page(
     Ok(out)
 }
 
+/// One page of the window's quick search: [`SEARCH_LIMIT`] cases.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchPage {
+    pub cases: Vec<CaseSummary>,
+    /// The position of the first case listed, from 1.
+    pub first: usize,
+    /// Whether a next page has cases.
+    pub more: bool,
+}
+
+/// Page `page` (from 0) of [`search_page`], [`SEARCH_LIMIT`] cases a page.
+pub fn search_pages(conn: &Connection, text: &str, page: usize) -> Result<SearchPage, StoreError> {
+    let offset = page.saturating_mul(SEARCH_LIMIT);
+    let mut cases = search_page(conn, text, SEARCH_LIMIT + 1, offset)?;
+    let more = cases.len() > SEARCH_LIMIT;
+    cases.truncate(SEARCH_LIMIT);
+    Ok(SearchPage {
+        cases,
+        first: offset + 1,
+        more,
+    })
+}
+
 /// The first page of [`search_page`].
 pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<CaseSummary>, StoreError> {
     search_page(conn, text, limit, 0)

@@ -72,20 +72,18 @@ pub fn handlers_find(
     })
 }
 
-/// One page (from 0) of the quick search, [`lookup::SEARCH_LIMIT`] a page.
+/// One page (from 0) of the quick search.
 #[tauri::command]
 pub fn cases_search(
     desk: State<'_, Desk>,
     text: String,
     page: Option<usize>,
-) -> UiResult<Vec<CaseSummary>> {
-    let offset = page.unwrap_or(0).saturating_mul(lookup::SEARCH_LIMIT);
+) -> UiResult<lookup::SearchPage> {
     desk.session(|store, _| {
-        Ok(lookup::search_page(
+        Ok(lookup::search_pages(
             store.conn(),
             &text,
-            lookup::SEARCH_LIMIT,
-            offset,
+            page.unwrap_or(0),
         )?)
     })
 }

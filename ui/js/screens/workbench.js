@@ -23,19 +23,17 @@ export async function workbenchScreen(root, app, { focusSearch }) {
   const form = h('form', { class: 'search', id: 'search-form' },
     h('label', { for: 'search-input' }, '快速查询'), search,
     h('button', { type: 'submit' }, '查询'));
-  // Best matches first (numbers, then names, then addresses), a page of
-  // PAGE at a time.
-  const PAGE = 50;
+  // Best matches first (numbers, then names, then addresses), a page at
+  // a time (the core decides its length).
   const show = async (text, page) => {
     try {
-      const found = await call('cases_search', { text, page });
-      const more = found.length === PAGE;
+      const { cases: found, first, more } = await call('cases_search', { text, page });
       const pager = (page > 0 || more) ? h('div', { class: 'actions', id: 'search-pager' },
         page > 0 ? h('button', { type: 'button', id: 'search-previous', onclick: () => show(text, page - 1) }, '上一页') : null,
         h('span', { class: 'hint' }, `第 ${page + 1} 页`),
         more ? h('button', { type: 'button', id: 'search-next', onclick: () => show(text, page + 1) }, '下一页') : null) : null;
       fill(results,
-        h('h2', {}, page || more ? `查询“${text}”：第 ${page * PAGE + 1}–${page * PAGE + found.length} 件` : `查询“${text}”：找到 ${found.length} 件`),
+        h('h2', {}, page || more ? `查询“${text}”：第 ${first}–${first + found.length - 1} 件` : `查询“${text}”：找到 ${found.length} 件`),
         found.length ? caseTable(found, app) : h('p', { class: 'empty' }, '没有找到办件'),
         pager);
     } catch (err) {
