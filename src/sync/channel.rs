@@ -108,7 +108,8 @@ fn handshake_error(e: impl std::fmt::Display) -> SyncError {
     SyncError::Handshake(e.to_string())
 }
 
-fn io_lost(peer: &str, e: &std::io::Error) -> SyncError {
+/// Why a connection ended, from an I/O error on it.
+pub(super) fn io_lost(peer: &str, e: &std::io::Error) -> SyncError {
     SyncError::Lost {
         peer: peer.to_owned(),
         reason: match e.kind() {

@@ -50,13 +50,8 @@ impl Target {
     fn resolve(&self, store: &Store) -> crate::Result<String> {
         match self {
             Target::Address(a) => Ok(hub_address(a)),
-            Target::Discover => {
-                if !discovery::has_registered_hub(store.conn())? {
-                    return Err(SyncError::HubNotFound.into());
-                }
-                discovery::registered_hub(store.conn(), &discovery::probe_lan(discovery::WAIT))?
-                    .ok_or_else(|| SyncError::HubNotFound.into())
-            }
+            Target::Discover => discovery::find_registered_hub(store.conn(), discovery::WAIT)?
+                .ok_or_else(|| SyncError::HubNotFound.into()),
         }
     }
 }

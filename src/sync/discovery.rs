@@ -155,29 +155,24 @@ pub fn probe_lan(wait: Duration) -> Vec<FoundHub> {
     probe(&lan_targets(DEFAULT_PORT), wait)
 }
 
-/// Whether a hub is registered here: without one there is nobody to find
-/// (a center of one PC), and nothing is sent.
-pub fn has_registered_hub(conn: &Connection) -> crate::Result<bool> {
-    let own = device::load(conn)?.device_id;
-    Ok(devices::list(conn)?
-        .iter()
-        .any(|d| d.role == DeviceRole::Hub.as_str() && d.device_id != own))
-}
-
-/// The address of this center's registered hub among `found`: same
-/// center, and the fingerprint of the hub registered here (a beacon with
-/// another key is somebody else's, and the channel would refuse it).
-pub fn registered_hub(conn: &Connection, found: &[FoundHub]) -> crate::Result<Option<String>> {
-    let center = device::load(conn)?.center_code;
+/// The address of this center's registered hub on the LAN: the answering
+/// hub of this center whose fingerprint is the registered hub's (a beacon
+/// with another key is somebody else's, and the channel would refuse it).
+/// With no hub registered (a center of one PC) nobody is asked.
+pub fn find_registered_hub(conn: &Connection, wait: Duration) -> crate::Result<Option<String>> {
+    let own = device::load(conn)?;
     let hubs: Vec<String> = devices::list(conn)?
         .into_iter()
-        .filter(|d| d.role == DeviceRole::Hub.as_str())
+        .filter(|d| d.role == DeviceRole::Hub.as_str() && d.device_id != own.device_id)
         .map(|d| d.fingerprint)
         .collect();
-    Ok(found
-        .iter()
-        .find(|f| f.beacon.center_code == center && hubs.contains(&f.beacon.fingerprint))
-        .map(|f| f.address.clone()))
+    if hubs.is_empty() {
+        return Ok(None);
+    }
+    Ok(probe_lan(wait)
+        .into_iter()
+        .find(|f| f.beacon.center_code == own.center_code && hubs.contains(&f.beacon.fingerprint))
+        .map(|f| f.address))
 }
 
 #[cfg(test)]

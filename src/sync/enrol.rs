@@ -57,6 +57,7 @@ pub struct JoinRequest {
     pub device_code: String,
     pub role: String,
     pub role_label: &'static str,
+    pub public_key: String,
     pub fingerprint: String,
     pub peer_address: String,
     pub requested_at: String,
@@ -89,10 +90,11 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JoinRequest> {
         state_label: state_label(&state),
         state,
         decided_at: r.get(8)?,
+        public_key: r.get(9)?,
     })
 }
 
-const COLUMNS: &str = "request_no, device_id, device_code, role, fingerprint, peer_address, requested_at, state, decided_at";
+const COLUMNS: &str = "request_no, device_id, device_code, role, fingerprint, peer_address, requested_at, state, decided_at, public_key";
 
 /// The requests waiting for a manager, oldest first; with `all`, the
 /// latest 50 of every state, newest first.
@@ -123,7 +125,7 @@ fn pending(conn: &Connection, no: i64) -> crate::Result<JoinRequest> {
     if r.state != "pending" {
         return Err(SyncError::RequestDecided {
             no,
-            state: r.state_label.trim_start_matches('已').to_owned(),
+            state: r.state_label,
         }
         .into());
     }
@@ -156,21 +158,13 @@ pub fn approve(
     session.authorize(store.conn(), Action::TrustDevice)?;
     store.write(|tx| {
         let r = pending(tx, no)?;
-        let role = DeviceRole::parse(&r.role)?;
-        let public_key: String = tx
-            .query_row(
-                "SELECT public_key FROM join_requests WHERE request_no = ?1",
-                [no],
-                |row| row.get(0),
-            )
-            .map_err(StoreError::from)?;
         let line = KeyLine {
             center_code: own::load(tx)?.center_code,
+            role: DeviceRole::parse(&r.role)?,
             device_code: r.device_code,
-            role,
             device_id: r.device_id,
-            fingerprint: keys::fingerprint(&public_key),
-            public_key,
+            fingerprint: r.fingerprint,
+            public_key: r.public_key,
         };
         let trusted = devices::trust_in(tx, &session.user_id, now, &line)?;
         decide(tx, no, "approved", Some(&session.user_id), now)?;
@@ -270,7 +264,7 @@ fn next_message(
             ch.open(&frame, assembler)?;
             Ok(assembler.message()?)
         }
-        Ok(Err(e)) => Err(link::lost(&peer, &e).into()),
+        Ok(Err(e)) => Err(super::channel::io_lost(&peer, &e).into()),
         Err(mpsc::RecvTimeoutError::Timeout) => Ok(None),
         Err(mpsc::RecvTimeoutError::Disconnected) => Err(SyncError::Lost {
             peer,

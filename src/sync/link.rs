@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use super::channel::{read_frame, Assembler, Channel};
+use super::channel::{io_lost, read_frame, Assembler, Channel};
 use super::{Notice, SyncError, HEARTBEAT, SILENCE_LIMIT};
 use crate::exchange::export::{self, Compose};
 use crate::exchange::import;
@@ -149,18 +149,6 @@ pub(super) fn read_frames(
     Ok((rx, reader))
 }
 
-/// Why a connection ended, from the reading side's error.
-pub(super) fn lost(peer: &str, e: &std::io::Error) -> SyncError {
-    SyncError::Lost {
-        peer: peer.to_owned(),
-        reason: match e.kind() {
-            std::io::ErrorKind::UnexpectedEof => "对方关闭了连接".into(),
-            std::io::ErrorKind::ConnectionReset => "连接被重置".into(),
-            _ => e.to_string(),
-        },
-    }
-}
-
 fn exchange(
     store: &mut Store,
     ch: &mut Channel,
@@ -260,7 +248,7 @@ fn exchange(
                     }
                 }
             }
-            Ok(Err(e)) => return Err(lost(&code, &e).into()),
+            Ok(Err(e)) => return Err(io_lost(&code, &e).into()),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 return Err(SyncError::Lost {

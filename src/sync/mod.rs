@@ -76,8 +76,8 @@ pub enum SyncError {
     HubFingerprint { found: String, expected: String },
     #[error("加入申请 {0} 不存在")]
     NoSuchRequest(i64),
-    #[error("加入申请 {no} 已{state}，不能再处理")]
-    RequestDecided { no: i64, state: String },
+    #[error("加入申请 {no} {state}，不能再处理")]
+    RequestDecided { no: i64, state: &'static str },
     #[error("中心汇总机的地址“{0}”格式不对：应为 IP 地址或电脑名，可带端口，如 192.168.1.10 或 192.168.1.10:47341")]
     BadHubAddress(String),
     #[error("无法监听 {addr}：{reason}")]

@@ -322,6 +322,16 @@ impl Window {
     }
 
     /// Clears `css` and types `text` into it.
+    /// The current value of the input `css` (what is typed or filled in).
+    pub async fn value(&self, css: &str) -> String {
+        self.wait(css)
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default()
+    }
+
     pub async fn fill(&self, css: &str, text: &str) {
         let el = self.wait(css).await;
         el.clear().await.expect("clear");

@@ -99,13 +99,7 @@ async fn a_mounted_stick_is_offered_chosen_by_keyboard_and_written_to() {
     let shown = w.wait_text(&button, &label).await;
     assert!(shown.contains("U 盘"), "{shown}");
     w.wait(&button).await.send_keys(ENTER).await.expect("enter");
-    let folder = w
-        .wait("#exchange-folder")
-        .await
-        .prop("value")
-        .await
-        .expect("value")
-        .unwrap_or_default();
+    let folder = w.value("#exchange-folder").await;
     assert_eq!(folder, stick.mount.display().to_string());
     w.click("#export-button").await;
     w.wait_text("#export-result", "已导出第 1 批").await;
@@ -138,13 +132,7 @@ async fn a_mounted_stick_is_offered_chosen_by_keyboard_and_written_to() {
         stick.mount.display()
     );
     w.click(&backup_button).await;
-    let folder = w
-        .wait("#backup-folder")
-        .await
-        .prop("value")
-        .await
-        .expect("value")
-        .unwrap_or_default();
+    let folder = w.value("#backup-folder").await;
     assert_eq!(folder, stick.mount.display().to_string());
     w.click("#backup-save").await;
     w.click("#backup-now").await;
