@@ -48,6 +48,18 @@ pub const LOCAL_TABLES: &[(&str, &str)] = &[
         "projection_head",
         "store::order: how far the tables follow the log",
     ),
+    (
+        "event_order",
+        "store::order: where each event stands in the canonical order",
+    ),
+    (
+        "chain_heads",
+        "exchange::origin: chain heads signed by their devices, to relay",
+    ),
+    (
+        "forks",
+        "exchange::forks: two signed events for one place of a chain",
+    ),
     ("device_key", "exchange::keys: this device's signing key"),
     (
         "pending_events",

@@ -448,6 +448,15 @@ fn any_import_order_with_duplicates_gives_the_same_tables() {
         }
         assert!(import::gaps(obs.store.conn()).unwrap().is_empty());
         assert_eq!(obs.dump(), want, "order {seed} differs from the hub");
+        // The conflicted case's history reads the same, refused steps marked.
+        let log = |d: &Device| {
+            serde_json::to_string(
+                &bianmin::lifecycle::timeline::of_case(d.store.conn(), &w.x).unwrap(),
+            )
+            .unwrap()
+        };
+        assert_eq!(log(&obs), log(&w.hub), "order {seed}: the history differs");
+        assert!(log(&obs).contains("未生效"), "order {seed}");
         any_gaps |= gaps_seen;
     }
     // Some order brought a later batch first: held and filled, not lost.
@@ -525,7 +534,15 @@ fn each_tampered_member_is_refused_by_its_own_check() {
     for (i, (name, _)) in original.iter().enumerate() {
         let mut changed = original.clone();
         let data = &mut changed[i].1;
-        let at = data.len() / 2;
+        // In the manifest, a digit of its time (a field with no format of
+        // its own to break: only the signature can tell); elsewhere the middle.
+        let at = match name.as_str() {
+            "manifest.json" => {
+                let key = b"\"created_at\": \"";
+                data.windows(key.len()).position(|w| w == key).unwrap() + key.len() + 3
+            }
+            _ => data.len() / 2,
+        };
         data[at] ^= 0x01;
         let path = dir.join(format!("flip-{name}.bmb"));
         rezip(&path, &changed);
@@ -535,10 +552,15 @@ fn each_tampered_member_is_refused_by_its_own_check() {
         };
         refused(&mut obs, &path, expect);
     }
-    // A byte flipped in the zip itself, anywhere: refused, never a panic.
+    // A byte flipped in the zip itself: refused, never a panic. (Inside
+    // the compressed events; the local headers are not read.)
     let raw = std::fs::read(&a1).unwrap();
-    // (Inside the compressed members; the local headers are not read.)
-    for at in [raw.len() / 3, raw.len() / 2] {
+    let (start, size) = {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&a1).unwrap()).unwrap();
+        let e = zip.by_name("events.jsonl").unwrap();
+        (e.data_start() as usize, e.compressed_size() as usize)
+    };
+    for at in [start + size / 3, start + size / 2] {
         let mut bad = raw.clone();
         bad[at] ^= 0xff;
         let path = dir.join(format!("raw-{at}.bmb"));
@@ -1112,4 +1134,275 @@ fn a_refused_step_is_applied_anew_once_the_case_allows_it() {
         )
         .unwrap();
     assert_eq!(applied, 1);
+}
+
+// ------------------------------------------------------- origin and forks
+
+/// The manifest of `m` with its digests and counts fixed for the events
+/// member as it now is, signed with the key of `signer`.
+fn resign(m: &mut [(String, Vec<u8>)], manifest: &mut serde_json::Value, signer: &Device) {
+    let events = m.iter().position(|(n, _)| n == "events.jsonl").unwrap();
+    let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&m[events].1));
+    manifest["members"]["events.jsonl"]["sha256"] = digest.into();
+    manifest["members"]["events.jsonl"]["bytes"] = (m[events].1.len() as u64).into();
+    let bytes = serde_json::to_vec_pretty(&manifest).unwrap();
+    let sig = keys::sign(signer.store.conn(), &bytes).unwrap();
+    let mi = m.iter().position(|(n, _)| n == "manifest.json").unwrap();
+    m[mi].1 = bytes;
+    let si = m.iter().position(|(n, _)| n == "manifest.sig").unwrap();
+    m[si].1 = sig.into_bytes();
+}
+
+/// The next event of `victim`'s chain as `holder` knows it: V03's
+/// withdrawal of case `case_no`, hashes right.
+fn forged_next(holder: &Device, victim_code: &str, case_no: &str) -> bianmin::store::events::Event {
+    let conn = holder.store.conn();
+    let victim = devices::by_code(conn, victim_code).unwrap().unwrap();
+    let (seq, prev) = bianmin::store::events::head(conn, &victim.device_id)
+        .unwrap()
+        .unwrap();
+    let (case_id, user_id): (String, String) = conn
+        .query_row(
+            "SELECT c.case_id, u.user_id FROM cases c, users u WHERE c.case_no = ?1 AND u.username = 'zhao'",
+            [case_no],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let mut e = bianmin::store::events::Event {
+        event_id: uuid::Uuid::now_v7().to_string(),
+        device_id: victim.device_id,
+        seq: seq + 1,
+        ts: "2026-11-23T12:30:00.000+08:00".into(),
+        user_id,
+        case_id: Some(case_id),
+        kind: "case.withdrawn".into(),
+        payload: serde_json::json!({ "reason": "申请人撤回" }),
+        prev_hash: prev,
+        hash: String::new(),
+    };
+    e.hash = e.compute_hash();
+    e
+}
+
+/// A02's batch with `forged` slipped in as the laptop's own, signed with
+/// A02's real key; `version` 1 (no origin signatures) or 2 (a head
+/// signature made with A02's key, the only one it has).
+fn relay_forgery(
+    w: &World,
+    a02_batch: &Path,
+    forged: &bianmin::store::events::Event,
+    version: u32,
+) -> PathBuf {
+    let mut m = members(a02_batch);
+    let ei = m.iter().position(|(n, _)| n == "events.jsonl").unwrap();
+    let line = bianmin::store::canonical::to_string(&serde_json::to_value(forged).unwrap());
+    m[ei].1.extend_from_slice(format!("{line}\n").as_bytes());
+    let mi = m.iter().position(|(n, _)| n == "manifest.json").unwrap();
+    let mut manifest: serde_json::Value = serde_json::from_slice(&m[mi].1).unwrap();
+    let mut range = serde_json::json!({
+        "device_id": forged.device_id,
+        "device_code": "V03",
+        "first_seq": forged.seq,
+        "last_seq": forged.seq,
+        "events": 1,
+        "last_hash": forged.hash,
+    });
+    manifest["version"] = version.into();
+    let sources = manifest["sources"].as_array_mut().unwrap();
+    if version >= 2 {
+        range["head_signature"] = bianmin::exchange::origin::sign_own(
+            w.a02.store.conn(),
+            &forged.device_id,
+            forged.seq,
+            &forged.hash,
+        )
+        .unwrap()
+        .into();
+    } else {
+        for s in sources.iter_mut() {
+            s.as_object_mut().unwrap().remove("head_signature");
+        }
+    }
+    sources.push(range);
+    let count = manifest["event_count"].as_u64().unwrap() + 1;
+    manifest["event_count"] = count.into();
+    let withdrawn = manifest["kinds"]["case.withdrawn"].as_u64().unwrap_or(0) + 1;
+    manifest["kinds"]["case.withdrawn"] = withdrawn.into();
+    resign(&mut m, &mut manifest, &w.a02);
+    let path = w.usb.path().join(format!("forged-v{version}.bmb"));
+    rezip(&path, &m);
+    path
+}
+
+#[test]
+fn a_counter_cannot_write_an_event_in_a_laptops_name() {
+    let mut w = world();
+    // The laptop's waiting case W, as A02 holds it from the hub.
+    let w_case: String = w
+        .a02
+        .store
+        .conn()
+        .query_row(
+            "SELECT case_no FROM cases WHERE state = 'agent_taken'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    w.a02.intake("qian", t(23, 12, 20), 11);
+    let a3 = w.a02.export("qian", t(23, 12, 25), w.usb.path(), None);
+    let forged = forged_next(&w.a02, "V03", &w_case);
+    for version in [2, 1] {
+        let path = relay_forgery(&w, &a3, &forged, version);
+        let before = w.hub.state();
+        let err = w
+            .hub
+            .import("wang", t(23, 12, 30), &path)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("第 7 步 核对来源签名") && err.contains("设备 V03"),
+            "version {version}: {err}"
+        );
+        assert_eq!(w.hub.state(), before, "version {version} changed the hub");
+    }
+    assert_eq!(w.hub.case_state(&w_case), "agent_taken");
+    // A02's genuine batch, and the laptop's genuine next one, still import.
+    w.hub.import("wang", t(23, 12, 31), &a3).unwrap();
+    w.v03.intake("zhao", t(23, 13, 0), 12);
+    let v3 = w.v03.export("zhao", t(23, 13, 10), w.usb.path(), None);
+    let r = w.hub.import("wang", t(23, 13, 20), &v3).unwrap();
+    assert!(r.added >= 1, "{r:?}");
+    assert_eq!(w.hub.case_state(&w_case), "agent_taken");
+    // The hub relays the laptop's events with the laptop's own signature:
+    // A02 accepts them from the hub.
+    let h = w
+        .hub
+        .export("wang", t(23, 13, 30), w.usb.path(), Some("A02"));
+    w.a02.import("qian", t(23, 13, 40), &h).unwrap();
+    assert_eq!(w.a02.dump(), w.hub.dump());
+}
+
+#[test]
+fn a_fork_is_named_and_a_revoked_laptop_joins_again_with_a_new_key() {
+    let mut w = world();
+    // Someone with the laptop's key (a copy of its database) writes the
+    // next event of its chain: the laptop writes its own.
+    let copy_dir = tempfile::tempdir().unwrap();
+    let copy_path = copy_dir.path().join("copy.db");
+    w.v03
+        .store
+        .conn()
+        .execute("VACUUM INTO ?1", [copy_path.to_str().unwrap()])
+        .unwrap();
+    let mut thief = Device {
+        _dir: copy_dir,
+        store: Store::open(&copy_path).unwrap(),
+    };
+    thief.intake("zhao", t(23, 12, 40), 31);
+    let stolen = thief.export("zhao", t(23, 12, 45), w.usb.path(), None);
+    w.v03.intake("zhao", t(23, 12, 50), 21);
+    let genuine = w.v03.export("zhao", t(23, 12, 55), w.usb.path(), None);
+    w.hub.import("wang", t(23, 13, 0), &genuine).unwrap();
+    let before = w.hub.state();
+    let err = w
+        .hub
+        .import("wang", t(23, 13, 5), &stolen)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("分叉") && err.contains("设备 V03"), "{err}");
+    assert_eq!(w.hub.state().0, before.0, "the fork changed the tables");
+    let forks = bianmin::exchange::forks::list(w.hub.store.conn()).unwrap();
+    assert_eq!(forks.len(), 1, "{forks:?}");
+    assert_eq!(forks[0].device_code, "V03");
+    assert_eq!(forks[0].other.kind, "case.received");
+    assert_ne!(forks[0].held.hash, forks[0].other.hash);
+    assert!(!forks[0].revoked);
+
+    // Only a manager revokes, with a reason.
+    let clerk = w.hub.login("li");
+    assert!(devices::revoke(&mut w.hub.store, &clerk, t(23, 13, 10), "V03", "丢失").is_err());
+    let wang = w.hub.login("wang");
+    let err = devices::revoke(&mut w.hub.store, &wang, t(23, 13, 10), "V03", " ").unwrap_err();
+    assert!(err.to_string().contains("原因"), "{err}");
+    let revoked = devices::revoke(
+        &mut w.hub.store,
+        &wang,
+        t(23, 13, 10),
+        "V03",
+        "笔记本电脑丢失",
+    )
+    .unwrap();
+    assert!(revoked.revoked_at.is_some());
+    assert!(bianmin::exchange::forks::list(w.hub.store.conn()).unwrap()[0].revoked);
+    // The laptop's later batches are refused, naming it.
+    w.v03.intake("zhao", t(23, 14, 0), 22);
+    let later = w.v03.export("zhao", t(23, 14, 5), w.usb.path(), None);
+    let err = w
+        .hub
+        .import("wang", t(23, 14, 10), &later)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("V03") && err.contains("吊销"), "{err}");
+    // The revocation travels: A02 learns it from the hub's batch and then
+    // refuses the laptop's events beyond what the hub held.
+    let h = w
+        .hub
+        .export("wang", t(23, 14, 20), w.usb.path(), Some("A02"));
+    w.a02.import("qian", t(23, 14, 25), &h).unwrap();
+    let on_a02 = devices::list(w.a02.store.conn()).unwrap();
+    assert!(on_a02
+        .iter()
+        .any(|d| d.device_code == "V03" && d.revoked_at.is_some()));
+    let err = w
+        .a02
+        .import("qian", t(23, 14, 30), &later)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("吊销"), "{err}");
+
+    // The laptop joins again as a new device with a new key, under its code.
+    let back = w
+        .hub
+        .export("wang", t(23, 15, 0), w.usb.path(), Some("V03"));
+    let (mut v03b, line) = join_from(&back, "V03", DeviceRole::Agent, t(23, 15, 5));
+    trust(&mut w.hub, &line, t(23, 15, 10));
+    let n = v03b.intake("zhao", t(23, 15, 20), 23);
+    let b = v03b.export("zhao", t(23, 15, 30), w.usb.path(), None);
+    w.hub.import("wang", t(23, 15, 40), &b).unwrap();
+    assert_eq!(w.hub.case_state(&n), "agent_taken");
+}
+
+#[test]
+fn a_cases_history_reads_the_same_on_every_device_with_the_refused_step_marked() {
+    let w = world();
+    let logs: Vec<serde_json::Value> = [&w.hub, &w.a02, &w.v03]
+        .iter()
+        .map(|d| {
+            serde_json::to_value(
+                bianmin::lifecycle::timeline::of_case(d.store.conn(), &w.x).unwrap(),
+            )
+            .unwrap()
+        })
+        .collect();
+    assert_eq!(logs[0], logs[1], "hub and A02 differ");
+    assert_eq!(logs[0], logs[2], "hub and V03 differ");
+    // X: received at the hub, withdrawn at A02 (10:30), and the hub's
+    // assign and completion (10:45, 11:00) refused and marked.
+    let entries = logs[0].as_array().unwrap();
+    let kinds: Vec<&str> = entries
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    let withdrawn = kinds.iter().position(|k| *k == "case.withdrawn").unwrap();
+    let completed = kinds.iter().position(|k| *k == "case.completed").unwrap();
+    assert!(withdrawn < completed, "{kinds:?}");
+    assert_eq!(kinds[0], "case.received", "{kinds:?}");
+    let marked: Vec<&serde_json::Value> =
+        entries.iter().filter(|e| !e["refused"].is_null()).collect();
+    assert_eq!(marked.len(), 2, "{entries:?}");
+    for e in marked {
+        let label = e["refused"].as_str().unwrap();
+        assert!(label.starts_with("未生效（与 A02 的撤回冲突"), "{label}");
+    }
+    assert!(entries[withdrawn]["refused"].is_null());
 }

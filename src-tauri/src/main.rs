@@ -125,6 +125,7 @@ fn main() {
             commands::exchange::exchange_import,
             commands::exchange::device_key_write,
             commands::exchange::device_trust,
+            commands::exchange::device_revoke,
             commands::backup::backup_overview,
             commands::backup::backup_settings_save,
             commands::backup::backup_make,

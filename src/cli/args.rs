@@ -800,6 +800,16 @@ pub enum DeviceCommand {
         /// 申请编号
         request: i64,
     },
+    /// 吊销一台设备的密钥（负责人）：电脑丢失、被盗或出现分叉时；此后拒绝它的批次
+    Revoke {
+        /// 设备编号（如 V03）
+        code: String,
+        /// 吊销原因
+        #[arg(long)]
+        reason: String,
+    },
+    /// 列出分叉：同一设备同一序号的两个不同事件（都带有该设备的签名）
+    Forks,
 }
 
 #[derive(Args)]

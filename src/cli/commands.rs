@@ -893,6 +893,12 @@ fn case(ctx: &Ctx, case_no: &str) -> Result<()> {
     let d = lookup::detail_for(&mut store, &session, now(), case_no)?;
     let cal = bianmin::calendar::schedule::load(store.conn())?;
     let figures = deadline::figures(&cal, d.summary.outcome, d.summary.due_date, d.completed_on)?;
+    // A step refused as a conflict is marked, as `log` and the window show it.
+    let refused: std::collections::HashMap<(String, i64), String> =
+        lifecycle::timeline::of_case(store.conn(), case_no)?
+            .into_iter()
+            .filter_map(|e| Some(((e.device_id, e.seq), e.refused?)))
+            .collect();
     #[derive(serde::Serialize)]
     struct Shown<'a> {
         #[serde(flatten)]
@@ -998,11 +1004,15 @@ fn case(ctx: &Ctx, case_no: &str) -> Result<()> {
             for e in &d.timeline {
                 let _ = writeln!(
                     s,
-                    "  {} {} 第 {} 号事件 {}",
+                    "  {} {} 第 {} 号事件 {}{}",
                     e.ts,
                     e.kind,
                     e.seq,
-                    e.hash.get(..12).unwrap_or_default()
+                    e.hash.get(..12).unwrap_or_default(),
+                    refused
+                        .get(&(e.device_id.clone(), e.seq))
+                        .map(|r| format!(" {r}"))
+                        .unwrap_or_default()
                 );
             }
             s
@@ -1112,11 +1122,15 @@ fn log(ctx: &Ctx, case_no: &str) -> Result<()> {
         for e in list {
             let _ = writeln!(
                 s,
-                "{}　{}（工号 {}）　{}　{}",
+                "{}　{}（工号 {}）　{}{}　{}",
                 e.ts,
                 e.user,
                 e.staff_no,
                 e.what,
+                e.refused
+                    .as_deref()
+                    .map(|r| format!("　{r}"))
+                    .unwrap_or_default(),
                 bianmin::store::canonical::to_string(&e.details)
             );
         }

@@ -151,6 +151,46 @@ pub(super) fn device_cmd(ctx: &Ctx, command: Option<DeviceCommand>) -> Result<()
                 )
             });
         }
+        Some(DeviceCommand::Revoke { code, reason }) => {
+            let (mut store, session) = ctx.login()?;
+            let d = devices::revoke(&mut store, &session, now(), &code, &reason)?;
+            print(ctx.json, &d, |d| {
+                format!(
+                    "已吊销设备 {} 的密钥（指纹 {}）：此后拒绝它的批次；该电脑需以新密钥重新加入",
+                    d.device_code, d.fingerprint
+                )
+            });
+        }
+        Some(DeviceCommand::Forks) => {
+            let store = ctx.open()?;
+            let list = bianmin::exchange::forks::list(store.conn())?;
+            print(ctx.json, &list, |list| {
+                if list.is_empty() {
+                    return "没有分叉".to_owned();
+                }
+                let mut s = String::from("分叉（同一设备同一序号的两个不同事件）：");
+                for f in list {
+                    let _ = write!(
+                        s,
+                        "\n设备 {} 第 {} 号：本机 {} {}　另一份 {} {}（来自 {} 的批次 {}）{}",
+                        f.device_code,
+                        f.seq,
+                        f.held.at,
+                        f.held.what,
+                        f.other.at,
+                        f.other.what,
+                        f.writer_code,
+                        f.batch_file,
+                        if f.revoked {
+                            "　已吊销"
+                        } else {
+                            "　未吊销"
+                        }
+                    );
+                }
+                s
+            });
+        }
         Some(DeviceCommand::List) => {
             let store = ctx.open()?;
             let list = devices::standing(store.conn(), now())?;

@@ -144,6 +144,30 @@ fn standing(conn: &Connection, refused: &Event) -> crate::Result<Option<Step>> {
     pick.map(|e| step(conn, e)).transpose()
 }
 
+/// The flagged steps of one case and why each was refused.
+pub(crate) fn flagged_on_case(
+    conn: &Connection,
+    case_id: &str,
+) -> Result<std::collections::HashMap<(String, i64), String>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT device_id, seq, reason FROM conflicts WHERE case_id = ?1")?;
+    let rows = stmt.query_map([case_id], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How a case's history shows a step the rules refused:
+/// "未生效（与 A01 的办结冲突：办件已办结）".
+pub(crate) fn refused_label(
+    conn: &Connection,
+    refused: &Event,
+    reason: &str,
+) -> crate::Result<String> {
+    Ok(match standing(conn, refused)? {
+        Some(s) => format!("未生效（与 {} 的{}冲突：{reason}）", s.device_code, s.what),
+        None => format!("未生效（冲突：{reason}）"),
+    })
+}
+
 /// Every flagged conflict not yet resolved, in the log's order.
 pub fn open(conn: &Connection) -> crate::Result<Vec<OpenConflict>> {
     let mut stmt = conn

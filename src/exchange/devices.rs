@@ -25,6 +25,17 @@ pub struct DeviceTrusted {
     pub public_key: String,
 }
 
+/// Payload of `device.revoked`: a lost or stolen device's key. Its events
+/// up to `after_seq` (what the revoking machine held) still stand; later
+/// ones, and its batches, are refused everywhere the revocation reaches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceRevoked {
+    pub device_id: String,
+    pub device_code: String,
+    pub reason: String,
+    pub after_seq: i64,
+}
+
 /// A trusted device as listed for a manager.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TrustedDevice {
@@ -35,6 +46,10 @@ pub struct TrustedDevice {
     pub public_key: String,
     pub fingerprint: String,
     pub trusted_at: String,
+    /// Set when the key was revoked: when, why, and its last good seq.
+    pub revoked_at: Option<String>,
+    pub revoked_reason: Option<String>,
+    pub revoked_after_seq: Option<i64>,
 }
 
 /// Registers the device of `key_text` (a key line or the file's text).
@@ -106,14 +121,68 @@ pub(crate) fn append_trusted(
 
 /// A device trusted, or its key replaced (payload [`DeviceTrusted`]).
 pub const DEVICE_TRUSTED: &str = "device.trusted";
+/// A device's key revoked (payload [`DeviceRevoked`]).
+pub const DEVICE_REVOKED: &str = "device.revoked";
 
 /// exchange::devices's tables follow its events.
 pub const PROJECTOR: Projector = Projector {
     area: "exchange::devices",
-    kinds: &[DEVICE_TRUSTED],
+    kinds: &[DEVICE_TRUSTED, DEVICE_REVOKED],
     tables: &["devices"],
-    apply: |tx, event| project(tx, event, payload(event)?),
+    apply: |tx, event| match event.kind.as_str() {
+        DEVICE_REVOKED => project_revoked(tx, event, payload(event)?),
+        _ => project(tx, event, payload(event)?),
+    },
 };
+
+/// Revokes the key of the device `code` (a lost or stolen laptop): its
+/// batches are refused from now on, and its events after those this
+/// machine holds. A manager's act, with a reason; it travels like trust.
+/// The laptop joins again as a new device with a new key (its code is free
+/// again).
+pub fn revoke(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    code: &str,
+    reason: &str,
+) -> crate::Result<TrustedDevice> {
+    session.authorize(store.conn(), Action::TrustDevice)?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ExchangeError::RevokeWithoutReason.into());
+    }
+    store.write(|tx| {
+        let d = by_code(tx, code)?
+            .ok_or_else(|| ExchangeError::NoSuchDevice(code.trim().to_owned()))?;
+        if d.device_id == device::load(tx)?.device_id {
+            return Err(ExchangeError::RevokeOwn.into());
+        }
+        let after_seq = events::head(tx, &d.device_id)?.map_or(0, |(seq, _)| seq);
+        let p = DeviceRevoked {
+            device_id: d.device_id.clone(),
+            device_code: d.device_code.clone(),
+            reason: reason.to_owned(),
+            after_seq,
+        };
+        events::append_here(
+            tx,
+            now,
+            Draft::new(&session.user_id, None, DEVICE_REVOKED, &p)?,
+        )?;
+        find(tx, &d.device_id)?.ok_or_else(|| StoreError::NotInitialized.into())
+    })
+}
+
+/// Projects `device.revoked`; the first revocation of a key stands.
+fn project_revoked(tx: &Transaction<'_>, event: &Event, p: DeviceRevoked) -> crate::Result<()> {
+    tx.prepare_cached(
+        "UPDATE devices SET revoked_at = ?2, revoked_by = ?3, revoked_reason = ?4, revoked_after_seq = ?5
+         WHERE device_id = ?1 AND revoked_at IS NULL",
+    )?
+    .execute(params![p.device_id, event.ts, event.user_id, p.reason, p.after_seq])?;
+    Ok(())
+}
 
 /// Projects `device.trusted`. A device is trusted with one key: a second
 /// registration with another key is refused (a conflict for a manager).
@@ -154,10 +223,14 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrustedDevice> {
         public_key: r.get(3)?,
         fingerprint: r.get(4)?,
         trusted_at: r.get(5)?,
+        revoked_at: r.get(6)?,
+        revoked_reason: r.get(7)?,
+        revoked_after_seq: r.get(8)?,
     })
 }
 
-const COLUMNS: &str = "device_id, device_code, role, public_key, fingerprint, trusted_at";
+const COLUMNS: &str = "device_id, device_code, role, public_key, fingerprint, trusted_at,
+    revoked_at, revoked_reason, revoked_after_seq";
 
 /// A trusted device by its id.
 pub fn find(conn: &Connection, device_id: &str) -> Result<Option<TrustedDevice>, StoreError> {
@@ -169,11 +242,12 @@ pub fn find(conn: &Connection, device_id: &str) -> Result<Option<TrustedDevice>,
         .optional()?)
 }
 
-/// A trusted device by its code (A01, V03).
+/// The device whose key is not revoked holding the code (A01, V03): a
+/// revoked laptop's code is free for it to join again with a new key.
 pub fn by_code(conn: &Connection, code: &str) -> Result<Option<TrustedDevice>, StoreError> {
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM devices WHERE device_code = ?1"
+            "SELECT {COLUMNS} FROM devices WHERE device_code = ?1 AND revoked_at IS NULL"
         ))?
         .query_row([code.trim()], row)
         .optional()?)
@@ -241,14 +315,7 @@ fn note(
     parts.join("；")
 }
 
-/// `2026-12-02T16:30:05+08:00` as `2026-12-02 16:30`.
-fn short_time(rfc3339: &str) -> String {
-    rfc3339
-        .chars()
-        .take(16)
-        .collect::<String>()
-        .replace('T', " ")
-}
+use super::origin::short_time;
 
 /// Every trusted device, by code, with its last batch and latest event.
 pub fn standing(
@@ -272,15 +339,24 @@ pub fn standing(
             .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
             .map(|t| (now.date_naive() - t.date_naive()).num_days().max(0));
         let is_own = own.as_deref() == Some(d.device_id.as_str());
-        let quiet = !is_own && silent_days.is_none_or(|n| n > QUIET_DAYS);
+        let revoked = d.revoked_at.as_deref().map(|at| {
+            format!(
+                "密钥已于 {} 吊销（{}），不再接受它的新数据",
+                short_time(at),
+                d.revoked_reason.as_deref().unwrap_or_default()
+            )
+        });
+        let quiet = !is_own && revoked.is_none() && silent_days.is_none_or(|n| n > QUIET_DAYS);
         out.push(Standing {
-            note: note(
-                is_own,
-                batch.as_ref(),
-                last_event_at.as_deref(),
-                silent_days,
-                quiet,
-            ),
+            note: revoked.unwrap_or_else(|| {
+                note(
+                    is_own,
+                    batch.as_ref(),
+                    last_event_at.as_deref(),
+                    silent_days,
+                    quiet,
+                )
+            }),
             own: is_own,
             quiet,
             last_batch_no: batch.as_ref().map(|b| b.0),

@@ -19,7 +19,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::manifest::{self, Manifest, MemberDigest, SourceRange};
-use super::{devices, keys, ExchangeError, OnProgress, Progress, PROGRESS_EVERY};
+use super::{devices, keys, origin, ExchangeError, OnProgress, Progress, PROGRESS_EVERY};
 use crate::auth::{Action, Session};
 use crate::store::device::{self, DeviceRole};
 use crate::store::events::{self, Event};
@@ -221,13 +221,36 @@ pub(crate) fn compose(
         if from > head {
             continue;
         }
-        let batch: Vec<Event> = events::range(conn, &source, from, head)?
-            .into_iter()
+        let mut batch: Vec<Event> = events::range(conn, &source, from, head)?;
+        let wanted = batch
+            .iter()
             .take_while(|e| {
                 c.last_day
                     .is_none_or(|day| e.ts.get(..10).is_some_and(|d| d <= day))
             })
-            .collect();
+            .count();
+        let Some((wanted_seq, wanted_hash)) = wanted
+            .checked_sub(1)
+            .and_then(|i| batch.get(i))
+            .map(|e| (e.seq, e.hash.clone()))
+        else {
+            continue;
+        };
+        // This device signs its own head; another device's events go up to
+        // a head that device signed (src/exchange/origin.rs).
+        let signature = if source == dev.device_id {
+            batch.truncate(wanted);
+            origin::sign_own(conn, &source, wanted_seq, &wanted_hash)?
+        } else {
+            let Some(end) = origin::relay_end(conn, &source, from, wanted_seq)? else {
+                continue;
+            };
+            batch.retain(|e| e.seq <= end.seq);
+            if batch.last().is_none_or(|e| e.hash != end.hash) {
+                continue;
+            }
+            end.signature
+        };
         if let (Some(first), Some(last)) = (batch.first(), batch.last()) {
             ranges.push(SourceRange {
                 device_id: source.clone(),
@@ -236,6 +259,7 @@ pub(crate) fn compose(
                 last_seq: last.seq,
                 events: batch.len() as u64,
                 last_hash: last.hash.clone(),
+                head_signature: Some(signature),
             });
         }
         chosen.extend(batch);
@@ -336,14 +360,19 @@ fn last_export(conn: &Connection, destination: &str) -> Result<(i64, Option<Stri
 }
 
 /// Per source device, the last seq already sent to `destination` (in
-/// batches up to `since_batch`, when given).
+/// batches up to `since_batch`, when given; since the revocation of the
+/// device that last held the code, if any).
 fn already_sent(
     conn: &Connection,
     destination: &str,
     since_batch: Option<i64>,
 ) -> Result<HashMap<String, i64>, StoreError> {
-    let mut stmt =
-        conn.prepare("SELECT ranges FROM batch_exports WHERE destination = ?1 AND batch_no <= ?2")?;
+    // A code whose laptop was revoked starts afresh: the laptop joining
+    // again under it has nothing yet (src/exchange/devices.rs `revoke`).
+    let mut stmt = conn.prepare(
+        "SELECT ranges FROM batch_exports WHERE destination = ?1 AND batch_no <= ?2
+           AND created_at > coalesce((SELECT max(revoked_at) FROM devices WHERE device_code = ?1), '')",
+    )?;
     let rows = stmt.query_map(params![destination, since_batch.unwrap_or(i64::MAX)], |r| {
         r.get::<_, String>(0)
     })?;

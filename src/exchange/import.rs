@@ -20,20 +20,21 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::reader::{self, Trust, Verified};
-use super::{devices, ExchangeError, OnProgress, Progress, PROGRESS_EVERY};
+use super::{devices, forks, origin, ExchangeError, OnProgress, Progress, PROGRESS_EVERY};
 use crate::auth::{Action, Session};
 use crate::store::events::{self, Event, GENESIS_HASH};
 use crate::store::order::{self, Clocks, Head};
 use crate::store::{device, projection, Store, StoreError};
 
 /// The checks an import passed, in order, as the window lists them.
-pub const CHECKS: [&str; 6] = [
+pub const CHECKS: [&str; 7] = [
     "读取文件",
     "检查文件清单",
     "检查批次说明",
     "核对签名",
     "核对文件校验值",
     "核对事件链",
+    "核对来源签名",
 ];
 
 /// A gap in a device's events that holds later events back.
@@ -92,7 +93,26 @@ pub fn import(
             ..ImportReport::default()
         });
     }
-    store.write(move |tx| apply(tx, verified, now, progress))
+    let (file, writer) = (
+        verified.opened.file_name.clone(),
+        verified.opened.manifest.device_code.clone(),
+    );
+    let result = store.write(move |tx| apply(tx, verified, now, progress));
+    keep_fork(store, result, &file, &writer, now)
+}
+
+/// Records the fork an import was refused for (src/exchange/forks.rs).
+fn keep_fork(
+    store: &mut Store,
+    result: crate::Result<ImportReport>,
+    file: &str,
+    writer: &str,
+    now: DateTime<FixedOffset>,
+) -> crate::Result<ImportReport> {
+    if let Err(crate::Error::Exchange(ExchangeError::Fork { found, .. })) = &result {
+        forks::record(store, found, file, writer, now)?;
+    }
+    result
 }
 
 /// Reads the file at `path` and runs every check of [`reader`].
@@ -143,7 +163,9 @@ pub fn import_live(
     }
     let center = device::load(store.conn())?.center_code;
     let verified = reader::verify(store.conn(), Some(&center), opened, Trust::Registered)?;
-    store.write(move |tx| apply_events_of(tx, verified, now, &mut |_| {}, false))
+    let writer = verified.opened.manifest.device_code.clone();
+    let result = store.write(move |tx| apply_events_of(tx, verified, now, &mut |_| {}, false));
+    keep_fork(store, result, "局域网同步", &writer, now)
 }
 
 /// Chains and applies a verified batch in the caller's transaction.
@@ -164,7 +186,12 @@ fn apply_events_of(
     progress: OnProgress<'_>,
     record: bool,
 ) -> crate::Result<ImportReport> {
-    let Verified { opened, events } = verified;
+    let Verified {
+        opened,
+        events,
+        heads,
+    } = verified;
+    origin::keep(tx, &heads)?;
     let m = &opened.manifest;
     let source = format!("{}#{}", m.device_id, m.batch_no);
     let mut report = ImportReport {
@@ -184,12 +211,27 @@ fn apply_events_of(
         let (head_seq, head_hash) =
             events::head(tx, &device_id)?.unwrap_or((0, GENESIS_HASH.to_owned()));
         // Events this machine holds must be the very same events.
+        // Events this machine holds must be the very same events; both
+        // proven by the device itself, two different ones are a fork.
         if let Some(last_held) = batch.iter().rfind(|e| e.seq <= head_seq) {
             if events::hash_at(tx, &device_id, last_held.seq)?.as_deref() != Some(&last_held.hash) {
-                return Err(ExchangeError::Chain(format!(
-                    "设备 {code} 第 {} 号事件与本机已有的记录不同（两份记录分叉）",
-                    last_held.seq
-                ))
+                let first_differing = batch
+                    .iter()
+                    .filter(|e| e.seq <= head_seq)
+                    .map(|e| Ok((e, events::at(tx, &device_id, e.seq)?)))
+                    .collect::<Result<Vec<_>, StoreError>>()?
+                    .into_iter()
+                    .find_map(|(e, held)| {
+                        held.filter(|h| h.hash != e.hash).map(|h| (e.clone(), h))
+                    });
+                return Err(match first_differing {
+                    Some((other, held)) => fork(&code, held, other),
+                    // The batch's events differ only before its first one.
+                    None => ExchangeError::Chain(format!(
+                        "设备 {code} 第 {} 号事件与本机已有的记录不同（两份记录分叉）",
+                        last_held.seq
+                    )),
+                }
                 .into());
             }
         }
@@ -203,11 +245,7 @@ fn apply_events_of(
             match available.get_mut(&e.seq) {
                 Some((held, from_batch)) => {
                     if held.hash != e.hash {
-                        return Err(ExchangeError::Chain(format!(
-                            "设备 {code} 第 {} 号事件与本机暂存的记录不同（两份记录分叉）",
-                            e.seq
-                        ))
-                        .into());
+                        return Err(fork(&code, held.clone(), e).into());
                     }
                     *from_batch = true;
                 }
@@ -328,8 +366,9 @@ fn apply_events(
         return Ok(());
     }
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    for (i, (_, e)) in keyed.iter().enumerate() {
+    for (i, (key, e)) in keyed.iter().enumerate() {
         projection::apply_tolerant(tx, e)?;
+        order::record(tx, key)?;
         if (i as u64 + 1).is_multiple_of(PROGRESS_EVERY) {
             progress(Progress {
                 done: i as u64 + 1,
@@ -349,6 +388,20 @@ fn apply_events(
     }
     progress(Progress { done: total, total });
     Ok(())
+}
+
+/// The refusal for two different events at one place of `code`'s chain.
+fn fork(code: &str, held: Event, other: Event) -> ExchangeError {
+    ExchangeError::Fork {
+        device: code.to_owned(),
+        seq: other.seq,
+        found: Box::new(forks::Detected {
+            device_id: other.device_id.clone(),
+            seq: other.seq,
+            held,
+            other,
+        }),
+    }
 }
 
 fn pending_of(conn: &Connection, device_id: &str) -> crate::Result<Vec<Event>> {

@@ -12,8 +12,12 @@ use crate::store::device::{self, DeviceRole};
 
 /// The value of `format`.
 pub const FORMAT: &str = "bianmin-batch";
-/// The format version this program writes and reads.
-pub const VERSION: u32 = 1;
+/// The format version this program writes. Version 2 adds each source's
+/// head signed by its origin (src/exchange/origin.rs); version 1 batches
+/// still import when they carry only their writer's own events.
+pub const VERSION: u32 = 2;
+/// The oldest version this program reads.
+pub const OLDEST_VERSION: u32 = 1;
 
 /// The members of a batch, all required, nothing else allowed.
 pub const MANIFEST: &str = "manifest.json";
@@ -64,6 +68,10 @@ pub struct SourceRange {
     pub events: u64,
     /// The hash of the device's event `last_seq`.
     pub last_hash: String,
+    /// Version 2: the source device's own signature of its head
+    /// (`last_seq`, `last_hash`), hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_signature: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,9 +94,9 @@ impl Manifest {
         if m.format != FORMAT {
             return bad("format 不是 bianmin-batch");
         }
-        if m.version != VERSION {
+        if !(OLDEST_VERSION..=VERSION).contains(&m.version) {
             return bad(&format!(
-                "格式版本 {}，本程序只认识版本 {VERSION}，请升级便民服务台",
+                "格式版本 {}，本程序只认识版本 {OLDEST_VERSION}–{VERSION}，请升级便民服务台",
                 m.version
             ));
         }
@@ -122,6 +130,10 @@ impl Manifest {
                 || !is_hex64(&s.last_hash)
             {
                 return bad("事件范围无效");
+            }
+            // The signature itself is checked at check 7.
+            if s.head_signature.is_some() != (m.version >= 2) {
+                return bad("来源签名缺失或多余");
             }
             total += s.events;
         }

@@ -7,6 +7,8 @@
 //! - [`manifest`]: what a batch declares about itself (docs/batch-format.md);
 //! - [`export`]: writing a `.bmb` batch for a destination;
 //! - [`reader`]: opening a batch and every check before anything is applied;
+//! - [`origin`]: every event proven by the device that made it (check 7);
+//! - [`forks`]: two events signed by one device for one place in its chain;
 //! - [`import`]: chaining, pending gaps and applying a batch in one transaction;
 //! - [`join`]: setting up a new counter PC or agent laptop from the hub's batch;
 //! - [`conflicts`]: a step refused on import, beside the one that stands, resolved by a manager.
@@ -14,10 +16,12 @@
 pub mod conflicts;
 pub mod devices;
 pub mod export;
+pub mod forks;
 pub mod import;
 pub mod join;
 pub mod keys;
 pub mod manifest;
+pub mod origin;
 pub mod reader;
 
 /// Progress of a long export or import: events processed out of a total.
@@ -76,6 +80,39 @@ pub enum ExchangeError {
     MemberHash(String),
     #[error("第 6 步 核对事件链：{0}，拒绝导入")]
     Chain(String),
+    #[error("第 6 步 核对事件链：设备 {device} 第 {seq} 号事件有两个不同的版本，都带有该设备自己的签名——该设备或它的密钥被他人使用过。已记入“分叉”，请中心负责人核实后吊销该设备的密钥，拒绝导入")]
+    Fork {
+        device: String,
+        seq: i64,
+        found: Box<forks::Detected>,
+    },
+    #[error("第 4 步 核对签名：设备 {device} 的密钥已于 {at} 吊销（{reason}），拒绝导入它的批次")]
+    RevokedWriter {
+        device: String,
+        at: String,
+        reason: String,
+    },
+    #[error("第 7 步 核对来源签名：设备 {device} 第 {first}–{last} 号事件没有该设备自己的签名（可能是其他设备冒名写入，或由旧版本导出），拒绝导入")]
+    UnsignedOrigin {
+        device: String,
+        first: i64,
+        last: i64,
+    },
+    #[error("第 7 步 核对来源签名：批次中有未登记设备 {0} 的事件，无法核对它的签名，拒绝导入。请中心负责人先在本机登记该设备")]
+    UnknownOrigin(String),
+    #[error("第 7 步 核对来源签名：设备 {device} 的密钥已于 {at} 吊销（{reason}），它第 {after} 号以后的事件不再接受，拒绝导入")]
+    RevokedOrigin {
+        device: String,
+        at: String,
+        reason: String,
+        after: i64,
+    },
+    #[error("吊销设备密钥必须写明原因（如：笔记本电脑丢失）")]
+    RevokeWithoutReason,
+    #[error("不能吊销本机自己的密钥")]
+    RevokeOwn,
+    #[error("没有编号为 {0} 的已登记设备（或它的密钥已经吊销）")]
+    NoSuchDevice(String),
     #[error("设备公钥“{0}”格式不对：应为 bianmin device key 显示的一行（bianmin-device-key 开头）或其导出的文件")]
     BadKeyLine(String),
     #[error("设备 {0} 已经登记过，无需再次登记")]

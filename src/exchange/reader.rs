@@ -9,7 +9,10 @@
 //! 5. each member's SHA-256 is the one the manifest names;
 //! 6. every event's own hash is right and each device's events chain
 //!    together, matching the manifest's ranges (the chain against what this
-//!    machine already holds is checked in src/exchange/import.rs).
+//!    machine already holds is checked in src/exchange/import.rs);
+//! 7. each source's events end at a head signed by that source itself,
+//!    checked against its registered key, whoever wrote the batch
+//!    (src/exchange/origin.rs).
 //!
 //! Nothing here panics on any input: a property test feeds it arbitrary
 //! bytes and mutated batches (tests/exchange.rs).
@@ -21,7 +24,7 @@ use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 use super::manifest::{self, Manifest};
-use super::{devices, keys, ExchangeError};
+use super::{devices, keys, origin, ExchangeError};
 use crate::store::events::Event;
 
 /// The largest member accepted, uncompressed (a day of a busy center is a
@@ -54,6 +57,8 @@ pub struct Verified {
     pub opened: Opened,
     /// Per source device, its events in seq order.
     pub events: BTreeMap<String, Vec<Event>>,
+    /// Each source's head as its origin signed it (version 2).
+    pub heads: Vec<origin::SignedHead>,
 }
 
 /// Checks 1–3.
@@ -142,7 +147,17 @@ pub fn verify(
     // 4. The signature.
     let key = match trust {
         Trust::Registered => match devices::find(conn, &m.device_id)? {
-            Some(d) if d.public_key == m.public_key => d.public_key,
+            Some(d) if d.public_key == m.public_key => {
+                if let Some(at) = &d.revoked_at {
+                    return Err(ExchangeError::RevokedWriter {
+                        device: d.device_code,
+                        at: origin::short_time(at),
+                        reason: d.revoked_reason.unwrap_or_default(),
+                    }
+                    .into());
+                }
+                d.public_key
+            }
             _ => {
                 return Err(ExchangeError::UntrustedDevice {
                     device: m.device_code.clone(),
@@ -242,9 +257,16 @@ pub fn verify(
             }
         }
     }
+    // 7. Each source's events proven by that source.
+    let writer_key = match trust {
+        Trust::Registered => None,
+        Trust::Joining(_) => Some(key.as_str()),
+    };
+    let heads = origin::check(conn, &opened.manifest, &by_device, writer_key)?;
     Ok(Verified {
         opened,
         events: by_device,
+        heads,
     })
 }
 

@@ -144,7 +144,7 @@ pub fn record_in(
         }
         _ => (None, None),
     };
-    let serial = next_serial(tx, &dev.device_id, today)?;
+    let serial = next_serial(tx, &dev.device_id, &dev.device_code, today)?;
     if serial > case_number::MAX_SERIAL {
         return Err(IntakeError::SerialExhausted(today.to_string()).into());
     }
@@ -209,11 +209,23 @@ pub fn record_in(
     })
 }
 
-fn next_serial(tx: &Transaction<'_>, device_id: &str, day: NaiveDate) -> Result<i64, StoreError> {
+/// The next serial of this device's case numbers on `day`, after those of
+/// a revoked laptop that held the same code (the laptop joined again with
+/// a new key: src/exchange/devices.rs `revoke`).
+fn next_serial(
+    tx: &Transaction<'_>,
+    device_id: &str,
+    device_code: &str,
+    day: NaiveDate,
+) -> Result<i64, StoreError> {
     let last: Option<i64> = tx
-        .prepare_cached("SELECT last_serial FROM daily_serials WHERE device_id = ?1 AND day = ?2")?
-        .query_row(params![device_id, day], |r| r.get(0))
-        .optional()?;
+        .prepare_cached(
+            "SELECT max(last_serial) FROM daily_serials WHERE day = ?2
+               AND (device_id = ?1 OR device_id IN (SELECT device_id FROM devices WHERE device_code = ?3))",
+        )?
+        .query_row(params![device_id, day, device_code], |r| r.get(0))
+        .optional()?
+        .flatten();
     Ok(last.unwrap_or(0) + 1)
 }
 

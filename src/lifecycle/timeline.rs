@@ -5,6 +5,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::documents;
+use crate::exchange::conflicts;
 use crate::intake::{lookup, record};
 use crate::store::events;
 
@@ -20,6 +21,10 @@ pub struct Entry {
     pub device_id: String,
     pub seq: i64,
     pub hash: String,
+    /// Set for a step the rules refused in the canonical order (a
+    /// conflict between devices): it is kept in the log but did not
+    /// happen, "未生效（与 A01 的办结冲突：…）".
+    pub refused: Option<String>,
 }
 
 /// What an event kind means to a reader.
@@ -47,7 +52,12 @@ pub fn of_case(conn: &Connection, case_no: &str) -> crate::Result<Vec<Entry>> {
     let summary = lookup::summary(conn, case_no)?
         .ok_or_else(|| crate::intake::IntakeError::NoSuchCase(case_no.trim().to_owned()))?;
     let mut out = Vec::new();
+    let flagged = conflicts::flagged_on_case(conn, &summary.case_id)?;
     for e in events::for_case(conn, &summary.case_id)? {
+        let refused = match flagged.get(&(e.device_id.clone(), e.seq)) {
+            Some(reason) => Some(conflicts::refused_label(conn, &e, reason)?),
+            None => None,
+        };
         let (user, staff_no) = conn
             .query_row(
                 "SELECT display_name, staff_no FROM users WHERE user_id = ?1",
@@ -65,6 +75,7 @@ pub fn of_case(conn: &Connection, case_no: &str) -> crate::Result<Vec<Entry>> {
             device_id: e.device_id,
             seq: e.seq,
             hash: e.hash,
+            refused,
         });
     }
     Ok(out)

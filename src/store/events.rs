@@ -214,9 +214,15 @@ pub fn at(conn: &Connection, device_id: &str, seq: i64) -> Result<Option<Event>,
     }
 }
 
-/// The events of one case, oldest first.
+/// The events of one case in the canonical order, oldest first.
 pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<Event>, StoreError> {
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE case_id = ?1 ORDER BY pos"))?;
+    // In the canonical order (src/store/order.rs), the same on every
+    // device whatever order the events arrived in.
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.event_id, e.device_id, e.seq, e.ts, e.user_id, e.case_id, e.kind, e.payload, e.prev_hash, e.hash
+         FROM events e LEFT JOIN event_order o ON o.device_id = e.device_id AND o.seq = e.seq
+         WHERE e.case_id = ?1 ORDER BY o.ms, e.device_id, e.seq",
+    )?;
     let mut rows = stmt.query([case_id])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {

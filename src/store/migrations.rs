@@ -25,12 +25,16 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_catalogue_guides.sql"),
     include_str!("migrations/0008_printers.sql"),
     include_str!("migrations/0009_sync_search.sql"),
+    include_str!("migrations/0010_origin_trust.sql"),
 ];
 
 /// Steps whose new tables are filled from the rows already there by code
 /// rather than SQL: the version that adds them, and the filler.
 type Fill = fn(&rusqlite::Transaction<'_>) -> Result<(), StoreError>;
-const FILLS: &[(i64, Fill)] = &[(9, crate::intake::search_index::fill)];
+const FILLS: &[(i64, Fill)] = &[
+    (9, crate::intake::search_index::fill),
+    (10, super::order::fill),
+];
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

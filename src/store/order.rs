@@ -70,6 +70,12 @@ impl Clocks {
         })
     }
 
+    /// Takes `key`'s time as its device's clock when it is later.
+    pub fn advance(&mut self, key: &Key) {
+        let clock = self.0.entry(key.device_id.clone()).or_insert(i64::MIN);
+        *clock = (*clock).max(key.ms);
+    }
+
     /// Writes every clock back.
     pub fn save(&self, tx: &Transaction<'_>) -> Result<(), StoreError> {
         let mut stmt = tx.prepare_cached(
@@ -157,6 +163,38 @@ pub fn stamp(
     }
 }
 
+/// Remembers where an event stands (`event_order`), for reading a case's
+/// history in this order ([`super::events::for_case`]).
+pub fn record(tx: &Transaction<'_>, key: &Key) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO event_order (device_id, seq, ms) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![key.device_id, key.seq, key.ms])?;
+    Ok(())
+}
+
+/// The key of every event held, in the canonical order.
+pub fn keyed(all: Vec<Event>) -> Result<Vec<(Key, Event)>, StoreError> {
+    let mut all = all;
+    all.sort_by(|a, b| (&a.device_id, a.seq).cmp(&(&b.device_id, b.seq)));
+    let mut clocks = Clocks::default();
+    let mut keyed = Vec::with_capacity(all.len());
+    for event in all {
+        keyed.push((clocks.key(&event)?, event));
+    }
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(keyed)
+}
+
+/// Fills `event_order` from the events already held (schema step 10).
+pub fn fill(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM event_order", [])?;
+    for (key, _) in keyed(super::events::all(tx)?)? {
+        record(tx, &key)?;
+    }
+    Ok(())
+}
+
 /// Notes that `event` (this device's own, just appended) was applied.
 pub fn note_local(tx: &Transaction<'_>, event: &Event) -> Result<(), StoreError> {
     let ms = event_ms(event)?;
@@ -175,6 +213,7 @@ pub fn note_local(tx: &Transaction<'_>, event: &Event) -> Result<(), StoreError>
         device_id: event.device_id.clone(),
         seq: event.seq,
     };
+    record(tx, &key)?;
     let head = match projection_head(tx)? {
         Some(head) if head.key < key => Head {
             key,

@@ -155,16 +155,14 @@ pub fn replay(tx: &Transaction<'_>) -> crate::Result<usize> {
     }
     tx.execute("DELETE FROM device_clocks", [])
         .map_err(StoreError::from)?;
-    let mut all = events::all(tx)?;
-    all.sort_by(|a, b| (&a.device_id, a.seq).cmp(&(&b.device_id, b.seq)));
+    tx.execute("DELETE FROM event_order", [])
+        .map_err(StoreError::from)?;
+    let keyed = order::keyed(events::all(tx)?)?;
     let mut clocks = order::Clocks::default();
-    let mut keyed = Vec::with_capacity(all.len());
-    for event in all {
-        keyed.push((clocks.key(&event)?, event));
-    }
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    for (_, event) in &keyed {
+    for (key, event) in &keyed {
         apply_tolerant(tx, event)?;
+        order::record(tx, key)?;
+        clocks.advance(key);
     }
     clocks.save(tx)?;
     if let Some((key, _)) = keyed.last() {

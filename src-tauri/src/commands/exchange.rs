@@ -1,12 +1,13 @@
 //! 数据交换: exporting this device's batch to a USB folder, importing the
 //! batches found there, the gaps and conflicts, and (managers) registering
 //! another device's key. Progress of long exports and imports is sent to
-//! the window as `exchange-progress` events.
+//! the window as `exchange-progress` events. Managers revoke a device's
+//! key there too, and see the forks that call for it.
 
 use bianmin::exchange::conflicts::{self, OpenConflict, Resolution, Resolved};
 use bianmin::exchange::export::{self, ExportReport, ExportRequest};
 use bianmin::exchange::import::{self, Gap, ImportReport};
-use bianmin::exchange::{devices, keys, Progress};
+use bianmin::exchange::{devices, forks, keys, Progress};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State};
 
@@ -27,7 +28,9 @@ pub struct Overview {
     pub gaps: Vec<Gap>,
     /// The flagged conflicts not yet resolved, each beside the step that stands.
     pub conflicts: Vec<OpenConflict>,
-    pub checks: [&'static str; 6],
+    /// Two signed events for one place of a device's chain (a misused key).
+    pub forks: Vec<forks::Fork>,
+    pub checks: [&'static str; 7],
 }
 
 #[tauri::command]
@@ -43,6 +46,7 @@ pub fn exchange_overview(desk: State<'_, Desk>) -> UiResult<Overview> {
             quiet_days: devices::QUIET_DAYS,
             gaps: import::gaps(conn)?,
             conflicts: conflicts::open(conn)?,
+            forks: forks::list(conn)?,
             checks: import::CHECKS,
         })
     })
@@ -158,6 +162,16 @@ pub fn device_key_write(desk: State<'_, Desk>, folder: String) -> UiResult<Strin
 pub fn device_trust(desk: State<'_, Desk>, key: String) -> UiResult<devices::TrustedDevice> {
     let text = keys::key_text(&key)?;
     desk.session(|store, session| Ok(devices::trust(store, session, now(), &text)?))
+}
+
+/// Revokes a device's key (managers): a lost or stolen laptop, or a fork.
+#[tauri::command]
+pub fn device_revoke(
+    desk: State<'_, Desk>,
+    code: String,
+    reason: String,
+) -> UiResult<devices::TrustedDevice> {
+    desk.session(|store, session| Ok(devices::revoke(store, session, now(), &code, &reason)?))
 }
 
 /// Resolves a flagged conflict: `keep` what stands, or `apply` the refused

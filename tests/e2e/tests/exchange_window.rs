@@ -137,7 +137,8 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
     let ok = w.wait_text("#exchange-result", "已导入").await;
     assert!(ok.contains("涉及办件 1 件"), "{ok}");
     let checks = w.text("#exchange-checks").await;
-    assert_eq!(checks.matches('✓').count(), 6, "{checks}");
+    assert_eq!(checks.matches('✓').count(), 7, "{checks}");
+    assert!(checks.contains("核对来源签名"), "{checks}");
     w.wait_text("#device-table tr[data-code=\"A02\"]", "最近导入第 1 批")
         .await;
     w.client
@@ -157,5 +158,36 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
     w.keys("#search-input", ENTER).await;
     w.wait_text("#search-results", &case_no).await;
     assert_eq!(w.count("cases"), cases_before + 1);
+
+    // The counter PC is lost: the manager revokes its key, by keyboard —
+    // Enter on its row's button, the reason, Enter. Without a reason the
+    // core refuses and nothing changes.
+    w.click("#menu-exchange").await;
+    let row = "#device-table tr[data-code=\"A02\"]";
+    w.keys(&format!("{row} .revoke-device"), ENTER).await;
+    w.wait("#revoke-reason-A02").await;
+    assert_eq!(w.focused().await, "revoke-reason-A02");
+    w.keys("#revoke-reason-A02", ENTER).await;
+    w.wait_text(row, "必须写明原因").await;
+    w.keys("#revoke-reason-A02", "窗口电脑被盗").await;
+    w.keys("#revoke-reason-A02", ENTER).await;
+    let revoked = w.wait_text(row, "吊销（窗口电脑被盗）").await;
+    assert!(!revoked.contains("吊销密钥…"), "{revoked}");
+    w.client
+        .execute(
+            "document.getElementById('device-table').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+    w.screenshot(&screenshot_path(&w, "window-exchange-revoked.png"))
+        .await;
+    // Its batch is refused from now on, naming it.
+    w.click("#batch-table tr:nth-child(2) .import-button").await;
+    let refusal = w.wait_text("#exchange-result", "未导入").await;
+    assert!(
+        refusal.contains("A02") && refusal.contains("吊销"),
+        "{refusal}"
+    );
     w.close().await;
 }

@@ -83,7 +83,7 @@ export async function caseScreen(root, app, caseNo) {
       h('table', { class: 'list', id: 'case-timeline' },
         h('thead', {}, h('tr', {}, ...['时间', '操作人', '事项'].map((t) => h('th', {}, t)))),
         h('tbody', {}, ...shown.timeline.map((e) => h('tr', {},
-          h('td', {}, shortTime(e.ts)), h('td', {}, `${e.user}（工号 ${e.staff_no}）`), h('td', {}, e.what)))))));
+          h('td', {}, shortTime(e.ts)), h('td', {}, `${e.user}（工号 ${e.staff_no}）`), h('td', {}, e.what, e.refused ? h('span', { class: 'refused-step' }, ` ${e.refused}`) : '')))))));
 
   function stepForm(s) {
     const inputs = {};

@@ -167,10 +167,43 @@ export async function exchangeScreen(root, app) {
       said);
   };
 
+  // A manager revokes a device's key in its row: the reason, then confirm.
+  const revokeCell = (d) => {
+    if (d.own || d.revoked_at || !app.can('trust_device')) return h('td', {});
+    const cell = h('td', {});
+    const ask = () => {
+      const reason = h('input', { class: 'revoke-reason', id: `revoke-reason-${d.device_code}`, autocomplete: 'off', placeholder: '吊销原因，如：笔记本电脑丢失', 'aria-label': `吊销 ${d.device_code} 的原因` });
+      const said = h('span', { class: 'message error', role: 'alert' });
+      const confirm = h('button', { type: 'button', class: 'revoke-confirm', onclick: async () => {
+        try {
+          const r = await call('device_revoke', { code: d.device_code, reason: reason.value });
+          toast(`已吊销设备 ${r.device_code} 的密钥：此后拒绝它的批次，该电脑需以新密钥重新加入`);
+          await exchangeScreen(root, app);
+        } catch (err) { said.textContent = err.message; reason.focus(); }
+      } }, '确认吊销');
+      const cancel = h('button', { type: 'button', class: 'revoke-cancel', onclick: () => { fill(cell, start); start.focus(); } }, '取消');
+      reason.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter') { e.preventDefault(); confirm.click(); }
+        if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); cancel.click(); }
+      });
+      fill(cell, reason, ' ', confirm, ' ', cancel, said);
+      reason.focus();
+    };
+    const start = h('button', { type: 'button', class: 'small revoke-device', onclick: ask }, '吊销密钥…');
+    fill(cell, start);
+    return cell;
+  };
+
+  // A fork: two events signed by one device for one place of its chain.
+  const forkItem = (f) => h('li', { dataset: { code: f.device_code, seq: String(f.seq) } },
+    `设备 ${f.device_code} 第 ${f.seq} 号事件：本机记录为 ${shortTime(f.held.at)} ${f.held.what}，`
+    + `另一份为 ${shortTime(f.other.at)} ${f.other.what}（${f.writer_code} 的批次 ${f.batch_file}，${shortTime(f.detected_at)} 发现）　`,
+    h('strong', {}, f.revoked ? '已吊销' : '未吊销：请核实该设备，并在下表吊销它的密钥'));
+
   const status = h('div', { id: 'exchange-status' });
   const showStatus = () => {
     fill(destination, h('option', { value: '' }, '中心（默认）'),
-      ...o.devices.filter((d) => d.device_code !== o.device_code)
+      ...o.devices.filter((d) => d.device_code !== o.device_code && !d.revoked_at)
         .map((d) => h('option', { value: d.device_code }, `${d.device_code}（${d.role_label}）`)));
     fill(status,
       h('h2', {}, '待补的批次'),
@@ -179,12 +212,15 @@ export async function exchangeScreen(root, app) {
       h('h2', { id: 'conflict-heading' }, `未处理的冲突（${o.conflicts.length}）`),
       o.conflicts.length ? h('div', { id: 'conflict-list' }, ...o.conflicts.map(conflictCard))
         : h('p', { class: 'empty', id: 'conflict-empty' }, '没有冲突'),
+      o.forks.length ? [h('h2', { id: 'fork-heading' }, `分叉（${o.forks.length}）：同一设备同一序号有两个都带签名的不同事件`),
+        h('p', {}, '只有该设备本身或拿到它密钥的人才能做出两份记录：请核实这台设备是否丢失或被复制，然后吊销它的密钥，让它以新密钥重新加入。'),
+        h('ul', { id: 'fork-list' }, ...o.forks.map(forkItem))] : null,
       h('h2', {}, '信任的设备'),
       h('table', { class: 'list', id: 'device-table' },
-        h('thead', {}, h('tr', {}, ...['设备', '类型', '指纹', '登记时间', '最近的数据'].map((t) => h('th', {}, t)))),
-        h('tbody', {}, ...o.devices.map((d) => h('tr', { dataset: { code: d.device_code }, class: d.quiet ? 'quiet' : null },
+        h('thead', {}, h('tr', {}, ...['设备', '类型', '指纹', '登记时间', '最近的数据', ''].map((t) => h('th', {}, t)))),
+        h('tbody', {}, ...o.devices.map((d) => h('tr', { dataset: { device: d.device_id, code: d.device_code }, class: d.revoked_at ? 'revoked' : d.quiet ? 'quiet' : null },
           h('td', {}, d.device_code), h('td', {}, d.role_label), h('td', { class: 'mono' }, d.fingerprint),
-          h('td', {}, d.trusted_at.slice(0, 16).replace('T', ' ')), h('td', {}, d.note))))),
+          h('td', {}, d.trusted_at.slice(0, 16).replace('T', ' ')), h('td', {}, d.note), revokeCell(d))))),
       ...liveSync(live));
   };
   let live = null;
@@ -242,6 +278,8 @@ export async function exchangeScreen(root, app) {
           const input = list.querySelector('input');
           if (input) input.focus({ preventScroll: true });
         } }, '查看冲突')) : null,
+      o.forks.some((f) => !f.revoked) ? h('p', { class: 'message error', id: 'fork-alert' },
+        `发现 ${o.forks.filter((f) => !f.revoked).length} 处分叉：有设备的密钥可能被他人使用，请查看下方“分叉”`) : null,
       h('p', {}, `本机指纹：${o.fingerprint}`),
       stickPicker('exchange-sticks', (path) => { folder.value = path; refreshFiles(); }),
       h('div', { class: 'grid2' }, field('U 盘文件夹', folder), h('div', { class: 'actions' }, choose,
