@@ -87,7 +87,7 @@ pub fn exchange(
             bench_time(first_day, 2),
             &JoinInput {
                 device_code: "B01".into(),
-                role: DeviceRole::Hub,
+                role: DeviceRole::Counter,
                 fingerprint: None,
             },
             Path::new(&first.path),
