@@ -68,7 +68,11 @@ CREATE TABLE users (
     failed_logins INTEGER NOT NULL DEFAULT 0,
     locked_until  TEXT,
     -- 1 after an admin reset the password: the user must choose a new one.
-    must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1))
+    must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1)),
+    -- The unlock key (src/auth/password.rs): argon2id parameters and salt,
+    -- and the X25519 public half; NULL until set with a password.
+    unlock_kdf    TEXT,
+    unlock_public TEXT
 );
 
 -- Every published version of every matter; `definition` is the full matter

@@ -52,6 +52,7 @@ pub mod paths;
 pub mod printing;
 pub mod projections;
 pub mod reports;
+pub mod seal;
 pub mod service;
 pub mod setup;
 pub mod store;

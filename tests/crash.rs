@@ -167,6 +167,57 @@ fn killing_intake_at_random_moments_never_loses_an_accepted_case() {
 /// name is always a complete batch that passes every check of the reader
 /// (`BIANMIN_CRASH_EXPORT_KILLS`, default 300, within
 /// `BIANMIN_CRASH_SECONDS`).
+/// Counter A02 joined from the hub at `hub_db` (a manager added for it) and
+/// registered there.
+fn join_a02(hub_db: &Path, dir: &Path) -> bianmin::store::Store {
+    use bianmin::auth::users;
+    let now = chrono::Local::now().fixed_offset();
+    let mut hub = bianmin::store::Store::open(hub_db).unwrap();
+    let admin = users::verify_credentials(hub.conn(), "admin", "admin-pass").unwrap();
+    users::add(
+        &mut hub,
+        &admin,
+        now,
+        &users::NewUser {
+            username: "boss".into(),
+            display_name: "李主任".into(),
+            staff_no: "0100".into(),
+            role: bianmin::auth::Role::Manager,
+            password: "boss-pass1".into(),
+        },
+    )
+    .unwrap();
+    let boss = users::verify_credentials(hub.conn(), "boss", "boss-pass1").unwrap();
+    let r = bianmin::exchange::export::export(
+        &mut hub,
+        &boss,
+        now,
+        &bianmin::exchange::export::ExportRequest {
+            out_dir: dir.to_path_buf(),
+            destination: Some("A02".into()),
+            ..Default::default()
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    let mut a02 = bianmin::store::Store::open(&dir.join("a02.db")).unwrap();
+    let joined = bianmin::exchange::join::join(
+        &mut a02,
+        now,
+        &bianmin::exchange::join::JoinInput {
+            device_code: "A02".into(),
+            role: bianmin::store::device::DeviceRole::Counter,
+            fingerprint: None,
+            join_code: r.join_code,
+        },
+        Path::new(&r.path),
+        &mut |_| {},
+    )
+    .unwrap();
+    bianmin::exchange::devices::trust(&mut hub, &boss, now, &joined.key_line).unwrap();
+    a02
+}
+
 #[test]
 fn killing_export_never_leaves_a_batch_that_fails_its_checks() {
     let kills_wanted = env_or("BIANMIN_CRASH_EXPORT_KILLS", 300);
@@ -175,7 +226,11 @@ fn killing_export_never_leaves_a_batch_that_fails_its_checks() {
     let db = dir.path().join("export.db");
     let usb = dir.path().join("usb");
     std::fs::create_dir(&usb).unwrap();
-    common::bin::init_center(&db, &[]);
+    common::bin::init_center(&db, &["--role", "hub"]);
+    // Counter A02, joined and registered: the batches are sealed to it,
+    // and it checks them.
+    let a02_dir = tempfile::tempdir().unwrap();
+    let a02 = join_a02(&db, a02_dir.path());
     {
         let mut store = bianmin::store::Store::open(&db).unwrap();
         let admin =
@@ -219,6 +274,8 @@ fn killing_export_never_leaves_a_batch_that_fails_its_checks() {
                 "0",
                 "--date",
                 "2099-12-31",
+                "--for",
+                "A02",
                 "--out",
             ])
             .arg(&usb)
@@ -253,7 +310,7 @@ fn killing_export_never_leaves_a_batch_that_fails_its_checks() {
         }
         child.wait().unwrap();
     }
-    let store = bianmin::store::Store::open(&db).unwrap();
+    let store = a02;
     let mut batches = 0;
     for entry in std::fs::read_dir(&usb).unwrap() {
         let path = entry.unwrap().path();
@@ -264,7 +321,15 @@ fn killing_export_never_leaves_a_batch_that_fails_its_checks() {
         }
         batches += 1;
         let bytes = std::fs::read(&path).unwrap();
-        let opened = bianmin::exchange::reader::open(&name, &bytes)
+        let unsealed = bianmin::exchange::envelope::unseal(
+            store.conn(),
+            &name,
+            &bytes,
+            Some("371402101"),
+            bianmin::exchange::reader::Trust::Registered,
+        )
+        .unwrap_or_else(|e| panic!("{name} is under a final name but fails: {e}"));
+        let opened = bianmin::exchange::reader::open(&name, &unsealed.inner)
             .unwrap_or_else(|e| panic!("{name} is under a final name but fails: {e}"));
         bianmin::exchange::reader::verify(
             store.conn(),

@@ -60,6 +60,7 @@ impl Laptop {
             &mut quiet(),
         )
         .unwrap();
+        remember_join_code(&r);
         PathBuf::from(r.path)
     }
 }
@@ -97,6 +98,7 @@ fn laptop() -> Laptop {
                 device_code: "V03".into(),
                 role: DeviceRole::Agent,
                 fingerprint: None,
+                join_code: join_code_of(&batch),
             },
             &batch,
             &mut quiet(),
@@ -316,6 +318,117 @@ fn users_added_and_disabled_on_the_hub_follow_the_batch_to_the_laptop() {
     assert!(keys.entry("clerk").is_none());
 }
 
+/// The way a laptop's key was recovered before unlock keys: the key that
+/// wrapped it was SHA-256 of a domain and the user's argon2id hash output,
+/// which the hub's batches carry. `None` when that does not open `entry`.
+fn unwrap_with_the_login_hash(
+    entry: &bianmin::auth::key_file::Entry,
+    device_id: &str,
+    phc: &str,
+) -> Option<Vec<u8>> {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    use sha2::{Digest, Sha256};
+    let parsed = argon2::password_hash::PasswordHash::new(phc).unwrap();
+    let output = parsed.hash.unwrap();
+    let mut h = Sha256::new();
+    h.update(b"bianmin/database-key-wrap/v1");
+    h.update(output.as_bytes());
+    let key: [u8; 32] = h.finalize().into();
+    let nonce = hex::decode(&entry.nonce).ok()?;
+    if nonce.len() != 12 {
+        return None;
+    }
+    chacha20poly1305::ChaCha20Poly1305::new(&key.into())
+        .decrypt(
+            chacha20poly1305::Nonce::from_slice(&nonce),
+            Payload {
+                msg: &hex::decode(&entry.wrapped).ok()?,
+                aad: format!("{}\n{device_id}", entry.user_id).as_bytes(),
+            },
+        )
+        .ok()
+}
+
+fn login_hash(store: &Store, username: &str) -> String {
+    store
+        .conn()
+        .query_row(
+            "SELECT password_hash FROM users WHERE username = ?1",
+            [username],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn what_the_batches_carry_does_not_open_the_laptop_without_a_password() {
+    let mut l = laptop();
+    let (store, _) = l.login("zhao", "zhao-pass").unwrap();
+    let real_key = store.key().unwrap().bytes().to_vec();
+    let device_id = bianmin::store::device::load(store.conn())
+        .unwrap()
+        .device_id;
+    drop(store);
+    let read_keys = |l: &Laptop| KeyFile::read(&encryption::key_file_path(&l.db())).unwrap();
+    // Every user's login hash, as the hub's batches carry it, against
+    // every wrap in the laptop's key file: none opens.
+    let keys = read_keys(&l);
+    assert_eq!(keys.format, 2);
+    for user in ["zhao", "clerk", "admin", "manager"] {
+        let phc = login_hash(&l.hub.store, user);
+        for entry in &keys.entries {
+            assert!(entry.enc.is_some(), "{} is sealed", entry.username);
+            assert_eq!(
+                unwrap_with_the_login_hash(entry, &device_id, &phc),
+                None,
+                "{user}'s hash opens {}'s wrap",
+                entry.username
+            );
+        }
+    }
+    // A user added on the hub opens the laptop once the batch is in.
+    add_user(&mut l.hub, "sun", Role::Agent);
+    let batch = l.hub_batch_for_v03(monday() + Duration::minutes(5));
+    let (mut store, zhao) = l.login("zhao", "zhao-pass").unwrap();
+    import::import(&mut store, &zhao, monday(), &batch, &mut quiet()).unwrap();
+    drop(store);
+    let (store, _) = l.login("sun", "sun-pass").unwrap();
+    assert_eq!(store.key().unwrap().bytes().to_vec(), real_key);
+    drop(store);
+
+    // A key file of format 1 (written before unlock keys) still opens,
+    // and that way was open to anyone with the hash: shown here by
+    // taking sun's unlock key away, as a password set by an old version.
+    let (store, _) = l.login("zhao", "zhao-pass").unwrap();
+    store
+        .conn()
+        .execute(
+            "UPDATE users SET unlock_kdf = NULL, unlock_public = NULL WHERE username = 'sun'",
+            [],
+        )
+        .unwrap();
+    bianmin::auth::key_file::refresh(store.conn(), store.key().unwrap(), &l.db()).unwrap();
+    let sun_hash = login_hash(&store, "sun");
+    drop(store);
+    let legacy = read_keys(&l).entry("sun").unwrap().clone();
+    assert!(legacy.enc.is_none());
+    assert_eq!(
+        unwrap_with_the_login_hash(&legacy, &device_id, &sun_hash),
+        Some(real_key.clone())
+    );
+    // Sun's next login gives the password an unlock key, and the key file
+    // is sealed again: the hash opens nothing, the password still does.
+    l.login("sun", "sun-pass").unwrap();
+    let upgraded = read_keys(&l).entry("sun").unwrap().clone();
+    assert!(upgraded.enc.is_some());
+    assert_eq!(
+        unwrap_with_the_login_hash(&upgraded, &device_id, &sun_hash),
+        None
+    );
+    let (store, _) = l.login("sun", "sun-pass").unwrap();
+    assert_eq!(store.key().unwrap().bytes().to_vec(), real_key);
+}
+
 #[test]
 fn a_password_changed_on_the_laptop_or_reset_on_the_hub_opens_it_from_then_on() {
     let mut l = laptop();
@@ -403,6 +516,7 @@ fn a_failed_encrypted_set_up_leaves_no_file_behind() {
                 device_code: "V09".into(),
                 role: DeviceRole::Agent,
                 fingerprint: None,
+                join_code: join_code_of(&batch),
             },
             &batch,
             &mut quiet(),

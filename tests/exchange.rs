@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::{id, join_code_of, remember_join_code};
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -19,7 +21,8 @@ use bianmin::documents::{self, DocumentKind};
 use bianmin::exchange::export::{self, ExportRequest};
 use bianmin::exchange::import::{self, ImportReport};
 use bianmin::exchange::join::{self, JoinInput};
-use bianmin::exchange::{devices, keys, reader, Progress};
+use bianmin::exchange::reader::{self, Trust};
+use bianmin::exchange::{devices, envelope, keys, Progress};
 use bianmin::intake::{self, Outcome};
 use bianmin::lifecycle::request::{self, StepRequest};
 use bianmin::lifecycle::State;
@@ -72,6 +75,7 @@ impl Device {
             &mut quiet(),
         )
         .unwrap();
+        remember_join_code(&r);
         PathBuf::from(r.path)
     }
 
@@ -196,6 +200,7 @@ fn join_from(
             device_code: code.into(),
             role,
             fingerprint: None,
+            join_code: join_code_of(batch),
         },
         batch,
         &mut quiet(),
@@ -230,11 +235,35 @@ struct World {
     hub: Device,
     a02: Device,
     v03: Device,
-    /// The hub's batch an observer joins from, then every batch since.
+    /// The hub's batch an observer joins from, then every batch since,
+    /// opened as the plain batches an older program writes: an observer
+    /// joining later is none of their recipients.
     observer_join: PathBuf,
     batches: Vec<PathBuf>,
     x: String,
     z: String,
+}
+
+/// The plain batch inside the sealed batch at `sealed`, opened by whichever
+/// of `readers` it is for (or its join code), written beside it.
+fn opened_copy(readers: &[&Device], sealed: &Path) -> PathBuf {
+    let bytes = std::fs::read(sealed).unwrap();
+    let name = sealed.file_name().unwrap().to_string_lossy().into_owned();
+    let code = join_code_of(sealed);
+    let inner = readers
+        .iter()
+        .find_map(|d| envelope::unseal(d.store.conn(), &name, &bytes, None, Trust::Registered).ok())
+        .or_else(|| {
+            let trust = Trust::Joining {
+                fingerprint: None,
+                code: code.as_deref(),
+            };
+            envelope::unseal(readers[0].store.conn(), &name, &bytes, None, trust).ok()
+        })
+        .unwrap_or_else(|| panic!("none of the devices opens {name}"));
+    let path = sealed.with_extension("plain.bmb");
+    std::fs::write(&path, inner.inner.as_slice()).unwrap();
+    path
 }
 
 /// Builds the three devices and a day of work with a conflict.
@@ -351,6 +380,10 @@ fn world() -> World {
     batches.push(hub.export("wang", t(23, 12, 0), u, Some("A09")));
     a02.import("qian", t(23, 12, 5), &h3a).unwrap();
     v03.import("zhao", t(23, 12, 5), &h3v).unwrap();
+    let batches = batches
+        .iter()
+        .map(|b| opened_copy(&[&hub, &a02, &v03], b))
+        .collect();
     World {
         usb,
         hub,
@@ -515,6 +548,30 @@ fn tamper_setup() -> (World, Device, PathBuf) {
     (w, obs, a1)
 }
 
+/// The batch at `file` once per member with one bit of that member
+/// flipped, written to `dir`: in the description (`described`) a digit of
+/// its time (a field with no format of its own to break: only the
+/// signature can tell); elsewhere the middle.
+fn each_member_flipped(file: &Path, dir: &Path, described: &str) -> Vec<(String, PathBuf)> {
+    let original = members(file);
+    let mut out = Vec::new();
+    for (i, (name, _)) in original.iter().enumerate() {
+        let mut changed = original.clone();
+        let data = &mut changed[i].1;
+        let at = if name == described {
+            let key = b"\"created_at\": \"";
+            data.windows(key.len()).position(|w| w == key).unwrap() + key.len() + 3
+        } else {
+            data.len() / 2
+        };
+        data[at] ^= 0x01;
+        let path = dir.join(format!("flip-{name}.bmb"));
+        rezip(&path, &changed);
+        out.push((name.clone(), path));
+    }
+    out
+}
+
 fn refused(obs: &mut Device, file: &Path, expect: &str) {
     let before = obs.state();
     let err = obs
@@ -531,21 +588,7 @@ fn each_tampered_member_is_refused_by_its_own_check() {
     let dir = w.usb.path().join("bad");
     std::fs::create_dir(&dir).unwrap();
     let original = members(&a1);
-    for (i, (name, _)) in original.iter().enumerate() {
-        let mut changed = original.clone();
-        let data = &mut changed[i].1;
-        // In the manifest, a digit of its time (a field with no format of
-        // its own to break: only the signature can tell); elsewhere the middle.
-        let at = match name.as_str() {
-            "manifest.json" => {
-                let key = b"\"created_at\": \"";
-                data.windows(key.len()).position(|w| w == key).unwrap() + key.len() + 3
-            }
-            _ => data.len() / 2,
-        };
-        data[at] ^= 0x01;
-        let path = dir.join(format!("flip-{name}.bmb"));
-        rezip(&path, &changed);
+    for (name, path) in each_member_flipped(&a1, &dir, "manifest.json") {
         let expect = match name.as_str() {
             "manifest.json" | "manifest.sig" => "第 4 步 核对签名",
             _ => "第 5 步 核对文件校验值",
@@ -657,7 +700,7 @@ fn replays_untrusted_devices_and_other_centers_are_refused() {
     assert_eq!(obs.state(), before);
     // A device nobody registered.
     let mut stranger = hub();
-    let rogue = stranger.export("wang", t(23, 9, 0), w.usb.path(), None);
+    let rogue = stranger.export("wang", t(23, 9, 0), w.usb.path(), Some("A09"));
     refused(&mut obs, &rogue, "未登记的设备");
     // The hub refuses a batch from a device of its own center it never trusted.
     let (mut a03, _) = join_from(&w.observer_join, "A03", DeviceRole::Counter, t(23, 13, 0));
@@ -699,6 +742,7 @@ fn only_a_manager_trusts_a_device_and_only_once() {
             device_code: "A04".into(),
             role: DeviceRole::Counter,
             fingerprint: Some("0000 0000 0000 0000".into()),
+            join_code: join_code_of(&b),
         },
         &b,
         &mut quiet(),
@@ -829,13 +873,29 @@ fn export_records_nothing_when_the_folder_is_missing_and_refuses_an_empty_batch(
     assert!(err.to_string().contains("无法写入"), "{err}");
     assert_eq!(h.state(), before);
     let usb = tempfile::tempdir().unwrap();
-    h.export("wang", t(23, 9, 0), usb.path(), None);
+    // A hub with no device registered has nobody to seal a batch to.
+    let err = export::export(
+        &mut h.store,
+        &s,
+        t(23, 9, 0),
+        &ExportRequest {
+            out_dir: usb.path().to_path_buf(),
+            ..ExportRequest::default()
+        },
+        &mut quiet(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("没有可以接收该批次"), "{err}");
+    assert_eq!(h.state(), before);
+    assert_eq!(std::fs::read_dir(usb.path()).unwrap().count(), 0);
+    h.export("wang", t(23, 9, 0), usb.path(), Some("A02"));
     let err = export::export(
         &mut h.store,
         &s,
         t(23, 9, 1),
         &ExportRequest {
             out_dir: usb.path().to_path_buf(),
+            destination: Some("A02".into()),
             ..ExportRequest::default()
         },
         &mut quiet(),
@@ -849,6 +909,7 @@ fn export_records_nothing_when_the_folder_is_missing_and_refuses_an_empty_batch(
         t(23, 9, 2),
         &ExportRequest {
             out_dir: usb.path().to_path_buf(),
+            destination: Some("A02".into()),
             since_batch: Some(0),
             ..ExportRequest::default()
         },
@@ -1184,6 +1245,25 @@ fn forged_next(holder: &Device, victim_code: &str, case_no: &str) -> bianmin::st
     e
 }
 
+/// The plain batch at `plain` sealed by `writer` to the hub, as any device
+/// can: it needs only its own key and the hub's public key.
+fn sealed_by(writer: &Device, plain: &Path) -> PathBuf {
+    let conn = writer.store.conn();
+    let opened = reader::open("plain.bmb", &std::fs::read(plain).unwrap()).unwrap();
+    let own = bianmin::store::device::load(conn).unwrap();
+    let targets = envelope::recipients(conn, &own, "*").unwrap();
+    let sealed = envelope::seal(
+        conn,
+        &opened.manifest,
+        &std::fs::read(plain).unwrap(),
+        &targets,
+    )
+    .unwrap();
+    let path = plain.with_extension("sealed.bmb");
+    std::fs::write(&path, sealed.bytes).unwrap();
+    path
+}
+
 /// A02's batch with `forged` slipped in as the laptop's own, signed with
 /// A02's real key; `version` 1 (no origin signatures) or 2 (a head
 /// signature made with A02's key, the only one it has).
@@ -1193,7 +1273,7 @@ fn relay_forgery(
     forged: &bianmin::store::events::Event,
     version: u32,
 ) -> PathBuf {
-    let mut m = members(a02_batch);
+    let mut m = members(&opened_copy(&[&w.hub], a02_batch));
     let ei = m.iter().position(|(n, _)| n == "events.jsonl").unwrap();
     let line = bianmin::store::canonical::to_string(&serde_json::to_value(forged).unwrap());
     m[ei].1.extend_from_slice(format!("{line}\n").as_bytes());
@@ -1251,8 +1331,13 @@ fn a_counter_cannot_write_an_event_in_a_laptops_name() {
     w.a02.intake("qian", t(23, 12, 20), 11);
     let a3 = w.a02.export("qian", t(23, 12, 25), w.usb.path(), None);
     let forged = forged_next(&w.a02, "V03", &w_case);
-    for version in [2, 1] {
-        let path = relay_forgery(&w, &a3, &forged, version);
+    let sealed = sealed_by(&w.a02, &relay_forgery(&w, &a3, &forged, 2));
+    let forgeries = [
+        (3, sealed),
+        (2, relay_forgery(&w, &a3, &forged, 2)),
+        (1, relay_forgery(&w, &a3, &forged, 1)),
+    ];
+    for (version, path) in forgeries {
         let before = w.hub.state();
         let err = w
             .hub
@@ -1405,4 +1490,139 @@ fn a_cases_history_reads_the_same_on_every_device_with_the_refused_step_marked()
         assert!(label.starts_with("未生效（与 A02 的撤回冲突"), "{label}");
     }
     assert!(entries[withdrawn]["refused"].is_null());
+}
+
+// ------------------------------------------------------------- encryption
+
+fn holds(bytes: &[u8], needle: &str) -> bool {
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn a_lost_stick_shows_no_applicant_and_only_the_destination_opens_a_batch() {
+    let mut w = world();
+    let case_no = w.a02.intake("qian", t(23, 12, 20), 21);
+    let to_hub = w.a02.export("qian", t(23, 12, 25), w.usb.path(), None);
+    // Neither the file nor any member, unpacked, shows the applicant.
+    let shows_nobody = |b: &Path| {
+        let mut texts = vec![std::fs::read(b).unwrap()];
+        texts.extend(members(b).into_iter().map(|(_, data)| data));
+        let names: Vec<String> = members(b).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["envelope.json", "envelope.sig", "payload.bin"]);
+        for bytes in &texts {
+            for clear in ["张三", &id(21), &id(1), "13905341234", "杨庄村", &case_no] {
+                assert!(!holds(bytes, clear), "{} shows {clear}", b.display());
+            }
+        }
+    };
+    shows_nobody(&to_hub);
+    // A02's batch is for the hub: V03's key does not open it, and neither
+    // does none at all (an observer's, or no key but a code).
+    let (v03_before, bytes) = (w.v03.state(), std::fs::read(&to_hub).unwrap());
+    let err = w
+        .v03
+        .import("zhao", t(23, 12, 32), &to_hub)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("第 4 步") && err.contains("发给中心") && err.contains("不是收件设备"),
+        "{err}"
+    );
+    assert_eq!(w.v03.state(), v03_before);
+    for trust in [
+        Trust::Registered,
+        Trust::Joining {
+            fingerprint: None,
+            code: Some("ABCD-EFGH-JKMN-PQRS"),
+        },
+    ] {
+        let (obs, _) = join_from(&w.observer_join, "A09", DeviceRole::Counter, t(23, 13, 0));
+        assert!(envelope::unseal(obs.store.conn(), "b.bmb", &bytes, None, trust).is_err());
+    }
+    // The hub opens it, with the case.
+    w.hub.import("wang", t(23, 12, 33), &to_hub).unwrap();
+    assert_eq!(w.hub.case_state(&case_no), "accepted");
+    // The hub's batch for V03 carries the case on: A02 cannot open it and
+    // nothing changes; V03 can.
+    let to_v03 = w
+        .hub
+        .export("wang", t(23, 12, 36), w.usb.path(), Some("V03"));
+    shows_nobody(&to_v03);
+    let before = w.a02.state();
+    let err = w
+        .a02
+        .import("qian", t(23, 12, 40), &to_v03)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("第 4 步") && err.contains("发给设备 V03") && err.contains("不是收件设备"),
+        "{err}"
+    );
+    assert_eq!(w.a02.state(), before);
+    w.v03.import("zhao", t(23, 12, 41), &to_v03).unwrap();
+    assert_eq!(w.v03.case_state(&case_no), "accepted");
+
+    // Each envelope member changed is refused at its own check.
+    let dir = w.usb.path().join("bad-envelope");
+    std::fs::create_dir(&dir).unwrap();
+    w.a02.intake("qian", t(23, 13, 35), 22);
+    let to_hub = w.a02.export("qian", t(23, 13, 40), w.usb.path(), None);
+    for (name, path) in each_member_flipped(&to_hub, &dir, "envelope.json") {
+        let expect = match name.as_str() {
+            "payload.bin" => "第 5 步 核对文件校验值",
+            _ => "第 4 步 核对签名",
+        };
+        refused(&mut w.hub, &path, expect);
+    }
+    w.hub.import("wang", t(23, 13, 46), &to_hub).unwrap();
+}
+
+#[test]
+fn a_join_batch_opens_only_with_its_code() {
+    let mut h = hub();
+    h.intake("li", t(23, 9, 0), 31);
+    let usb = tempfile::tempdir().unwrap();
+    let b = h.export("wang", t(23, 9, 10), usb.path(), Some("A05"));
+    let code = join_code_of(&b).expect("a join batch shows its code");
+    assert!(!holds(&std::fs::read(&b).unwrap(), "张三"));
+    assert!(!holds(&std::fs::read(&b).unwrap(), &code.replace('-', "")));
+    for (given, expect) in [
+        (None, "请输入中心电脑导出时显示的加入口令"),
+        (Some("ABCD-EFGH-JKMN-PQRS"), "加入口令不对"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("a05.db")).unwrap();
+        let err = join::join(
+            &mut store,
+            t(23, 9, 20),
+            &JoinInput {
+                device_code: "A05".into(),
+                role: DeviceRole::Counter,
+                fingerprint: None,
+                join_code: given.map(str::to_owned),
+            },
+            &b,
+            &mut quiet(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains(expect), "{err}");
+        assert!(bianmin::store::device::load(store.conn()).is_err());
+    }
+    // Typed loosely (lower case, spaces for dashes), it opens.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("a05.db")).unwrap();
+    join::join(
+        &mut store,
+        t(23, 9, 20),
+        &JoinInput {
+            device_code: "A05".into(),
+            role: DeviceRole::Counter,
+            fingerprint: None,
+            join_code: Some(code.to_lowercase().replace('-', " ")),
+        },
+        &b,
+        &mut quiet(),
+    )
+    .unwrap();
 }

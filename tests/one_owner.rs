@@ -117,6 +117,7 @@ fn joining_a_center_as_a_hub_is_refused_by_the_core_from_the_cli_too() {
         device_code: "A09".into(),
         role: DeviceRole::Hub,
         fingerprint: None,
+        join_code: None,
     };
     let e = bianmin::exchange::join::join(
         &mut store,

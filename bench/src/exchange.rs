@@ -16,10 +16,11 @@ use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use super::intake::{accepted_application, bench_store_at, bench_time, synthetic_applicant};
-use bianmin::auth::{users, Session};
+use bianmin::auth::users::{self, NewUser};
+use bianmin::auth::{Role, Session};
 use bianmin::exchange::export::{self, ExportRequest};
-use bianmin::exchange::import;
 use bianmin::exchange::join::{self, JoinInput};
+use bianmin::exchange::{devices, import};
 use bianmin::intake::record::record_in;
 use bianmin::lifecycle::request::{self, StepRequest};
 use bianmin::setup;
@@ -81,7 +82,7 @@ pub fn exchange(
     for p in bianmin::store::files_of(&receiver_path) {
         let _ = std::fs::remove_file(p);
     }
-    let (mut receiver, _) = setup::on_new_database(&receiver_path, encrypt, |store| {
+    let (mut receiver, joined) = setup::on_new_database(&receiver_path, encrypt, |store| {
         join::join(
             store,
             bench_time(first_day, 2),
@@ -89,12 +90,34 @@ pub fn exchange(
                 device_code: "B01".into(),
                 role: DeviceRole::Counter,
                 fingerprint: None,
+                join_code: first.join_code.clone(),
             },
             Path::new(&first.path),
             quiet,
         )
     })?;
     let receiver_clerk = users::verify_credentials(receiver.conn(), "clerk", "bench-clerk")?;
+    // The sender registers the receiver: its batches are sealed to it.
+    let admin = users::verify_credentials(sender.conn(), "admin", "bench-admin")?;
+    users::add(
+        &mut sender,
+        &admin,
+        bench_time(first_day, 3),
+        &NewUser {
+            username: "manager".into(),
+            display_name: "中心负责人".into(),
+            staff_no: "0100".into(),
+            role: Role::Manager,
+            password: "bench-manager".into(),
+        },
+    )?;
+    let manager = users::verify_credentials(sender.conn(), "manager", "bench-manager")?;
+    devices::trust(
+        &mut sender,
+        &manager,
+        bench_time(first_day, 4),
+        &joined.key_line,
+    )?;
 
     let started = Instant::now();
     let mut day = first_day;

@@ -131,6 +131,7 @@ fn hall(dir: &Path, n: usize) -> bianmin::Result<(PathBuf, Vec<PathBuf>)> {
                 device_code: code,
                 role: DeviceRole::Counter,
                 fingerprint: None,
+                join_code: batch.join_code.clone(),
             },
             Path::new(&batch.path),
             &mut |_| {},

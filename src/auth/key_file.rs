@@ -3,6 +3,12 @@
 //! rule, and the failed logins counted while the database is shut. It
 //! follows the users table after every commit ([`follow`]); see
 //! src/store/encryption.rs for the key itself and the design notes.
+//!
+//! Format 2 seals the key to each user's unlock key (src/auth/password.rs,
+//! HPKE by src/seal.rs): nothing that travels in a batch opens it, only the
+//! password does. A user whose password predates unlock keys keeps a
+//! format-1 wrap (under their login hash) until their next login anywhere
+//! gives them an unlock key; then the old wrap is replaced.
 
 use std::path::Path;
 
@@ -15,15 +21,20 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use super::password::UnlockKey;
 use crate::store::device::{self, Device};
 use crate::store::encryption::{key_file_path, DbKey};
 use crate::store::{Store, StoreError};
 
-/// The key file's format version.
-pub const KEY_FILE_FORMAT: u32 = 1;
+/// The key file's format version this program writes.
+pub const KEY_FILE_FORMAT: u32 = 2;
+/// The oldest it reads (its wraps are upgraded as users log in).
+const OLDEST_KEY_FILE_FORMAT: u32 = 1;
 
-/// Domain separation of the key-wrapping key.
+/// Domain separation of the format-1 key-wrapping key.
 const WRAP_DOMAIN: &[u8] = b"bianmin/database-key-wrap/v1";
+/// HPKE `info` of the database key sealed to a user's unlock key.
+const SEAL_INFO: &[u8] = b"bianmin/database-key-seal/v2";
 
 /// A failed login recorded in the key file while the database was locked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,10 +52,16 @@ pub struct Failure {
 pub struct Entry {
     pub user_id: String,
     pub username: String,
-    /// The user's argon2id parameters and salt (a PHC string without the
-    /// hash), from which a login recomputes the hash.
+    /// The argon2id parameters and salt (a PHC string without the hash)
+    /// from which a login recomputes the secret: the unlock key's when
+    /// `enc` is there, else (format 1) the login hash's.
     pub kdf: String,
-    /// ChaCha20-Poly1305 nonce (hex).
+    /// The HPKE encapsulated key (hex) of a wrap sealed to the user's
+    /// unlock key; absent for a format-1 wrap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enc: Option<String>,
+    /// Format 1: the ChaCha20-Poly1305 nonce (hex).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub nonce: String,
     /// The wrapped database key with its tag (hex).
     pub wrapped: String,
@@ -90,7 +107,7 @@ impl KeyFile {
                 path: shown.clone(),
                 reason: e.to_string(),
             })?;
-        if file.format != KEY_FILE_FORMAT {
+        if !(OLDEST_KEY_FILE_FORMAT..=KEY_FILE_FORMAT).contains(&file.format) {
             return Err(StoreError::KeyFileBroken {
                 path: shown,
                 reason: format!("格式版本 {} 不受支持", file.format),
@@ -137,7 +154,34 @@ fn bad_hash(user: &str) -> StoreError {
     }
 }
 
-/// Wraps `key` for a user with stored PHC hash `phc`.
+/// Seals `key` to a user's unlock key (format 2).
+fn seal(
+    key: &DbKey,
+    user_id: &str,
+    username: &str,
+    unlock: &UnlockKey,
+    device_id: &str,
+) -> Result<Entry, StoreError> {
+    let sealed = crate::seal::seal(
+        &unlock.public_key,
+        SEAL_INFO,
+        &aad(user_id, device_id),
+        key.bytes().as_ref(),
+    )
+    .ok_or_else(|| bad_hash(username))?;
+    Ok(Entry {
+        user_id: user_id.to_owned(),
+        username: username.to_owned(),
+        kdf: unlock.kdf.clone(),
+        enc: Some(hex::encode(sealed.enc)),
+        nonce: String::new(),
+        wrapped: hex::encode(sealed.ciphertext),
+        failures: Vec::new(),
+    })
+}
+
+/// Wraps `key` for a user with stored PHC hash `phc` (format 1: only for
+/// a user without an unlock key yet).
 fn wrap(
     key: &DbKey,
     user_id: &str,
@@ -169,6 +213,7 @@ fn wrap(
         user_id: user_id.to_owned(),
         username: username.to_owned(),
         kdf,
+        enc: None,
         nonce: hex::encode(nonce),
         wrapped: hex::encode(wrapped),
         failures: Vec::new(),
@@ -178,38 +223,30 @@ fn wrap(
 /// Unwraps the database key with a typed password: `Ok(None)` when the
 /// password is wrong. Costs one argon2id hash.
 pub fn unwrap(entry: &Entry, device_id: &str, password: &str) -> Result<Option<DbKey>, StoreError> {
-    use argon2::password_hash::PasswordHasher;
-    let parsed = PasswordHash::new(&entry.kdf).map_err(|_| bad_hash(&entry.username))?;
-    let salt = parsed.salt.ok_or_else(|| bad_hash(&entry.username))?;
-    let params = argon2::Params::try_from(&parsed).map_err(|_| bad_hash(&entry.username))?;
-    let recomputed = argon2::Argon2::default()
-        .hash_password_customized(
-            password.as_bytes(),
-            Some(parsed.algorithm),
-            parsed.version,
-            params,
-            salt,
-        )
-        .map_err(|_| bad_hash(&entry.username))?;
-    let output = recomputed.hash.ok_or_else(|| bad_hash(&entry.username))?;
-    let wk = wrapping_key(output.as_bytes());
-    let (Ok(nonce), Ok(wrapped)) = (hex::decode(&entry.nonce), hex::decode(&entry.wrapped)) else {
-        return Err(bad_hash(&entry.username));
+    let plain = match &entry.enc {
+        Some(enc) => {
+            let secret = super::password::unlock_secret(password, &entry.kdf)
+                .map_err(|_| bad_hash(&entry.username))?;
+            let (Ok(enc), Ok(sealed)) = (hex::decode(enc), hex::decode(&entry.wrapped)) else {
+                return Err(bad_hash(&entry.username));
+            };
+            crate::seal::open(
+                &secret,
+                SEAL_INFO,
+                &aad(&entry.user_id, device_id),
+                &enc,
+                &sealed,
+            )
+        }
+        None => {
+            let output = super::password::rehash(password, &entry.kdf)
+                .map_err(|_| bad_hash(&entry.username))?;
+            unwrap_v1(entry, device_id, &output)?
+        }
     };
-    if nonce.len() != 12 {
-        return Err(bad_hash(&entry.username));
-    }
-    let cipher = ChaCha20Poly1305::new(Key::from_slice(wk.as_ref()));
-    let Ok(plain) = cipher.decrypt(
-        Nonce::from_slice(&nonce),
-        Payload {
-            msg: &wrapped,
-            aad: &aad(&entry.user_id, device_id),
-        },
-    ) else {
+    let Some(plain) = plain else {
         return Ok(None);
     };
-    let plain = Zeroizing::new(plain);
     let bytes: [u8; 32] = plain
         .as_slice()
         .try_into()
@@ -217,12 +254,40 @@ pub fn unwrap(entry: &Entry, device_id: &str, password: &str) -> Result<Option<D
     Ok(Some(DbKey::from_bytes(Zeroizing::new(bytes))))
 }
 
+/// Opens a format-1 wrap with the argon2id output of the login hash.
+fn unwrap_v1(
+    entry: &Entry,
+    device_id: &str,
+    hash_output: &[u8],
+) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
+    let wk = wrapping_key(hash_output);
+    let (Ok(nonce), Ok(wrapped)) = (hex::decode(&entry.nonce), hex::decode(&entry.wrapped)) else {
+        return Err(bad_hash(&entry.username));
+    };
+    if nonce.len() != 12 {
+        return Err(bad_hash(&entry.username));
+    }
+    let cipher = ChaCha20Poly1305::new(Key::from_slice(wk.as_ref()));
+    Ok(cipher
+        .decrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: &wrapped,
+                aad: &aad(&entry.user_id, device_id),
+            },
+        )
+        .ok()
+        .map(Zeroizing::new))
+}
+
 /// A cheap fingerprint of the users table: it changes whenever a user is
 /// added, disabled or enabled, or a password changes — the only changes to
 /// who may open the database with what.
 pub fn users_fingerprint(conn: &Connection) -> Result<[u8; 32], StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT user_id, password_hash, disabled FROM users ORDER BY user_id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id, password_hash, disabled, coalesce(unlock_public, '') FROM users
+         ORDER BY user_id",
+    )?;
     let mut rows = stmt.query([])?;
     let mut digest = Sha256::new();
     while let Some(r) = rows.next()? {
@@ -230,12 +295,14 @@ pub fn users_fingerprint(conn: &Connection) -> Result<[u8; 32], StoreError> {
         digest.update([0]);
         digest.update(r.get::<_, String>(1)?.as_bytes());
         digest.update([r.get::<_, bool>(2)? as u8]);
+        digest.update(r.get::<_, String>(3)?.as_bytes());
     }
     Ok(digest.finalize().into())
 }
 
 /// Rewrites the key file of the database at `db` from its users table:
-/// one wrap per active user, a disabled user's wrap removed, the failed
+/// one wrap per active user (sealed to their unlock key when they have
+/// one), a disabled user's wrap removed, the failed
 /// logins of users still there kept. Does nothing before the device is set
 /// up (there is nobody to log in yet). Writes only when something changed.
 pub fn refresh(conn: &Connection, key: &DbKey, db: &Path) -> Result<(), StoreError> {
@@ -250,28 +317,42 @@ pub fn refresh(conn: &Connection, key: &DbKey, db: &Path) -> Result<(), StoreErr
     })?;
     let (lockout_attempts, lockout_minutes) = (profile.lockout_attempts, profile.lockout_minutes);
     let mut stmt = conn.prepare(
-        "SELECT user_id, username, password_hash FROM users WHERE disabled = 0 ORDER BY username",
+        "SELECT user_id, username, password_hash, unlock_kdf, unlock_public FROM users
+         WHERE disabled = 0 ORDER BY username",
     )?;
     let users = stmt
         .query_map([], |r| {
+            let unlock = match (r.get::<_, Option<String>>(3)?, r.get(4)?) {
+                (Some(kdf), Some(public_key)) => Some(UnlockKey { kdf, public_key }),
+                _ => None,
+            };
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                unlock,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     let mut entries = Vec::with_capacity(users.len());
-    for (user_id, username, phc) in users {
-        let kept = old.as_ref().and_then(|o| {
-            o.entries
-                .iter()
-                .find(|e| e.user_id == user_id && phc.starts_with(&format!("{}$", e.kdf)))
-        });
-        match kept {
-            // Same user, same hash: the old wrap still opens the key.
-            Some(e) if same_device(old.as_ref(), &dev) => entries.push(e.clone()),
-            _ => entries.push(wrap(key, &user_id, &username, &phc, &dev.device_id)?),
+    for (user_id, username, phc, unlock) in users {
+        // Same user, same secret, same device: the old wrap still opens.
+        let kept = old
+            .as_ref()
+            .filter(|_| same_device(old.as_ref(), &dev))
+            .and_then(|o| {
+                o.entries.iter().find(|e| {
+                    e.user_id == user_id
+                        && match &unlock {
+                            Some(u) => e.enc.is_some() && e.kdf == u.kdf,
+                            None => e.enc.is_none() && phc.starts_with(&format!("{}$", e.kdf)),
+                        }
+                })
+            });
+        match (kept, &unlock) {
+            (Some(e), _) => entries.push(e.clone()),
+            (None, Some(u)) => entries.push(seal(key, &user_id, &username, u, &dev.device_id)?),
+            (None, None) => entries.push(wrap(key, &user_id, &username, &phc, &dev.device_id)?),
         }
     }
     let file = KeyFile {

@@ -8,7 +8,8 @@ use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
-use super::{password, Action, AuthError, Role, Session};
+use super::password::{self, UnlockKey};
+use super::{Action, AuthError, Role, Session};
 use crate::applicant;
 use crate::store::events::{self, Draft, Event};
 use crate::store::projection::{payload, Projector};
@@ -33,6 +34,10 @@ pub struct UserAdded {
     pub staff_no: String,
     pub role: Role,
     pub password_hash: String,
+    /// The unlock key of the password (absent in events written before
+    /// unlock keys existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unlock: Option<UnlockKey>,
 }
 
 /// Payload of `user.disabled`.
@@ -54,6 +59,16 @@ pub struct PasswordSet {
     pub user_id: String,
     pub password_hash: String,
     pub must_change: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unlock: Option<UnlockKey>,
+}
+
+/// Payload of `user.unlock_key_set`: the unlock key of a password set
+/// before unlock keys existed, made at that user's next login.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnlockKeySet {
+    pub user_id: String,
+    pub unlock: UnlockKey,
 }
 
 /// Payload of `user.role_changed`.
@@ -111,6 +126,7 @@ fn checked(new: &NewUser) -> crate::Result<UserAdded> {
         staff_no: staff_no.to_owned(),
         role: new.role,
         password_hash: password::hash(&new.password)?,
+        unlock: Some(password::unlock_key(&new.password)?),
     })
 }
 
@@ -239,6 +255,7 @@ pub fn reset_password(
         password_hash: password::hash(new_password)?,
         // Resetting one's own password is choosing it.
         must_change: user.username != session.username,
+        unlock: Some(password::unlock_key(new_password)?),
     };
     store.write(|tx| acted(tx, session, now, PASSWORD_SET, &p, username))
 }
@@ -273,6 +290,7 @@ pub fn change_password(
         user_id: user.user_id,
         password_hash: password::hash(new_password)?,
         must_change: false,
+        unlock: Some(password::unlock_key(new_password)?),
     };
     store.write(|tx| acted(tx, session, now, PASSWORD_SET, &p, &session.username))
 }
@@ -398,6 +416,8 @@ pub const USER_ENABLED: &str = "user.enabled";
 pub const PASSWORD_SET: &str = "user.password_set";
 /// A user's role changed (payload [`RoleChanged`]).
 pub const ROLE_CHANGED: &str = "user.role_changed";
+/// The unlock key of a password set before unlock keys existed.
+pub const UNLOCK_KEY_SET: &str = "user.unlock_key_set";
 /// A wrong password counted (payload [`LoginAttempt`]).
 pub const LOGIN_FAILED: &str = "auth.login_failed";
 /// A login after failures, or an admin's unlock: the count starts afresh
@@ -413,6 +433,7 @@ pub const PROJECTOR: Projector = Projector {
         USER_ENABLED,
         PASSWORD_SET,
         ROLE_CHANGED,
+        UNLOCK_KEY_SET,
         LOGIN_FAILED,
         LOGIN_RESET,
     ],
@@ -434,11 +455,20 @@ fn apply(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
         }
         PASSWORD_SET => {
             let p: PasswordSet = payload(event)?;
+            let (kdf, public) = unlock_columns(p.unlock);
             tx.execute(
                 "UPDATE users SET password_hash = ?1, must_change_password = ?2, failed_logins = 0,
-                                  locked_until = NULL
+                                  locked_until = NULL, unlock_kdf = ?4, unlock_public = ?5
                  WHERE user_id = ?3",
-                params![p.password_hash, p.must_change, p.user_id],
+                params![p.password_hash, p.must_change, p.user_id, kdf, public],
+            )?;
+            Ok(())
+        }
+        UNLOCK_KEY_SET => {
+            let p: UnlockKeySet = payload(event)?;
+            tx.execute(
+                "UPDATE users SET unlock_kdf = ?1, unlock_public = ?2 WHERE user_id = ?3",
+                params![p.unlock.kdf, p.unlock.public_key, p.user_id],
             )?;
             Ok(())
         }
@@ -491,6 +521,18 @@ pub fn authenticate(
     let failed = if locked_until.is_some() { 0 } else { failed };
     match verify_credentials(store.conn(), username, password_text) {
         Ok(session) => {
+            // A password set before unlock keys existed gets one now, while
+            // it is typed: from then on laptops seal their key to it.
+            if unlock_key_of(store.conn(), &user_id)?.is_none() {
+                let p = UnlockKeySet {
+                    user_id: user_id.clone(),
+                    unlock: password::unlock_key(password_text)?,
+                };
+                store.write(|tx| {
+                    events::append_here(tx, now, Draft::new(&user_id, None, UNLOCK_KEY_SET, &p)?)
+                        .map(|_| ())
+                })?;
+            }
             if failed > 0 || locked_until.is_some() {
                 let p = LoginAttempt {
                     user_id: user_id.clone(),
@@ -672,12 +714,34 @@ fn row_to_info(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserInfo> {
 }
 
 fn project_added(tx: &Transaction<'_>, event: &Event, p: UserAdded) -> crate::Result<()> {
+    let (kdf, public) = unlock_columns(p.unlock);
     tx.execute(
-        "INSERT INTO users (user_id, username, display_name, staff_no, role, password_hash, disabled, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
-        params![p.user_id, p.username, p.display_name, p.staff_no, p.role.code(), p.password_hash, event.ts],
+        "INSERT INTO users (user_id, username, display_name, staff_no, role, password_hash, disabled, created_at,
+                            unlock_kdf, unlock_public)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9)",
+        params![p.user_id, p.username, p.display_name, p.staff_no, p.role.code(), p.password_hash, event.ts,
+                kdf, public],
     )?;
     Ok(())
+}
+
+fn unlock_columns(unlock: Option<UnlockKey>) -> (Option<String>, Option<String>) {
+    unlock.map_or((None, None), |u| (Some(u.kdf), Some(u.public_key)))
+}
+
+/// A user's unlock key, if their password has one.
+pub fn unlock_key_of(conn: &Connection, user_id: &str) -> Result<Option<UnlockKey>, StoreError> {
+    let row: Option<(Option<String>, Option<String>)> = conn
+        .query_row(
+            "SELECT unlock_kdf, unlock_public FROM users WHERE user_id = ?1",
+            [user_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(match row {
+        Some((Some(kdf), Some(public_key))) => Some(UnlockKey { kdf, public_key }),
+        _ => None,
+    })
 }
 
 fn project_disabled(tx: &Transaction<'_>, p: UserDisabled) -> crate::Result<()> {

@@ -256,6 +256,9 @@ pub struct InitArgs {
     /// 中心电脑 bianmin device key 显示的指纹（加入时核对）
     #[arg(long)]
     pub fingerprint: Option<String>,
+    /// 加入口令：中心电脑导出加入批次（export --for 本机编号）时显示的 16 位口令
+    #[arg(long, env = "BIANMIN_JOIN_CODE", requires = "join")]
+    pub join_code: Option<String>,
     /// 系统管理员用户名
     #[arg(long, required_unless_present_any = ["join", "join_hub"])]
     pub admin: Option<String>,

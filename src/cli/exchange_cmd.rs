@@ -36,6 +36,7 @@ pub(super) fn join_center(ctx: &Ctx, a: &InitArgs, role: DeviceRole) -> Result<(
                 device_code: a.device_code.clone(),
                 role,
                 fingerprint: a.fingerprint.clone(),
+                join_code: a.join_code.clone(),
             },
             batch,
             &mut on,
@@ -233,15 +234,22 @@ pub(super) fn export_cmd(ctx: &Ctx, a: ExportArgs) -> Result<()> {
     let mut on = progress("导出");
     let r = export::export(&mut store, &session, now(), &request, &mut on)?;
     print(ctx.json, &r, |r| {
-        format!(
-            "已导出第 {} 批（发往{}）：{}\n事件 {} 条，办件 {} 件，{} 字节",
+        let mut text = format!(
+            "已导出第 {} 批（发往{}）：{}\n事件 {} 条，办件 {} 件，{} 字节\n已加密，只有{}能打开",
             r.batch_no,
             export::destination_label(&r.destination),
             r.path,
             r.events,
             r.cases,
-            r.bytes
-        )
+            r.bytes,
+            r.sealed_for.join("、")
+        );
+        if let Some(code) = &r.join_code {
+            text.push_str(&format!(
+                "\n加入口令：{code}\n（只显示这一次。新电脑加入时输入：bianmin init --join 批次文件 --join-code {code}；口令不要和 U 盘放在一起）"
+            ));
+        }
+        text
     });
     Ok(())
 }

@@ -117,6 +117,7 @@ pub(super) fn join_over_lan(ctx: &Ctx, a: &InitArgs, hub: &str, role: DeviceRole
         device_code: a.device_code.clone(),
         role,
         fingerprint: a.fingerprint.clone(),
+        join_code: None,
     };
     let stop = AtomicBool::new(false);
     let (_, r) = bianmin::setup::on_new_database(&ctx.db, a.encrypt, |store| {

@@ -19,7 +19,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::manifest::{self, Manifest, MemberDigest, SourceRange};
-use super::{devices, keys, origin, ExchangeError, OnProgress, Progress, PROGRESS_EVERY};
+use super::{devices, envelope, keys, origin, ExchangeError, OnProgress, Progress, PROGRESS_EVERY};
 use crate::auth::{Action, Session};
 use crate::store::device::{self, DeviceRole};
 use crate::store::events::{self, Event};
@@ -52,6 +52,10 @@ pub struct ExportReport {
     pub bytes: u64,
     pub sources: Vec<SourceRange>,
     pub manifest_sha256: String,
+    /// Who can open the batch: device codes, or 新设备（凭加入口令）.
+    pub sealed_for: Vec<String>,
+    /// The code a device joining from this batch types (shown once).
+    pub join_code: Option<String>,
 }
 
 /// Writes the batch for `request`.
@@ -75,6 +79,11 @@ pub fn export(
         }
     };
     let date = request.date.unwrap_or(now.date_naive());
+    let dev = device::load(conn)?;
+    let targets = envelope::recipients(conn, &dev, &destination)?;
+    if targets.is_empty() {
+        return Err(ExchangeError::NoRecipients.into());
+    }
     let (last_batch, previous_manifest) = last_export(conn, &destination)?;
     let sent = already_sent(conn, &destination, request.since_batch)?;
     let last_day = date.to_string();
@@ -100,13 +109,17 @@ pub fn export(
     };
     let Composed {
         zip_bytes,
+        manifest,
         manifest_sha256,
         ranges,
         total,
         cases,
         batch_no,
     } = c;
-    let dev = device::load(conn)?;
+    // Sealed to its recipients: the stick never holds the batch in clear.
+    let sealed = envelope::seal(conn, &manifest, &zip_bytes, &targets)?;
+    drop(zip_bytes);
+    let zip_bytes = sealed.bytes;
     let own = ranges.iter().find(|r| r.device_id == dev.device_id);
     let stem = format!(
         "{}-{}-{}-{}-{}",
@@ -157,6 +170,8 @@ pub fn export(
         bytes: zip_bytes.len() as u64,
         sources: ranges,
         manifest_sha256,
+        sealed_for: targets.iter().map(envelope::Target::label).collect(),
+        join_code: sealed.join_code,
     })
 }
 
@@ -177,6 +192,7 @@ pub(crate) struct Compose<'a> {
 /// A signed batch in memory.
 pub(crate) struct Composed {
     pub zip_bytes: Vec<u8>,
+    pub manifest: Manifest,
     pub manifest_sha256: String,
     pub ranges: Vec<SourceRange>,
     pub total: u64,
@@ -314,14 +330,18 @@ pub(crate) fn compose(
         serde_json::to_vec_pretty(&m).map_err(|e| StoreError::Encode(e.to_string()))?;
     let manifest_sha256 = hex::encode(Sha256::digest(&manifest_bytes));
     let signature = keys::sign(conn, &manifest_bytes)?;
-    let zip_bytes = zip_members(&[
-        (manifest::MANIFEST, &manifest_bytes),
-        (manifest::SIGNATURE, signature.as_bytes()),
-        (manifest::EVENTS, events_text.as_bytes()),
-        (manifest::CASES, cases_text.as_bytes()),
-    ])?;
+    let zip_bytes = zip_members(
+        &[
+            (manifest::MANIFEST, &manifest_bytes),
+            (manifest::SIGNATURE, signature.as_bytes()),
+            (manifest::EVENTS, events_text.as_bytes()),
+            (manifest::CASES, cases_text.as_bytes()),
+        ],
+        false,
+    )?;
     Ok(Some(Composed {
         zip_bytes,
+        manifest: m,
         manifest_sha256,
         ranges,
         total,
@@ -399,11 +419,17 @@ fn free_name(dir: &Path, stem: &str) -> PathBuf {
 }
 
 /// The zip (deflate) of the members, in memory.
-fn zip_members(members: &[(&str, &[u8])]) -> crate::Result<Vec<u8>> {
+/// A zip of `members` in order; deflated unless `stored` (ciphertext does
+/// not compress).
+pub(crate) fn zip_members(members: &[(&str, &[u8])], stored: bool) -> crate::Result<Vec<u8>> {
     let fail = |e: &dyn std::fmt::Display| StoreError::Encode(format!("无法打包批次：{e}"));
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_method(if stored {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        })
         .last_modified_time(zip::DateTime::default());
     for (name, bytes) in members {
         zip.start_file(*name, options).map_err(|e| fail(&e))?;

@@ -20,7 +20,9 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::reader::{self, Trust, Verified};
-use super::{devices, forks, origin, ExchangeError, OnProgress, Progress, PROGRESS_EVERY};
+use super::{
+    devices, envelope, forks, origin, ExchangeError, OnProgress, Progress, PROGRESS_EVERY,
+};
 use crate::auth::{Action, Session};
 use crate::store::events::{self, Event, GENESIS_HASH};
 use crate::store::order::{self, Clocks, Head};
@@ -130,12 +132,19 @@ pub(crate) fn read_verified(
         file: file_name.clone(),
         reason: e.to_string(),
     })?;
-    let opened = reader::open(&file_name, &bytes)?;
     let center = if this_center {
         Some(device::load(conn)?.center_code)
     } else {
         None
     };
+    if !envelope::is_sealed(&bytes) {
+        // A plain batch of version 1 or 2 (an older program's).
+        let opened = reader::open(&file_name, &bytes)?;
+        return reader::verify(conn, center.as_deref(), opened, trust);
+    }
+    let unsealed = envelope::unseal(conn, &file_name, &bytes, center.as_deref(), trust)?;
+    let opened = reader::open(&file_name, &unsealed.inner)?;
+    unsealed.check_matches(&opened.manifest)?;
     reader::verify(conn, center.as_deref(), opened, trust)
 }
 

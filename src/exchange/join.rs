@@ -28,6 +28,8 @@ pub struct JoinInput {
     pub role: DeviceRole,
     /// The fingerprint read from the hub's screen, if typed in.
     pub fingerprint: Option<String>,
+    /// The join code the hub showed when it exported the batch.
+    pub join_code: Option<String>,
 }
 
 /// What joining did.
@@ -54,7 +56,10 @@ pub fn join(
     let verified = import::read_verified(
         store.conn(),
         batch,
-        Trust::Joining(input.fingerprint.as_deref()),
+        Trust::Joining {
+            fingerprint: input.fingerprint.as_deref(),
+            code: input.join_code.as_deref(),
+        },
         false,
     )?;
     join_verified(store, now, input, verified, None, progress)

@@ -6,6 +6,7 @@
 //! - [`devices`]: the devices this machine trusts (`device.trusted` events);
 //! - [`manifest`]: what a batch declares about itself (docs/batch-format.md);
 //! - [`export`]: writing a `.bmb` batch for a destination;
+//! - [`envelope`]: a batch sealed to the devices it is for (version 3);
 //! - [`reader`]: opening a batch and every check before anything is applied;
 //! - [`origin`]: every event proven by the device that made it (check 7);
 //! - [`forks`]: two events signed by one device for one place in its chain;
@@ -15,6 +16,7 @@
 
 pub mod conflicts;
 pub mod devices;
+pub mod envelope;
 pub mod export;
 pub mod forks;
 pub mod import;
@@ -72,6 +74,22 @@ pub enum ExchangeError {
     UntrustedDevice { device: String, fingerprint: String },
     #[error("第 4 步 核对签名：设备 {0} 的签名不符，批次被改动过或不是该设备导出的，拒绝导入")]
     BadSignature(String),
+    #[error("第 3 步 检查批次说明：envelope.json 不符合格式（{0}），拒绝导入")]
+    Envelope(String),
+    #[error("第 4 步 核对签名：该批次是加密发给{destination}的，本机（{own}）不是收件设备，无法打开，拒绝导入")]
+    NotForThisDevice { destination: String, own: String },
+    #[error("第 4 步 核对签名：该批次已加密，请输入中心电脑导出时显示的加入口令")]
+    JoinCodeNeeded,
+    #[error("第 4 步 核对签名：加入口令不对（请核对中心电脑导出时显示的 16 位口令），拒绝加入")]
+    JoinCodeWrong,
+    #[error("第 4 步 核对签名：批次内外的说明不一致（导出设备、批次号或收件设备不同），拒绝导入")]
+    EnvelopeMismatch,
+    #[error(
+        "没有可以接收该批次的已登记设备：请先在“数据交换”中登记收件设备，或选择“发给指定设备”"
+    )]
+    NoRecipients,
+    #[error("无法加密批次：{0}")]
+    Seal(String),
     #[error("第 4 步 核对签名：中心电脑的指纹是 {found}，与输入的 {expected} 不一致，拒绝加入")]
     FingerprintMismatch { found: String, expected: String },
     #[error(

@@ -23,6 +23,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use super::devices::{self, DeviceRevoked, DeviceTrusted, DEVICE_REVOKED, DEVICE_TRUSTED};
 use super::manifest::{Manifest, SourceRange};
 use super::{keys, ExchangeError};
+use crate::store::device;
 use crate::store::events::Event;
 use crate::store::StoreError;
 
@@ -135,6 +136,14 @@ pub(crate) fn check(
                 }),
             },
         );
+    }
+    // This device's own events, relayed back to it, are proven by its own
+    // key even where no registration of itself was ever made.
+    if let (Ok(own), Ok(key)) = (device::load(conn), keys::public_key(conn)) {
+        known.entry(own.device_id).or_insert(Known {
+            public_key: key,
+            revoked: None,
+        });
     }
     if let Some(key) = writer_key {
         known

@@ -47,8 +47,12 @@ pub enum Trust<'a> {
     /// A device registered on this machine (every ordinary import).
     Registered,
     /// The key the batch itself carries, when joining a center from the
-    /// hub's batch; optionally its fingerprint as read from the hub's screen.
-    Joining(Option<&'a str>),
+    /// hub's batch; optionally its fingerprint as read from the hub's
+    /// screen, and the join code it was sealed to (src/exchange/envelope.rs).
+    Joining {
+        fingerprint: Option<&'a str>,
+        code: Option<&'a str>,
+    },
 }
 
 /// A batch that passed every check of this file.
@@ -63,6 +67,25 @@ pub struct Verified {
 
 /// Checks 1–3.
 pub fn open(file_name: &str, bytes: &[u8]) -> Result<Opened, ExchangeError> {
+    let mut members = members(file_name, bytes, &manifest::MEMBERS)?;
+    let manifest_bytes = members.remove(manifest::MANIFEST).unwrap_or_default();
+    let manifest = Manifest::parse(&manifest_bytes)?;
+    Ok(Opened {
+        file_name: file_name.to_owned(),
+        manifest_sha256: hex::encode(Sha256::digest(&manifest_bytes)),
+        manifest,
+        manifest_bytes,
+        members,
+    })
+}
+
+/// Checks 1 and 2 of a zip that must hold exactly `expected`: its members
+/// by name.
+pub(crate) fn members(
+    file_name: &str,
+    bytes: &[u8],
+    expected: &[&'static str],
+) -> Result<HashMap<String, Vec<u8>>, ExchangeError> {
     let container = |reason: String| ExchangeError::Container {
         file: file_name.to_owned(),
         reason,
@@ -95,7 +118,7 @@ pub fn open(file_name: &str, bytes: &[u8]) -> Result<Opened, ExchangeError> {
         if !names.insert(name.clone()) {
             return Err(ExchangeError::DuplicateMember(name));
         }
-        if !manifest::MEMBERS.contains(&name.as_str()) {
+        if !expected.contains(&name.as_str()) {
             return Err(ExchangeError::UnexpectedMember(name));
         }
         if entry.size() > MAX_MEMBER_BYTES {
@@ -111,20 +134,12 @@ pub fn open(file_name: &str, bytes: &[u8]) -> Result<Opened, ExchangeError> {
         }
         members.insert(name, data);
     }
-    for name in manifest::MEMBERS {
+    for &name in expected {
         if !members.contains_key(name) {
             return Err(ExchangeError::MissingMember(name));
         }
     }
-    let manifest_bytes = members.remove(manifest::MANIFEST).unwrap_or_default();
-    let manifest = Manifest::parse(&manifest_bytes)?;
-    Ok(Opened {
-        file_name: file_name.to_owned(),
-        manifest_sha256: hex::encode(Sha256::digest(&manifest_bytes)),
-        manifest,
-        manifest_bytes,
-        members,
-    })
+    Ok(members)
 }
 
 /// Checks 3 (this center), 4, 5 and 6.
@@ -146,38 +161,12 @@ pub fn verify(
     }
     // 4. The signature.
     let key = match trust {
-        Trust::Registered => match devices::find(conn, &m.device_id)? {
-            Some(d) if d.public_key == m.public_key => {
-                if let Some(at) = &d.revoked_at {
-                    return Err(ExchangeError::RevokedWriter {
-                        device: d.device_code,
-                        at: origin::short_time(at),
-                        reason: d.revoked_reason.unwrap_or_default(),
-                    }
-                    .into());
-                }
-                d.public_key
-            }
-            _ => {
-                return Err(ExchangeError::UntrustedDevice {
-                    device: m.device_code.clone(),
-                    fingerprint: keys::fingerprint(&m.public_key),
-                }
-                .into())
-            }
-        },
-        Trust::Joining(expected) => {
-            let found = keys::fingerprint(&m.public_key);
-            if let Some(expected) = expected {
-                let norm = |s: &str| s.replace(' ', "").to_lowercase();
-                if norm(expected) != norm(&found) {
-                    return Err(ExchangeError::FingerprintMismatch {
-                        found,
-                        expected: expected.to_owned(),
-                    }
-                    .into());
-                }
-            }
+        Trust::Registered => {
+            registered_writer(conn, &m.device_id, &m.device_code, &m.public_key)?;
+            m.public_key.clone()
+        }
+        Trust::Joining { fingerprint, .. } => {
+            expected_fingerprint(&m.public_key, fingerprint)?;
             m.public_key.clone()
         }
     };
@@ -260,7 +249,7 @@ pub fn verify(
     // 7. Each source's events proven by that source.
     let writer_key = match trust {
         Trust::Registered => None,
-        Trust::Joining(_) => Some(key.as_str()),
+        Trust::Joining { .. } => Some(key.as_str()),
     };
     let heads = origin::check(conn, &opened.manifest, &by_device, writer_key)?;
     Ok(Verified {
@@ -268,6 +257,51 @@ pub fn verify(
         events: by_device,
         heads,
     })
+}
+
+/// Check 4's writer: a device registered here with exactly `public_key`,
+/// not revoked.
+pub(crate) fn registered_writer(
+    conn: &Connection,
+    device_id: &str,
+    device_code: &str,
+    public_key: &str,
+) -> crate::Result<()> {
+    match devices::find(conn, device_id)? {
+        Some(d) if d.public_key == public_key => match &d.revoked_at {
+            Some(at) => Err(ExchangeError::RevokedWriter {
+                device: d.device_code,
+                at: origin::short_time(at),
+                reason: d.revoked_reason.unwrap_or_default(),
+            }
+            .into()),
+            None => Ok(()),
+        },
+        _ => Err(ExchangeError::UntrustedDevice {
+            device: device_code.to_owned(),
+            fingerprint: keys::fingerprint(public_key),
+        }
+        .into()),
+    }
+}
+
+/// Check 4 when joining: the hub's key has the fingerprint read from its
+/// screen, when one was typed in.
+pub(crate) fn expected_fingerprint(
+    public_key: &str,
+    expected: Option<&str>,
+) -> Result<(), ExchangeError> {
+    let found = keys::fingerprint(public_key);
+    let norm = |s: &str| s.replace(' ', "").to_lowercase();
+    match expected {
+        Some(expected) if norm(expected) != norm(&found) => {
+            Err(ExchangeError::FingerprintMismatch {
+                found,
+                expected: expected.to_owned(),
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Parses every line of `events.jsonl` and checks each event's own hash,

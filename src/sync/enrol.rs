@@ -531,7 +531,10 @@ fn apply_center(
         store.conn(),
         Some(&hub.center_code),
         opened,
-        Trust::Joining(Some(&hub.fingerprint)),
+        Trust::Joining {
+            fingerprint: Some(&hub.fingerprint),
+            code: None,
+        },
     )?;
     join::join_verified(store, now(), input, verified, Some(identity), &mut |_| {})
 }

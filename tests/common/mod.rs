@@ -156,3 +156,28 @@ pub fn snapshot(store: &Store) -> (String, i64) {
         .unwrap();
     (dump::projections(store.conn()).unwrap(), events)
 }
+
+/// The join codes the hub showed, by batch path: a test reads the code off
+/// the export's report as a person reads it off the hub's screen.
+static JOIN_CODES: std::sync::Mutex<Vec<(std::path::PathBuf, String)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Keeps the join code of an export report, if it has one.
+pub fn remember_join_code(report: &bianmin::exchange::export::ExportReport) {
+    if let Some(code) = &report.join_code {
+        if let Ok(mut codes) = JOIN_CODES.lock() {
+            codes.push((std::path::PathBuf::from(&report.path), code.clone()));
+        }
+    }
+}
+
+/// The join code shown when the batch at `path` was exported.
+pub fn join_code_of(path: &std::path::Path) -> Option<String> {
+    JOIN_CODES.lock().ok().and_then(|codes| {
+        codes
+            .iter()
+            .rev()
+            .find(|(p, _)| p == path)
+            .map(|(_, c)| c.clone())
+    })
+}

@@ -131,6 +131,9 @@ pub struct JoinForm {
     /// The hub's fingerprint as read from its screen, if typed in.
     #[serde(default)]
     pub fingerprint: String,
+    /// The join code the hub showed when it exported the batch.
+    #[serde(default)]
+    pub join_code: String,
     #[serde(default)]
     pub encrypt: bool,
 }
@@ -144,13 +147,20 @@ pub struct Joined {
     pub key_file: String,
 }
 
-/// What a join form says: the device, its role, the hub's fingerprint if
-/// typed in.
-fn join_input(device_code: String, role: &str, fingerprint: &str) -> UiResult<JoinInput> {
+/// What a join form says: the device, its role, the hub's fingerprint and
+/// the join code if typed in.
+fn join_input(
+    device_code: String,
+    role: &str,
+    fingerprint: &str,
+    join_code: &str,
+) -> UiResult<JoinInput> {
+    let typed = |s: &str| Some(s.trim().to_owned()).filter(|f| !f.is_empty());
     Ok(JoinInput {
         device_code,
         role: DeviceRole::parse(role).map_err(bianmin::Error::from)?,
-        fingerprint: Some(fingerprint.trim().to_owned()).filter(|f| !f.is_empty()),
+        fingerprint: typed(fingerprint),
+        join_code: typed(join_code),
     })
 }
 
@@ -166,7 +176,12 @@ pub fn setup_join(desk: State<'_, Desk>, form: JoinForm) -> UiResult<Joined> {
             "请选择 U 盘上中心电脑为本机导出的批次文件（.bmb）",
         ));
     }
-    let input = join_input(form.device_code, &form.role, &form.fingerprint)?;
+    let input = join_input(
+        form.device_code,
+        &form.role,
+        &form.fingerprint,
+        &form.join_code,
+    )?;
     let report = desk.set_up(|db| {
         Ok(setup::on_new_database(db, form.encrypt, |store| {
             join::join(store, now(), &input, &batch, &mut |_| {})
@@ -220,7 +235,7 @@ pub fn setup_join_lan(
             "请选择局域网中找到的中心汇总机，或填写它的地址（如 192.168.1.10）",
         ));
     }
-    let input = join_input(form.device_code, &form.role, &form.fingerprint)?;
+    let input = join_input(form.device_code, &form.role, &form.fingerprint, "")?;
     let mut running = joining.0.lock().unwrap_or_else(|p| p.into_inner());
     // A request still running is withdrawn first.
     *running = None;

@@ -362,6 +362,21 @@ impl Window {
         }
     }
 
+    /// Brings `css` to the middle of the window (for a screenshot of a part
+    /// below the fold), after what was drawn last has settled.
+    pub async fn scroll_to(&self, css: &str) {
+        self.wait(css).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+                vec![serde_json::Value::from(css)],
+            )
+            .await
+            .expect("scroll");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
     /// Opens a screen from the menu bar, through "更多" when it sits there.
     pub async fn menu(&self, key: &str) {
         let css = format!("#menu-{key}");

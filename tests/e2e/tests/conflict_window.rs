@@ -36,7 +36,15 @@ fn batch(
         &mut |_| {},
     )
     .expect("export");
+    if let Some(code) = r.join_code {
+        JOIN_CODE.with(|c| *c.borrow_mut() = Some(code));
+    }
     std::path::PathBuf::from(r.path)
+}
+
+thread_local! {
+    /// The join code the last export showed (read off the hub's screen).
+    static JOIN_CODE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -58,6 +66,7 @@ async fn a_manager_keeps_what_stands_when_two_pcs_took_conflicting_steps() {
                 device_code: "A02".into(),
                 role: DeviceRole::Counter,
                 fingerprint: None,
+                join_code: JOIN_CODE.with(|c| c.borrow().clone()),
             },
             &joined,
             &mut |_| {},

@@ -145,6 +145,12 @@ async fn an_agent_laptop_joins_the_center_from_the_set_up_screen_encrypted() {
         .into_owned();
     w.wait_text("#setup-join-batch", &name).await;
     w.fill("#setup-join_device_code", "V03").await;
+    // The join code the hub showed when it exported the batch.
+    w.fill(
+        "#setup-join_code",
+        batch.join_code.as_deref().expect("join code"),
+    )
+    .await;
     // An agent's laptop is encrypted unless the person unticks it.
     let ticked = w
         .wait("#setup-encrypt")

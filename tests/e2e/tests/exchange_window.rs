@@ -36,7 +36,7 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
             &mut |_| {},
         )
         .expect("hub batch");
-        b.path
+        (b.path, b.join_code)
     };
     let a02_dir = tempfile::tempdir().expect("a02");
     let a02_db = a02_dir.path().join("bianmin.db");
@@ -49,8 +49,9 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
                 device_code: "A02".into(),
                 role: DeviceRole::Counter,
                 fingerprint: None,
+                join_code: joined.1.clone(),
             },
-            std::path::Path::new(&joined),
+            std::path::Path::new(&joined.0),
             &mut |_| {},
         )
         .expect("join");
@@ -141,13 +142,7 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
     assert!(checks.contains("核对来源签名"), "{checks}");
     w.wait_text("#device-table tr[data-code=\"A02\"]", "最近导入第 1 批")
         .await;
-    w.client
-        .execute(
-            "document.getElementById('device-table').scrollIntoView({block: 'center'});",
-            vec![],
-        )
-        .await
-        .expect("scroll");
+    w.scroll_to("#device-table").await;
     w.screenshot(&screenshot_path(&w, "window-exchange-devices.png"))
         .await;
     w.screenshot(&screenshot_path(&w, "window-exchange-import.png"))
@@ -173,13 +168,7 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
     w.keys("#revoke-reason-A02", ENTER).await;
     let revoked = w.wait_text(row, "吊销（窗口电脑被盗）").await;
     assert!(!revoked.contains("吊销密钥…"), "{revoked}");
-    w.client
-        .execute(
-            "document.getElementById('device-table').scrollIntoView({block: 'center'});",
-            vec![],
-        )
-        .await
-        .expect("scroll");
+    w.scroll_to("#device-table").await;
     w.screenshot(&screenshot_path(&w, "window-exchange-revoked.png"))
         .await;
     // Its batch is refused from now on, naming it.

@@ -73,6 +73,7 @@ fn counter(hub: &Path, usb: &Path, dir: &Path, code: &str, port: u16) -> PathBuf
             device_code: code.into(),
             role: DeviceRole::Counter,
             fingerprint: None,
+            join_code: batch.join_code.clone(),
         },
         Path::new(&batch.path),
         &mut |_| {},

@@ -101,8 +101,17 @@ async fn a_mounted_stick_is_offered_chosen_by_keyboard_and_written_to() {
     w.wait(&button).await.send_keys(ENTER).await.expect("enter");
     let folder = w.value("#exchange-folder").await;
     assert_eq!(folder, stick.mount.display().to_string());
+    // This center of one PC has registered no other device: the batch is
+    // for a new one, sealed to the join code shown once.
+    w.fill("#export-new-device", "A05").await;
     w.click("#export-button").await;
     w.wait_text("#export-result", "已导出第 1 批").await;
+    let code = w.text("#export-join-code").await;
+    assert_eq!(code.len(), 19, "{code}");
+    assert!(w.text("#export-sealed-for").await.contains("新设备"));
+    w.scroll_to("#export-join-code").await;
+    w.screenshot(&screenshot_path(&w, "window-exchange-join-code.png"))
+        .await;
     w.screenshot(&screenshot_path(&w, "window-exchange-stick.png"))
         .await;
     let written = batches(&stick.mount);

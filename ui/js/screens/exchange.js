@@ -116,14 +116,23 @@ export async function exchangeScreen(root, app) {
   };
 
   const destination = h('select', { id: 'export-destination' }, h('option', { value: '' }, '中心（默认）'));
+  // A device not registered yet (a new PC or laptop joining from the
+  // stick): its batch is sealed to a join code shown once here.
+  const newDevice = h('input', { id: 'export-new-device', maxlength: 8, placeholder: '如 A05（留空则发往上面所选）' });
   const exportResult = h('div', { id: 'export-result', class: 'message' });
   const doExport = h('button', { type: 'button', id: 'export-button', onclick: async () => {
     bar.value = 0; barText.textContent = '';
     exportResult.className = 'message';
     exportResult.textContent = '正在导出…';
     try {
-      const r = await call('exchange_export', { form: { folder: folder.value, destination: destination.value } });
-      exportResult.textContent = `已导出第 ${r.batch_no} 批：${r.file_name}（事件 ${r.events} 条，办件 ${r.cases} 件，${kib(r.bytes)}）`;
+      const to = newDevice.value.trim() || destination.value;
+      const r = await call('exchange_export', { form: { folder: folder.value, destination: to } });
+      fill(exportResult,
+        h('p', {}, `已导出第 ${r.batch_no} 批：${r.file_name}（事件 ${r.events} 条，办件 ${r.cases} 件，${kib(r.bytes)}）`),
+        h('p', { id: 'export-sealed-for' }, `已加密：只有${r.sealed_for.join('、')}能打开，U 盘丢失也看不到办件内容`),
+        r.join_code ? h('p', { class: 'fingerprint-big' }, '加入口令：', h('strong', { id: 'export-join-code', class: 'mono' }, r.join_code),
+          '（只显示这一次：请抄给新设备的安装人员，在新设备上“加入已有中心”时填写；不要和 U 盘放在一起）') : null);
+      newDevice.value = '';
       refreshFiles();
     } catch (err) {
       exportResult.textContent = err.message;
@@ -291,7 +300,8 @@ export async function exchangeScreen(root, app) {
     requestPanel,
     h('section', { class: 'panel' }, h('h2', {}, '导入'), files, checks, result),
     h('section', { class: 'panel' }, h('h2', {}, '导出'),
-      h('div', { class: 'grid2' }, field('发往', destination), h('div', { class: 'actions' }, doExport)), exportResult),
+      h('div', { class: 'grid2' }, field('发往', destination), field('或：新设备加入用（填新设备编号）', newDevice)),
+      h('div', { class: 'actions' }, doExport), exportResult),
     h('section', { class: 'panel' }, status),
     trustPanel);
   refreshFiles();

@@ -67,13 +67,14 @@ export function setupScreen(root, done) {
   } }, '选择文件夹…');
   const joinPart = h('div', { id: 'setup-join', hidden: true },
     h('fieldset', {}, h('legend', {}, '中心电脑导出的批次'),
-      h('p', { class: 'lead' }, '请中心负责人在中心电脑“数据交换”页为本机编号导出批次（“导出给”填本机编号），把 U 盘插到本机。'),
+      h('p', { class: 'lead' }, '请中心负责人在中心电脑“数据交换”页为本机导出加入批次（“新设备加入用”填本机编号），把 U 盘插到本机，并把导出时显示的 16 位加入口令告诉您（口令不要和 U 盘放在一起）。'),
       stickPicker('setup-sticks', async (path) => { folder.value = path; await listBatches(); }),
       field('U 盘文件夹', folder),
       h('div', { class: 'actions' }, pick),
       field('批次文件', batch),
       field('本机编号（如 V03，须与导出时填写的一致）', input('join_device_code', { maxlength: 8 })),
       field('设备类型', joinRole),
+      field('加入口令（中心电脑导出时显示的 16 位口令）', input('join_code', { placeholder: '如 ABCD-EFGH-JKMN-PQRS', autocomplete: 'off', spellcheck: 'false' })),
       field('中心电脑指纹（可选：填写后自动核对）', input('join_fingerprint', { placeholder: '中心电脑“数据交换”页显示的指纹' }))));
 
   // Joining over the LAN: the hub found there (or its address typed in);
@@ -205,6 +206,7 @@ export function setupScreen(root, done) {
           device_code: form.querySelector('#setup-join_device_code').value,
           role: joinRole.value,
           fingerprint: form.querySelector('#setup-join_fingerprint').value,
+          join_code: form.querySelector('#setup-join_code').value,
           encrypt: encrypt.checked,
         } });
         message.textContent = `已加入：${r.device.center_name}，本机为 ${r.device.device_code}（${r.device.role === 'agent' ? '村代办员笔记本' : '窗口电脑'}），导入 ${r.import.added} 条事件。`;
