@@ -40,7 +40,7 @@ fn apply(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
     let set = |sql: &str, values: &[&dyn rusqlite::ToSql]| -> crate::Result<()> {
         let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
         all.push(&case_id);
-        tx.execute(sql, all.as_slice())?;
+        tx.prepare_cached(sql)?.execute(all.as_slice())?;
         Ok(())
     };
     match step {

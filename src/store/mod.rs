@@ -220,6 +220,10 @@ impl Store {
         // Checkpoints run on their own thread (see `checkpoint`); this is
         // only the backstop.
         conn.pragma_update(None, "wal_autocheckpoint", checkpoint::BACKSTOP_PAGES)?;
+        // Applying a batch runs every area's projector, each with its own
+        // statements: rusqlite's default of 16 cached statements was
+        // re-preparing them for every event.
+        conn.set_prepared_statement_cache_capacity(128);
         migrations::migrate(&mut conn)?;
         Ok(Store {
             checkpointer: None,
