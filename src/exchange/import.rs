@@ -375,16 +375,16 @@ fn apply_events(
         return Ok(());
     }
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    for (i, (key, e)) in keyed.iter().enumerate() {
-        projection::apply_tolerant(tx, e)?;
-        order::record(tx, key)?;
+    projection::apply_all_tolerant(tx, keyed.iter().map(|(_, e)| e), |i| {
+        order::record(tx, &keyed[i].0)?;
         if (i as u64 + 1).is_multiple_of(PROGRESS_EVERY) {
             progress(Progress {
                 done: i as u64 + 1,
                 total,
             });
         }
-    }
+        Ok(())
+    })?;
     clocks.save(tx)?;
     if let Some((key, _)) = keyed.last() {
         order::set_head(
