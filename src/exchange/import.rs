@@ -99,7 +99,7 @@ pub fn import(
         verified.opened.file_name.clone(),
         verified.opened.manifest.device_code.clone(),
     );
-    let result = store.write(move |tx| apply(tx, verified, now, progress));
+    let result = store.write_bulk(move |tx| apply(tx, verified, now, progress));
     keep_fork(store, result, &file, &writer, now)
 }
 

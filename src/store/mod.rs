@@ -93,6 +93,12 @@ pub fn files_of(path: &Path) -> [PathBuf; 4] {
     ]
 }
 
+/// The page cache of every connection (negative: KiB), 32 MiB.
+const CACHE_KIB: i64 = -32_768;
+/// The page cache while one bulk transaction runs ([`Store::write_bulk`]),
+/// 128 MiB: a batch of 100 000 events touches about that much.
+const BULK_CACHE_KIB: i64 = -131_072;
+
 /// An open device database.
 pub struct Store {
     // Declared first so it is dropped first: its thread and connection are
@@ -216,7 +222,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // 32 MiB of page cache: an imported batch of 100 000 events stays in
         // memory until its commit instead of spilling pages mid-transaction.
-        conn.pragma_update(None, "cache_size", -32_768)?;
+        conn.pragma_update(None, "cache_size", CACHE_KIB)?;
         // Checkpoints run on their own thread (see `checkpoint`); this is
         // only the backstop.
         conn.pragma_update(None, "wal_autocheckpoint", checkpoint::BACKSTOP_PAGES)?;
@@ -262,6 +268,41 @@ impl Store {
         Ok(value)
     }
 
+    /// As [`Store::write`], for one transaction that writes far more than
+    /// a counter's step (an imported batch of a hundred thousand events):
+    /// a larger page cache keeps its pages in memory until the commit
+    /// instead of writing them to the log twice, and the checkpoint its
+    /// size would trigger inside the commit is left to the checkpoint
+    /// thread. Both settings are restored afterwards, also on failure.
+    pub fn write_bulk<T, E>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let backstop = if self.checkpointer.is_some() {
+            0
+        } else {
+            checkpoint::BACKSTOP_PAGES
+        };
+        let result = match self.cache_and_backstop(BULK_CACHE_KIB, backstop) {
+            Ok(()) => self.write(f),
+            Err(e) => Err(e.into()),
+        };
+        let restored = self.cache_and_backstop(CACHE_KIB, checkpoint::BACKSTOP_PAGES);
+        let value = result?;
+        restored?;
+        Ok(value)
+    }
+
+    fn cache_and_backstop(&self, cache_kib: i64, backstop: i64) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "cache_size", cache_kib)?;
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", backstop)?;
+        Ok(())
+    }
+
     /// Whether this database is encrypted.
     pub fn is_encrypted(&self) -> bool {
         self.encrypted.is_some()
@@ -275,5 +316,50 @@ impl Store {
     /// Runs `f` after every commit from now on (see [`AfterCommit`]).
     pub fn after_commit(&mut self, f: AfterCommit) {
         self.after_commit = Some(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(store: &Store) -> (i64, i64) {
+        let get = |name: &str| {
+            store
+                .conn()
+                .pragma_query_value(None, name, |r| r.get::<_, i64>(0))
+                .unwrap()
+        };
+        (get("cache_size"), get("wal_autocheckpoint"))
+    }
+
+    #[test]
+    fn a_bulk_write_runs_with_its_own_settings_and_restores_them_also_on_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("b.db")).unwrap();
+        let normal = (CACHE_KIB, checkpoint::BACKSTOP_PAGES);
+        assert_eq!(settings(&store), normal);
+        let inside = store
+            .write_bulk(|tx| -> Result<(i64, i64), StoreError> {
+                tx.execute_batch("CREATE TABLE t (x);")?;
+                let cache = tx.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+                let backstop = tx.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?;
+                Ok((cache, backstop))
+            })
+            .unwrap();
+        // The checkpoint thread takes the bulk commit's checkpoint.
+        assert_eq!(inside, (BULK_CACHE_KIB, 0));
+        assert_eq!(settings(&store), normal);
+        let failed = store.write_bulk(|tx| -> Result<(), StoreError> {
+            tx.execute_batch("INSERT INTO t VALUES (1);")?;
+            Err(StoreError::Encode("refused".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(settings(&store), normal);
+        let rows: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 0, "the failed transaction left nothing");
     }
 }
