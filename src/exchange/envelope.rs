@@ -118,6 +118,7 @@ impl Target {
 /// The recipients of a batch to `destination` written by `own`: the device
 /// named, or for the default destination the hub (on the hub, every
 /// registered device). A code not registered yet is a device joining.
+/// Refused when nobody could open the batch.
 pub fn recipients(
     conn: &Connection,
     own: &Device,
@@ -143,11 +144,15 @@ pub fn recipients(
         .cloned()
         .map(target)
         .collect();
-    Ok(if own.role == DeviceRole::Hub || hubs.is_empty() {
+    let targets: Vec<Target> = if own.role == DeviceRole::Hub || hubs.is_empty() {
         others.into_iter().map(target).collect()
     } else {
         hubs
-    })
+    };
+    if targets.is_empty() {
+        return Err(ExchangeError::NoRecipients.into());
+    }
+    Ok(targets)
 }
 
 /// A fresh join code, grouped for reading aloud: `ABCD-EFGH-JKMN-PQRS`.
@@ -192,16 +197,13 @@ pub struct SealedBatch {
 }
 
 /// Seals the version-2 batch `inner` (written by this device, described by
-/// `m`) to `targets`.
+/// `m`) to `targets`, as [`recipients`] names them.
 pub fn seal(
     conn: &Connection,
     m: &Manifest,
     inner: &[u8],
     targets: &[Target],
 ) -> crate::Result<SealedBatch> {
-    if targets.is_empty() {
-        return Err(ExchangeError::NoRecipients.into());
-    }
     let sealing = |what: &str| ExchangeError::Seal(what.to_owned());
     let content_key = Secret::generate();
     let payload = payload_cipher(content_key.bytes(), inner, true)

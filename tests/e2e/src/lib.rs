@@ -171,6 +171,53 @@ pub fn take_in_beside(db: &Path, name: &str, id17: &str, address: &str) -> Strin
     .case_no
 }
 
+/// `user` (password `{user}-pass1`) exports a batch of `store` for `dest`
+/// (`None`: the default destination) into `dir`, through the core.
+pub fn export_batch(
+    store: &mut Store,
+    user: &str,
+    dest: Option<&str>,
+    dir: &Path,
+    at: chrono::DateTime<chrono::FixedOffset>,
+) -> bianmin::exchange::export::ExportReport {
+    let s = users::verify_credentials(store.conn(), user, &format!("{user}-pass1")).expect("login");
+    bianmin::exchange::export::export(
+        store,
+        &s,
+        at,
+        &bianmin::exchange::export::ExportRequest {
+            out_dir: dir.to_path_buf(),
+            destination: dest.map(str::to_owned),
+            ..Default::default()
+        },
+        &mut |_| {},
+    )
+    .expect("export")
+}
+
+/// An empty `store` joins as counter `code` from the hub's batch `joined`,
+/// with the join code the hub showed.
+pub fn join_as_counter(
+    store: &mut Store,
+    code: &str,
+    joined: &bianmin::exchange::export::ExportReport,
+    at: chrono::DateTime<chrono::FixedOffset>,
+) {
+    bianmin::exchange::join::join(
+        store,
+        at,
+        &bianmin::exchange::join::JoinInput {
+            device_code: code.into(),
+            role: DeviceRole::Counter,
+            fingerprint: None,
+            join_code: joined.join_code.clone(),
+        },
+        Path::new(&joined.path),
+        &mut |_| {},
+    )
+    .expect("join");
+}
+
 /// A device set up through the core: center 370101, counter A01, with an
 /// admin, a manager and a clerk (passwords `<username>-pass1`).
 pub fn prepared_center(dir: &Path) -> PathBuf {

@@ -6,46 +6,12 @@
 //! the conflicts leave the list and the log keeps every step.
 
 use bianmin::auth::users;
-use bianmin::exchange::export::{self, ExportRequest};
-use bianmin::exchange::join::{self, JoinInput};
 use bianmin::exchange::{devices, import, keys};
 use bianmin::intake;
 use bianmin::lifecycle::request::{self, StepRequest};
-use bianmin::store::device::DeviceRole;
 use bianmin::store::Store;
 use bianmin_e2e::*;
 use chrono::Duration;
-
-fn batch(
-    store: &mut Store,
-    user: &str,
-    dest: Option<&str>,
-    dir: &std::path::Path,
-    at: chrono::DateTime<chrono::FixedOffset>,
-) -> std::path::PathBuf {
-    let s = users::verify_credentials(store.conn(), user, &format!("{user}-pass1")).expect("login");
-    let r = export::export(
-        store,
-        &s,
-        at,
-        &ExportRequest {
-            out_dir: dir.to_path_buf(),
-            destination: dest.map(str::to_owned),
-            ..ExportRequest::default()
-        },
-        &mut |_| {},
-    )
-    .expect("export");
-    if let Some(code) = r.join_code {
-        JOIN_CODE.with(|c| *c.borrow_mut() = Some(code));
-    }
-    std::path::PathBuf::from(r.path)
-}
-
-thread_local! {
-    /// The join code the last export showed (read off the hub's screen).
-    static JOIN_CODE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_manager_keeps_what_stands_when_two_pcs_took_conflicting_steps() {
@@ -58,20 +24,8 @@ async fn a_manager_keeps_what_stands_when_two_pcs_took_conflicting_steps() {
     let case_no = {
         let mut hub = Store::open(&hub_db).expect("hub");
         let mut a02 = Store::open(&a02_dir.path().join("bianmin.db")).expect("a02");
-        let joined = batch(&mut hub, "manager", Some("A02"), usb.path(), now);
-        join::join(
-            &mut a02,
-            now,
-            &JoinInput {
-                device_code: "A02".into(),
-                role: DeviceRole::Counter,
-                fingerprint: None,
-                join_code: JOIN_CODE.with(|c| c.borrow().clone()),
-            },
-            &joined,
-            &mut |_| {},
-        )
-        .expect("join");
+        let joined = export_batch(&mut hub, "manager", Some("A02"), usb.path(), now);
+        join_as_counter(&mut a02, "A02", &joined, now);
         let manager = users::verify_credentials(hub.conn(), "manager", "manager-pass1").expect("m");
         let line = keys::own_line(a02.conn()).expect("key").to_line();
         devices::trust(&mut hub, &manager, now, &line).expect("trust");
@@ -84,7 +38,7 @@ async fn a_manager_keeps_what_stands_when_two_pcs_took_conflicting_steps() {
         )
         .expect("intake")
         .case_no;
-        let to_a02 = batch(
+        let to_a02 = export_batch(
             &mut hub,
             "manager",
             Some("A02"),
@@ -97,7 +51,7 @@ async fn a_manager_keeps_what_stands_when_two_pcs_took_conflicting_steps() {
             &mut a02,
             &a02_manager,
             now + Duration::seconds(12),
-            &to_a02,
+            std::path::Path::new(&to_a02.path),
             &mut |_| {},
         )
         .expect("a02 import");
@@ -138,7 +92,7 @@ async fn a_manager_keeps_what_stands_when_two_pcs_took_conflicting_steps() {
             complete,
         )
         .expect("complete");
-        let from_a02 = batch(
+        let from_a02 = export_batch(
             &mut a02,
             "manager",
             None,
@@ -149,7 +103,7 @@ async fn a_manager_keeps_what_stands_when_two_pcs_took_conflicting_steps() {
             &mut hub,
             &manager,
             now + Duration::seconds(55),
-            &from_a02,
+            std::path::Path::new(&from_a02.path),
             &mut |_| {},
         )
         .expect("hub import");

@@ -5,38 +5,13 @@
 //! keyboard, from the device row) the list says so and the warning goes.
 
 use bianmin::auth::users;
-use bianmin::exchange::export::{self, ExportRequest};
-use bianmin::exchange::join::{self, JoinInput};
 use bianmin::exchange::{devices, import, keys};
 use bianmin::intake;
-use bianmin::store::device::DeviceRole;
 use bianmin::store::Store;
 use bianmin_e2e::*;
 use chrono::Duration;
 
 type At = chrono::DateTime<chrono::FixedOffset>;
-
-fn batch(
-    store: &mut Store,
-    user: &str,
-    dest: Option<&str>,
-    dir: &std::path::Path,
-    at: At,
-) -> export::ExportReport {
-    let s = users::verify_credentials(store.conn(), user, &format!("{user}-pass1")).expect("login");
-    export::export(
-        store,
-        &s,
-        at,
-        &ExportRequest {
-            out_dir: dir.to_path_buf(),
-            destination: dest.map(str::to_owned),
-            ..ExportRequest::default()
-        },
-        &mut |_| {},
-    )
-    .expect("export")
-}
 
 fn take_in(store: &mut Store, at: At, name: &str, id: &str) {
     let clerk = users::verify_credentials(store.conn(), "clerk", "clerk-pass1").expect("clerk");
@@ -59,20 +34,8 @@ async fn a_fork_is_shown_to_the_manager_and_named_revoked_once_the_key_is() {
     {
         let mut hub = Store::open(&hub_db).expect("hub");
         let mut a02 = Store::open(&a02_dir.path().join("bianmin.db")).expect("a02");
-        let joined = batch(&mut hub, "manager", Some("A02"), usb.path(), now);
-        join::join(
-            &mut a02,
-            now,
-            &JoinInput {
-                device_code: "A02".into(),
-                role: DeviceRole::Counter,
-                fingerprint: None,
-                join_code: joined.join_code.clone(),
-            },
-            std::path::Path::new(&joined.path),
-            &mut |_| {},
-        )
-        .expect("join");
+        let joined = export_batch(&mut hub, "manager", Some("A02"), usb.path(), now);
+        join_as_counter(&mut a02, "A02", &joined, now);
         let manager = users::verify_credentials(hub.conn(), "manager", "manager-pass1").expect("m");
         let line = keys::own_line(a02.conn()).expect("key").to_line();
         devices::trust(&mut hub, &manager, now, &line).expect("trust");
@@ -88,7 +51,7 @@ async fn a_fork_is_shown_to_the_manager_and_named_revoked_once_the_key_is() {
             "冒名者",
             "37140219400315001",
         );
-        let stolen = batch(
+        let stolen = export_batch(
             &mut thief,
             "clerk",
             None,
@@ -101,7 +64,7 @@ async fn a_fork_is_shown_to_the_manager_and_named_revoked_once_the_key_is() {
             "孙秀兰",
             "37140219410315005",
         );
-        let genuine = batch(
+        let genuine = export_batch(
             &mut a02,
             "clerk",
             None,
