@@ -34,7 +34,7 @@ Package: bianmin-desk
 Version: $version
 Architecture: amd64
 Maintainer: Bianmin Counter developers <dev@bianmin.local>
-Depends: libwebkit2gtk-4.1-0, libgtk-3-0, libssl3, fonts-noto-cjk, cups-client
+Depends: libwebkit2gtk-4.1-0, libgtk-3-0, libssl3, fonts-noto-cjk, fonts-hanazono, cups-client
 Installed-Size: $size
 Section: misc
 Priority: optional

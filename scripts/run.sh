@@ -10,11 +10,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # libssl-dev: SQLCipher links libcrypto; fonts-noto-cjk: the window's
-# Chinese text (WebKit draws with the system's fonts); cups, cups-client and
+# Chinese text (WebKit draws with the system's fonts) and, with
+# fonts-hanazono, the printed documents' fonts; cups, cups-client and
 # printer-driver-cups-pdf: the print service the window prints through,
 # with a virtual PDF printer to try it on.
 bash scripts/system-packages.sh build-essential pkg-config ca-certificates libssl-dev \
-  libwebkit2gtk-4.1-dev fonts-noto-cjk cups cups-client printer-driver-cups-pdf
+  libwebkit2gtk-4.1-dev fonts-noto-cjk fonts-hanazono cups cups-client printer-driver-cups-pdf
 source scripts/require-cargo.sh
 if [ $# -gt 0 ] && [ "$1" != "--fresh" ]; then
   cargo build --release -q -p bianmin

@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 # libssl-dev: SQLCipher (the encrypted database) links libcrypto.
 # libwebkit2gtk-4.1-dev builds the window; xvfb, xauth and
 # webkit2gtk-driver (WebKitWebDriver) run it headless under WebDriver;
-# fonts-noto-cjk draws its Chinese text (screenshots are looked at).
+# fonts-noto-cjk draws its Chinese text (screenshots are looked at) and,
+# with fonts-hanazono, holds the fonts the printed documents are set in.
 # cups, cups-client and printer-driver-cups-pdf: a real print service with
 # virtual PDF printers, which the printing tests print to; cups-pdf draws
 # a job again through PostScript (no text layer), so the tests read the
@@ -19,7 +20,7 @@ cd "$(dirname "$0")/.."
 # netns) to send a real broadcast; e2fsprogs and mount: the window's USB
 # test loop-mounts a stick image it makes under /media.
 bash scripts/system-packages.sh build-essential pkg-config ca-certificates poppler-utils \
-  libssl-dev libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver fonts-noto-cjk \
+  libssl-dev libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver fonts-noto-cjk fonts-hanazono \
   cups cups-client printer-driver-cups-pdf tesseract-ocr tesseract-ocr-chi-sim \
   iproute2 e2fsprogs mount
 # Started (when not running) and added for the tests, removed at the end.

@@ -199,10 +199,47 @@ fn a_rare_character_name_prints_with_the_fallback_font() {
     );
     let fonts = tool("pdffonts", &[], &doc.pdf);
     assert!(
-        fonts.contains("NotoSansCJKsc") && fonts.contains("HanaMinB"),
+        fonts.contains("NotoSerifCJKsc") && fonts.contains("HanaMinB"),
         "{fonts}"
     );
     assert_fonts_embedded_subset_unicode(&doc.pdf);
+}
+
+/// The font names `pdffonts` lists, without their subset tags.
+fn font_names(pdf: &[u8]) -> Vec<String> {
+    let mut names: Vec<String> = tool("pdffonts", &[], pdf)
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .map(|n| n.split_once('+').map_or(n, |(_, name)| name).to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn slips_are_set_in_sans_a4_papers_in_serif_and_the_same_facts_give_the_same_bytes() {
+    let mut c = center();
+    let r = intake::record(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        application("MZ-005", person("王芳", 1), &["1", "2", "3", "5"]),
+    )
+    .unwrap();
+    let facts = bianmin::documents::facts::gather(c.store.conn(), &r.case_no, monday()).unwrap();
+    for (kind, face) in [
+        (DocumentKind::Receipt, "NotoSansCJKsc-Regular"),
+        (DocumentKind::Notice, "NotoSerifCJKsc-Regular"),
+    ] {
+        let first = documents::render(kind, &facts).unwrap();
+        assert_eq!(font_names(&first.bytes), vec![face.to_owned()], "{kind:?}");
+        let again = documents::render(kind, &facts).unwrap();
+        assert!(
+            first.bytes == again.bytes,
+            "{kind:?} differs between two renders"
+        );
+    }
 }
 
 #[test]

@@ -1001,7 +1001,7 @@ fn hostile_text_crosses_a_batch_unchanged() {
         // address carries every text.
         let reason = if bianmin::documents::fonts::get()
             .unwrap()
-            .check(text)
+            .check_every_family(text)
             .is_ok()
         {
             text.to_string()

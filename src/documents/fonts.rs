@@ -1,54 +1,221 @@
-//! The fonts of printed documents: Noto Sans CJK SC for all text and
-//! HanaMinB for the Han characters of Extensions B–F that Noto lacks. Both
-//! ship in assets/fonts/ and are compiled into the program, parsed once per
-//! process. Text is split into runs by the font that has each character; a
-//! character neither font has is an error naming it — never a blank.
+//! The fonts of printed documents, read from the fonts the package depends
+//! on (fonts-noto-cjk, fonts-hanazono) instead of compiled into each
+//! binary: Noto Serif CJK SC (a 宋体-style face) for A4 documents, as GB/T
+//! 9704 has official papers; Noto Sans CJK SC for the 80 mm slips; HanaMinB
+//! for the Han characters of Extensions B–F that neither Noto face has.
+//!
+//! Each file is checked by its SHA-256 before it is parsed, so every
+//! printed paper is drawn with exactly the font versions this program was
+//! made with (the PDFs stay byte-for-byte the same for the same input);
+//! [`installed`] is the quick check the window runs at start. Text is split
+//! into runs by the face that has each character; a character no face has
+//! is an error naming it — never a blank.
 
 use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::{OnceLock, RwLock};
 
 use printpdf::ParsedFont;
+use sha2::{Digest, Sha256};
 
 use super::DocumentError;
 
-static SANS_BYTES: &[u8] = include_bytes!("../../assets/fonts/NotoSansCJK-Regular.ttc");
-static FALLBACK_BYTES: &[u8] = include_bytes!("../../assets/fonts/HanaMinB.ttf");
-/// Noto Sans CJK SC is face 2 of the collection (JP, KR, SC, TC, HK …).
-const SANS_FACE: usize = 2;
+/// A font file the package depends on, as this program expects it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FontFile {
+    /// The face's name, as the messages say it.
+    pub name: &'static str,
+    /// The Debian package that installs it.
+    pub package: &'static str,
+    /// Where that package puts it, from the file-system root.
+    pub path: &'static str,
+    /// The face within a collection (.ttc); 0 for a single font.
+    pub face: usize,
+    pub size: u64,
+    pub sha256: &'static str,
+}
 
-/// Which of the two fonts draws a character.
+/// Noto Sans CJK SC: face 2 of the collection (JP, KR, SC, TC, HK),
+/// version 2.004 as Debian 12 ships it.
+pub const SANS: FontFile = FontFile {
+    name: "Noto Sans CJK SC",
+    package: "fonts-noto-cjk",
+    path: "usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    face: 2,
+    size: 19_484_784,
+    sha256: "b76b0433203017ca80401b2ee0dd69350349871c4b19d504c34dbdd80541690a",
+};
+
+/// Noto Serif CJK SC: face 2 of its collection, version 2.001.
+pub const SERIF: FontFile = FontFile {
+    name: "Noto Serif CJK SC",
+    package: "fonts-noto-cjk",
+    path: "usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    face: 2,
+    size: 26_297_400,
+    sha256: "a04178ec485dffdff7cc0c0c20e1fce9202d7e2160d805e8e44a4c8841c58481",
+};
+
+/// HanaMinB 2017-09-04 (GlyphWiki): Extensions B–F.
+pub const FALLBACK: FontFile = FontFile {
+    name: "HanaMinB",
+    package: "fonts-hanazono",
+    path: "usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+    face: 0,
+    size: 30_739_236,
+    sha256: "829543436cdf7b4c6730e2af5806fa406f8ddf0d4b656e0cd49c58d4db1c8d3c",
+};
+
+/// Every font file printing needs.
+pub const ALL: [FontFile; 3] = [SANS, SERIF, FALLBACK];
+
+impl FontFile {
+    fn at(&self, root: &Path) -> PathBuf {
+        root.join(self.path)
+    }
+
+    fn missing(&self, root: &Path) -> DocumentError {
+        DocumentError::FontMissing {
+            name: self.name,
+            path: self.at(root).display().to_string(),
+            package: self.package,
+        }
+    }
+
+    fn changed(&self, root: &Path) -> DocumentError {
+        DocumentError::FontChanged {
+            name: self.name,
+            path: self.at(root).display().to_string(),
+            package: self.package,
+        }
+    }
+
+    /// The quick check: the file is there and has the expected size.
+    pub fn check_present(&self, root: &Path) -> Result<(), DocumentError> {
+        match std::fs::metadata(self.at(root)) {
+            Ok(m) if m.is_file() && m.len() == self.size => Ok(()),
+            Ok(_) => Err(self.changed(root)),
+            Err(_) => Err(self.missing(root)),
+        }
+    }
+
+    /// The file's bytes, refused unless their SHA-256 is the expected one.
+    pub fn read_verified(&self, root: &Path) -> Result<Vec<u8>, DocumentError> {
+        self.check_present(root)?;
+        let mut file = std::fs::File::open(self.at(root)).map_err(|_| self.missing(root))?;
+        let mut bytes = Vec::with_capacity(self.size as usize);
+        file.read_to_end(&mut bytes)
+            .map_err(|_| self.missing(root))?;
+        if hex::encode(Sha256::digest(&bytes)) != self.sha256 {
+            return Err(self.changed(root));
+        }
+        Ok(bytes)
+    }
+
+    /// Reads, verifies and parses the face.
+    fn parse(&self, root: &Path) -> Result<ParsedFont, DocumentError> {
+        let bytes = self.read_verified(root)?;
+        let mut warnings = Vec::new();
+        // printpdf keeps its own copy of the bytes for embedding subsets.
+        ParsedFont::from_bytes(&bytes, self.face, &mut warnings)
+            .ok_or_else(|| DocumentError::Font(format!("{} 无法解析：{warnings:?}", self.name)))
+    }
+}
+
+/// Where the font files are looked for: the file-system root.
+const ROOT: &str = "/";
+
+/// The quick check at start (a few microseconds: the files are there with
+/// the expected sizes); the full SHA-256 check runs when a face is first
+/// parsed for printing. The error says which package to install.
+pub fn installed() -> Result<(), DocumentError> {
+    installed_under(Path::new(ROOT))
+}
+
+/// [`installed`] under another root (tests).
+pub fn installed_under(root: &Path) -> Result<(), DocumentError> {
+    ALL.iter().try_for_each(|f| f.check_present(root))
+}
+
+/// Which typeface a page is set in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// Noto Sans CJK SC: the 80 mm slips.
+    Sans,
+    /// Noto Serif CJK SC: A4 official documents (GB/T 9704's 宋体 style).
+    Serif,
+}
+
+impl Family {
+    /// The rule: roll-paper slips (up to 80 mm wide) are set in the sans
+    /// face, every wider (A4) page in the serif face.
+    pub fn for_page_width(width_mm: f32) -> Family {
+        if width_mm <= super::layout::ROLL_WIDTH {
+            Family::Sans
+        } else {
+            Family::Serif
+        }
+    }
+
+    /// Both families: a name must print in each (a slip and a notice).
+    pub const ALL: [Family; 2] = [Family::Sans, Family::Serif];
+}
+
+/// Which font draws a character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Face {
     Sans,
+    Serif,
     Fallback,
 }
 
-/// The parsed fonts, with a cache of each character's face and advance.
-pub struct Fonts {
-    sans: ParsedFont,
-    /// Parsed on first need: most documents have no character outside
-    /// Noto Sans CJK SC, and the parsed face costs tens of megabytes.
-    fallback: OnceLock<Result<ParsedFont, String>>,
-    /// char → (face, advance in em), `None` when no face has it.
-    glyphs: RwLock<HashMap<char, Option<(Face, f32)>>>,
+impl Face {
+    /// The face's name among a PDF's resources (and its CMap's name).
+    pub fn resource_name(self) -> &'static str {
+        match self {
+            Face::Sans => "NOTOSANSCJKSC",
+            Face::Serif => "NOTOSERIFCJKSC",
+            Face::Fallback => "HANAMINB",
+        }
+    }
+
+    fn file(self) -> &'static FontFile {
+        match self {
+            Face::Sans => &SANS,
+            Face::Serif => &SERIF,
+            Face::Fallback => &FALLBACK,
+        }
+    }
 }
 
-/// The fonts, parsed on first use (about 0.1 s) and kept for the process.
+impl From<Family> for Face {
+    fn from(family: Family) -> Face {
+        match family {
+            Family::Sans => Face::Sans,
+            Family::Serif => Face::Serif,
+        }
+    }
+}
+
+/// (family, char) → (face, advance in em), `None` when no face has it.
+type GlyphCache = HashMap<(Family, char), Option<(Face, f32)>>;
+
+/// The faces, each parsed on first need and kept for the process, with a
+/// cache of each character's face and advance.
+pub struct Fonts {
+    root: PathBuf,
+    sans: OnceLock<Result<ParsedFont, DocumentError>>,
+    serif: OnceLock<Result<ParsedFont, DocumentError>>,
+    /// Most documents have no character outside the Noto faces.
+    fallback: OnceLock<Result<ParsedFont, DocumentError>>,
+    glyphs: RwLock<GlyphCache>,
+}
+
+/// The fonts of this process (each face parsed on first use, about 0.1 s).
 pub fn get() -> Result<&'static Fonts, DocumentError> {
-    static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
-    FONTS
-        .get_or_init(|| {
-            let mut warnings = Vec::new();
-            let sans = ParsedFont::from_bytes(SANS_BYTES, SANS_FACE, &mut warnings)
-                .ok_or_else(|| format!("Noto Sans CJK SC 无法解析：{warnings:?}"))?;
-            Ok(Fonts {
-                sans,
-                fallback: OnceLock::new(),
-                glyphs: RwLock::new(HashMap::new()),
-            })
-        })
-        .as_ref()
-        .map_err(|e| DocumentError::Font(e.clone()))
+    static FONTS: OnceLock<Fonts> = OnceLock::new();
+    Ok(FONTS.get_or_init(|| Fonts::under(Path::new(ROOT))))
 }
 
 /// Invisible formatting characters (direction marks, zero-width joiners,
@@ -59,66 +226,98 @@ pub fn is_invisible(ch: char) -> bool {
 }
 
 impl Fonts {
+    /// Fonts read from under `root` (tests use a copy of the layout).
+    pub fn under(root: &Path) -> Fonts {
+        Fonts {
+            root: root.to_path_buf(),
+            sans: OnceLock::new(),
+            serif: OnceLock::new(),
+            fallback: OnceLock::new(),
+            glyphs: RwLock::new(HashMap::new()),
+        }
+    }
+
     /// The parsed font of a face.
     pub fn parsed(&self, face: Face) -> Result<&ParsedFont, DocumentError> {
-        match face {
-            Face::Sans => Ok(&self.sans),
-            Face::Fallback => self
-                .fallback
-                .get_or_init(|| {
-                    let mut warnings = Vec::new();
-                    ParsedFont::from_bytes(FALLBACK_BYTES, 0, &mut warnings)
-                        .ok_or_else(|| format!("HanaMinB 无法解析：{warnings:?}"))
-                })
-                .as_ref()
-                .map_err(|e| DocumentError::Font(e.clone())),
-        }
-    }
-
-    /// The face that has `ch` (preferring Noto Sans CJK SC) and its
-    /// advance in em, looked up once per character per process.
-    fn glyph(&self, ch: char) -> Option<(Face, f32)> {
-        if let Some(hit) = self.glyphs.read().ok().and_then(|m| m.get(&ch).copied()) {
-            return hit;
-        }
-        let lookup = |face: Face| {
-            let font = self.parsed(face).ok()?;
-            let gid = font.lookup_glyph_index(ch as u32).filter(|g| *g != 0)?;
-            let upem = f32::from(font.pdf_font_metrics.units_per_em.max(1));
-            Some((face, f32::from(font.get_horizontal_advance(gid)) / upem))
+        let slot = match face {
+            Face::Sans => &self.sans,
+            Face::Serif => &self.serif,
+            Face::Fallback => &self.fallback,
         };
-        let found = lookup(Face::Sans).or_else(|| lookup(Face::Fallback));
-        if let Ok(mut m) = self.glyphs.write() {
-            m.insert(ch, found);
+        slot.get_or_init(|| face.file().parse(&self.root))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The face that has `ch` in `family` (its own face first, then the
+    /// rare-character face) and its advance in em, looked up once per
+    /// character per process.
+    fn glyph(&self, family: Family, ch: char) -> Result<Option<(Face, f32)>, DocumentError> {
+        if let Some(hit) = self
+            .glyphs
+            .read()
+            .ok()
+            .and_then(|m| m.get(&(family, ch)).copied())
+        {
+            return Ok(hit);
         }
-        found
+        let lookup = |face: Face| -> Result<Option<(Face, f32)>, DocumentError> {
+            let font = self.parsed(face)?;
+            let Some(gid) = font.lookup_glyph_index(ch as u32).filter(|g| *g != 0) else {
+                return Ok(None);
+            };
+            let upem = f32::from(font.pdf_font_metrics.units_per_em.max(1));
+            Ok(Some((
+                face,
+                f32::from(font.get_horizontal_advance(gid)) / upem,
+            )))
+        };
+        let found = match lookup(family.into())? {
+            Some(hit) => Some(hit),
+            None => lookup(Face::Fallback)?,
+        };
+        if let Ok(mut m) = self.glyphs.write() {
+            m.insert((family, ch), found);
+        }
+        Ok(found)
     }
 
-    /// The face that has `ch`, preferring Noto Sans CJK SC.
-    pub fn face_for(&self, ch: char) -> Option<Face> {
-        self.glyph(ch).map(|(face, _)| face)
+    /// The face that draws `ch` in `family`, `None` when no font has it.
+    /// A face that cannot be loaded counts as not having it; [`check`]
+    /// reports the font itself.
+    pub fn face_for(&self, family: Family, ch: char) -> Option<Face> {
+        self.glyph(family, ch).ok().flatten().map(|(face, _)| face)
     }
 
-    /// Refuses text with a visible character that no shipped font has.
-    pub fn check(&self, text: &str) -> Result<(), DocumentError> {
+    /// Refuses text with a visible character that no font of `family` has,
+    /// or a font that is missing or not the expected one.
+    pub fn check(&self, family: Family, text: &str) -> Result<(), DocumentError> {
         for ch in text.chars() {
             if ch.is_control() || is_invisible(ch) {
                 continue;
             }
-            if self.face_for(ch).is_none() {
+            if self.glyph(family, ch)?.is_none() {
                 return Err(DocumentError::MissingGlyph(ch));
             }
         }
         Ok(())
     }
 
-    /// `text` as it can be printed: a visible character no shipped font has
-    /// (in data stored before intake refused such characters) becomes a
+    /// Refuses text that would not print on every paper (a name is on the
+    /// slip and on the A4 notice).
+    pub fn check_every_family(&self, text: &str) -> Result<(), DocumentError> {
+        Family::ALL
+            .iter()
+            .try_for_each(|family| self.check(*family, text))
+    }
+
+    /// `text` as it can be printed in `family`: a visible character no font
+    /// has (in data stored before intake refused such characters) becomes a
     /// visible placeholder naming it, 〔U+1F468〕, instead of failing the
     /// whole document.
-    pub fn printable<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+    pub fn printable<'a>(&self, family: Family, text: &'a str) -> std::borrow::Cow<'a, str> {
         let missing =
-            |ch: char| !ch.is_control() && !is_invisible(ch) && self.face_for(ch).is_none();
+            |ch: char| !ch.is_control() && !is_invisible(ch) && self.face_for(family, ch).is_none();
         if !text.chars().any(missing) {
             return std::borrow::Cow::Borrowed(text);
         }
@@ -134,24 +333,27 @@ impl Fonts {
     }
 
     /// The advance of `ch` at `size` points, in points (0 for invisible characters).
-    pub fn advance(&self, ch: char, size: f32) -> f32 {
-        self.glyph(ch).map_or(0.0, |(_, em)| em * size)
+    pub fn advance(&self, family: Family, ch: char, size: f32) -> f32 {
+        self.glyph(family, ch)
+            .ok()
+            .flatten()
+            .map_or(0.0, |(_, em)| em * size)
     }
 
     /// The width of `text` at `size` points, in millimetres.
-    pub fn width_mm(&self, text: &str, size: f32) -> f32 {
-        pt_to_mm(text.chars().map(|c| self.advance(c, size)).sum())
+    pub fn width_mm(&self, family: Family, text: &str, size: f32) -> f32 {
+        pt_to_mm(text.chars().map(|c| self.advance(family, c, size)).sum())
     }
 
     /// Splits text into runs of one face each, dropping invisible characters.
     /// Call [`check`](Self::check) first: a character no face has is dropped here.
-    pub fn runs(&self, text: &str) -> Vec<(Face, String)> {
+    pub fn runs(&self, family: Family, text: &str) -> Vec<(Face, String)> {
         let mut out: Vec<(Face, String)> = Vec::new();
         for ch in text.chars() {
             if ch.is_control() || is_invisible(ch) {
                 continue;
             }
-            let Some(face) = self.face_for(ch) else {
+            let Some(face) = self.face_for(family, ch) else {
                 continue;
             };
             match out.last_mut() {
@@ -175,40 +377,154 @@ mod tests {
     #[test]
     fn rare_characters_fall_back_to_hanamin_b_and_common_ones_stay_in_noto() {
         let f = get().unwrap();
-        assert_eq!(f.face_for('张'), Some(Face::Sans));
-        assert_eq!(f.face_for('䶮'), Some(Face::Sans));
-        assert_eq!(f.face_for('𠮷'), Some(Face::Sans));
-        assert_eq!(f.face_for('𪚥'), Some(Face::Fallback));
-        assert_eq!(f.face_for('\u{2B820}'), Some(Face::Fallback));
-        assert_eq!(f.face_for('\u{2CEB0}'), Some(Face::Fallback));
-        let runs = f.runs("王𪚥𠮷");
+        for (family, face) in [(Family::Sans, Face::Sans), (Family::Serif, Face::Serif)] {
+            assert_eq!(f.face_for(family, '张'), Some(face));
+            assert_eq!(f.face_for(family, '䶮'), Some(face));
+            assert_eq!(f.face_for(family, '𠮷'), Some(face));
+            assert_eq!(f.face_for(family, '𪚥'), Some(Face::Fallback));
+            assert_eq!(f.face_for(family, '\u{2B820}'), Some(Face::Fallback));
+            assert_eq!(f.face_for(family, '\u{2CEB0}'), Some(Face::Fallback));
+            let runs = f.runs(family, "王𪚥𠮷");
+            assert_eq!(
+                runs,
+                vec![
+                    (face, "王".into()),
+                    (Face::Fallback, "𪚥".into()),
+                    (face, "𠮷".into())
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn slips_are_set_in_sans_and_a4_in_serif() {
         assert_eq!(
-            runs,
-            vec![
-                (Face::Sans, "王".into()),
-                (Face::Fallback, "𪚥".into()),
-                (Face::Sans, "𠮷".into())
-            ]
+            Family::for_page_width(super::super::layout::ROLL_WIDTH),
+            Family::Sans
+        );
+        assert_eq!(
+            Family::for_page_width(super::super::layout::A4.0),
+            Family::Serif
         );
     }
 
     #[test]
     fn a_character_no_font_has_is_named() {
         let f = get().unwrap();
-        // U+9FFF was added in Unicode 14; neither shipped font has it.
-        let err = f.check("王\u{9FFF}").unwrap_err();
-        assert_eq!(err, DocumentError::MissingGlyph('\u{9FFF}'));
-        assert!(err.to_string().contains("U+9FFF"), "{err}");
-        assert!(
-            f.check("王\u{200F}三").is_ok(),
-            "direction marks are invisible, not missing"
-        );
+        // U+9FFF was added in Unicode 14; no font here has it.
+        for family in Family::ALL {
+            let err = f.check(family, "王\u{9FFF}").unwrap_err();
+            assert_eq!(err, DocumentError::MissingGlyph('\u{9FFF}'));
+            assert!(err.to_string().contains("U+9FFF"), "{err}");
+            assert!(
+                f.check(family, "王\u{200F}三").is_ok(),
+                "direction marks are invisible, not missing"
+            );
+        }
     }
 
     #[test]
     fn han_characters_are_square_and_latin_narrower() {
         let f = get().unwrap();
-        assert!((f.advance('中', 10.0) - 10.0).abs() < 0.01);
-        assert!(f.advance('1', 10.0) < 6.0);
+        for family in Family::ALL {
+            assert!((f.advance(family, '中', 10.0) - 10.0).abs() < 0.01);
+            assert!(f.advance(family, '1', 10.0) < 6.0);
+        }
+    }
+
+    /// A root holding the three files as the packages install them, with
+    /// `alter` applied to one of them.
+    fn root_with(alter: impl Fn(&FontFile, &Path)) -> tempfile::TempDir {
+        let root = tempfile::tempdir().unwrap();
+        for f in ALL {
+            let to = f.at(root.path());
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(f.at(Path::new(ROOT)), &to).unwrap();
+            alter(&f, &to);
+        }
+        root
+    }
+
+    #[test]
+    fn the_installed_fonts_are_the_expected_ones() {
+        installed().unwrap();
+        for f in ALL {
+            f.read_verified(Path::new(ROOT)).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_missing_font_is_named_with_its_package_and_nothing_prints() {
+        let root = root_with(|f, path| {
+            if *f == SERIF {
+                std::fs::remove_file(path).unwrap();
+            }
+        });
+        let err = installed_under(root.path()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                DocumentError::FontMissing {
+                    name: "Noto Serif CJK SC",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("找不到打印字体 Noto Serif CJK SC") && text.contains("fonts-noto-cjk"),
+            "{text}"
+        );
+        let fonts = Fonts::under(root.path());
+        assert_eq!(fonts.check(Family::Serif, "王芳").unwrap_err(), err);
+        // The other family still prints.
+        fonts.check(Family::Sans, "王芳").unwrap();
+    }
+
+    #[test]
+    fn a_font_of_another_version_is_refused_even_at_the_same_size() {
+        // One byte changed deep in the file: the quick check at start
+        // passes, the SHA-256 check before parsing does not.
+        let root = root_with(|f, path| {
+            if *f == SANS {
+                let mut bytes = std::fs::read(path).unwrap();
+                let at = bytes.len() / 2;
+                bytes[at] ^= 0x01;
+                std::fs::write(path, bytes).unwrap();
+            }
+        });
+        installed_under(root.path()).unwrap();
+        let fonts = Fonts::under(root.path());
+        let err = fonts.check(Family::Sans, "王芳").unwrap_err();
+        assert!(
+            matches!(
+                err,
+                DocumentError::FontChanged {
+                    name: "Noto Sans CJK SC",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("fonts-noto-cjk"), "{err}");
+        // A file of another size is refused by the quick check already.
+        let root = root_with(|f, path| {
+            if *f == FALLBACK {
+                std::fs::write(path, b"not a font").unwrap();
+            }
+        });
+        let err = installed_under(root.path()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                DocumentError::FontChanged {
+                    name: "HanaMinB",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("fonts-hanazono"), "{err}");
     }
 }

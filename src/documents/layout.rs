@@ -11,9 +11,10 @@ use printpdf::{
     PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextRenderingMode,
 };
 
-use super::fonts::{self, pt_to_mm, Face, Fonts};
+use super::fonts::{self, pt_to_mm, Face, Family, Fonts};
 use super::wrap::wrap;
 use super::DocumentError;
+use sha2::Digest as _;
 
 /// A4 portrait, in millimetres.
 pub const A4: (f32, f32) = (210.0, 297.0);
@@ -81,6 +82,8 @@ pub struct Page {
     pub height: f32,
     items: Vec<Item>,
     bottom: f32,
+    /// Sans on roll paper, serif on A4 ([`Family::for_page_width`]).
+    family: Family,
     fonts: &'static Fonts,
 }
 
@@ -92,6 +95,7 @@ impl Page {
             height,
             items: Vec::new(),
             bottom: 0.0,
+            family: Family::for_page_width(width),
             fonts: fonts::get()?,
         })
     }
@@ -119,7 +123,7 @@ impl Page {
 
     /// The width of `text` in `style`, in millimetres.
     pub fn measure(&self, text: &str, style: Style) -> f32 {
-        self.fonts.width_mm(text, style.size)
+        self.fonts.width_mm(self.family, text, style.size)
     }
 
     /// Draws one line of text in the box from `x` to `x + width`, with the
@@ -133,7 +137,7 @@ impl Page {
         align: Align,
         text: &str,
     ) -> f32 {
-        let text = self.fonts.printable(text).into_owned();
+        let text = self.fonts.printable(self.family, text).into_owned();
         let w = self.measure(&text, style);
         let x = match align {
             Align::Left => x,
@@ -172,7 +176,7 @@ impl Page {
 
     /// The lines `text` wraps into at `width`.
     pub fn wrap(&self, text: &str, width: f32, style: Style) -> Vec<String> {
-        wrap(&self.fonts.printable(text), width, |s| {
+        wrap(&self.fonts.printable(self.family, text), width, |s| {
             self.measure(s, style)
         })
     }
@@ -228,7 +232,12 @@ impl Page {
         self.mark(y + h);
     }
 
-    fn ops(&self, sans: &printpdf::FontId, fallback: &printpdf::FontId) -> Vec<Op> {
+    /// The family this page is set in.
+    pub fn family(&self) -> Family {
+        self.family
+    }
+
+    fn ops(&self, ids: &FontIds) -> Vec<Op> {
         let h = self.height;
         let pt = |x: f32, y: f32| Point::new(Mm(x), Mm(h - y));
         let black = Color::Rgb(Rgb {
@@ -259,10 +268,9 @@ impl Page {
                         });
                     }
                     let mut cx = *x;
-                    for (face, run) in self.fonts.runs(text) {
-                        let font = match face {
-                            Face::Sans => sans.clone(),
-                            Face::Fallback => fallback.clone(),
+                    for (face, run) in self.fonts.runs(self.family, text) {
+                        let Some(font) = ids.get(&face).cloned() else {
+                            continue;
                         };
                         ops.push(Op::StartTextSection);
                         ops.push(Op::SetFont {
@@ -276,7 +284,7 @@ impl Page {
                             items: vec![TextItem::Text(run.clone())],
                         });
                         ops.push(Op::EndTextSection);
-                        cx += self.fonts.width_mm(&run, style.size);
+                        cx += self.fonts.width_mm(self.family, &run, style.size);
                     }
                     if style.bold {
                         ops.push(Op::SetTextRenderingMode {
@@ -343,6 +351,9 @@ impl Page {
     }
 }
 
+/// The document's font of each face drawn in it.
+type FontIds = std::collections::BTreeMap<Face, printpdf::FontId>;
+
 /// A finished PDF.
 #[derive(Debug, Clone)]
 pub struct Rendered {
@@ -385,9 +396,16 @@ pub fn render(
     created: DateTime<FixedOffset>,
 ) -> Result<Rendered, DocumentError> {
     let fonts = fonts::get()?;
+    let mut used = std::collections::BTreeSet::new();
     for page in pages {
         for text in page.texts() {
-            fonts.check(text)?;
+            fonts.check(page.family, text)?;
+            used.extend(
+                fonts
+                    .runs(page.family, text)
+                    .into_iter()
+                    .map(|(face, _)| face),
+            );
         }
     }
     let mut doc = PdfDocument::new(title);
@@ -399,20 +417,20 @@ pub fn render(
     doc.metadata.info.author = author.to_owned();
     doc.metadata.info.creator = "便民服务台 Bianmin Counter".to_owned();
     doc.metadata.info.producer = "便民服务台 Bianmin Counter (printpdf)".to_owned();
-    let sans = doc.add_font(fonts.parsed(Face::Sans)?);
-    // The fallback face only when some character needs it.
-    let needs_fallback = pages.iter().any(|p| {
-        p.texts()
-            .any(|t| t.chars().any(|c| fonts.face_for(c) == Some(Face::Fallback)))
-    });
-    let fallback = if needs_fallback {
-        doc.add_font(fonts.parsed(Face::Fallback)?)
-    } else {
-        sans.clone()
-    };
+    // Only the faces some text is drawn in, always in the same order.
+    let mut ids = FontIds::new();
+    // Fixed resource names, not printpdf's `add_font` (a name drawn from
+    // a process-wide sequence): the same facts give the same bytes however
+    // many documents the process made before.
+    for face in used {
+        let id = printpdf::FontId(face.resource_name().to_owned());
+        let font = printpdf::PdfFont::new(fonts.parsed(face)?.clone());
+        doc.resources.fonts.map.insert(id.clone(), font);
+        ids.insert(face, id);
+    }
     let pdf_pages: Vec<PdfPage> = pages
         .iter()
-        .map(|p| PdfPage::new(Mm(p.width), Mm(p.height), p.ops(&sans, &fallback)))
+        .map(|p| PdfPage::new(Mm(p.width), Mm(p.height), p.ops(&ids)))
         .collect();
     let options = PdfSaveOptions {
         subset_fonts: true,
@@ -442,6 +460,16 @@ fn compact(pdf: &[u8]) -> Result<Vec<u8>, DocumentError> {
             info.remove(b"GTS_PDFXVersion");
         }
     }
+    // The file identifier printpdf draws from a process-wide sequence,
+    // made from the document's own content instead: everything printpdf
+    // wrote before its trailer.
+    let body = pdf
+        .windows(3)
+        .rposition(|w| w == b"/ID")
+        .map_or(pdf, |at| &pdf[..at]);
+    let digest = sha2::Sha256::digest(body);
+    let id = lopdf::Object::String(digest[..16].to_vec(), lopdf::StringFormat::Hexadecimal);
+    doc.trailer.set("ID", vec![id.clone(), id]);
     let mut out = Vec::with_capacity(pdf.len());
     doc.save_modern(&mut out)
         .map_err(|e| DocumentError::Pdf(e.to_string()))?;

@@ -43,6 +43,18 @@ pub enum DocumentError {
     MissingGlyph(char),
     #[error("打印字体无法载入：{0}")]
     Font(String),
+    #[error("找不到打印字体 {name}（{path}），文书无法打印：请管理员安装软件包 {package} 后重新打开本程序")]
+    FontMissing {
+        name: &'static str,
+        path: String,
+        package: &'static str,
+    },
+    #[error("打印字体 {name}（{path}）不是本程序核对过的版本，打印出的文书会与规定式样不同，因此不打印：请管理员重新安装软件包 {package}（随本程序一同发布的版本）")]
+    FontChanged {
+        name: &'static str,
+        path: String,
+        package: &'static str,
+    },
     #[error("PDF 无法生成：{0}")]
     Pdf(String),
     #[error("二维码无法生成：{0}")]
@@ -238,14 +250,14 @@ pub fn render(kind: DocumentKind, facts: &Facts) -> Result<Rendered, DocumentErr
 pub fn check_printable(application: &crate::intake::Application) -> Result<(), DocumentError> {
     let fonts = fonts::get()?;
     let a = &application.applicant;
-    fonts.check(&a.name)?;
-    fonts.check(&a.id_number)?;
+    fonts.check_every_family(&a.name)?;
+    fonts.check_every_family(&a.id_number)?;
     if let Some(p) = &application.proxy {
-        fonts.check(&p.person.name)?;
-        fonts.check(&p.relation)?;
+        fonts.check_every_family(&p.person.name)?;
+        fonts.check_every_family(&p.relation)?;
     }
     if let Some(r) = &application.refusal_reason {
-        fonts.check(r)?;
+        fonts.check_every_family(r)?;
     }
     Ok(())
 }

@@ -58,6 +58,11 @@ async function start() {
     return;
   }
   state.idleMinutes = state.status.idle_minutes || 10;
+  // A missing or changed printing font is said from the start, on every
+  // screen, not first when a receipt fails to print.
+  const alert = document.getElementById('startup-alert');
+  alert.textContent = state.status.fonts || '';
+  alert.hidden = !state.status.fonts;
   if (!state.status.device) {
     showTopbar(false);
     setupScreen(screen, async () => { state.status = await call('app_status'); showLogin(); });

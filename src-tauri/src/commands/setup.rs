@@ -30,6 +30,15 @@ pub struct Status {
     pub idle_minutes: u32,
     /// Whether the database is encrypted (opened by the login).
     pub encrypted: bool,
+    /// What is wrong with the printing fonts, if anything: the window
+    /// shows it from the start, before anyone tries to print.
+    pub fonts: Option<String>,
+}
+
+fn font_problem() -> Option<String> {
+    bianmin::documents::fonts::installed()
+        .err()
+        .map(|e| e.to_string())
 }
 
 #[tauri::command]
@@ -44,6 +53,7 @@ pub fn app_status(desk: State<'_, Desk>) -> UiResult<Status> {
             locked: false,
             idle_minutes: bianmin::center::CenterProfile::default().idle_minutes,
             encrypted: true,
+            fonts: font_problem(),
         });
     }
     let (device, profile) = desk.store(|store| {
@@ -63,6 +73,7 @@ pub fn app_status(desk: State<'_, Desk>) -> UiResult<Status> {
         locked,
         idle_minutes: profile.idle_minutes,
         encrypted: desk.key().is_some(),
+        fonts: font_problem(),
     })
 }
 

@@ -105,6 +105,23 @@ async fn window_figures() {
     w.click("#intake-submit").await;
     w.wait("#result-case-no").await;
     let screen_ms = t.elapsed().as_secs_f64() * 1000.0;
+    // The manager exports the day's ledger (A4 PDF) as at closing time.
+    let folder = w.dir.path().to_string_lossy().into_owned();
+    let r = w
+        .client
+        .execute_async(
+            "const [folder, done] = arguments; const api = window.__TAURI__.core;
+             api.invoke('logout')
+               .then(() => api.invoke('login', {username: 'manager', password: 'manager-pass1'}))
+               .then(() => api.invoke('ledger_export', {form: {folder, day: null, format: 'pdf'}}))
+               .then(r => done(r.path || JSON.stringify(r)))
+               .catch(e => done('ERROR ' + String(e && e.message || e)));",
+            vec![serde_json::json!(folder)],
+        )
+        .await
+        .expect("invoke");
+    let ledger = r.as_str().unwrap_or_default().to_owned();
+    assert!(!ledger.starts_with("ERROR"), "{ledger}");
     let (pss, each) = pss_kib(&["bianmin-desk", "WebKitWebProcess", "WebKitNetworkProcess"]);
     println!(
         "{}",
@@ -112,7 +129,8 @@ async fn window_figures() {
             "cold_start_to_login_ms": cold_start.as_secs_f64() * 1000.0,
             "intake_invoke_ms": {"samples": ms.len(), "p50": pct(0.5), "p99": pct(0.99), "max": pct(1.0)},
             "intake_click_to_result_ms_via_webdriver": screen_ms,
-            "pss_after_101_intakes_kib": pss,
+            "ledger": ledger,
+            "pss_after_101_intakes_and_the_ledger_kib": pss,
             "pss_by_process_kib": each,
         })
     );
