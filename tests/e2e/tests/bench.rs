@@ -16,8 +16,39 @@ fn id(n: u32) -> String {
         .expect("17 digits")
 }
 
-/// PSS in KiB of every process whose program name ends with one of `needles`.
-fn pss_kib(needles: &[&str]) -> (u64, Vec<(String, u64)>) {
+/// The largest parts of a process's PSS in KiB: each mapped file by name,
+/// anonymous memory as `[anon]` (the heap included).
+fn largest_mappings(pid_dir: &std::path::Path, n: usize) -> Vec<(String, u64)> {
+    let Ok(smaps) = std::fs::read_to_string(pid_dir.join("smaps")) else {
+        return Vec::new();
+    };
+    let mut by_name: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut current = String::new();
+    for line in smaps.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.first().is_some_and(|f| f.contains('-') && !f.ends_with(':')) {
+            let name = fields.get(5).copied().unwrap_or("[anon]");
+            current = match name {
+                "[heap]" => "[anon]".to_owned(),
+                n => n.rsplit('/').next().unwrap_or(n).to_owned(),
+            };
+        } else if let Some(v) = line.strip_prefix("Pss:") {
+            let kib: u64 = v.trim().trim_end_matches("kB").trim().parse().unwrap_or(0);
+            *by_name.entry(current.clone()).or_default() += kib;
+        }
+    }
+    let mut all: Vec<(String, u64)> = by_name.into_iter().collect();
+    all.sort_by_key(|(_, kib)| std::cmp::Reverse(*kib));
+    all.truncate(n);
+    all
+}
+
+/// A process's program, PSS in KiB and largest mappings.
+type ProcessPss = (String, u64, Vec<(String, u64)>);
+
+/// PSS in KiB of every process whose program name ends with one of
+/// `needles`, with each one's largest mappings.
+fn pss_kib(needles: &[&str]) -> (u64, Vec<ProcessPss>) {
     let mut total = 0;
     let mut each = Vec::new();
     let Ok(dir) = std::fs::read_dir("/proc") else {
@@ -40,7 +71,11 @@ fn pss_kib(needles: &[&str]) -> (u64, Vec<(String, u64)>) {
             if let Some(v) = line.strip_prefix("Pss:") {
                 let kib: u64 = v.trim().trim_end_matches("kB").trim().parse().unwrap_or(0);
                 total += kib;
-                each.push((cmd.split(' ').next().unwrap_or_default().to_owned(), kib));
+                each.push((
+                    program.rsplit('/').next().unwrap_or(program).to_owned(),
+                    kib,
+                    largest_mappings(&path, 8),
+                ));
             }
         }
     }
