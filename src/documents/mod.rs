@@ -49,7 +49,7 @@ pub enum DocumentError {
         path: String,
         package: &'static str,
     },
-    #[error("打印字体 {name}（{path}）不是本程序核对过的版本，打印出的文书会与规定式样不同，因此不打印：请管理员重新安装软件包 {package}（随本程序一同发布的版本）")]
+    #[error("打印字体 {name}（{path}）不是本程序核对过的版本，打印出的文书会与规定式样不同，因此不打印：请管理员重新安装软件包 {package}（随本程序一同发布的版本）后重新打开本程序")]
     FontChanged {
         name: &'static str,
         path: String,

@@ -26,7 +26,10 @@ fn largest_mappings(pid_dir: &std::path::Path, n: usize) -> Vec<(String, u64)> {
     let mut current = String::new();
     for line in smaps.lines() {
         let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.first().is_some_and(|f| f.contains('-') && !f.ends_with(':')) {
+        if fields
+            .first()
+            .is_some_and(|f| f.contains('-') && !f.ends_with(':'))
+        {
             let name = fields.get(5).copied().unwrap_or("[anon]");
             current = match name {
                 "[heap]" => "[anon]".to_owned(),
