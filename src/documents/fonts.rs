@@ -138,6 +138,17 @@ pub fn installed_under(root: &Path) -> Result<(), DocumentError> {
     ALL.iter().try_for_each(|f| f.check_present(root))
 }
 
+/// Loads the faces every counter prints with, on a thread of its own, so
+/// that the first receipt after a login does not wait for reading,
+/// checking and parsing 46 MB of fonts (a second or more from an old
+/// disk). Returns at once; a font problem is said where it matters: at the
+/// start check and when printing.
+pub fn preload_in_background() {
+    let _ = std::thread::Builder::new()
+        .name("fonts".into())
+        .spawn(|| get().and_then(Fonts::preload));
+}
+
 /// Which typeface a page is set in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Family {
@@ -235,6 +246,14 @@ impl Fonts {
             fallback: OnceLock::new(),
             glyphs: RwLock::new(HashMap::new()),
         }
+    }
+
+    /// Parses the faces of both families (the rare-character face waits
+    /// for a character that needs it).
+    pub fn preload(&self) -> Result<(), DocumentError> {
+        Family::ALL
+            .iter()
+            .try_for_each(|family| self.parsed((*family).into()).map(|_| ()))
     }
 
     /// The parsed font of a face.
@@ -448,6 +467,7 @@ mod tests {
     #[test]
     fn the_installed_fonts_are_the_expected_ones() {
         installed().unwrap();
+        get().unwrap().preload().unwrap();
         for f in ALL {
             f.read_verified(Path::new(ROOT)).unwrap();
         }
@@ -477,6 +497,7 @@ mod tests {
             "{text}"
         );
         let fonts = Fonts::under(root.path());
+        assert_eq!(fonts.preload().unwrap_err(), err);
         assert_eq!(fonts.check(Family::Serif, "王芳").unwrap_err(), err);
         // The other family still prints.
         fonts.check(Family::Sans, "王芳").unwrap();

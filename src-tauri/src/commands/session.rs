@@ -58,6 +58,8 @@ pub fn login(
         desk.set_session(Some(session.clone()));
         session
     };
+    // The first receipt after a login should not wait for the fonts.
+    bianmin::documents::fonts::preload_in_background();
     // On an encrypted device the daily backup and the LAN sync can start
     // only now, with the login's key.
     super::backup::start_daily(&desk);
