@@ -202,7 +202,7 @@ pub fn join_as_counter(
     code: &str,
     joined: &bianmin::exchange::export::ExportReport,
     at: chrono::DateTime<chrono::FixedOffset>,
-) {
+) -> bianmin::exchange::join::JoinReport {
     bianmin::exchange::join::join(
         store,
         at,
@@ -215,7 +215,7 @@ pub fn join_as_counter(
         Path::new(&joined.path),
         &mut |_| {},
     )
-    .expect("join");
+    .expect("join")
 }
 
 /// A device set up through the core: center 370101, counter A01, with an

@@ -14,8 +14,6 @@ use std::sync::Arc;
 use bianmin::auth::users::{self, NewUser};
 use bianmin::auth::Role;
 use bianmin::exchange::devices;
-use bianmin::exchange::export::{self, ExportRequest};
-use bianmin::exchange::join::{self, JoinInput};
 use bianmin::lifecycle::request::{self, StepRequest};
 use bianmin::store::device::DeviceRole;
 use bianmin::store::Store;
@@ -52,33 +50,10 @@ fn hub_db(dir: &Path) -> PathBuf {
 fn counter(hub: &Path, usb: &Path, dir: &Path, code: &str, port: u16) -> PathBuf {
     let mut h = Store::open(hub).expect("hub");
     let manager = users::verify_credentials(h.conn(), "manager", "manager-pass1").expect("manager");
-    let batch = export::export(
-        &mut h,
-        &manager,
-        now(),
-        &ExportRequest {
-            out_dir: usb.to_path_buf(),
-            destination: Some(code.into()),
-            ..ExportRequest::default()
-        },
-        &mut |_| {},
-    )
-    .expect("export");
+    let batch = export_batch(&mut h, "manager", Some(code), usb, now());
     let db = dir.join(format!("{code}.db"));
     let mut store = Store::open(&db).expect("counter");
-    let joined = join::join(
-        &mut store,
-        now(),
-        &JoinInput {
-            device_code: code.into(),
-            role: DeviceRole::Counter,
-            fingerprint: None,
-            join_code: batch.join_code.clone(),
-        },
-        Path::new(&batch.path),
-        &mut |_| {},
-    )
-    .expect("join");
+    let joined = join_as_counter(&mut store, code, &batch, now());
     devices::trust(&mut h, &manager, now(), &joined.key_line).expect("trust");
     let m = users::verify_credentials(store.conn(), "manager", "manager-pass1").expect("manager");
     settings::set(&mut store, &m, now(), true, &format!("127.0.0.1:{port}")).expect("sync on");
