@@ -232,11 +232,6 @@ impl Page {
         self.mark(y + h);
     }
 
-    /// The family this page is set in.
-    pub fn family(&self) -> Family {
-        self.family
-    }
-
     fn ops(&self, ids: &FontIds) -> Vec<Op> {
         let h = self.height;
         let pt = |x: f32, y: f32| Point::new(Mm(x), Mm(h - y));

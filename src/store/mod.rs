@@ -220,8 +220,8 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // 32 MiB of page cache: an imported batch of 100 000 events stays in
-        // memory until its commit instead of spilling pages mid-transaction.
+        // 32 MiB of page cache for everyday work; an import raises it for
+        // its own transaction (`write_bulk`).
         conn.pragma_update(None, "cache_size", CACHE_KIB)?;
         // Checkpoints run on their own thread (see `checkpoint`); this is
         // only the backstop.
