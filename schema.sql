@@ -180,6 +180,9 @@ CREATE TABLE cases (
     accepted_on         TEXT,
     bag_no              TEXT,
     agent_user_id       TEXT,
+    -- 容缺受理 (version 12): the earliest due day of the case's 容缺
+    -- materials not yet supplied; NULL when none is outstanding.
+    tolerance_due       TEXT,
     FOREIGN KEY (matter_code, matter_version) REFERENCES matter_versions (code, version)
 );
 
@@ -205,6 +208,7 @@ CREATE INDEX cases_by_applicant_name ON cases (applicant_name);
 CREATE INDEX cases_by_applicant_phone ON cases (applicant_phone);
 CREATE INDEX cases_by_query_code ON cases (query_code);
 CREATE INDEX cases_by_previous ON cases (previous_case_id) WHERE previous_case_id IS NOT NULL;
+CREATE INDEX cases_by_state_tolerance_due ON cases (state, tolerance_due) WHERE tolerance_due IS NOT NULL;
 
 -- The catalogue materials of a case's matter version and whether each was brought.
 CREATE TABLE case_materials (
@@ -216,6 +220,11 @@ CREATE TABLE case_materials (
     required INTEGER NOT NULL CHECK (required IN (0, 1)),
     provided INTEGER NOT NULL CHECK (provided IN (0, 1)),
     note     TEXT NOT NULL,
+    -- 容缺受理 (version 12): the day a material accepted as missing is due,
+    -- and the day and user it was supplied (补齐).
+    tolerated_until TEXT,
+    supplied_on     TEXT,
+    supplied_by     TEXT,
     PRIMARY KEY (case_id, position)
 );
 
@@ -346,7 +355,9 @@ CREATE TABLE center_profile (
     -- 办公时间, printed on the 办事指南 (version 7).
     office_hours    TEXT NOT NULL DEFAULT '工作日上午 8:30—12:00，下午 13:30—17:30（法定节假日除外）',
     -- The name papers print; '' until a manager sets it: the device's (version 7).
-    name            TEXT NOT NULL DEFAULT ''
+    name            TEXT NOT NULL DEFAULT '',
+    -- Whether 容缺受理 is allowed (version 12).
+    tolerance_allowed INTEGER NOT NULL DEFAULT 0 CHECK (tolerance_allowed IN (0, 1))
 );
 
 -- Every document printed for a case: which one, which copy (2 and up are

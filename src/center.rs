@@ -54,6 +54,11 @@ pub struct CenterProfile {
     /// (1–100, default 10).
     #[serde(default = "default_sample_percent")]
     pub sample_percent: u32,
+    /// 容缺受理: whether a clerk may accept an application whose only
+    /// missing materials are 可容缺, to be supplied later (default off: the
+    /// center adopts the practice by a decision of its own).
+    #[serde(default)]
+    pub tolerance_allowed: bool,
 }
 
 /// The office hours a center starts with.
@@ -105,18 +110,20 @@ impl Default for CenterProfile {
             idle_minutes: default_idle_minutes(),
             rectify_days: default_rectify_days(),
             sample_percent: default_sample_percent(),
+            tolerance_allowed: false,
         }
     }
 }
 
 /// One setting of the profile as the 中心设置 form shows it: its key (the
 /// field of [`CenterProfile`]), the label its refusals name, and its limits
-/// (characters for a text, the range for a number).
+/// (characters for a text, the range for a number); a switch is yes or no.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Setting {
     pub key: &'static str,
     pub label: &'static str,
     pub number: bool,
+    pub switch: bool,
     pub min: u32,
     pub max: u32,
 }
@@ -126,8 +133,20 @@ const fn text(key: &'static str, label: &'static str, max: u32) -> Setting {
         key,
         label,
         number: false,
+        switch: false,
         min: 1,
         max,
+    }
+}
+
+const fn switch(key: &'static str, label: &'static str) -> Setting {
+    Setting {
+        key,
+        label,
+        number: false,
+        switch: true,
+        min: 0,
+        max: 1,
     }
 }
 
@@ -136,6 +155,7 @@ const fn number(key: &'static str, label: &'static str, min: u32, max: u32) -> S
         key,
         label,
         number: true,
+        switch: false,
         min,
         max,
     }
@@ -143,7 +163,7 @@ const fn number(key: &'static str, label: &'static str, min: u32, max: u32) -> S
 
 /// Every setting, in the form's order: the one place their labels and
 /// limits live.
-pub const SETTINGS: [Setting; 12] = [
+pub const SETTINGS: [Setting; 13] = [
     text("name", "中心名称（印在文书上）", 60),
     text("address", "中心地址", 200),
     text("phone", "咨询电话", 50),
@@ -156,6 +176,10 @@ pub const SETTINGS: [Setting; 12] = [
     number("idle_minutes", "无操作自动锁屏（分钟）", 1, 240),
     number("rectify_days", "差评整改期限（工作日）", 1, 15),
     number("sample_percent", "回访抽样比例（%）", 1, 100),
+    switch(
+        "tolerance_allowed",
+        "允许容缺受理（次要材料暂缺时先受理、限期补齐）",
+    ),
 ];
 
 fn setting(key: &str) -> Setting {
@@ -199,6 +223,7 @@ impl CenterProfile {
             idle_minutes: in_range("idle_minutes", self.idle_minutes)?,
             rectify_days: in_range("rectify_days", self.rectify_days)?,
             sample_percent: in_range("sample_percent", self.sample_percent)?,
+            tolerance_allowed: self.tolerance_allowed,
         })
     }
 }
@@ -256,7 +281,8 @@ fn stored(conn: &Connection) -> Result<CenterProfile, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT address, phone, complaint_phone, supply_days, warning_days, lockout_attempts,
-                    lockout_minutes, idle_minutes, rectify_days, sample_percent, office_hours, name
+                    lockout_minutes, idle_minutes, rectify_days, sample_percent, office_hours, name,
+                    tolerance_allowed
              FROM center_profile WHERE singleton = 1",
         )?
         .query_row([], |r| {
@@ -273,6 +299,7 @@ fn stored(conn: &Connection) -> Result<CenterProfile, StoreError> {
                 sample_percent: r.get(9)?,
                 office_hours: r.get(10)?,
                 name: r.get(11)?,
+                tolerance_allowed: r.get(12)?,
             })
         })
         .optional()?
@@ -318,14 +345,15 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> crate::Resu
     tx.execute(
         "INSERT INTO center_profile (singleton, address, phone, complaint_phone, supply_days, warning_days,
             lockout_attempts, lockout_minutes, idle_minutes, updated_at, updated_by, rectify_days,
-            sample_percent, office_hours, name)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?10, ?8, ?9, ?11, ?12, ?13, ?14)
+            sample_percent, office_hours, name, tolerance_allowed)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?10, ?8, ?9, ?11, ?12, ?13, ?14, ?15)
          ON CONFLICT (singleton) DO UPDATE SET address = excluded.address, phone = excluded.phone,
             complaint_phone = excluded.complaint_phone, supply_days = excluded.supply_days,
             warning_days = excluded.warning_days, lockout_attempts = excluded.lockout_attempts,
             lockout_minutes = excluded.lockout_minutes, idle_minutes = excluded.idle_minutes,
             rectify_days = excluded.rectify_days, sample_percent = excluded.sample_percent,
-            office_hours = excluded.office_hours, name = excluded.name, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            office_hours = excluded.office_hours, name = excluded.name,
+            tolerance_allowed = excluded.tolerance_allowed, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
         params![
             p.address,
             p.phone,
@@ -340,7 +368,8 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> crate::Resu
             p.rectify_days,
             p.sample_percent,
             p.office_hours,
-            p.name
+            p.name,
+            p.tolerance_allowed
         ],
     )?;
     Ok(())

@@ -76,6 +76,7 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
                 sample_percent: 10,
                 office_hours: "周一至周五上午 8:30—12:00，下午 13:30—17:30（法定节假日除外）"
                     .into(),
+                tolerance_allowed: true,
             }),
         },
     )?;
@@ -108,6 +109,7 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
             provided: vec!["1".into(), "2".into(), "3".into(), "5".into()],
             refusal_reason: None,
             resubmission_of: None,
+            tolerate: false,
         },
         // 一次性告知: three required materials missing (4, 5 and 7).
         Application {
@@ -117,6 +119,7 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
             provided: vec!["1".into(), "2".into(), "3".into()],
             refusal_reason: None,
             resubmission_of: None,
+            tolerate: false,
         },
         // 不予受理: the clerk refuses with a reason.
         Application {
@@ -126,6 +129,7 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
             provided: vec![],
             refusal_reason: Some("申请人非本集体经济组织成员，不符合农村宅基地申请条件".into()),
             resubmission_of: None,
+            tolerate: false,
         },
         // 即办: an on-the-spot matter with its materials.
         Application {
@@ -135,6 +139,7 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
             provided: vec!["1".into(), "2".into()],
             refusal_reason: None,
             resubmission_of: None,
+            tolerate: false,
         },
     ];
     let mut intakes = Vec::new();

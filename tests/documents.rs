@@ -279,6 +279,8 @@ fn thirty_material_matter(c: &mut Center) {
             copies: 1 + i % 3,
             required: true,
             note: format!("说明{i}：材料内容应与户籍信息一致"),
+            core: false,
+            tolerance_days: None,
         })
         .collect();
     versions::publish(&mut c.store, &c.manager, monday(), &m).unwrap();

@@ -62,6 +62,7 @@ fn application(n: usize, on_the_spot: bool) -> Application {
             provided: vec!["1".into(), "2".into()],
             refusal_reason: None,
             resubmission_of: None,
+            tolerate: false,
         }
     } else {
         super::intake::accepted_application(n)

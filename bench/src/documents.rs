@@ -103,6 +103,7 @@ pub fn documents(
                 .collect(),
             refusal_reason: None,
             resubmission_of: None,
+            tolerate: false,
         };
         case_nos.push(intake::record(&mut store, &clerk, bench_time(day, n as i64), app)?.case_no);
     }

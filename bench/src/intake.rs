@@ -148,6 +148,7 @@ pub(crate) fn accepted_application(n: usize) -> Application {
         provided: vec!["1".into(), "2".into(), "3".into(), "5".into()],
         refusal_reason: None,
         resubmission_of: None,
+        tolerate: false,
     }
 }
 

@@ -126,7 +126,18 @@ pub struct Material {
     pub required: bool,
     #[serde(default)]
     pub note: String,
+    /// 核心材料: what the matter cannot be decided without (the applicant's
+    /// ID, the application form); never 可容缺.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub core: bool,
+    /// 可容缺: a required secondary material that may be supplied after
+    /// acceptance (容缺受理), within this many working days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerance_days: Option<u32>,
 }
+
+/// The longest time a 容缺 material may be given to be supplied, in working days.
+pub const MAX_TOLERANCE_DAYS: u32 = 60;
 
 /// A matter of the catalogue, as one version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,6 +258,13 @@ impl Matter {
                     &format!("申请材料“{name}”的份数"),
                     m.get("copies"),
                 )?;
+                if let Some(days) = m.get("tolerance_days").filter(|d| !d.is_null()) {
+                    whole(
+                        "materials",
+                        &format!("申请材料“{name}”的容缺补齐期限"),
+                        Some(days),
+                    )?;
+                }
             }
         }
         let matter: Matter = serde_json::from_value(form)
@@ -347,6 +365,35 @@ impl Matter {
             if m.copies == 0 {
                 return fail("materials", format!("申请材料“{}”的份数至少为 1", m.name));
             }
+            if let Some(days) = m.tolerance_days {
+                if self.case_type == CaseType::OnTheSpot {
+                    return fail(
+                        "materials",
+                        format!("即办件当场办结，申请材料“{}”不能设为可容缺", m.name),
+                    );
+                }
+                if m.core {
+                    return fail(
+                        "materials",
+                        format!("申请材料“{}”是核心材料，核心材料不能容缺", m.name),
+                    );
+                }
+                if !m.required {
+                    return fail(
+                        "materials",
+                        format!("申请材料“{}”是选交材料，无须设为可容缺", m.name),
+                    );
+                }
+                if !(1..=MAX_TOLERANCE_DAYS).contains(&days) {
+                    return fail(
+                        "materials",
+                        format!(
+                            "申请材料“{}”的容缺补齐期限应为 1 到 {MAX_TOLERANCE_DAYS} 个工作日，现为 {days}",
+                            m.name
+                        ),
+                    );
+                }
+            }
         }
         if self.pickup_methods.is_empty() {
             return fail("pickup_methods", "至少需要一种结果领取方式".into());
@@ -418,6 +465,8 @@ pub(crate) mod tests {
                     copies: 1,
                     required: true,
                     note: String::new(),
+                    core: false,
+                    tolerance_days: None,
                 },
                 Material {
                     name: "户口簿".into(),
@@ -425,6 +474,8 @@ pub(crate) mod tests {
                     copies: 1,
                     required: true,
                     note: String::new(),
+                    core: false,
+                    tolerance_days: None,
                 },
                 Material {
                     name: "其他证明".into(),
@@ -432,6 +483,8 @@ pub(crate) mod tests {
                     copies: 1,
                     required: false,
                     note: String::new(),
+                    core: false,
+                    tolerance_days: None,
                 },
             ],
             basic_code: String::new(),
@@ -452,6 +505,46 @@ pub(crate) mod tests {
             assert_eq!(serde_json::to_value(p).unwrap(), p.label());
         }
         assert_eq!(choices().case_types.len(), 4);
+    }
+
+    #[test]
+    fn a_core_material_can_never_be_tolerated_nor_an_optional_one() {
+        let mut m = sample(CaseType::Promised, 5, 10);
+        m.materials[1].tolerance_days = Some(10);
+        assert!(m.check().is_ok());
+        m.materials[0].core = true;
+        assert!(m.check().is_ok(), "a core material that is not tolerated");
+        m.materials[0].tolerance_days = Some(5);
+        let msg = reason(&m);
+        assert!(
+            msg.contains("核心材料不能容缺") && msg.contains("居民身份证"),
+            "{msg}"
+        );
+        let mut m = sample(CaseType::Promised, 5, 10);
+        m.materials[2].tolerance_days = Some(5);
+        assert!(reason(&m).contains("选交材料"));
+        let mut m = sample(CaseType::Promised, 5, 10);
+        m.materials[1].tolerance_days = Some(0);
+        assert!(reason(&m).contains("容缺补齐期限"));
+        let mut m = sample(CaseType::OnTheSpot, 0, 0);
+        m.materials[1].tolerance_days = Some(5);
+        assert!(reason(&m).contains("即办件"));
+        // The file and the form carry both flags; a matter without them
+        // serializes as before (old versions keep their bytes).
+        let plain = serde_json::to_string(&sample(CaseType::Promised, 5, 10)).unwrap();
+        assert!(
+            !plain.contains("core") && !plain.contains("tolerance_days"),
+            "{plain}"
+        );
+        let mut m = sample(CaseType::Promised, 5, 10);
+        m.materials[0].core = true;
+        m.materials[1].tolerance_days = Some(10);
+        let form = serde_json::to_value(&m).unwrap();
+        assert_eq!(Matter::from_form(form.clone()).unwrap(), m);
+        let mut bad = form;
+        bad["materials"][1]["tolerance_days"] = serde_json::json!("十");
+        let err = Matter::from_form(bad).unwrap_err();
+        assert!(err.to_string().contains("容缺补齐期限"), "{err}");
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub enum Command {
     /// 本机打印机：列出打印机和每种文书打印到哪台；为某种文书选择打印机（负责人）
     #[command(subcommand)]
     Printer(PrinterCommand),
-    /// 办理办件：分派/转办、补正、恢复、办结、通知领取、领取、邮寄、归档、退回、撤回、延期
+    /// 办理办件：分派/转办、补正、恢复、办结、通知领取、领取、邮寄、归档、退回、撤回、延期、容缺材料补齐
     #[command(subcommand)]
     Handle(HandleCommand),
     /// AB 角：设置某人不在岗期间由谁代为办理，或提前结束（负责人）
@@ -317,6 +317,9 @@ pub struct ProfileArgs {
     /// 回访抽样比例，百分之几（1–100，默认 10）
     #[arg(long)]
     pub sample_percent: Option<u32>,
+    /// 是否允许容缺受理：true 允许（次要材料暂缺时先受理、限期补齐），false 不允许
+    #[arg(long)]
+    pub tolerance_allowed: Option<bool>,
 }
 
 #[derive(Subcommand)]
@@ -503,6 +506,9 @@ pub struct IntakeArgs {
     /// 重新提交：原一次性告知或不予受理的办件编号
     #[arg(long)]
     pub resubmit: Option<String>,
+    /// 容缺受理：缺少的必交材料都可容缺时先受理，申请人签署容缺受理承诺书、限期补齐（须中心已允许容缺受理）
+    #[arg(long, conflicts_with = "refuse")]
+    pub tolerate: bool,
     /// 受理后立即把结果文书（PDF）写入此目录
     #[arg(long)]
     pub print: Option<PathBuf>,
@@ -761,6 +767,13 @@ pub enum HandleCommand {
         case_no: String,
         #[arg(long)]
         reason: String,
+    },
+    /// 容缺材料补齐：申请人补交了容缺受理时暂缺的材料
+    Supply {
+        case_no: String,
+        /// 补齐的材料：办件材料清单中的序号或材料全称
+        #[arg(long)]
+        material: String,
     },
     /// 延期（负责人批准；不得超过法定时限）
     Extend {

@@ -655,6 +655,7 @@ impl ProfileArgs {
             || self.idle_minutes.is_some()
             || self.rectify_days.is_some()
             || self.sample_percent.is_some()
+            || self.tolerance_allowed.is_some()
     }
 
     /// The given values over `base`.
@@ -672,6 +673,7 @@ impl ProfileArgs {
             idle_minutes: self.idle_minutes.unwrap_or(base.idle_minutes),
             rectify_days: self.rectify_days.unwrap_or(base.rectify_days),
             sample_percent: self.sample_percent.unwrap_or(base.sample_percent),
+            tolerance_allowed: self.tolerance_allowed.unwrap_or(base.tolerance_allowed),
         }
     }
 }
@@ -828,6 +830,7 @@ fn intake_cmd(ctx: &Ctx, a: IntakeArgs) -> Result<()> {
             .collect(),
         refusal_reason: a.refuse,
         resubmission_of: a.resubmit,
+        tolerate: a.tolerate,
     };
     let done = papers::take_in(
         &mut store,
@@ -847,6 +850,23 @@ fn intake_cmd(ctx: &Ctx, a: IntakeArgs) -> Result<()> {
             Outcome::Accepted => {
                 if let Some(d) = r.due_date {
                     let _ = writeln!(s, "承诺办结日期：{}", d.format("%Y年%m月%d日"));
+                }
+                if !r.tolerated.is_empty() {
+                    s.push_str("容缺材料（申请人已签署承诺书，须按期补齐）：\n");
+                    for (i, m) in r.tolerated.iter().enumerate() {
+                        let until = m
+                            .tolerated_until
+                            .map(|d| d.format("%Y年%m月%d日").to_string())
+                            .unwrap_or_default();
+                        let _ = writeln!(
+                            s,
+                            "  {}. {}（{}，{} 份）{until}前补齐",
+                            i + 1,
+                            m.name,
+                            m.form.label(),
+                            m.copies
+                        );
+                    }
                 }
             }
             Outcome::OnTheSpot => s.push_str("已当场办结\n"),
@@ -1061,6 +1081,7 @@ fn handle(ctx: &Ctx, h: HandleCommand) -> Result<()> {
         HandleCommand::Archive { case_no } => (case_no, R::Archive),
         HandleCommand::Return { case_no, reason } => (case_no, R::Return { reason }),
         HandleCommand::Withdraw { case_no, reason } => (case_no, R::Withdraw { reason }),
+        HandleCommand::Supply { case_no, material } => (case_no, R::Supply { material }),
         HandleCommand::Extend {
             case_no,
             to,

@@ -101,6 +101,7 @@ pub(super) fn consult(ctx: &Ctx, c: ConsultCommand) -> Result<()> {
                 provided,
                 refusal_reason: None,
                 resubmission_of: None,
+                tolerate: false,
             };
             let r = consultation::convert(&mut store, &s, now(), &id, app)?;
             print(ctx.json, &r, |r| {

@@ -18,10 +18,16 @@ const BODY: Style = Style::regular(11.0);
 pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
     let mut flow = Flow::for_notice("受理通知书", f)?;
     flow.heading(f, "受理通知书", &[], BODY)?;
+    let tolerated = f.tolerated();
+    let opening = if tolerated.is_empty() {
+        "申请材料齐全、符合法定形式，本中心决定予以受理"
+    } else {
+        "核心材料齐全，本中心决定予以容缺受理，暂缺的材料须按你签署的容缺受理承诺书如期补齐"
+    };
     flow.body(
         BODY,
         &format!(
-            "你于{}提出的“{}”申请，申请材料齐全、符合法定形式，本中心决定予以受理。现将有关事项告知如下：",
+            "你于{}提出的“{}”申请，{opening}。现将有关事项告知如下：",
             chinese_date(f.received_on),
             f.matter_name,
         ),
@@ -107,6 +113,26 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
         })
         .collect();
     flow.table(&columns, &rows, Style::regular(10.0))?;
+    if !tolerated.is_empty() {
+        flow.gap(3.0);
+        flow.paragraph(0.0, Style::bold(11.0), Align::Left, "待补齐的容缺材料：")?;
+        for (i, m) in tolerated.iter().enumerate() {
+            let until = m.tolerated_until.map(chinese_date).unwrap_or_default();
+            flow.body(
+                BODY,
+                &format!(
+                    "{}. {}（{}）　{until}前补齐",
+                    i + 1,
+                    m.name,
+                    Facts::requirement(m)
+                ),
+            )?;
+        }
+        flow.body(
+            BODY,
+            "容缺材料补齐之前，办理结果不予出具；逾期未补齐的，本申请将被退回或作出不予批准的决定。",
+        )?;
+    }
     flow.gap(3.0);
     flow.body(
         BODY,

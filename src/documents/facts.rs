@@ -77,6 +77,14 @@ impl Facts {
             .collect()
     }
 
+    /// The 容缺 materials to be supplied after acceptance, in catalogue order.
+    pub fn tolerated(&self) -> Vec<&MaterialLine> {
+        self.materials
+            .iter()
+            .filter(|m| m.tolerated_until.is_some())
+            .collect()
+    }
+
     /// The materials handed in.
     pub fn received(&self) -> Vec<&MaterialLine> {
         self.materials.iter().filter(|m| m.provided).collect()

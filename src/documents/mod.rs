@@ -3,6 +3,7 @@
 //! - [`onetime_notice`]: 一次性告知单, as an 80 mm slip and as A4, two copies;
 //! - [`acceptance_notice`]: 受理通知书, A4;
 //! - [`refusal_notice`]: 不予受理通知书, A4;
+//! - [`tolerance_commitment`]: 容缺受理承诺书, A4, two copies;
 //! - [`guide`]: 办事指南, A4, of one matter or the whole catalogue (no case).
 //!
 //! [`print`] renders one for a committed case and records it as a
@@ -21,6 +22,7 @@ pub mod qr;
 pub mod receipt;
 pub mod refusal_notice;
 pub mod slip;
+pub mod tolerance_commitment;
 pub mod wrap;
 
 use chrono::{DateTime, FixedOffset};
@@ -61,6 +63,8 @@ pub enum DocumentError {
     Qr(String),
     #[error("办件 {0} 是村代办件，中心确认收件（一事一袋）后才能打印受理通知书")]
     NotYetAccepted(String),
+    #[error("办件 {0} 不是容缺受理，没有容缺受理承诺书")]
+    NotTolerated(String),
     #[error("办件 {case_no} 的结果是“{outcome}”，没有{document}")]
     NotForOutcome {
         case_no: String,
@@ -69,7 +73,7 @@ pub enum DocumentError {
     },
     #[error("事项清单中没有可以受理的事项，办事指南汇编无内容可打印")]
     NothingToPrint,
-    #[error("未知的文书类型“{0}”，可选：receipt（受理回执）、onetime（一次性告知单）、onetime-a4（一次性告知单 A4）、notice（受理通知书）、refusal（不予受理通知书）")]
+    #[error("未知的文书类型“{0}”，可选：receipt（受理回执）、onetime（一次性告知单）、onetime-a4（一次性告知单 A4）、notice（受理通知书）、refusal（不予受理通知书）、tolerance（容缺受理承诺书）")]
     UnknownKind(String),
     #[error("办件 {case_no} 还没有打印过{document}，请先打印")]
     NotPrintedYet {
@@ -94,15 +98,17 @@ pub enum DocumentKind {
     OnetimeA4,
     Notice,
     Refusal,
+    Tolerance,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 5] = [
+    pub const ALL: [DocumentKind; 6] = [
         DocumentKind::Receipt,
         DocumentKind::Onetime,
         DocumentKind::OnetimeA4,
         DocumentKind::Notice,
         DocumentKind::Refusal,
+        DocumentKind::Tolerance,
     ];
 
     pub fn code(self) -> &'static str {
@@ -112,6 +118,7 @@ impl DocumentKind {
             DocumentKind::OnetimeA4 => "onetime-a4",
             DocumentKind::Notice => "notice",
             DocumentKind::Refusal => "refusal",
+            DocumentKind::Tolerance => "tolerance",
         }
     }
 
@@ -129,6 +136,7 @@ impl DocumentKind {
             DocumentKind::Onetime | DocumentKind::OnetimeA4 => "一次性告知单",
             DocumentKind::Notice => "受理通知书",
             DocumentKind::Refusal => "不予受理通知书",
+            DocumentKind::Tolerance => tolerance_commitment::TITLE,
         }
     }
 
@@ -150,25 +158,34 @@ impl DocumentKind {
             DocumentKind::OnetimeA4 => onetime_notice::TEMPLATE_A4,
             DocumentKind::Notice => acceptance_notice::TEMPLATE,
             DocumentKind::Refusal => refusal_notice::TEMPLATE,
+            DocumentKind::Tolerance => tolerance_commitment::TEMPLATE,
         }
     }
 
-    /// Whether a case with `outcome` has this document.
-    pub fn fits(self, outcome: Outcome) -> bool {
+    /// Whether a case with `outcome` has this document; `tolerated`: it was
+    /// accepted with 容缺 materials (容缺受理).
+    pub fn fits(self, outcome: Outcome, tolerated: bool) -> bool {
         match self {
             DocumentKind::Receipt => matches!(outcome, Outcome::Accepted | Outcome::OnTheSpot),
             DocumentKind::Notice => outcome == Outcome::Accepted,
             DocumentKind::Onetime | DocumentKind::OnetimeA4 => outcome == Outcome::Notice,
             DocumentKind::Refusal => outcome == Outcome::Refused,
+            DocumentKind::Tolerance => outcome == Outcome::Accepted && tolerated,
         }
     }
 
     /// The documents an intake with `outcome` hands out at once. A village
     /// agent's intake hands out only the receipt: the 受理通知书 with its
-    /// promised date is the center's, once it confirmed the bag.
-    pub fn for_outcome(outcome: Outcome, via_agent: bool) -> Vec<DocumentKind> {
+    /// promised date is the center's, once it confirmed the bag. A 容缺受理
+    /// adds the 承诺书 the applicant signs.
+    pub fn for_outcome(outcome: Outcome, via_agent: bool, tolerated: bool) -> Vec<DocumentKind> {
         match outcome {
             Outcome::Accepted if via_agent => vec![DocumentKind::Receipt],
+            Outcome::Accepted if tolerated => vec![
+                DocumentKind::Receipt,
+                DocumentKind::Notice,
+                DocumentKind::Tolerance,
+            ],
             Outcome::Accepted => vec![DocumentKind::Receipt, DocumentKind::Notice],
             Outcome::OnTheSpot => vec![DocumentKind::Receipt],
             Outcome::Notice => vec![DocumentKind::Onetime, DocumentKind::OnetimeA4],
@@ -241,6 +258,7 @@ pub fn render(kind: DocumentKind, facts: &Facts) -> Result<Rendered, DocumentErr
         DocumentKind::OnetimeA4 => onetime_notice::render_a4(facts),
         DocumentKind::Notice => acceptance_notice::render(facts),
         DocumentKind::Refusal => refusal_notice::render(facts),
+        DocumentKind::Tolerance => tolerance_commitment::render(facts),
     }
 }
 
@@ -300,7 +318,11 @@ pub fn print_with<T>(
         if awaiting_center {
             return Err(DocumentError::NotYetAccepted(facts.case_no.clone()).into());
         }
-        if !kind.fits(facts.outcome) {
+        let tolerated = !facts.tolerated().is_empty();
+        if kind == DocumentKind::Tolerance && facts.outcome == Outcome::Accepted && !tolerated {
+            return Err(DocumentError::NotTolerated(facts.case_no.clone()).into());
+        }
+        if !kind.fits(facts.outcome, tolerated) {
             return Err(DocumentError::NotForOutcome {
                 case_no: facts.case_no.clone(),
                 outcome: facts.outcome.label(),

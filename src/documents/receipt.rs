@@ -66,6 +66,14 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
         ),
         (_, None) => s.field("承诺办结：", "—", BODY),
     }
+    let tolerated = f.tolerated();
+    if !tolerated.is_empty() {
+        s.field("受理方式：", "容缺受理", Style::bold(9.0));
+        for m in tolerated {
+            let until = m.tolerated_until.map(chinese_date).unwrap_or_default();
+            s.field("待补材料：", &format!("{}（{until}前）", m.name), BODY);
+        }
+    }
     s.field("领取方式：", &f.pickup_methods.join("、"), BODY);
     if f.agent.is_some() {
         s.field("代办工号：", &f.clerk_staff_no, BODY);

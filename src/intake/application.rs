@@ -28,6 +28,10 @@ pub struct Application {
     pub refusal_reason: Option<String>,
     /// The case number of an earlier notice or refusal this re-submits.
     pub resubmission_of: Option<String>,
+    /// 容缺受理 asked for: when every missing required material is 可容缺
+    /// (and the center allows it), accept now and have them supplied later.
+    #[serde(default)]
+    pub tolerate: bool,
 }
 
 /// The longest refusal reason accepted, in characters.
@@ -72,6 +76,7 @@ impl Application {
             }),
             None => None,
         };
+        let tolerate = self.tolerate && self.refusal_reason.is_none();
         let refusal_reason = match self.refusal_reason {
             Some(r) if r.trim().is_empty() => return Err(IntakeError::RefusalReasonMissing.into()),
             Some(r) => Some(applicant::text_field(
@@ -89,6 +94,7 @@ impl Application {
             provided: self.provided,
             refusal_reason,
             resubmission_of: self.resubmission_of.map(|s| s.trim().to_owned()),
+            tolerate,
         })
     }
 

@@ -40,6 +40,8 @@ pub struct CaseSummary {
     /// What follows the due date wherever it is shown: "（按暂定节假日计算）"
     /// while it is counted across a provisional year (src/calendar).
     pub due_note: Option<&'static str>,
+    /// 容缺受理: the earliest day an outstanding 容缺 material is due.
+    pub tolerance_due: Option<NaiveDate>,
 }
 
 /// The columns [`summary_row`] reads, over `cases` aliased `c`; a query
@@ -48,13 +50,13 @@ pub(crate) fn summary_columns() -> String {
     format!(
         "c.case_id, c.case_no, c.query_code, c.matter_code, c.matter_name, c.outcome, c.state,
          c.applicant_name, c.applicant_id_number, c.applicant_phone, c.received_at, c.received_on,
-         c.due_date, c.extension_reason IS NOT NULL, {}",
+         c.due_date, c.extension_reason IS NOT NULL, {}, c.tolerance_due",
         crate::calendar::PROVISIONAL_DUE_SQL
     )
 }
 
 /// How many columns [`summary_columns`] selects.
-pub(crate) const SUMMARY_WIDTH: usize = 15;
+pub(crate) const SUMMARY_WIDTH: usize = 16;
 
 pub(crate) fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
     let outcome: String = r.get(5)?;
@@ -86,6 +88,7 @@ pub(crate) fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
         due_note: r
             .get::<_, bool>(14)?
             .then_some(crate::calendar::PROVISIONAL_NOTE),
+        tolerance_due: r.get(15)?,
     })
 }
 
@@ -300,6 +303,11 @@ pub struct MaterialLine {
     pub required: bool,
     pub provided: bool,
     pub note: String,
+    /// 容缺受理: the day this material is due, and when and by whom
+    /// (display name) it was supplied.
+    pub tolerated_until: Option<NaiveDate>,
+    pub supplied_on: Option<NaiveDate>,
+    pub supplied_by: Option<String>,
 }
 
 /// Everything about one case.
@@ -446,8 +454,10 @@ pub fn detail_unmasked(conn: &Connection, case_no: &str) -> crate::Result<CaseDe
         .map_err(StoreError::from)?;
     detail.next_case_no = resubmission_of(conn, &summary.case_id)?;
     let mut stmt = conn.prepare_cached(
-        "SELECT position, name, form, copies, required, provided, note FROM case_materials
-         WHERE case_id = ?1 ORDER BY position",
+        "SELECT m.position, m.name, m.form, m.copies, m.required, m.provided, m.note, m.tolerated_until,
+                m.supplied_on, coalesce(u.display_name, m.supplied_by)
+         FROM case_materials m LEFT JOIN users u ON u.user_id = m.supplied_by
+         WHERE m.case_id = ?1 ORDER BY m.position",
     )?;
     detail.materials = stmt
         .query_map([&summary.case_id], |r| {
@@ -459,6 +469,9 @@ pub fn detail_unmasked(conn: &Connection, case_no: &str) -> crate::Result<CaseDe
                 required: r.get(4)?,
                 provided: r.get(5)?,
                 note: r.get(6)?,
+                tolerated_until: r.get(7)?,
+                supplied_on: r.get(8)?,
+                supplied_by: r.get(9)?,
             })
         })?
         .collect::<Result<_, _>>()

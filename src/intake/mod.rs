@@ -6,6 +6,7 @@
 //! - [`query_code`]: the applicant's 6-character 查询码.
 //! - [`record`]: checking, deciding and committing an intake as one event.
 //! - [`lookup`]: finding cases by number, query code, name, ID or phone.
+//! - [`tolerance`]: 容缺受理 — accepting with a 可容缺 material missing, and 补齐.
 
 pub mod application;
 pub mod case_number;
@@ -15,6 +16,7 @@ pub mod papers;
 pub mod query_code;
 pub mod record;
 pub mod search_index;
+pub mod tolerance;
 
 pub use application::{Application, Proxy};
 pub use decision::Outcome;
@@ -52,4 +54,18 @@ pub enum IntakeError {
     SerialExhausted(String),
     #[error("办件编号“{0}”格式不对，应为 中心编码-年月日-设备编号-四位流水号")]
     BadCaseNumber(String),
+    #[error(
+        "本中心未开启容缺受理：缺少材料时请出具一次性告知单（中心负责人可在“设置”中开启容缺受理）"
+    )]
+    ToleranceNotAllowed,
+    #[error("村代办电脑不能容缺受理：缺少材料时请出具一次性告知单，或请申请人到中心窗口办理")]
+    ToleranceAtAgent,
+    #[error("办件 {0} 没有待补齐的容缺材料")]
+    NothingToSupply(String),
+    #[error("办件 {case_no} 待补齐的容缺材料中没有“{given}”；待补齐：{outstanding}")]
+    NotTolerated {
+        case_no: String,
+        given: String,
+        outstanding: String,
+    },
 }

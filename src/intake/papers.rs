@@ -74,7 +74,8 @@ pub fn take_in(
         return Ok(done);
     };
     let case_no = done.result.case_no.clone();
-    for kind in DocumentKind::for_outcome(done.result.outcome, done.result.via_agent) {
+    let tolerated = !done.result.tolerated.is_empty();
+    for kind in DocumentKind::for_outcome(done.result.outcome, done.result.via_agent, tolerated) {
         // The case stands whatever happens here: every failure is reported.
         let printed = match crate::printing::auto_printer(store.conn(), kind) {
             Ok(Some(printer)) => {

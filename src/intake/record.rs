@@ -27,6 +27,9 @@ pub struct CaseMaterial {
     pub required: bool,
     pub provided: bool,
     pub note: String,
+    /// 容缺受理: the day this missing material is to be supplied by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerated_until: Option<NaiveDate>,
 }
 
 /// Payload of `case.received`: everything decided at intake.
@@ -81,6 +84,8 @@ pub struct IntakeResult {
     pub due_note: Option<&'static str>,
     /// Every missing required material (for 一次性告知), in catalogue order.
     pub missing: Vec<CaseMaterial>,
+    /// 容缺受理: the missing materials to be supplied later, each with its day.
+    pub tolerated: Vec<CaseMaterial>,
     pub refusal_reason: Option<String>,
     pub legal_basis: String,
     pub previous_case_no: Option<String>,
@@ -113,14 +118,22 @@ pub fn record_in(
     // What cannot be printed is never recorded, whichever entry point asks.
     crate::documents::check_printable(&app)?;
     let provided = app.provided_flags(&matter)?;
-    let decision = decide(&matter, &provided, app.refusal_reason.as_deref())?;
+    let dev = device::load(tx)?;
+    if app.tolerate {
+        super::tolerance::check_allowed(tx, dev.role)?;
+    }
+    let decision = decide(
+        &matter,
+        &provided,
+        app.refusal_reason.as_deref(),
+        app.tolerate,
+    )?;
 
     let previous = match &app.resubmission_of {
         Some(no) => Some(check_resubmission(tx, no, &app)?),
         None => None,
     };
 
-    let dev = device::load(tx)?;
     // On a village agent's laptop an application that would be accepted (or
     // done on the spot) is taken in for the center: no due date until the
     // center confirms its bag (src/lifecycle/bag.rs).
@@ -135,14 +148,15 @@ pub fn record_in(
     if agent.is_some() {
         decision.outcome = Outcome::Accepted;
     }
-    let (due_date, due_note) = match decision.outcome {
-        Outcome::Accepted if agent.is_some() => (None, None),
+    let (due_date, due_note, tolerated) = match decision.outcome {
+        Outcome::Accepted if agent.is_some() => (None, None, Vec::new()),
         Outcome::Accepted => {
             let cal = schedule::load(tx)?;
             let due = cal.due_date(today, i64::from(matter.promised_days), 0)?;
-            (Some(due), cal.due_note(today, due))
+            let tolerated = super::tolerance::due_dates(&cal, today, &matter, &decision.tolerated)?;
+            (Some(due), cal.due_note(today, due), tolerated)
         }
-        _ => (None, None),
+        _ => (None, None, Vec::new()),
     };
     let serial = next_serial(tx, &dev.device_id, &dev.device_code, today)?;
     if serial > case_number::MAX_SERIAL {
@@ -153,13 +167,18 @@ pub fn record_in(
         .materials
         .iter()
         .zip(&provided)
-        .map(|(m, p)| CaseMaterial {
+        .enumerate()
+        .map(|(i, (m, p))| CaseMaterial {
             name: m.name.clone(),
             form: m.form,
             copies: m.copies,
             required: m.required,
             provided: *p,
             note: m.note.clone(),
+            tolerated_until: tolerated
+                .iter()
+                .find(|(at, _)| *at == i)
+                .map(|(_, until)| *until),
         })
         .collect();
     let payload = CaseReceived {
@@ -186,12 +205,22 @@ pub fn record_in(
     let case_id = uuid::Uuid::now_v7().to_string();
     let draft = Draft::new(&session.user_id, Some(&case_id), CASE_RECEIVED, &payload)?;
     let event = events::append(tx, &dev.device_id, now, draft)?;
+    let tolerated: Vec<CaseMaterial> = payload
+        .materials
+        .iter()
+        .filter(|m| m.tolerated_until.is_some())
+        .cloned()
+        .collect();
     Ok(IntakeResult {
         case_id,
         case_no,
         query_code: payload.query_code,
         outcome: decision.outcome,
-        outcome_label: decision.outcome.label(),
+        outcome_label: if tolerated.is_empty() {
+            decision.outcome.label()
+        } else {
+            super::tolerance::OUTCOME_LABEL
+        },
         matter_code: payload.matter_code,
         matter_name: payload.matter_name,
         received_at: event.ts,
@@ -202,6 +231,7 @@ pub fn record_in(
             .iter()
             .map(|i| payload.materials[*i].clone())
             .collect(),
+        tolerated,
         refusal_reason: payload.refusal_reason,
         legal_basis: payload.legal_basis,
         previous_case_no: previous.map(|(_, no)| no),
@@ -293,9 +323,9 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> crate::Resul
             outcome, state, applicant_name, applicant_id_type, applicant_id_number, applicant_phone,
             applicant_address, proxy_name, proxy_id_type, proxy_id_number, proxy_phone, proxy_relation,
             received_at, received_on, promised_days, due_date, completed_at, refusal_reason, legal_basis,
-            fee, clerk_user_id, device_id, previous_case_id, completed_on, agent_user_id)
+            fee, clerk_user_id, device_id, previous_case_id, completed_on, agent_user_id, tolerance_due)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
     )?
     .execute(params![
         case_id,
@@ -334,6 +364,7 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> crate::Resul
         p.previous_case_id,
         completed_on,
         p.agent.as_ref().map(|a| &a.user_id),
+        p.materials.iter().filter_map(|m| m.tolerated_until).min(),
     ])?;
     super::search_index::index(
         tx,
@@ -357,8 +388,9 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> crate::Resul
         },
     )?;
     let mut stmt = tx.prepare_cached(
-        "INSERT INTO case_materials (case_id, position, name, form, copies, required, provided, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO case_materials (case_id, position, name, form, copies, required, provided, note,
+            tolerated_until)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     for (i, m) in p.materials.iter().enumerate() {
         stmt.execute(params![
@@ -369,7 +401,8 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> crate::Resul
             m.copies,
             m.required,
             m.provided,
-            m.note
+            m.note,
+            m.tolerated_until
         ])?;
     }
     tx.prepare_cached(

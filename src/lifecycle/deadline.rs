@@ -4,6 +4,10 @@
 //! - 正常: otherwise;
 //! - 暂停: suspended (补正中) — the clock is stopped, so no light; on resume
 //!   the due date moves later by the suspended working days.
+//! - 容缺: a running case with a 容缺 material outstanding (src/intake/
+//!   tolerance.rs) is watched against the earlier of its due date and that
+//!   material's day; when the material's day decides, the light says so
+//!   (红灯：容缺材料逾期, 黄灯：容缺材料将到期).
 //!
 //! Lists select by due date with the (state, due_date) index, so a watch
 //! list stays fast with a million cases. Per-case figures for the ledger:
@@ -71,6 +75,39 @@ pub struct Standing {
     pub days_left: i64,
     /// Working days past the due date (0 unless red).
     pub overdue_days: i64,
+    /// The light is set by an outstanding 容缺 material's day, not the
+    /// case's due date.
+    pub tolerance: bool,
+}
+
+impl Standing {
+    /// The light as lists show it, naming a 容缺 material's day when it decides.
+    pub fn label(&self) -> &'static str {
+        match (self.light, self.tolerance) {
+            (Light::Red, true) => "红灯：容缺材料逾期",
+            (Light::Yellow, true) => "黄灯：容缺材料将到期",
+            (light, _) => light.label(),
+        }
+    }
+}
+
+/// The standing of a running case due on `due` whose earliest outstanding
+/// 容缺 material is due on `tolerance_due`: the earlier day decides.
+pub fn standing_with_tolerance(
+    cal: &Calendar,
+    today: NaiveDate,
+    due: NaiveDate,
+    tolerance_due: Option<NaiveDate>,
+    suspended: bool,
+    warning_days: i64,
+) -> crate::Result<Standing> {
+    match tolerance_due {
+        Some(t) if t < due && !suspended => Ok(Standing {
+            tolerance: true,
+            ..standing(cal, today, t, suspended, warning_days)?
+        }),
+        _ => standing(cal, today, due, suspended, warning_days),
+    }
 }
 
 /// The standing of a case due on `due`, as of `today`.
@@ -96,6 +133,7 @@ pub fn standing(
         light,
         days_left,
         overdue_days,
+        tolerance: false,
     })
 }
 
@@ -180,14 +218,24 @@ fn light_filter(
 ) -> crate::Result<LightFilter> {
     use super::state::{OPEN_SQL, RUNNING_SQL};
     let yellow_until = || cal.add_working_days(today, warning_days);
+    // A running case is watched against the earlier of its due date and
+    // its earliest outstanding 容缺 day (NULL when none is outstanding).
     let (condition, dates) = match light {
-        Some(Light::Red) => (format!("{RUNNING_SQL} AND due_date < ?1"), vec![today]),
+        Some(Light::Red) => (
+            format!("{RUNNING_SQL} AND (due_date < ?1 OR tolerance_due < ?1)"),
+            vec![today],
+        ),
         Some(Light::Yellow) => (
-            format!("{RUNNING_SQL} AND due_date >= ?1 AND due_date <= ?2"),
+            format!(
+                "{RUNNING_SQL} AND due_date >= ?1 AND (tolerance_due IS NULL OR tolerance_due >= ?1)
+                 AND (due_date <= ?2 OR tolerance_due <= ?2)"
+            ),
             vec![today, yellow_until()?],
         ),
         Some(Light::Green) => (
-            format!("{RUNNING_SQL} AND due_date > ?1"),
+            format!(
+                "{RUNNING_SQL} AND due_date > ?1 AND (tolerance_due IS NULL OR tolerance_due > ?1)"
+            ),
             vec![yellow_until()?],
         ),
         Some(Light::Paused) => ("state = 'suspended'".to_owned(), vec![]),
@@ -246,9 +294,16 @@ pub fn watch_list_limited(
             .get(crate::intake::lookup::SUMMARY_WIDTH)
             .map_err(StoreError::from)?;
         let due = case.due_date.unwrap_or(today);
-        let standing = standing(&cal, today, due, case.state == "suspended", warning_days)?;
+        let standing = standing_with_tolerance(
+            &cal,
+            today,
+            due,
+            case.tolerance_due,
+            case.state == "suspended",
+            warning_days,
+        )?;
         out.push(Watched {
-            light_label: standing.light.label(),
+            light_label: standing.label(),
             case,
             handler,
             standing,

@@ -5,7 +5,7 @@
 //!   intake clerk until it is assigned), that person's AB角 stand-in on the
 //!   day, or a manager — never another clerk (no false 办结 on someone
 //!   else's case);
-//! - notify pickup, collect, mail, archive: any clerk or manager;
+//! - notify pickup, collect, mail, archive, 容缺材料补齐: any clerk or manager;
 //! - extend (延期): a manager only, with a reason, to a date later than the
 //!   current due date and not beyond the statutory limit.
 //!
@@ -22,7 +22,7 @@ use crate::applicant;
 use crate::auth::{Action, Role, Session};
 use crate::calendar::schedule;
 use crate::catalogue::versions;
-use crate::intake::IntakeError;
+use crate::intake::{tolerance, IntakeError};
 use crate::store::events::{self, Draft};
 use crate::store::{Store, StoreError};
 
@@ -105,7 +105,8 @@ fn who(step: Step) -> Who {
         | Step::NotifyPickup
         | Step::Collect
         | Step::Mail
-        | Step::Archive => Who::Staff,
+        | Step::Archive
+        | Step::Supply => Who::Staff,
         Step::Suspend | Step::Resume | Step::Complete | Step::Return | Step::Withdraw => {
             Who::Responsible
         }
@@ -159,6 +160,9 @@ pub fn allowed_steps(
     let row = load(conn, case_no)?;
     let mut steps = Vec::new();
     for &step in row.state.next_steps() {
+        if step == Step::Supply && tolerance::outstanding(conn, &row.case_id)?.is_empty() {
+            continue;
+        }
         if may_take(conn, session, &row, step, today).is_ok() {
             steps.push(step);
         }
@@ -412,10 +416,13 @@ pub fn complete(
 ) -> crate::Result<StepDone> {
     act(store, session, now, case_no, Step::Complete, |tx, row| {
         let (reason, legal_basis) = match decision {
-            Decision::Approve => (
-                reason.map(str::to_owned).filter(|r| !r.trim().is_empty()),
-                None,
-            ),
+            Decision::Approve => {
+                tolerance::refuse_approval(tx, &row.case_no, &row.case_id)?;
+                (
+                    reason.map(str::to_owned).filter(|r| !r.trim().is_empty()),
+                    None,
+                )
+            }
             Decision::Deny => {
                 let matter = versions::version(tx, &row.matter_code, row.matter_version)?;
                 (
@@ -430,6 +437,20 @@ pub fn complete(
             legal_basis,
             on: now.date_naive(),
         })
+    })
+}
+
+/// Records a 容缺 material supplied (补齐) today: `material` is its
+/// position in the case's list or its full name.
+pub fn supply(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    material: &str,
+) -> crate::Result<StepDone> {
+    act(store, session, now, case_no, Step::Supply, |tx, row| {
+        tolerance::supplying(tx, &row.case_no, &row.case_id, material, now.date_naive())
     })
 }
 

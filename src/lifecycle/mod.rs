@@ -62,6 +62,10 @@ pub enum LifecycleError {
     BadRange(String),
     #[error("数据库中记录的办件状态“{0}”无法识别：文件可能已损坏，或由更新版本的程序写入")]
     UnreadableState(String),
+    #[error(
+        "办件 {case_no} 的容缺材料尚未补齐：{items}。补齐之前不能准予办结（可以不予许可或退回）"
+    )]
+    ToleranceOutstanding { case_no: String, items: String },
     #[error("未知的{kind}“{given}”，可选：{allowed}")]
     Unknown {
         kind: &'static str,

@@ -12,7 +12,7 @@ use super::handling::{
 };
 use super::state::{self, kinds, State, Step};
 use crate::applicant;
-use crate::intake::IntakeError;
+use crate::intake::{tolerance, IntakeError};
 use crate::store::events::Event;
 use crate::store::projection::{payload, unknown_kind, Projector};
 use crate::store::StoreError;
@@ -76,6 +76,9 @@ fn apply(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
         }
         Step::Complete => {
             let p: Completed = payload(event)?;
+            if p.decision == super::handling::Decision::Approve {
+                tolerance::refuse_approval(tx, &case_no, case_id)?;
+            }
             set(
                 "UPDATE cases SET state = 'completed', result = ?1, result_reason = ?2, completed_on = ?3,
                  completed_at = ?4 WHERE case_id = ?5",
@@ -111,6 +114,10 @@ fn apply(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
                 "UPDATE cases SET state = ?1, closed_reason = ?2 WHERE case_id = ?3",
                 &[&current.after(step).code(), &p.reason],
             )
+        }
+        Step::Supply => {
+            let p: tolerance::Supplied = payload(event)?;
+            tolerance::apply_supplied(tx, case_id, &event.user_id, &p)
         }
         Step::Extend => {
             let p: Extended = payload(event)?;

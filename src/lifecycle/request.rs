@@ -58,6 +58,10 @@ pub enum StepRequest {
         to: String,
         reason: String,
     },
+    /// 容缺材料补齐: the material's position in the case's list or its name.
+    Supply {
+        material: String,
+    },
 }
 
 /// The word lists the steps' forms offer, owned by the steps themselves.
@@ -118,6 +122,7 @@ pub fn take(
         StepRequest::Archive => archive(st, s, t, case_no),
         StepRequest::Return { reason } => return_case(st, s, t, case_no, &reason),
         StepRequest::Withdraw { reason } => withdraw(st, s, t, case_no, &reason),
+        StepRequest::Supply { material } => supply(st, s, t, case_no, &material),
         StepRequest::Extend { to, reason } => {
             let day = crate::calendar::parse_day(&to)?;
             extend(st, s, t, case_no, day, &reason)

@@ -6,6 +6,7 @@
 //! 已办结 ─通知领取→ 待领取 ─领取→ 已送达 ─归档→ 已归档
 //! 已办结/待领取 ─领取（当场交付）或邮寄→ 已送达
 //! 已受理/办理中/补正中 ─退回→ 已退回；─撤回→ 已撤回；─延期（负责人）→ 同一状态
+//! 已受理/办理中/补正中 ─容缺材料补齐→ 同一状态 (src/intake/tolerance.rs)
 //! 即办件 starts as 已办结; 一次性告知 and 不予受理 attempts have no lifecycle.
 //! 村代办受理 starts as 代办待送交 ─确认收件（中心，袋号）→ 已受理; the promised
 //! clock starts at the center's confirmation (src/lifecycle/bag.rs).
@@ -49,6 +50,7 @@ pub enum Step {
     Return,
     Withdraw,
     Extend,
+    Supply,
 }
 
 impl State {
@@ -132,9 +134,9 @@ impl State {
             State::AgentTaken => &[ConfirmBag, Withdraw],
             // The intake clerk is the handler until the case is assigned:
             // she may finish it herself (办结) or ask for 补正 at once.
-            State::Accepted => &[Assign, Suspend, Complete, Return, Withdraw, Extend],
-            State::InProgress => &[Assign, Suspend, Complete, Return, Withdraw, Extend],
-            State::Suspended => &[Resume, Return, Withdraw, Extend],
+            State::Accepted => &[Assign, Suspend, Complete, Return, Withdraw, Extend, Supply],
+            State::InProgress => &[Assign, Suspend, Complete, Return, Withdraw, Extend, Supply],
+            State::Suspended => &[Resume, Return, Withdraw, Extend, Supply],
             State::Completed => &[NotifyPickup, Collect, Mail],
             State::AwaitingPickup => &[Collect, Mail],
             State::Delivered => &[Archive],
@@ -158,7 +160,7 @@ impl State {
             Step::Archive => State::Archived,
             Step::Return => State::Returned,
             Step::Withdraw => State::Withdrawn,
-            Step::Extend => self,
+            Step::Extend | Step::Supply => self,
         }
     }
 }
@@ -178,6 +180,7 @@ impl Step {
             Step::Return => "退回",
             Step::Withdraw => "撤回",
             Step::Extend => "延期",
+            Step::Supply => "容缺材料补齐",
         }
     }
 
@@ -196,6 +199,7 @@ impl Step {
             Step::Return => kinds::RETURNED,
             Step::Withdraw => kinds::WITHDRAWN,
             Step::Extend => kinds::EXTENDED,
+            Step::Supply => kinds::TOLERANCE_SUPPLIED,
         }
     }
 }
@@ -227,6 +231,8 @@ pub mod kinds {
     pub const WITHDRAWN: &str = "case.withdrawn";
     /// handling::Extended
     pub const EXTENDED: &str = "case.extended";
+    /// intake::tolerance::Supplied
+    pub const TOLERANCE_SUPPLIED: &str = "case.tolerance_supplied";
 
     /// Every step's kind, in the order of [`super::Step::ALL`].
     pub const ALL: &[&str] = &[
@@ -242,11 +248,12 @@ pub mod kinds {
         RETURNED,
         WITHDRAWN,
         EXTENDED,
+        TOLERANCE_SUPPLIED,
     ];
 }
 
 impl Step {
-    pub const ALL: [Step; 12] = [
+    pub const ALL: [Step; 13] = [
         Step::ConfirmBag,
         Step::Assign,
         Step::Suspend,
@@ -259,6 +266,7 @@ impl Step {
         Step::Return,
         Step::Withdraw,
         Step::Extend,
+        Step::Supply,
     ];
 
     /// The step an event kind records.
@@ -356,7 +364,7 @@ mod tests {
                 allowed += usize::from(ok);
             }
         }
-        assert_eq!(allowed, 2 + 6 + 6 + 4 + 3 + 2 + 1);
+        assert_eq!(allowed, 2 + 7 + 7 + 5 + 3 + 2 + 1);
         for (i, step) in Step::ALL.into_iter().enumerate() {
             assert_eq!(Step::from_event_kind(step.event_kind()), Some(step));
             assert_eq!(kinds::ALL[i], step.event_kind());

@@ -63,7 +63,10 @@ pub struct Choice {
 pub fn paper(kind: DocumentKind) -> &'static str {
     match kind {
         DocumentKind::Receipt | DocumentKind::Onetime => "80 mm 小票",
-        DocumentKind::OnetimeA4 | DocumentKind::Notice | DocumentKind::Refusal => "A4",
+        DocumentKind::OnetimeA4
+        | DocumentKind::Notice
+        | DocumentKind::Refusal
+        | DocumentKind::Tolerance => "A4",
     }
 }
 

@@ -58,6 +58,9 @@ pub struct Totals {
     pub evaluations: Vec<(u8, &'static str, i64)>,
     pub complaints_opened: i64,
     pub complaints_closed: i64,
+    /// 容缺受理 that day, 补齐 that day (and by their day), and 容缺
+    /// materials of open cases past their day at the end of it.
+    pub tolerance: crate::intake::tolerance::Figures,
 }
 
 /// A day's ledger.
@@ -230,6 +233,7 @@ fn totals(conn: &Connection, cal: &Calendar, day: NaiveDate) -> crate::Result<To
            AND substr(ts, 1, 10) = ?1 AND json_extract(payload, '$.accepted') = 1",
         day,
     )?;
+    t.tolerance = crate::intake::tolerance::figures(conn, day, day)?;
     Ok(t)
 }
 
@@ -279,5 +283,8 @@ pub fn total_lines(t: &Totals) -> Vec<(String, String)> {
     }
     lines.push(("投诉受理".to_owned(), t.complaints_opened.to_string()));
     lines.push(("投诉办结".to_owned(), t.complaints_closed.to_string()));
+    for (label, n) in crate::intake::tolerance::figure_lines(&t.tolerance) {
+        lines.push((label.to_owned(), n.to_string()));
+    }
     lines
 }

@@ -85,6 +85,8 @@ pub struct Monthly {
     pub last: NaiveDate,
     pub totals: Line,
     pub consultations: i64,
+    /// 容缺受理 and 补齐 of the month (src/intake/tolerance.rs).
+    pub tolerance: crate::intake::tolerance::Figures,
     /// Ratings of the month by level, best first: (level, label, count).
     pub evaluations_by_level: Vec<(u8, &'static str, i64)>,
     pub by_matter: Vec<Line>,
@@ -288,6 +290,7 @@ pub fn report(conn: &Connection, year: i32, month: u32) -> crate::Result<Monthly
         last,
         totals,
         consultations,
+        tolerance: crate::intake::tolerance::figures(conn, first, last)?,
         evaluations_by_level: evaluation::LEVELS
             .iter()
             .map(|&(level, label)| (level, label, levels[usize::from(level)]))

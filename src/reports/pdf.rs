@@ -311,9 +311,10 @@ pub fn monthly(
     now: DateTime<FixedOffset>,
 ) -> Result<Rendered, crate::Error> {
     let title = format!("{}年{}月", m.year, m.month);
+    let t = &m.tolerance;
     let subtitle = format!(
-        "{title}（{} 至 {}）　咨询 {} 次　收费合计 {:.2} 元",
-        m.first, m.last, m.consultations, m.totals.fees
+        "{title}（{} 至 {}）　咨询 {} 次　收费合计 {:.2} 元　容缺受理 {} 件，补齐 {} 项（按期 {} 项）",
+        m.first, m.last, m.consultations, m.totals.fees, t.cases, t.supplied, t.supplied_on_time
     );
     let mut f = start(&m.center_name, "月报", &title, &subtitle)?;
     f.table(

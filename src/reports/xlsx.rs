@@ -205,6 +205,9 @@ fn write(ws: &mut Worksheet, l: &Ledger) -> Result<(), rust_xlsxwriter::XlsxErro
     }
     plain.push(("投诉受理".to_owned(), t.complaints_opened));
     plain.push(("投诉办结".to_owned(), t.complaints_closed));
+    for (label, n) in crate::intake::tolerance::figure_lines(&t.tolerance) {
+        plain.push((label.to_owned(), n));
+    }
     for (label, n) in plain {
         ws.write_string(row, 0, label)?;
         ws.write_number(row, 1, n as f64)?;
@@ -310,6 +313,11 @@ pub fn monthly(m: &super::monthly::Monthly) -> crate::Result<Vec<u8>> {
                     m.evaluations_by_level
                         .iter()
                         .map(|(_, l, n)| (format!("评价：{l}"), *n)),
+                )
+                .chain(
+                    crate::intake::tolerance::figure_lines(&m.tolerance)
+                        .into_iter()
+                        .map(|(l, n)| (l.to_owned(), n)),
                 )
                 .collect();
             for (label, n) in extra {

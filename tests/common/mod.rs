@@ -85,6 +85,7 @@ pub fn center_as(role: DeviceRole) -> Center {
                 rectify_days: 5,
                 sample_percent: 10,
                 office_hours: "工作日 8:30—17:30".into(),
+                tolerance_allowed: true,
             }),
             ..setup_input("A01", role)
         },
@@ -144,6 +145,7 @@ pub fn application(matter: &str, applicant: Person, provided: &[&str]) -> Applic
         provided: provided.iter().map(|s| s.to_string()).collect(),
         refusal_reason: None,
         resubmission_of: None,
+        tolerate: false,
     }
 }
 

@@ -139,9 +139,10 @@ pub fn case_detail(desk: State<'_, Desk>, case_no: String) -> UiResult<CaseShown
                 label: step.label(),
             })
             .collect();
+        let tolerated = detail.materials.iter().any(|m| m.tolerated_until.is_some());
         let documents = DocumentKind::ALL
             .into_iter()
-            .filter(|k| k.fits(s.outcome))
+            .filter(|k| k.fits(s.outcome, tolerated))
             .map(|k| DocumentOffer {
                 kind: k.code(),
                 title: k.choice_label(),

@@ -151,6 +151,7 @@ pub fn accepted_application(name: &str, id17: &str, address: &str) -> bianmin::i
         provided: vec!["1".into(), "2".into(), "3".into(), "5".into()],
         refusal_reason: None,
         resubmission_of: None,
+        tolerate: false,
     }
 }
 
