@@ -1615,3 +1615,81 @@ fn a_join_batch_opens_only_with_its_code() {
     )
     .unwrap();
 }
+
+#[test]
+fn a_tolerated_material_supplied_at_two_windows_converges_with_the_second_flagged() {
+    let usb = tempfile::tempdir().unwrap();
+    let u = usb.path();
+    let mut hub = hub();
+    let wang = hub.login("wang");
+    let profile = bianmin::center::load(hub.store.conn()).unwrap();
+    bianmin::center::set(
+        &mut hub.store,
+        &wang,
+        t(23, 8, 5),
+        bianmin::center::CenterProfile {
+            address: "新湖街道湖滨北大道18号".into(),
+            phone: "0534-2688123".into(),
+            tolerance_allowed: true,
+            ..profile
+        },
+    )
+    .unwrap();
+    let h_a02 = hub.export("wang", t(23, 8, 10), u, Some("A02"));
+    let (mut a02, a02_line) = join_from(&h_a02, "A02", DeviceRole::Counter, t(23, 8, 20));
+    trust(&mut hub, &a02_line, t(23, 8, 30));
+    let li = hub.login("li");
+    let mut app = application("RS-002", person("刘桂英", 9), &["1", "3"]);
+    app.tolerate = true;
+    let r = intake::record(&mut hub.store, &li, t(23, 9, 0), app).unwrap();
+    assert_eq!(r.tolerated.len(), 2);
+    let no = r.case_no;
+    let to_a02 = hub.export("wang", t(23, 9, 10), u, Some("A02"));
+    a02.import("qian", t(23, 9, 15), &to_a02).unwrap();
+    // The 户口簿 is handed in at A02 at 10:00; at the hub, unaware, at
+    // 10:05 — and the 社会保障卡 at the hub at 10:06.
+    let supply = |d: &mut Device, user: &str, at, material: &str| {
+        d.step(
+            user,
+            at,
+            &no,
+            StepRequest::Supply {
+                material: material.into(),
+            },
+        )
+        .unwrap()
+    };
+    supply(&mut a02, "qian", t(23, 10, 0), "户口簿");
+    supply(&mut hub, "li", t(23, 10, 5), "户口簿");
+    supply(&mut hub, "li", t(23, 10, 6), "社会保障卡");
+    let back = a02.export("qian", t(23, 10, 30), u, None);
+    hub.import("wang", t(23, 10, 35), &back).unwrap();
+    let again = hub.export("wang", t(23, 10, 40), u, Some("A02"));
+    a02.import("qian", t(23, 10, 45), &again).unwrap();
+    assert_eq!(hub.dump(), a02.dump(), "A02 differs from the hub");
+    let conflicts = import::conflicts(hub.store.conn()).unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].device_code, "A01");
+    let supplied_at_a02: String = hub
+        .store
+        .conn()
+        .query_row(
+            "SELECT m.supplied_by FROM case_materials m JOIN cases c USING (case_id)
+             WHERE c.case_no = ?1 AND m.name = '户口簿'",
+            [&no],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(supplied_at_a02, a02.login("qian").user_id);
+    // Nothing outstanding on either: the case may now be approved.
+    hub.step(
+        "li",
+        t(23, 11, 0),
+        &no,
+        StepRequest::Complete {
+            result: "approve".into(),
+            reason: None,
+        },
+    )
+    .unwrap();
+}

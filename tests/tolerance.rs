@@ -30,6 +30,14 @@ fn tolerated(c: &mut Center, n: u32, provided: &[&str]) -> bianmin::Result<intak
     intake::record(&mut c.store, &c.clerk, monday(), app)
 }
 
+fn approve(
+    c: &mut Center,
+    no: &str,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> bianmin::Result<handling::StepDone> {
+    handling::complete(&mut c.store, &c.clerk, now, no, Decision::Approve, None)
+}
+
 fn pdf_text(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
@@ -116,15 +124,7 @@ fn approval_waits_for_every_tolerated_material_and_names_what_is_missing() {
     let mut c = center();
     let no = tolerated(&mut c, 1, &["1", "3"]).unwrap().case_no;
     let before = snapshot(&c.store);
-    let err = handling::complete(
-        &mut c.store,
-        &c.clerk,
-        at(2026, 11, 25),
-        &no,
-        Decision::Approve,
-        None,
-    )
-    .unwrap_err();
+    let err = approve(&mut c, &no, at(2026, 11, 25)).unwrap_err();
     assert!(matches!(
         err,
         Error::Lifecycle(LifecycleError::ToleranceOutstanding { .. })
@@ -143,15 +143,7 @@ fn approval_waits_for_every_tolerated_material_and_names_what_is_missing() {
     let err =
         handling::supply(&mut c.store, &c.clerk, at(2026, 11, 25), &no, "户口簿").unwrap_err();
     assert!(err.to_string().contains("待补齐：社会保障卡"), "{err}");
-    let err = handling::complete(
-        &mut c.store,
-        &c.clerk,
-        at(2026, 11, 25),
-        &no,
-        Decision::Approve,
-        None,
-    )
-    .unwrap_err();
+    let err = approve(&mut c, &no, at(2026, 11, 25)).unwrap_err();
     assert!(
         err.to_string().contains("社会保障卡") && !err.to_string().contains("户口簿"),
         "{err}"
@@ -164,15 +156,7 @@ fn approval_waits_for_every_tolerated_material_and_names_what_is_missing() {
         err,
         Error::Intake(IntakeError::NothingToSupply(_))
     ));
-    let done = handling::complete(
-        &mut c.store,
-        &c.clerk,
-        at(2026, 12, 1),
-        &no,
-        Decision::Approve,
-        None,
-    )
-    .unwrap();
+    let done = approve(&mut c, &no, at(2026, 12, 1)).unwrap();
     assert_eq!(done.state, State::Completed);
 
     // The case's lines say when each was supplied and by whom; the timeline names the step.
@@ -191,13 +175,14 @@ fn approval_waits_for_every_tolerated_material_and_names_what_is_missing() {
         ]
     );
     assert_eq!(d.summary.tolerance_due, None);
+    assert_eq!(d.summary.outcome_label, "容缺受理");
     let whats: Vec<&str> = timeline::of_case(c.store.conn(), &no)
         .unwrap()
         .iter()
         .map(|e| e.what)
         .collect();
     assert_eq!(
-        whats.iter().filter(|w| **w == "容缺材料补齐").count(),
+        whats.iter().filter(|w| **w == "补齐容缺材料").count(),
         2,
         "{whats:?}"
     );

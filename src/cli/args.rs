@@ -45,7 +45,7 @@ pub enum Command {
     /// 服务中心信息（地址、电话，打印在文书上）
     #[command(subcommand)]
     Center(CenterCommand),
-    /// 打印办件文书（PDF）：receipt 受理回执、onetime 一次性告知单、onetime-a4 一次性告知单（A4）、notice 受理通知书、refusal 不予受理通知书
+    /// 打印办件文书（PDF）：receipt 受理回执、onetime 一次性告知单、onetime-a4 一次性告知单（A4）、notice 受理通知书、refusal 不予受理通知书、tolerance 容缺受理承诺书
     Doc {
         /// 文书类型
         kind: String,
@@ -61,7 +61,7 @@ pub enum Command {
     /// 本机打印机：列出打印机和每种文书打印到哪台；为某种文书选择打印机（负责人）
     #[command(subcommand)]
     Printer(PrinterCommand),
-    /// 办理办件：分派/转办、补正、恢复、办结、通知领取、领取、邮寄、归档、退回、撤回、延期、容缺材料补齐
+    /// 办理办件：分派/转办、补正、恢复、办结、通知领取、领取、邮寄、归档、退回、撤回、延期、补齐容缺材料
     #[command(subcommand)]
     Handle(HandleCommand),
     /// AB 角：设置某人不在岗期间由谁代为办理，或提前结束（负责人）
@@ -768,7 +768,7 @@ pub enum HandleCommand {
         #[arg(long)]
         reason: String,
     },
-    /// 容缺材料补齐：申请人补交了容缺受理时暂缺的材料
+    /// 补齐容缺材料：申请人补交了容缺受理时暂缺的材料
     Supply {
         case_no: String,
         /// 补齐的材料：办件材料清单中的序号或材料全称

@@ -7,7 +7,6 @@ use super::facts::{chinese_date, Facts};
 use super::flow::{Column, Flow};
 use super::layout::{Align, Rendered, Style};
 use super::DocumentError;
-use crate::applicant::mask;
 
 /// Layout version, recorded with every print.
 pub const TEMPLATE: &str = "acceptance-notice-v1";
@@ -22,7 +21,7 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
     let opening = if tolerated.is_empty() {
         "申请材料齐全、符合法定形式，本中心决定予以受理"
     } else {
-        "核心材料齐全，本中心决定予以容缺受理，暂缺的材料须按你签署的容缺受理承诺书如期补齐"
+        "核心材料齐全，本中心决定予以容缺受理；暂缺的材料须按你签署的容缺受理承诺书如期补齐，补齐之前办理结果不予出具"
     };
     flow.body(
         BODY,
@@ -35,23 +34,7 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
     flow.gap(2.0);
     flow.field("办理事项：", &f.matter_name, BODY)?;
     flow.field("实施部门：", &f.department, BODY)?;
-    flow.field(
-        "申 请 人：",
-        &format!(
-            "{}（{} {}）",
-            f.applicant_name,
-            f.applicant_id_type,
-            f.masked_id()
-        ),
-        BODY,
-    )?;
-    if let Some((name, relation)) = &f.proxy {
-        flow.field(
-            "代 办 人：",
-            &format!("{}（{}）", mask::name(name), relation),
-            BODY,
-        )?;
-    }
+    flow.applicant(f, BODY)?;
     flow.field("受理日期：", &chinese_date(f.received_on), BODY)?;
     let due = f.due_text().unwrap_or_else(|| "—".into());
     flow.field(
@@ -62,6 +45,16 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
         ),
         Style::bold(11.0),
     )?;
+    if !tolerated.is_empty() {
+        let due: Vec<String> = tolerated
+            .iter()
+            .map(|m| {
+                let until = m.tolerated_until.map(chinese_date).unwrap_or_default();
+                format!("{}（{}，{until}前补齐）", m.name, Facts::requirement(m))
+            })
+            .collect();
+        flow.field("容缺材料：", &due.join("；"), Style::bold(11.0))?;
+    }
     flow.field("结果领取方式：", &f.pickup_methods.join("、"), BODY)?;
     flow.field(
         "受理窗口：",
@@ -113,26 +106,6 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
         })
         .collect();
     flow.table(&columns, &rows, Style::regular(10.0))?;
-    if !tolerated.is_empty() {
-        flow.gap(3.0);
-        flow.paragraph(0.0, Style::bold(11.0), Align::Left, "待补齐的容缺材料：")?;
-        for (i, m) in tolerated.iter().enumerate() {
-            let until = m.tolerated_until.map(chinese_date).unwrap_or_default();
-            flow.body(
-                BODY,
-                &format!(
-                    "{}. {}（{}）　{until}前补齐",
-                    i + 1,
-                    m.name,
-                    Facts::requirement(m)
-                ),
-            )?;
-        }
-        flow.body(
-            BODY,
-            "容缺材料补齐之前，办理结果不予出具；逾期未补齐的，本申请将被退回或作出不予批准的决定。",
-        )?;
-    }
     flow.gap(3.0);
     flow.body(
         BODY,

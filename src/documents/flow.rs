@@ -98,15 +98,13 @@ impl Flow {
         Flow::new(&format!("{title}（续）　编号：{}", f.case_no))
     }
 
-    /// The top of an official notice: center name, title, the given marks
-    /// (which copy) and the reprint mark under it, the number on the right,
-    /// and the salutation to the applicant.
-    pub fn heading(
+    /// The top of an official paper: center name, title, the given marks
+    /// (which copy) and the reprint mark under it, and the number on the right.
+    pub fn title_block(
         &mut self,
         f: &Facts,
         title: &str,
         marks: &[&str],
-        style: Style,
     ) -> Result<(), DocumentError> {
         self.paragraph(0.0, Style::bold(13.0), Align::Center, &f.center_name)?;
         self.gap(2.0);
@@ -125,7 +123,42 @@ impl Flow {
             &format!("编号：{}", f.case_no),
         )?;
         self.gap(4.0);
+        Ok(())
+    }
+
+    /// The top of an official notice: [`Flow::title_block`] and the
+    /// salutation to the applicant.
+    pub fn heading(
+        &mut self,
+        f: &Facts,
+        title: &str,
+        marks: &[&str],
+        style: Style,
+    ) -> Result<(), DocumentError> {
+        self.title_block(f, title, marks)?;
         self.paragraph(0.0, style, Align::Left, &format!("{}：", f.applicant_name))
+    }
+
+    /// The applicant (name, ID type, masked number) and the proxy, if any.
+    pub fn applicant(&mut self, f: &Facts, style: Style) -> Result<(), DocumentError> {
+        self.field(
+            "申 请 人：",
+            &format!(
+                "{}（{} {}）",
+                f.applicant_name,
+                f.applicant_id_type,
+                f.masked_id()
+            ),
+            style,
+        )?;
+        if let Some((name, relation)) = &f.proxy {
+            self.field(
+                "代 办 人：",
+                &format!("{}（{}）", crate::applicant::mask::name(name), relation),
+                style,
+            )?;
+        }
+        Ok(())
     }
 
     /// The seal area (印章位置) on the right: a dashed box with the center's

@@ -8,7 +8,6 @@ use super::facts::{chinese_date, or_dash, Facts};
 use super::flow::{Column, Flow};
 use super::layout::{Align, Rendered, Style};
 use super::DocumentError;
-use crate::applicant::mask;
 
 /// Layout version, recorded with every print.
 pub const TEMPLATE: &str = "tolerance-commitment-v1";
@@ -67,38 +66,8 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
         if n > 0 {
             flow.fresh_page()?;
         }
-        flow.paragraph(0.0, Style::bold(13.0), Align::Center, &f.center_name)?;
-        flow.gap(2.0);
-        flow.paragraph(0.0, Style::bold(20.0), Align::Center, TITLE)?;
-        flow.paragraph(0.0, Style::regular(10.5), Align::Center, copy)?;
-        if let Some(mark) = f.reprint_mark() {
-            flow.paragraph(0.0, Style::regular(10.5), Align::Center, &mark)?;
-        }
-        flow.gap(2.0);
-        flow.paragraph(
-            0.0,
-            Style::regular(10.5),
-            Align::Right,
-            &format!("编号：{}", f.case_no),
-        )?;
-        flow.gap(4.0);
-        flow.field(
-            "申 请 人：",
-            &format!(
-                "{}（{} {}）",
-                f.applicant_name,
-                f.applicant_id_type,
-                f.masked_id()
-            ),
-            BODY,
-        )?;
-        if let Some((name, relation)) = &f.proxy {
-            flow.field(
-                "代 办 人：",
-                &format!("{}（{}）", mask::name(name), relation),
-                BODY,
-            )?;
-        }
+        flow.title_block(f, TITLE, &[copy])?;
+        flow.applicant(f, BODY)?;
         flow.field("办理事项：", &f.matter_name, BODY)?;
         flow.field("受理日期：", &chinese_date(f.received_on), BODY)?;
         let due = f.due_text().unwrap_or_else(|| "—".into());

@@ -476,6 +476,9 @@ pub fn detail_unmasked(conn: &Connection, case_no: &str) -> crate::Result<CaseDe
         })?
         .collect::<Result<_, _>>()
         .map_err(StoreError::from)?;
+    if detail.materials.iter().any(|m| m.tolerated_until.is_some()) {
+        detail.summary.outcome_label = super::tolerance::OUTCOME_LABEL;
+    }
     detail.timeline = events::for_case(conn, &summary.case_id)?;
     Ok(detail)
 }

@@ -58,6 +58,14 @@ pub fn check_allowed(conn: &Connection, role: DeviceRole) -> crate::Result<()> {
     Ok(())
 }
 
+/// Whether the intake form offers 容缺受理 for `matter` here: it has a
+/// 可容缺 material, and [`check_allowed`] would let it through.
+pub fn offered(conn: &Connection, matter: &Matter) -> crate::Result<bool> {
+    let tolerable = matter.materials.iter().any(|m| m.tolerance_days.is_some());
+    let role = crate::store::device::load(conn)?.role;
+    Ok(tolerable && check_allowed(conn, role).is_ok())
+}
+
 /// The day each tolerated material (by position) is due: its supply time
 /// in working days after `accepted_on`.
 pub fn due_dates(

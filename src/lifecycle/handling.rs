@@ -5,7 +5,7 @@
 //!   intake clerk until it is assigned), that person's AB角 stand-in on the
 //!   day, or a manager — never another clerk (no false 办结 on someone
 //!   else's case);
-//! - notify pickup, collect, mail, archive, 容缺材料补齐: any clerk or manager;
+//! - notify pickup, collect, mail, archive, 补齐容缺材料: any clerk or manager;
 //! - extend (延期): a manager only, with a reason, to a date later than the
 //!   current due date and not beyond the statutory limit.
 //!

@@ -58,7 +58,7 @@ pub enum StepRequest {
         to: String,
         reason: String,
     },
-    /// 容缺材料补齐: the material's position in the case's list or its name.
+    /// 补齐容缺材料: the material's position in the case's list or its name.
     Supply {
         material: String,
     },

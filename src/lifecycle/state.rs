@@ -6,7 +6,7 @@
 //! 已办结 ─通知领取→ 待领取 ─领取→ 已送达 ─归档→ 已归档
 //! 已办结/待领取 ─领取（当场交付）或邮寄→ 已送达
 //! 已受理/办理中/补正中 ─退回→ 已退回；─撤回→ 已撤回；─延期（负责人）→ 同一状态
-//! 已受理/办理中/补正中 ─容缺材料补齐→ 同一状态 (src/intake/tolerance.rs)
+//! 已受理/办理中/补正中 ─补齐容缺材料→ 同一状态 (src/intake/tolerance.rs)
 //! 即办件 starts as 已办结; 一次性告知 and 不予受理 attempts have no lifecycle.
 //! 村代办受理 starts as 代办待送交 ─确认收件（中心，袋号）→ 已受理; the promised
 //! clock starts at the center's confirmation (src/lifecycle/bag.rs).
@@ -180,7 +180,7 @@ impl Step {
             Step::Return => "退回",
             Step::Withdraw => "撤回",
             Step::Extend => "延期",
-            Step::Supply => "容缺材料补齐",
+            Step::Supply => "补齐容缺材料",
         }
     }
 

@@ -121,6 +121,8 @@ pub struct CaseShown {
     /// The ratings it has (好差评).
     pub ratings: Vec<bianmin::service::evaluation::GivenRating>,
     pub documents: Vec<DocumentOffer>,
+    /// 容缺 materials not supplied yet: what the 补齐 step offers.
+    pub outstanding: Vec<bianmin::intake::tolerance::Outstanding>,
 }
 
 #[tauri::command]
@@ -157,6 +159,8 @@ pub fn case_detail(desk: State<'_, Desk>, case_no: String) -> UiResult<CaseShown
                 .map_err(bianmin::Error::from)?
                 .can_be_rated();
         Ok(CaseShown {
+            outstanding: bianmin::intake::tolerance::outstanding(conn, &s.case_id)
+                .map_err(bianmin::Error::from)?,
             timeline: timeline::of_case(conn, &case_no)?,
             detail,
             figures,

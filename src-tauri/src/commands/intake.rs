@@ -46,6 +46,8 @@ pub struct MatterShown {
     pub version: i64,
     pub matter: Matter,
     pub legal_basis: String,
+    /// The form offers 容缺受理 for this matter here.
+    pub tolerance_offered: bool,
 }
 
 #[tauri::command]
@@ -55,6 +57,7 @@ pub fn matter_show(desk: State<'_, Desk>, code: String) -> UiResult<MatterShown>
         Ok(MatterShown {
             version,
             legal_basis: matter.legal_basis_text(),
+            tolerance_offered: bianmin::intake::tolerance::offered(store.conn(), &matter)?,
             matter,
         })
     })

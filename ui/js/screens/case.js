@@ -1,5 +1,7 @@
-// 办件详情: the case, its materials, its timeline from the audit trail, the
-// steps this user may take now, and reprinting (补打) any of its documents.
+// 办件详情: the case, its materials (容缺 ones with their day, or when they
+// were supplied), its timeline from the audit trail, the steps this user
+// may take now (补齐容缺材料 among them), and reprinting (补打) any of its
+// documents.
 
 import { call } from '../api.js';
 import { h, fill, cnDate, shortTime, toast } from '../dom.js';
@@ -20,6 +22,7 @@ const STEP_FIELDS = {
   return: [['reason', '退回原因', 'text']],
   withdraw: [['reason', '撤回原因', 'text']],
   extend: [['to', '延期至（YYYY-MM-DD）', 'date'], ['reason', '延期理由', 'text']],
+  supply: [['material', '申请人补交的容缺材料', 'outstanding']],
 };
 
 export async function caseScreen(root, app, caseNo) {
@@ -45,6 +48,7 @@ export async function caseScreen(root, app, caseNo) {
     ['接件时间', shortTime(d.received_at)], ['经办人', `${d.clerk_name}（工号 ${d.clerk_staff_no}）`],
     d.due_date ? ['办结期限', `${cnDate(d.due_date)}${d.due_note || ''}${d.extended ? '（已延期）' : ''}`] : null,
     d.handler_name ? ['承办人', d.handler_name + (d.forwarded_to ? `，已转办 ${d.forwarded_to}` : '')] : null,
+    shown.outstanding.length ? ['容缺材料', `${shown.outstanding.length} 项待补齐，最早 ${cnDate(d.tolerance_due)} 前（补齐之前不能准予办结）`] : null,
     d.suspended_days ? ['暂停计时', `共 ${d.suspended_days} 个工作日`] : null,
     d.extension_reason ? ['延期理由', d.extension_reason] : null,
     d.refusal_reason ? ['不予受理理由', d.refusal_reason] : null,
@@ -74,16 +78,24 @@ export async function caseScreen(root, app, caseNo) {
       h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => app.go('workbench') }, '返回工作台（Esc）'))),
     h('section', { class: 'panel' },
       h('h2', {}, '申请材料'),
-      h('table', { class: 'list' },
+      h('table', { class: 'list', id: 'case-materials' },
         h('thead', {}, h('tr', {}, ...['序号', '材料', '形式', '份数', '要求', '提交情况'].map((t) => h('th', {}, t)))),
         h('tbody', {}, ...d.materials.map((m) => h('tr', {},
           h('td', {}, String(m.position)), h('td', {}, m.name), h('td', {}, m.form), h('td', {}, `${m.copies} 份`),
-          h('td', {}, m.required ? '必交' : '选交'), h('td', { class: m.provided ? '' : 'warn' }, m.provided ? '已交' : '未交'))))),
+          h('td', {}, m.required ? '必交' : '选交'), materialState(m))))),
       h('h2', {}, '办理记录（审计轨迹）'),
       h('table', { class: 'list', id: 'case-timeline' },
         h('thead', {}, h('tr', {}, ...['时间', '操作人', '事项'].map((t) => h('th', {}, t)))),
         h('tbody', {}, ...shown.timeline.map((e) => h('tr', {},
           h('td', {}, shortTime(e.ts)), h('td', {}, `${e.user}（工号 ${e.staff_no}）`), h('td', {}, e.what, e.refused ? h('span', { class: 'refused-step' }, ` ${e.refused}`) : '')))))));
+
+  // 提交情况: brought at intake, 容缺 with its day, or supplied later (补齐).
+  function materialState(m) {
+    if (m.provided) return h('td', {}, '已交');
+    if (m.supplied_on) return h('td', {}, `已补齐（${cnDate(m.supplied_on)}，${m.supplied_by || ''}）`);
+    if (m.tolerated_until) return h('td', { class: 'warn' }, `容缺，${cnDate(m.tolerated_until)}前补齐`);
+    return h('td', { class: 'warn' }, '未交');
+  }
 
   function stepForm(s) {
     const inputs = {};
@@ -91,6 +103,7 @@ export async function caseScreen(root, app, caseNo) {
       let input;
       if (kind === 'handler') return handlerPicker(name, label, inputs);
       if (kind === 'select') input = h('select', { name }, ...shown.choices[options].map((o) => h('option', { value: o }, o)));
+      else if (kind === 'outstanding') input = h('select', { name }, ...shown.outstanding.map((o) => h('option', { value: String(o.position) }, `${o.name}（${cnDate(o.until)}前补齐）`)));
       else if (kind === 'checkbox') input = h('input', { type: 'checkbox', name, checked: options === 'checked' });
       // A date is typed as written (2026-12-04) and read by the core: the
       // web view's date box follows the PC's locale (mm/dd/yyyy).
@@ -105,7 +118,11 @@ export async function caseScreen(root, app, caseNo) {
       h('div', { class: 'actions' },
         h('button', { type: 'submit', class: 'primary' }, `确认${s.label}（Enter）`),
         h('button', { type: 'button', onclick: () => fill(stepArea) }, '取消（Esc）')));
-    form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); fill(stepArea); } });
+    form.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); fill(stepArea); }
+      // Enter on a list confirms the step, as it does in a text field.
+      if (e.key === 'Enter' && e.target.tagName === 'SELECT' && e.target.size <= 1) { e.preventDefault(); form.requestSubmit(); }
+    });
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const request = { step: s.step };

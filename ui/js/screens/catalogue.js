@@ -1,7 +1,7 @@
 // 事项清单: the catalogue as the counter's search finds it (name, code,
 // pinyin initials), withdrawn (停用) matters marked. Opening a matter shows
-// its form; a manager edits it — materials with form, copies and
-// required, legal basis lines, conditions, steps, limits, case type, fee
+// its form; a manager edits it — materials with form, copies, required,
+// 核心材料 and 可容缺 (its supply time in working days), legal basis lines, conditions, steps, limits, case type, fee
 // and its basis, 本人亲办, pickup methods, the province's national codes —
 // and saving makes a new version (older cases keep theirs). The core
 // checks every rule and names the field, and the message is shown beside
@@ -188,6 +188,8 @@ async function matterForm(root, app, code) {
       o.choices.forms.map((f) => h('option', { value: f, selected: f === x.form }, f)))),
     h('td', {}, h('input', { class: 'material-copies', type: 'number', min: 1, step: 1, value: x.copies, 'aria-label': '份数' })),
     h('td', {}, h('input', { class: 'material-required', type: 'checkbox', checked: x.required, 'aria-label': '必交' })),
+    h('td', {}, h('input', { class: 'material-core', type: 'checkbox', checked: !!x.core, 'aria-label': '核心材料（不可容缺）' })),
+    h('td', {}, h('input', { class: 'material-tolerance', type: 'number', min: 1, step: 1, value: x.tolerance_days ?? '', placeholder: '—', 'aria-label': '可容缺：补齐期限（工作日），空为不可容缺' })),
     h('td', {}, text('', x.note, { class: 'material-note', 'aria-label': '备注' })),
     h('td', {}, removeButton('删除此项材料'))));
   (m.materials || []).forEach(addMaterial);
@@ -215,6 +217,8 @@ async function matterForm(root, app, code) {
       form: r.querySelector('.material-form').value,
       copies: numberOr(r.querySelector('.material-copies').value),
       required: r.querySelector('.material-required').checked,
+      core: r.querySelector('.material-core').checked,
+      tolerance_days: numberOr(r.querySelector('.material-tolerance').value),
       note: r.querySelector('.material-note').value.trim(),
     })).filter((x) => x.name || x.note),
     basic_code: inputs.basic_code.value.trim(),
@@ -269,7 +273,7 @@ async function matterForm(root, app, code) {
       at('steps', '办理流程（每行一步）', inputs.steps)),
     h('h2', {}, '申请材料'),
     h('table', { class: 'list edit', id: 'matter-materials' },
-      h('thead', {}, h('tr', {}, ['材料名称', '形式', '份数', '必交', '备注', ''].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['材料名称', '形式', '份数', '必交', '核心', '可容缺（工作日）', '备注', ''].map((t) => h('th', {}, t)))),
       materialBody),
     h('div', { class: 'actions', dataset: { field: 'materials' } },
       h('button', { type: 'button', id: 'matter-add-material', onclick: () => {

@@ -1,6 +1,6 @@
 // 中心设置 (manager): what every notice prints about the center (address,
 // 咨询电话, 投诉电话), the supply days of a one-time notice, the yellow-light
-// days, the login lockout and the idle lock. The form is built from the
+// days, the login lockout, the idle lock and whether 容缺受理 is allowed. The form is built from the
 // core's settings table (labels and limits); a refusal names its setting,
 // and the message is shown next to that field. Others see the settings.
 
@@ -16,6 +16,12 @@ export async function centerScreen(root, app) {
   const message = h('p', { class: 'message', id: 'center-message', role: 'alert' });
   const inputs = {};
   const fields = o.settings.map((s) => {
+    if (s.switch) {
+      const box = h('input', { id: `center-${s.key}`, type: 'checkbox', checked: !!o.profile[s.key] });
+      box.disabled = !canEdit;
+      inputs[s.key] = box;
+      return h('div', { class: 'field' }, h('label', { class: 'check' }, box, ` ${s.label}`), h('div', { class: 'hint', id: `${box.id}-hint` }));
+    }
     const input = s.number
       ? h('input', { id: `center-${s.key}`, type: 'number', min: s.min, max: s.max, step: 1, value: o.profile[s.key] })
       : h('input', { id: `center-${s.key}`, maxlength: s.max, value: o.profile[s.key], autocomplete: 'off' });
@@ -28,8 +34,8 @@ export async function centerScreen(root, app) {
       input.removeAttribute('aria-invalid');
       const s = o.settings.find((x) => x.key === key);
       const hint = document.getElementById(`${input.id}-hint`);
-      hint.className = 'hint';
-      hint.textContent = s.number ? `${s.min}–${s.max}` : '';
+      if (hint) hint.className = 'hint';
+      if (hint) hint.textContent = s.number ? `${s.min}–${s.max}` : '';
     }
   };
   const form = h('form', { class: 'panel', id: 'center-form', novalidate: true, onsubmit: async (e) => {
@@ -41,7 +47,8 @@ export async function centerScreen(root, app) {
     const profile = {};
     for (const s of o.settings) {
       const v = inputs[s.key].value;
-      profile[s.key] = s.number ? Number(v.trim() === '' ? NaN : v) : v;
+      if (s.switch) profile[s.key] = inputs[s.key].checked;
+      else profile[s.key] = s.number ? Number(v.trim() === '' ? NaN : v) : v;
     }
     const bad = o.settings.find((s) => s.number && !Number.isInteger(profile[s.key]));
     if (bad) {

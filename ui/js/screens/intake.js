@@ -1,6 +1,9 @@
 // 受理: find the matter (name, code or pinyin initials such as "ylbx"),
 // enter the applicant with live checks, tick the materials brought, and
 // submit. The core decides 受理 / 即办 / 一次性告知; 不予受理 needs a reason.
+// Where the center allows 容缺受理 and the matter has 可容缺 materials, the
+// clerk may ask for it; the core accepts only when every missing required
+// material is 可容缺, and prints the 承诺书 the applicant signs.
 // The case is committed before its documents are written and opened.
 
 import { call } from '../api.js';
@@ -17,6 +20,7 @@ const ID_TYPES = [
 
 export function intakeScreen(root, app, { consultation } = {}) {
   let matter = null;
+  let tolerateBox = null;
   const matterQuery = h('input', { id: 'matter-query', type: 'search', autocomplete: 'off', placeholder: '输入事项名称、编码或拼音首字母（如 ylbx）' });
   const matterList = h('ul', { class: 'choices', id: 'matter-choices', role: 'listbox' });
   const matterInfo = h('div', { id: 'matter-info' });
@@ -99,6 +103,7 @@ export function intakeScreen(root, app, { consultation } = {}) {
         matter.conditions ? h('div', { id: 'matter-conditions' }, `受理条件：${matter.conditions}`) : null,
         matter.in_person_only ? h('div', { class: 'warn' }, '须本人亲自办理，不可代办') : null,
         h('div', { class: 'muted' }, `设定依据：${shown.legal_basis}`)));
+      tolerateBox = null;
       fill(materials,
         h('h2', {}, '申请材料（勾选申请人已提交的）'),
         h('table', { class: 'list materials', id: 'materials-table' },
@@ -110,13 +115,14 @@ export function intakeScreen(root, app, { consultation } = {}) {
               h('td', {}, h('label', { for: box.id }, m.name), m.note ? h('div', { class: 'muted' }, m.note) : null),
               h('td', {}, m.form),
               h('td', {}, `${m.copies} 份`),
-              h('td', {}, m.required ? '必交' : '选交'));
+              h('td', {}, requirement(m)));
           }))),
+        shown.tolerance_offered ? tolerancePart() : null,
         h('p', { class: 'hint', id: 'materials-keys' }, 'Tab 逐项移动，空格勾选或取消，Alt+A 全部已收；勾选完按 Tab 到申请人姓名。'),
         h('div', { class: 'actions' }, h('button', { type: 'button', id: 'all-materials', title: 'Alt+A', onclick: allReceived }, '全部已收（Alt+A）')));
       offerResubmission();
       // Materials come next in the clerk's order: they decide the outcome.
-      const first = materials.querySelector('input[type=checkbox]');
+      const first = materials.querySelector('input[data-position]');
       (first || name).focus();
     } catch (err) {
       toast(err.message, 'error');
@@ -173,8 +179,15 @@ export function intakeScreen(root, app, { consultation } = {}) {
     resubmit.closest('.field').before(bar);
   }
 
+  // 容缺受理: offered when the core says so for this matter here.
+  function tolerancePart() {
+    tolerateBox = h('input', { type: 'checkbox', id: 'tolerate' });
+    return h('label', { class: 'check', id: 'tolerate-choice' }, tolerateBox,
+      ' 容缺受理：缺少的必交材料都“可容缺”时先受理，申请人签署容缺受理承诺书、按期补齐（缺核心材料时仍一次性告知）');
+  }
+
   function allReceived() {
-    materials.querySelectorAll('input[type=checkbox]').forEach((b) => { b.checked = true; });
+    materials.querySelectorAll('input[data-position]').forEach((b) => { b.checked = true; });
   }
 
   /** Whether anything was typed or ticked, which Esc must not wipe unasked. */
@@ -207,7 +220,7 @@ export function intakeScreen(root, app, { consultation } = {}) {
   }
 
   function application(refusing) {
-    const provided = [...materials.querySelectorAll('input[type=checkbox]:checked')].map((b) => b.dataset.position);
+    const provided = [...materials.querySelectorAll('input[data-position]:checked')].map((b) => b.dataset.position);
     const person = (n, t, id, p, a) => ({ name: n.value, id_type: t.value, id_number: id.value, phone: p.value, address: a });
     return {
       matter_code: matter ? matter.code : (consultation && consultation.matter_code) || '',
@@ -216,6 +229,7 @@ export function intakeScreen(root, app, { consultation } = {}) {
       provided,
       refusal_reason: refusing ? refusal.value : null,
       resubmission_of: resubmit.value.trim() || null,
+      tolerate: !!(tolerateBox && tolerateBox.checked) && !refusing,
     };
   }
 
@@ -250,6 +264,8 @@ export function intakeScreen(root, app, { consultation } = {}) {
       h('div', {}, '办件编号：', h('span', { class: 'mono big', id: 'result-case-no' }, done.case_no), '　查询码：', h('span', { class: 'mono big', id: 'result-query-code' }, done.query_code)),
       done.due_date ? h('div', { id: 'result-due' }, `承诺办结日期：${cnDate(done.due_date)}${done.due_note || ''}`) : null,
       done.via_agent ? h('div', { id: 'result-agent' }, '代办受理，送交中心：材料装袋带回中心，中心确认收件后开始计算承诺办结时限') : null,
+      done.tolerated.length ? h('div', {}, h('div', {}, '容缺材料（请申请人在容缺受理承诺书两联上签字，一联留存）：'),
+        h('ol', { id: 'result-tolerated' }, ...done.tolerated.map((m) => h('li', {}, `${m.name}（${m.form}，${m.copies} 份）${cnDate(m.tolerated_until)}前补齐`)))) : null,
       done.missing.length ? h('div', {}, h('div', {}, '需一次补齐以下全部材料：'),
         h('ol', { id: 'result-missing' }, ...done.missing.map((m) => h('li', {}, `${m.name}（${m.form}，${m.copies} 份）`)))) : null,
       done.refusal_reason ? h('div', { id: 'result-refusal' }, `不予受理理由：${done.refusal_reason}`) : null,
@@ -280,6 +296,14 @@ export function intakeScreen(root, app, { consultation } = {}) {
   }
   matterQuery.focus();
   findMatters();
+}
+
+/** What the materials table says a material is: 必交 (核心 / 可容缺) or 选交. */
+function requirement(m) {
+  if (!m.required) return '选交';
+  if (m.core) return '必交（核心材料）';
+  if (m.tolerance_days) return `必交，可容缺（${m.tolerance_days} 个工作日内补齐）`;
+  return '必交';
 }
 
 /** Runs `check` when the field is left or Enter-free typing pauses; shows ✓ or the core's message. */
