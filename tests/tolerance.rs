@@ -73,6 +73,7 @@ fn only_tolerable_materials_missing_is_accepted_with_each_ones_day() {
         .unwrap()
         .unwrap();
     assert_eq!(summary.tolerance_due, Some(day(11, 30)));
+    assert_eq!(summary.outcome_label, "容缺受理", "lists name it");
     // Without asking for it the same application is a one-time notice.
     let plain = intake::record(
         &mut c.store,
@@ -206,6 +207,7 @@ fn approval_waits_for_every_tolerated_material_and_names_what_is_missing() {
     );
     let l = ledger::daily(c.store.conn(), day(11, 23)).unwrap();
     assert_eq!(l.totals.tolerance.cases, 1);
+    assert_eq!(l.rows[0].outcome, "容缺受理", "the ledger names it");
     let lines = ledger::total_lines(&l.totals);
     assert!(
         lines.iter().any(|(k, v)| k == "容缺受理" && v == "1"),

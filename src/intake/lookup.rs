@@ -50,13 +50,14 @@ pub(crate) fn summary_columns() -> String {
     format!(
         "c.case_id, c.case_no, c.query_code, c.matter_code, c.matter_name, c.outcome, c.state,
          c.applicant_name, c.applicant_id_number, c.applicant_phone, c.received_at, c.received_on,
-         c.due_date, c.extension_reason IS NOT NULL, {}, c.tolerance_due",
-        crate::calendar::PROVISIONAL_DUE_SQL
+         c.due_date, c.extension_reason IS NOT NULL, {}, c.tolerance_due, {}",
+        crate::calendar::PROVISIONAL_DUE_SQL,
+        super::tolerance::TOLERATED_SQL
     )
 }
 
 /// How many columns [`summary_columns`] selects.
-pub(crate) const SUMMARY_WIDTH: usize = 16;
+pub(crate) const SUMMARY_WIDTH: usize = 17;
 
 pub(crate) fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
     let outcome: String = r.get(5)?;
@@ -75,7 +76,7 @@ pub(crate) fn summary_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
         matter_code: r.get(3)?,
         matter_name: r.get(4)?,
         outcome,
-        outcome_label: outcome.label(),
+        outcome_label: super::tolerance::outcome_label(outcome, r.get(16)?),
         state_label: crate::lifecycle::State::parse(&state).map_or("未知状态", |s| s.label()),
         state,
         applicant_name: r.get(7)?,
@@ -476,9 +477,6 @@ pub fn detail_unmasked(conn: &Connection, case_no: &str) -> crate::Result<CaseDe
         })?
         .collect::<Result<_, _>>()
         .map_err(StoreError::from)?;
-    if detail.materials.iter().any(|m| m.tolerated_until.is_some()) {
-        detail.summary.outcome_label = super::tolerance::OUTCOME_LABEL;
-    }
     detail.timeline = events::for_case(conn, &summary.case_id)?;
     Ok(detail)
 }

@@ -216,11 +216,7 @@ pub fn record_in(
         case_no,
         query_code: payload.query_code,
         outcome: decision.outcome,
-        outcome_label: if tolerated.is_empty() {
-            decision.outcome.label()
-        } else {
-            super::tolerance::OUTCOME_LABEL
-        },
+        outcome_label: super::tolerance::outcome_label(decision.outcome, !tolerated.is_empty()),
         matter_code: payload.matter_code,
         matter_name: payload.matter_name,
         received_at: event.ts,

@@ -33,6 +33,20 @@ use crate::store::{device::DeviceRole, StoreError};
 /// outcome is 受理 (the clock runs), named for what happened.
 pub const OUTCOME_LABEL: &str = "容缺受理";
 
+/// An outcome as lists and papers name it: [`OUTCOME_LABEL`] for a case
+/// accepted with 容缺 materials.
+pub fn outcome_label(outcome: super::Outcome, tolerated: bool) -> &'static str {
+    if tolerated && outcome == super::Outcome::Accepted {
+        OUTCOME_LABEL
+    } else {
+        outcome.label()
+    }
+}
+
+/// SQL over `cases` aliased `c`: the case was accepted with 容缺 materials.
+pub const TOLERATED_SQL: &str = "EXISTS (SELECT 1 FROM case_materials tm
+    WHERE tm.case_id = c.case_id AND tm.tolerated_until IS NOT NULL)";
+
 /// Whether the missing required materials (positions in the matter's list)
 /// may all be tolerated: there is at least one, and each is 可容缺.
 pub fn may_tolerate(matter: &Matter, missing: &[usize]) -> bool {

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::calendar::{schedule, Calendar};
+use crate::intake::tolerance;
 use crate::intake::Outcome;
 use crate::lifecycle::{deadline, State};
 use crate::service::evaluation;
@@ -100,16 +101,17 @@ pub(super) fn stored_fee(text: &str, case_no: &str) -> Result<Decimal, StoreErro
 pub fn daily(conn: &Connection, day: NaiveDate) -> crate::Result<Ledger> {
     let dev = device::load(conn)?;
     let cal = schedule::load(conn)?;
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT c.case_no, c.matter_name, c.applicant_name, u.display_name || '（' || u.staff_no || '）',
                 c.outcome, c.state, c.received_at, c.received_on, c.due_date, c.completed_on, c.fee,
                 (SELECT e.level FROM evaluations e WHERE e.case_id = c.case_id
-                  ORDER BY e.evaluated_at DESC LIMIT 1)
+                  ORDER BY e.evaluated_at DESC LIMIT 1), {}
          FROM cases c JOIN users u ON u.user_id = c.clerk_user_id
          WHERE c.case_id IN (SELECT case_id FROM events
                              WHERE case_id IS NOT NULL AND substr(ts, 1, 10) = ?1)
          ORDER BY c.received_at, c.case_no",
-    )?;
+        tolerance::TOLERATED_SQL
+    ))?;
     type Raw = (
         String,
         String,
@@ -123,6 +125,7 @@ pub fn daily(conn: &Connection, day: NaiveDate) -> crate::Result<Ledger> {
         Option<NaiveDate>,
         String,
         Option<u8>,
+        bool,
     );
     let raw: Vec<Raw> = stmt
         .query_map([day.to_string()], |r| {
@@ -139,12 +142,28 @@ pub fn daily(conn: &Connection, day: NaiveDate) -> crate::Result<Ledger> {
                 r.get(9)?,
                 r.get(10)?,
                 r.get(11)?,
+                r.get(12)?,
             ))
         })?
         .collect::<Result<_, _>>()
         .map_err(StoreError::from)?;
     let mut rows = Vec::with_capacity(raw.len());
-    for (case_no, matter, applicant, clerk, outcome, state, at, on, due, done, fee, level) in raw {
+    for (
+        case_no,
+        matter,
+        applicant,
+        clerk,
+        outcome,
+        state,
+        at,
+        on,
+        due,
+        done,
+        fee,
+        level,
+        tolerated,
+    ) in raw
+    {
         let outcome = stored_outcome(&outcome, &case_no)?;
         let state = State::parse(&state)?;
         let figures = deadline::figures(&cal, outcome, due, done)?;
@@ -154,7 +173,7 @@ pub fn daily(conn: &Connection, day: NaiveDate) -> crate::Result<Ledger> {
             matter,
             applicant,
             clerk,
-            outcome: outcome.label(),
+            outcome: tolerance::outcome_label(outcome, tolerated),
             state: state.label(),
             accepted_at: at,
             received_on: on,
