@@ -183,6 +183,11 @@ CREATE TABLE cases (
     -- 容缺受理 (version 12): the earliest due day of the case's 容缺
     -- materials not yet supplied; NULL when none is outstanding.
     tolerance_due       TEXT,
+    -- 告知承诺制 (version 12): the day the case's 核查 is due while it is
+    -- open; its result (属实 / 不实) and the day it was recorded.
+    verify_due          TEXT,
+    verify_result       TEXT CHECK (verify_result IN ('属实', '不实')),
+    verified_on         TEXT,
     FOREIGN KEY (matter_code, matter_version) REFERENCES matter_versions (code, version)
 );
 
@@ -209,6 +214,7 @@ CREATE INDEX cases_by_applicant_phone ON cases (applicant_phone);
 CREATE INDEX cases_by_query_code ON cases (query_code);
 CREATE INDEX cases_by_previous ON cases (previous_case_id) WHERE previous_case_id IS NOT NULL;
 CREATE INDEX cases_by_state_tolerance_due ON cases (state, tolerance_due) WHERE tolerance_due IS NOT NULL;
+CREATE INDEX cases_by_verify_due ON cases (verify_due) WHERE verify_due IS NOT NULL;
 
 -- The catalogue materials of a case's matter version and whether each was brought.
 CREATE TABLE case_materials (
@@ -225,6 +231,8 @@ CREATE TABLE case_materials (
     tolerated_until TEXT,
     supplied_on     TEXT,
     supplied_by     TEXT,
+    -- 告知承诺制 (version 12): the applicant signed a promise instead.
+    promised        INTEGER NOT NULL DEFAULT 0 CHECK (promised IN (0, 1)),
     PRIMARY KEY (case_id, position)
 );
 

@@ -110,6 +110,7 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
             refusal_reason: None,
             resubmission_of: None,
             tolerate: false,
+            promised: Vec::new(),
         },
         // 一次性告知: three required materials missing (4, 5 and 7).
         Application {
@@ -120,6 +121,7 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
             refusal_reason: None,
             resubmission_of: None,
             tolerate: false,
+            promised: Vec::new(),
         },
         // 不予受理: the clerk refuses with a reason.
         Application {
@@ -130,6 +132,7 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
             refusal_reason: Some("申请人非本集体经济组织成员，不符合农村宅基地申请条件".into()),
             resubmission_of: None,
             tolerate: false,
+            promised: Vec::new(),
         },
         // 即办: an on-the-spot matter with its materials.
         Application {
@@ -140,6 +143,7 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
             refusal_reason: None,
             resubmission_of: None,
             tolerate: false,
+            promised: Vec::new(),
         },
     ];
     let mut intakes = Vec::new();

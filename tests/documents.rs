@@ -281,6 +281,7 @@ fn thirty_material_matter(c: &mut Center) {
             note: format!("说明{i}：材料内容应与户籍信息一致"),
             core: false,
             tolerance_days: None,
+            commitment: None,
         })
         .collect();
     versions::publish(&mut c.store, &c.manager, monday(), &m).unwrap();

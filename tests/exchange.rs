@@ -767,7 +767,13 @@ fn an_agents_case_waits_for_the_bag_and_counts_from_the_center() {
     let agent = facts.agent.as_ref().unwrap();
     assert_eq!(agent.agent_device, "V03");
     assert_eq!(
-        DocumentKind::for_outcome(Outcome::Accepted, true, false),
+        DocumentKind::for_outcome(
+            documents::Papers {
+                outcome: Some(Outcome::Accepted),
+                ..Default::default()
+            },
+            true
+        ),
         vec![DocumentKind::Receipt]
     );
     let err =

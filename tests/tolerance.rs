@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use bianmin::center;
 use bianmin::documents::{self, DocumentKind};
 use bianmin::intake::{self, tolerance, IntakeError, Outcome};
@@ -36,23 +34,6 @@ fn approve(
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> bianmin::Result<handling::StepDone> {
     handling::complete(&mut c.store, &c.clerk, now, no, Decision::Approve, None)
-}
-
-fn pdf_text(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("doc.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils; scripts/test.sh installs it)");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
-        .collect()
 }
 
 #[test]

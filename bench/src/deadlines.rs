@@ -63,6 +63,7 @@ fn application(n: usize, on_the_spot: bool) -> Application {
             refusal_reason: None,
             resubmission_of: None,
             tolerate: false,
+            promised: Vec::new(),
         }
     } else {
         super::intake::accepted_application(n)

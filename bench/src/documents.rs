@@ -104,6 +104,7 @@ pub fn documents(
             refusal_reason: None,
             resubmission_of: None,
             tolerate: false,
+            promised: Vec::new(),
         };
         case_nos.push(intake::record(&mut store, &clerk, bench_time(day, n as i64), app)?.case_no);
     }

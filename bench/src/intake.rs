@@ -149,6 +149,7 @@ pub(crate) fn accepted_application(n: usize) -> Application {
         refusal_reason: None,
         resubmission_of: None,
         tolerate: false,
+        promised: Vec::new(),
     }
 }
 

@@ -134,7 +134,16 @@ pub struct Material {
     /// acceptance (容缺受理), within this many working days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerance_days: Option<u32>,
+    /// 可告知承诺: the applicant may sign this promise instead of bringing
+    /// the material (告知承诺制); the case is then checked (核查) later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<String>,
 }
+
+/// The longest commitment text of a material, in characters.
+pub const MAX_COMMITMENT_CHARS: usize = 500;
+/// The longest time a 核查 may be given, in working days.
+pub const MAX_VERIFY_DAYS: u32 = 90;
 
 /// The longest time a 容缺 material may be given to be supplied, in working days.
 pub const MAX_TOLERANCE_DAYS: u32 = 60;
@@ -166,6 +175,11 @@ pub struct Matter {
     pub steps: Vec<String>,
     pub legal_basis: Vec<LegalBasis>,
     pub materials: Vec<Material>,
+    /// 告知承诺制: a case taken in on a commitment is checked (核查) within
+    /// this many working days of its acceptance; required when a material
+    /// is 可告知承诺.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_days: Option<u32>,
     /// 基本编码 of the national basic list (12 characters), when known.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub basic_code: String,
@@ -244,6 +258,9 @@ impl Matter {
         };
         whole("promised_days", "承诺时限", form.get("promised_days"))?;
         whole("statutory_days", "法定时限", form.get("statutory_days"))?;
+        if let Some(days) = form.get("verify_days").filter(|d| !d.is_null()) {
+            whole("verify_days", "核查期限", Some(days))?;
+        }
         let typed = form.get("fee").and_then(|f| f.as_str()).unwrap_or_default();
         let fee: Decimal = typed
             .trim()
@@ -365,6 +382,24 @@ impl Matter {
             if m.copies == 0 {
                 return fail("materials", format!("申请材料“{}”的份数至少为 1", m.name));
             }
+            if let Some(text) = &m.commitment {
+                let chars = text.trim().chars().count();
+                if chars == 0 || chars > MAX_COMMITMENT_CHARS {
+                    return fail(
+                        "materials",
+                        format!(
+                            "申请材料“{}”的承诺内容应为 1 到 {MAX_COMMITMENT_CHARS} 个字",
+                            m.name
+                        ),
+                    );
+                }
+                if m.tolerance_days.is_some() {
+                    return fail(
+                        "materials",
+                        format!("申请材料“{}”不能既可容缺又可告知承诺", m.name),
+                    );
+                }
+            }
             if let Some(days) = m.tolerance_days {
                 if self.case_type == CaseType::OnTheSpot {
                     return fail(
@@ -394,6 +429,22 @@ impl Matter {
                     );
                 }
             }
+        }
+        let promisable = self.materials.iter().any(|m| m.commitment.is_some());
+        match self.verify_days {
+            None if promisable => {
+                return fail(
+                    "verify_days",
+                    "有可告知承诺的材料时，须填写核查期限（工作日）".into(),
+                )
+            }
+            Some(d) if !(1..=MAX_VERIFY_DAYS).contains(&d) => {
+                return fail(
+                    "verify_days",
+                    format!("核查期限应为 1 到 {MAX_VERIFY_DAYS} 个工作日，现为 {d}"),
+                )
+            }
+            _ => {}
         }
         if self.pickup_methods.is_empty() {
             return fail("pickup_methods", "至少需要一种结果领取方式".into());
@@ -467,6 +518,7 @@ pub(crate) mod tests {
                     note: String::new(),
                     core: false,
                     tolerance_days: None,
+                    commitment: None,
                 },
                 Material {
                     name: "户口簿".into(),
@@ -476,6 +528,7 @@ pub(crate) mod tests {
                     note: String::new(),
                     core: false,
                     tolerance_days: None,
+                    commitment: None,
                 },
                 Material {
                     name: "其他证明".into(),
@@ -485,8 +538,10 @@ pub(crate) mod tests {
                     note: String::new(),
                     core: false,
                     tolerance_days: None,
+                    commitment: None,
                 },
             ],
+            verify_days: None,
             basic_code: String::new(),
             implementation_code: String::new(),
             handling_item_code: String::new(),
@@ -545,6 +600,24 @@ pub(crate) mod tests {
         bad["materials"][1]["tolerance_days"] = serde_json::json!("十");
         let err = Matter::from_form(bad).unwrap_err();
         assert!(err.to_string().contains("容缺补齐期限"), "{err}");
+    }
+
+    #[test]
+    fn a_promisable_material_needs_its_text_and_the_matter_a_verification_time() {
+        let mut m = sample(CaseType::Promised, 5, 10);
+        m.materials[1].commitment = Some("本人承诺所填户籍信息真实".into());
+        let err = m.check().unwrap_err();
+        assert_eq!(err.field(), Some("verify_days"));
+        m.verify_days = Some(20);
+        assert!(m.check().is_ok());
+        m.verify_days = Some(0);
+        assert!(reason(&m).contains("核查期限"));
+        m.verify_days = Some(20);
+        m.materials[1].commitment = Some("  ".into());
+        assert!(reason(&m).contains("承诺内容"));
+        m.materials[1].commitment = Some("承诺".into());
+        m.materials[1].tolerance_days = Some(5);
+        assert!(reason(&m).contains("既可容缺又可告知承诺"));
     }
 
     #[test]

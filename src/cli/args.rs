@@ -45,7 +45,7 @@ pub enum Command {
     /// 服务中心信息（地址、电话，打印在文书上）
     #[command(subcommand)]
     Center(CenterCommand),
-    /// 打印办件文书（PDF）：receipt 受理回执、onetime 一次性告知单、onetime-a4 一次性告知单（A4）、notice 受理通知书、refusal 不予受理通知书、tolerance 容缺受理承诺书
+    /// 打印办件文书（PDF）：receipt 受理回执、onetime 一次性告知单、onetime-a4 一次性告知单（A4）、notice 受理通知书、refusal 不予受理通知书、tolerance 容缺受理承诺书、commitment 告知承诺书、revocation 撤销决定书
     Doc {
         /// 文书类型
         kind: String,
@@ -61,7 +61,7 @@ pub enum Command {
     /// 本机打印机：列出打印机和每种文书打印到哪台；为某种文书选择打印机（负责人）
     #[command(subcommand)]
     Printer(PrinterCommand),
-    /// 办理办件：分派/转办、补正、恢复、办结、通知领取、领取、邮寄、归档、退回、撤回、延期、补齐容缺材料
+    /// 办理办件：分派/转办、补正、恢复、办结、通知领取、领取、邮寄、归档、退回、撤回、延期、补齐容缺材料、核查属实、核查不实撤销
     #[command(subcommand)]
     Handle(HandleCommand),
     /// AB 角：设置某人不在岗期间由谁代为办理，或提前结束（负责人）
@@ -113,6 +113,8 @@ pub enum Command {
     /// 投诉来访登记
     #[command(subcommand)]
     Complaint(ComplaintCommand),
+    /// 告知承诺核查：待核查的办件（逾期的在前）和核查情况（不实比例）
+    Verifications,
     /// 一个办件的完整记录（时间、操作人、内容）
     Log {
         /// 办件编号
@@ -509,6 +511,9 @@ pub struct IntakeArgs {
     /// 容缺受理：缺少的必交材料都可容缺时先受理，申请人签署容缺受理承诺书、限期补齐（须中心已允许容缺受理）
     #[arg(long, conflicts_with = "refuse")]
     pub tolerate: bool,
+    /// 告知承诺：申请人签署告知承诺书代替提交的材料（序号或材料全称，须为可告知承诺的材料），如 --promised 4
+    #[arg(long, value_delimiter = ',')]
+    pub promised: Vec<String>,
     /// 受理后立即把结果文书（PDF）写入此目录
     #[arg(long)]
     pub print: Option<PathBuf>,
@@ -774,6 +779,20 @@ pub enum HandleCommand {
         /// 补齐的材料：办件材料清单中的序号或材料全称
         #[arg(long)]
         material: String,
+    },
+    /// 核查属实：告知承诺的内容经核查属实
+    Verify {
+        case_no: String,
+        /// 核查说明（核查了什么、怎样核查）
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// 核查不实，撤销（负责人）：告知承诺的内容不实，撤销该办件
+    Revoke {
+        case_no: String,
+        /// 撤销理由（印在撤销决定书上）
+        #[arg(long)]
+        reason: String,
     },
     /// 延期（负责人批准；不得超过法定时限）
     Extend {

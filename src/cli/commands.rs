@@ -107,6 +107,7 @@ pub fn run(cli: Cli) -> Result<()> {
             _ => standin_end(&ctx, &absent, &stand_in, &from),
         },
         Command::Log { case_no } => log(&ctx, &case_no),
+        Command::Verifications => verifications(&ctx),
         Command::Consult(c) => service_cmd::consult(&ctx, c),
         Command::Evaluate {
             case_no,
@@ -831,6 +832,11 @@ fn intake_cmd(ctx: &Ctx, a: IntakeArgs) -> Result<()> {
         refusal_reason: a.refuse,
         resubmission_of: a.resubmit,
         tolerate: a.tolerate,
+        promised: a
+            .promised
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect(),
     };
     let done = papers::take_in(
         &mut store,
@@ -1082,6 +1088,8 @@ fn handle(ctx: &Ctx, h: HandleCommand) -> Result<()> {
         HandleCommand::Return { case_no, reason } => (case_no, R::Return { reason }),
         HandleCommand::Withdraw { case_no, reason } => (case_no, R::Withdraw { reason }),
         HandleCommand::Supply { case_no, material } => (case_no, R::Supply { material }),
+        HandleCommand::Verify { case_no, note } => (case_no, R::Verify { note }),
+        HandleCommand::Revoke { case_no, reason } => (case_no, R::Revoke { reason }),
         HandleCommand::Extend {
             case_no,
             to,
@@ -1131,6 +1139,36 @@ fn standin_end(ctx: &Ctx, absent: &str, stand_in: &str, from: &str) -> Result<()
             "已结束 AB 角安排：{} 代 {} 办理至 {} 为止",
             stand_in, absent, p.last_day
         )
+    });
+    Ok(())
+}
+
+fn verifications(ctx: &Ctx) -> Result<()> {
+    let (store, session) = ctx.login()?;
+    let checks = bianmin::intake::commitment::checks(store.conn(), &session, now().date_naive())?;
+    print(ctx.json, &checks, |c| {
+        let f = &c.figures;
+        let share = f
+            .false_share
+            .map(|p| format!("{p:.1}%"))
+            .unwrap_or_else(|| "—".into());
+        let mut s = format!(
+            "告知承诺办件 {} 件：已核查 {} 件（不实 {} 件，不实比例 {share}），待核查 {} 件（逾期 {} 件）\n",
+            f.cases, f.checked, f.found_false, f.open, f.overdue
+        );
+        for o in &c.open {
+            let _ = writeln!(
+                s,
+                "{}　{}　{}　{}前核查{}　承诺：{}",
+                o.case_no,
+                o.matter_name,
+                o.applicant_name,
+                o.due,
+                if o.overdue { "（已逾期）" } else { "" },
+                o.promised.join("、")
+            );
+        }
+        s
     });
     Ok(())
 }

@@ -102,6 +102,7 @@ pub(super) fn consult(ctx: &Ctx, c: ConsultCommand) -> Result<()> {
                 refusal_reason: None,
                 resubmission_of: None,
                 tolerate: false,
+                promised: Vec::new(),
             };
             let r = consultation::convert(&mut store, &s, now(), &id, app)?;
             print(ctx.json, &r, |r| {

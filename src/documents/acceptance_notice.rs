@@ -55,6 +55,14 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
             .collect();
         flow.field("容缺材料：", &due.join("；"), Style::bold(11.0))?;
     }
+    if !f.promises.is_empty() {
+        let names: Vec<&str> = f.promises.iter().map(|(n, _)| n.as_str()).collect();
+        flow.field(
+            "告知承诺：",
+            &format!("{}（以告知承诺书代替，受理后核查）", names.join("、")),
+            BODY,
+        )?;
+    }
     flow.field("结果领取方式：", &f.pickup_methods.join("、"), BODY)?;
     flow.field(
         "受理窗口：",

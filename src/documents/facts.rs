@@ -51,6 +51,13 @@ pub struct Facts {
     /// A village agent's case (代办受理): the agent and laptop, and — once
     /// the center confirmed its bag — the center's acceptance day.
     pub agent: Option<AgentFacts>,
+    /// 告知承诺制: each material promised instead of brought, with the
+    /// text of the promise from the case's matter version.
+    pub promises: Vec<(String, String)>,
+    /// 告知承诺制: the day the 核查 is due while it is open.
+    pub verify_due: Option<NaiveDate>,
+    /// 撤销 after a 核查 found the promise false: the day and the reason.
+    pub revoked: Option<(NaiveDate, String)>,
 }
 
 /// What a document says about a village agent's case.
@@ -157,6 +164,24 @@ pub fn gather(
         _ => None,
     };
     let agent = agent_facts(conn, &d.summary.case_id)?;
+    let promises = d
+        .materials
+        .iter()
+        .filter(|m| m.promised)
+        .map(|m| {
+            let text = matter
+                .materials
+                .iter()
+                .find(|x| x.name == m.name)
+                .and_then(|x| x.commitment.clone())
+                .unwrap_or_default();
+            (m.name.clone(), text)
+        })
+        .collect();
+    let revoked = match (d.summary.state.as_str(), d.verified_on) {
+        ("revoked", Some(on)) => Some((on, d.closed_reason.clone().unwrap_or_default())),
+        _ => None,
+    };
     let id_type = IdType::ALL
         .into_iter()
         .find(|t| t.code() == d.applicant_id_type)
@@ -194,6 +219,9 @@ pub fn gather(
         copy: 1,
         printed_by_staff_no: d.clerk_staff_no,
         agent,
+        promises,
+        verify_due: d.verify_due,
+        revoked,
     })
 }
 

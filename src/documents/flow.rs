@@ -161,6 +161,27 @@ impl Flow {
         Ok(())
     }
 
+    /// The signature lines of a paper the applicant signs at the counter:
+    /// the applicant's (as `who`, e.g. 申请人 or 承诺人) and the clerk's.
+    pub fn signatures(&mut self, who: &str) -> Result<(), DocumentError> {
+        let style = Style::regular(11.0);
+        self.gap(8.0);
+        self.ensure(24.0)?;
+        self.paragraph(
+            0.0,
+            style,
+            Align::Left,
+            &format!("{who}（签字）：____________________　　日期：________年____月____日"),
+        )?;
+        self.gap(6.0);
+        self.paragraph(
+            0.0,
+            style,
+            Align::Left,
+            "窗口经办人（签字）：________________　　日期：________年____月____日",
+        )
+    }
+
     /// The seal area (印章位置) on the right: a dashed box with the center's
     /// name and the date under it.
     pub fn seal(&mut self, center: &str, date: &str) -> Result<(), DocumentError> {

@@ -4,6 +4,8 @@
 //! - [`acceptance_notice`]: 受理通知书, A4;
 //! - [`refusal_notice`]: 不予受理通知书, A4;
 //! - [`tolerance_commitment`]: 容缺受理承诺书, A4, two copies;
+//! - [`commitment_notice`]: 告知承诺书, A4, two copies;
+//! - [`revocation_notice`]: 撤销决定书, A4, after a false promise;
 //! - [`guide`]: 办事指南, A4, of one matter or the whole catalogue (no case).
 //!
 //! [`print`] renders one for a committed case and records it as a
@@ -12,6 +14,7 @@
 //! machinery: [`fonts`], [`wrap`], [`layout`], [`flow`], [`qr`], [`facts`].
 
 pub mod acceptance_notice;
+pub mod commitment_notice;
 pub mod facts;
 pub mod flow;
 pub mod fonts;
@@ -21,6 +24,7 @@ pub mod onetime_notice;
 pub mod qr;
 pub mod receipt;
 pub mod refusal_notice;
+pub mod revocation_notice;
 pub mod slip;
 pub mod tolerance_commitment;
 pub mod wrap;
@@ -65,6 +69,10 @@ pub enum DocumentError {
     NotYetAccepted(String),
     #[error("办件 {0} 不是容缺受理，没有容缺受理承诺书")]
     NotTolerated(String),
+    #[error("办件 {0} 没有告知承诺的材料，没有告知承诺书")]
+    NotPromised(String),
+    #[error("办件 {0} 没有被撤销，没有撤销决定书")]
+    NotRevoked(String),
     #[error("办件 {case_no} 的结果是“{outcome}”，没有{document}")]
     NotForOutcome {
         case_no: String,
@@ -73,7 +81,7 @@ pub enum DocumentError {
     },
     #[error("事项清单中没有可以受理的事项，办事指南汇编无内容可打印")]
     NothingToPrint,
-    #[error("未知的文书类型“{0}”，可选：receipt（受理回执）、onetime（一次性告知单）、onetime-a4（一次性告知单 A4）、notice（受理通知书）、refusal（不予受理通知书）、tolerance（容缺受理承诺书）")]
+    #[error("未知的文书类型“{0}”，可选：receipt（受理回执）、onetime（一次性告知单）、onetime-a4（一次性告知单 A4）、notice（受理通知书）、refusal（不予受理通知书）、tolerance（容缺受理承诺书）、commitment（告知承诺书）、revocation（撤销决定书）")]
     UnknownKind(String),
     #[error("办件 {case_no} 还没有打印过{document}，请先打印")]
     NotPrintedYet {
@@ -99,16 +107,52 @@ pub enum DocumentKind {
     Notice,
     Refusal,
     Tolerance,
+    Commitment,
+    Revocation,
+}
+
+/// What decides which papers a case has: its outcome, and whether it was
+/// taken in with 容缺 materials, on a promise, and revoked since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Papers {
+    pub outcome: Option<Outcome>,
+    pub tolerated: bool,
+    pub promised: bool,
+    pub revoked: bool,
+}
+
+impl Papers {
+    /// The papers of a case as its facts say.
+    pub fn of(f: &Facts) -> Papers {
+        Papers {
+            outcome: Some(f.outcome),
+            tolerated: !f.tolerated().is_empty(),
+            promised: !f.promises.is_empty(),
+            revoked: f.revoked.is_some(),
+        }
+    }
+
+    /// The papers of a case as its detail says.
+    pub fn of_detail(d: &crate::intake::lookup::CaseDetail) -> Papers {
+        Papers {
+            outcome: Some(d.summary.outcome),
+            tolerated: d.materials.iter().any(|m| m.tolerated_until.is_some()),
+            promised: d.materials.iter().any(|m| m.promised),
+            revoked: d.summary.state == "revoked",
+        }
+    }
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 6] = [
+    pub const ALL: [DocumentKind; 8] = [
         DocumentKind::Receipt,
         DocumentKind::Onetime,
         DocumentKind::OnetimeA4,
         DocumentKind::Notice,
         DocumentKind::Refusal,
         DocumentKind::Tolerance,
+        DocumentKind::Commitment,
+        DocumentKind::Revocation,
     ];
 
     pub fn code(self) -> &'static str {
@@ -119,6 +163,8 @@ impl DocumentKind {
             DocumentKind::Notice => "notice",
             DocumentKind::Refusal => "refusal",
             DocumentKind::Tolerance => "tolerance",
+            DocumentKind::Commitment => "commitment",
+            DocumentKind::Revocation => "revocation",
         }
     }
 
@@ -137,6 +183,8 @@ impl DocumentKind {
             DocumentKind::Notice => "受理通知书",
             DocumentKind::Refusal => "不予受理通知书",
             DocumentKind::Tolerance => tolerance_commitment::TITLE,
+            DocumentKind::Commitment => commitment_notice::TITLE,
+            DocumentKind::Revocation => revocation_notice::TITLE,
         }
     }
 
@@ -159,38 +207,49 @@ impl DocumentKind {
             DocumentKind::Notice => acceptance_notice::TEMPLATE,
             DocumentKind::Refusal => refusal_notice::TEMPLATE,
             DocumentKind::Tolerance => tolerance_commitment::TEMPLATE,
+            DocumentKind::Commitment => commitment_notice::TEMPLATE,
+            DocumentKind::Revocation => revocation_notice::TEMPLATE,
         }
     }
 
-    /// Whether a case with `outcome` has this document; `tolerated`: it was
-    /// accepted with 容缺 materials (容缺受理).
-    pub fn fits(self, outcome: Outcome, tolerated: bool) -> bool {
+    /// Whether a case with these `papers` has this document.
+    pub fn fits(self, papers: Papers) -> bool {
+        let Some(outcome) = papers.outcome else {
+            return false;
+        };
+        let taken_in = matches!(outcome, Outcome::Accepted | Outcome::OnTheSpot);
         match self {
-            DocumentKind::Receipt => matches!(outcome, Outcome::Accepted | Outcome::OnTheSpot),
+            DocumentKind::Receipt => taken_in,
             DocumentKind::Notice => outcome == Outcome::Accepted,
             DocumentKind::Onetime | DocumentKind::OnetimeA4 => outcome == Outcome::Notice,
             DocumentKind::Refusal => outcome == Outcome::Refused,
-            DocumentKind::Tolerance => outcome == Outcome::Accepted && tolerated,
+            DocumentKind::Tolerance => outcome == Outcome::Accepted && papers.tolerated,
+            DocumentKind::Commitment => taken_in && papers.promised,
+            DocumentKind::Revocation => papers.revoked,
         }
     }
 
-    /// The documents an intake with `outcome` hands out at once. A village
-    /// agent's intake hands out only the receipt: the 受理通知书 with its
-    /// promised date is the center's, once it confirmed the bag. A 容缺受理
-    /// adds the 承诺书 the applicant signs.
-    pub fn for_outcome(outcome: Outcome, via_agent: bool, tolerated: bool) -> Vec<DocumentKind> {
-        match outcome {
+    /// The documents an intake hands out at once. A village agent's intake
+    /// hands out only the receipt: the 受理通知书 with its promised date is
+    /// the center's, once it confirmed the bag. A 容缺受理 adds the 承诺书
+    /// the applicant signs, a promise (告知承诺) the 告知承诺书.
+    pub fn for_outcome(papers: Papers, via_agent: bool) -> Vec<DocumentKind> {
+        let Some(outcome) = papers.outcome else {
+            return Vec::new();
+        };
+        let mut kinds = match outcome {
             Outcome::Accepted if via_agent => vec![DocumentKind::Receipt],
-            Outcome::Accepted if tolerated => vec![
-                DocumentKind::Receipt,
-                DocumentKind::Notice,
-                DocumentKind::Tolerance,
-            ],
             Outcome::Accepted => vec![DocumentKind::Receipt, DocumentKind::Notice],
             Outcome::OnTheSpot => vec![DocumentKind::Receipt],
             Outcome::Notice => vec![DocumentKind::Onetime, DocumentKind::OnetimeA4],
             Outcome::Refused => vec![DocumentKind::Refusal],
+        };
+        for extra in [DocumentKind::Tolerance, DocumentKind::Commitment] {
+            if !via_agent && extra.fits(papers) {
+                kinds.push(extra);
+            }
         }
+        kinds
     }
 }
 
@@ -259,6 +318,8 @@ pub fn render(kind: DocumentKind, facts: &Facts) -> Result<Rendered, DocumentErr
         DocumentKind::Notice => acceptance_notice::render(facts),
         DocumentKind::Refusal => refusal_notice::render(facts),
         DocumentKind::Tolerance => tolerance_commitment::render(facts),
+        DocumentKind::Commitment => commitment_notice::render(facts),
+        DocumentKind::Revocation => revocation_notice::render(facts),
     }
 }
 
@@ -318,11 +379,21 @@ pub fn print_with<T>(
         if awaiting_center {
             return Err(DocumentError::NotYetAccepted(facts.case_no.clone()).into());
         }
-        let tolerated = !facts.tolerated().is_empty();
-        if kind == DocumentKind::Tolerance && facts.outcome == Outcome::Accepted && !tolerated {
-            return Err(DocumentError::NotTolerated(facts.case_no.clone()).into());
+        let papers = Papers::of(&facts);
+        let taken_in = matches!(facts.outcome, Outcome::Accepted | Outcome::OnTheSpot);
+        match kind {
+            DocumentKind::Tolerance if facts.outcome == Outcome::Accepted && !papers.tolerated => {
+                return Err(DocumentError::NotTolerated(facts.case_no.clone()).into())
+            }
+            DocumentKind::Commitment if taken_in && !papers.promised => {
+                return Err(DocumentError::NotPromised(facts.case_no.clone()).into())
+            }
+            DocumentKind::Revocation if !papers.revoked => {
+                return Err(DocumentError::NotRevoked(facts.case_no.clone()).into())
+            }
+            _ => {}
         }
-        if !kind.fits(facts.outcome, tolerated) {
+        if !kind.fits(papers) {
             return Err(DocumentError::NotForOutcome {
                 case_no: facts.case_no.clone(),
                 outcome: facts.outcome.label(),

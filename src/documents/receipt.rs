@@ -74,6 +74,9 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
             s.field("待补材料：", &format!("{}（{until}前）", m.name), BODY);
         }
     }
+    for (name, _) in &f.promises {
+        s.field("告知承诺：", name, BODY);
+    }
     s.field("领取方式：", &f.pickup_methods.join("、"), BODY);
     if f.agent.is_some() {
         s.field("代办工号：", &f.clerk_staff_no, BODY);

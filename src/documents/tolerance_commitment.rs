@@ -91,21 +91,7 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
             BODY,
         )?;
         flow.field("投诉电话：", or_dash(&f.profile.complaint_phone), BODY)?;
-        flow.gap(8.0);
-        flow.ensure(24.0)?;
-        flow.paragraph(
-            0.0,
-            BODY,
-            Align::Left,
-            "申请人（签字）：____________________　　日期：________年____月____日",
-        )?;
-        flow.gap(6.0);
-        flow.paragraph(
-            0.0,
-            BODY,
-            Align::Left,
-            "窗口经办人（签字）：________________　　日期：________年____月____日",
-        )?;
+        flow.signatures("申请人")?;
         flow.contact(&f.profile)?;
     }
     f.pdf(TITLE, &flow.finish())

@@ -32,6 +32,10 @@ pub struct Application {
     /// (and the center allows it), accept now and have them supplied later.
     #[serde(default)]
     pub tolerate: bool,
+    /// 告知承诺制: the materials (positions or full names) the applicant
+    /// signs a promise for instead of bringing them.
+    #[serde(default)]
+    pub promised: Vec<String>,
 }
 
 /// The longest refusal reason accepted, in characters.
@@ -95,6 +99,7 @@ impl Application {
             refusal_reason,
             resubmission_of: self.resubmission_of.map(|s| s.trim().to_owned()),
             tolerate,
+            promised: self.promised,
         })
     }
 
@@ -102,21 +107,25 @@ impl Application {
     pub fn provided_flags(&self, matter: &Matter) -> Result<Vec<bool>, IntakeError> {
         let mut flags = vec![false; matter.materials.len()];
         for given in &self.provided {
-            let g = given.trim();
-            let by_position = g
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=flags.len()).contains(n))
-                .map(|n| n - 1);
-            let index = by_position
-                .or_else(|| matter.materials.iter().position(|m| m.name == g))
-                .ok_or_else(|| IntakeError::UnknownMaterial {
-                    matter: matter.name.clone(),
-                    given: given.clone(),
-                    count: flags.len(),
-                })?;
-            flags[index] = true;
+            flags[self.material_index(matter, given)?] = true;
         }
         Ok(flags)
+    }
+
+    /// The position (0-based) of a material given as its 1-based position
+    /// or its full name.
+    pub fn material_index(&self, matter: &Matter, given: &str) -> Result<usize, IntakeError> {
+        let g = given.trim();
+        let count = matter.materials.len();
+        g.parse::<usize>()
+            .ok()
+            .filter(|n| (1..=count).contains(n))
+            .map(|n| n - 1)
+            .or_else(|| matter.materials.iter().position(|m| m.name == g))
+            .ok_or_else(|| IntakeError::UnknownMaterial {
+                matter: matter.name.clone(),
+                given: given.to_owned(),
+                count,
+            })
     }
 }

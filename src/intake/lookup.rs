@@ -309,6 +309,8 @@ pub struct MaterialLine {
     pub tolerated_until: Option<NaiveDate>,
     pub supplied_on: Option<NaiveDate>,
     pub supplied_by: Option<String>,
+    /// 告知承诺制: promised by the applicant instead of brought.
+    pub promised: bool,
 }
 
 /// Everything about one case.
@@ -341,6 +343,10 @@ pub struct CaseDetail {
     pub completed_on: Option<NaiveDate>,
     pub delivery: Option<String>,
     pub closed_reason: Option<String>,
+    /// 告知承诺制: the 核查's due day while open, its result and day.
+    pub verify_due: Option<NaiveDate>,
+    pub verify_result: Option<String>,
+    pub verified_on: Option<NaiveDate>,
     pub materials: Vec<MaterialLine>,
     pub timeline: Vec<Event>,
 }
@@ -414,7 +420,8 @@ pub fn detail_unmasked(conn: &Connection, case_no: &str) -> crate::Result<CaseDe
             "SELECT c.case_type, c.matter_version, c.applicant_id_type, c.applicant_address, c.proxy_name,
                     c.proxy_relation, c.promised_days, c.completed_at, c.refusal_reason, c.legal_basis, c.fee,
                     u.display_name, u.staff_no, p.case_no, h.display_name, c.forwarded_to, c.suspended_days,
-                    c.extension_reason, c.result, c.result_reason, c.completed_on, c.delivery, c.closed_reason
+                    c.extension_reason, c.result, c.result_reason, c.completed_on, c.delivery, c.closed_reason,
+                    c.verify_due, c.verify_result, c.verified_on
              FROM cases c JOIN users u ON u.user_id = c.clerk_user_id
              LEFT JOIN cases p ON p.case_id = c.previous_case_id
              LEFT JOIN users h ON h.user_id = c.handler_user_id
@@ -447,6 +454,9 @@ pub fn detail_unmasked(conn: &Connection, case_no: &str) -> crate::Result<CaseDe
                     completed_on: r.get(20)?,
                     delivery: r.get(21)?,
                     closed_reason: r.get(22)?,
+                    verify_due: r.get(23)?,
+                    verify_result: r.get(24)?,
+                    verified_on: r.get(25)?,
                     materials: Vec::new(),
                     timeline: Vec::new(),
                 })
@@ -456,7 +466,7 @@ pub fn detail_unmasked(conn: &Connection, case_no: &str) -> crate::Result<CaseDe
     detail.next_case_no = resubmission_of(conn, &summary.case_id)?;
     let mut stmt = conn.prepare_cached(
         "SELECT m.position, m.name, m.form, m.copies, m.required, m.provided, m.note, m.tolerated_until,
-                m.supplied_on, coalesce(u.display_name, m.supplied_by)
+                m.supplied_on, coalesce(u.display_name, m.supplied_by), m.promised
          FROM case_materials m LEFT JOIN users u ON u.user_id = m.supplied_by
          WHERE m.case_id = ?1 ORDER BY m.position",
     )?;
@@ -473,6 +483,7 @@ pub fn detail_unmasked(conn: &Connection, case_no: &str) -> crate::Result<CaseDe
                 tolerated_until: r.get(7)?,
                 supplied_on: r.get(8)?,
                 supplied_by: r.get(9)?,
+                promised: r.get(10)?,
             })
         })?
         .collect::<Result<_, _>>()

@@ -7,9 +7,11 @@
 //! - [`record`]: checking, deciding and committing an intake as one event.
 //! - [`lookup`]: finding cases by number, query code, name, ID or phone.
 //! - [`tolerance`]: 容缺受理 — accepting with a 可容缺 material missing, and 补齐.
+//! - [`commitment`]: 告知承诺制 — a signed promise instead of a proof, and its 核查.
 
 pub mod application;
 pub mod case_number;
+pub mod commitment;
 pub mod decision;
 pub mod lookup;
 pub mod papers;
@@ -60,6 +62,12 @@ pub enum IntakeError {
     ToleranceNotAllowed,
     #[error("村代办电脑不能容缺受理：缺少材料时请出具一次性告知单，或请申请人到中心窗口办理")]
     ToleranceAtAgent,
+    #[error("申请材料“{0}”不可告知承诺，请收取材料或一次性告知")]
+    NotPromisable(String),
+    #[error("村代办电脑不能以告知承诺受理：请收取材料，或请申请人到中心窗口办理")]
+    CommitmentAtAgent,
+    #[error("办件 {0} 没有待核查的告知承诺")]
+    NothingToVerify(String),
     #[error("办件 {0} 没有待补齐的容缺材料")]
     NothingToSupply(String),
     #[error("办件 {case_no} 待补齐的容缺材料中没有“{given}”；待补齐：{outstanding}")]

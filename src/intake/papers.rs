@@ -74,8 +74,13 @@ pub fn take_in(
         return Ok(done);
     };
     let case_no = done.result.case_no.clone();
-    let tolerated = !done.result.tolerated.is_empty();
-    for kind in DocumentKind::for_outcome(done.result.outcome, done.result.via_agent, tolerated) {
+    let papers = documents::Papers {
+        outcome: Some(done.result.outcome),
+        tolerated: !done.result.tolerated.is_empty(),
+        promised: !done.result.promised.is_empty(),
+        revoked: false,
+    };
+    for kind in DocumentKind::for_outcome(papers, done.result.via_agent) {
         // The case stands whatever happens here: every failure is reported.
         let printed = match crate::printing::auto_printer(store.conn(), kind) {
             Ok(Some(printer)) => {

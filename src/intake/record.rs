@@ -30,6 +30,9 @@ pub struct CaseMaterial {
     /// 容缺受理: the day this missing material is to be supplied by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerated_until: Option<NaiveDate>,
+    /// 告知承诺制: the applicant signed a promise instead of bringing it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub promised: bool,
 }
 
 /// Payload of `case.received`: everything decided at intake.
@@ -54,6 +57,9 @@ pub struct CaseReceived {
     #[serde(with = "rust_decimal::serde::str")]
     pub fee: Decimal,
     pub previous_case_id: Option<String>,
+    /// 告知承诺制: the day the case's 核查 is due (a material was promised).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_due: Option<NaiveDate>,
     /// Set when a village agent took the case in offline (代办受理): the
     /// case waits for the center to confirm its bag before the clock starts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,6 +92,10 @@ pub struct IntakeResult {
     pub missing: Vec<CaseMaterial>,
     /// 容缺受理: the missing materials to be supplied later, each with its day.
     pub tolerated: Vec<CaseMaterial>,
+    /// 告知承诺制: the materials promised instead of brought.
+    pub promised: Vec<CaseMaterial>,
+    /// 告知承诺制: the day the 核查 of the promise is due.
+    pub verify_due: Option<NaiveDate>,
     pub refusal_reason: Option<String>,
     pub legal_basis: String,
     pub previous_case_no: Option<String>,
@@ -117,10 +127,25 @@ pub fn record_in(
     let app = application.checked(&matter, today)?;
     // What cannot be printed is never recorded, whichever entry point asks.
     crate::documents::check_printable(&app)?;
-    let provided = app.provided_flags(&matter)?;
+    let brought = app.provided_flags(&matter)?;
+    let promised = super::commitment::promised_flags(&app, &matter)?;
+    // A promised material counts as there; one also brought is just brought.
+    let promised: Vec<bool> = promised
+        .iter()
+        .zip(&brought)
+        .map(|(p, b)| *p && !b)
+        .collect();
+    let provided: Vec<bool> = brought
+        .iter()
+        .zip(&promised)
+        .map(|(b, p)| *b || *p)
+        .collect();
     let dev = device::load(tx)?;
     if app.tolerate {
         super::tolerance::check_allowed(tx, dev.role)?;
+    }
+    if dev.role == device::DeviceRole::Agent && promised.contains(&true) {
+        return Err(IntakeError::CommitmentAtAgent.into());
     }
     let decision = decide(
         &matter,
@@ -158,6 +183,14 @@ pub fn record_in(
         }
         _ => (None, None, Vec::new()),
     };
+    // A promise is kept (and checked) only on a case that was taken in.
+    let taken_in = matches!(decision.outcome, Outcome::Accepted | Outcome::OnTheSpot);
+    let promised: Vec<bool> = promised.iter().map(|p| *p && taken_in).collect();
+    let verify_due = if promised.contains(&true) {
+        super::commitment::verify_due(&schedule::load(tx)?, today, &matter)?
+    } else {
+        None
+    };
     let serial = next_serial(tx, &dev.device_id, &dev.device_code, today)?;
     if serial > case_number::MAX_SERIAL {
         return Err(IntakeError::SerialExhausted(today.to_string()).into());
@@ -166,7 +199,7 @@ pub fn record_in(
     let materials: Vec<CaseMaterial> = matter
         .materials
         .iter()
-        .zip(&provided)
+        .zip(&brought)
         .enumerate()
         .map(|(i, (m, p))| CaseMaterial {
             name: m.name.clone(),
@@ -179,6 +212,7 @@ pub fn record_in(
                 .iter()
                 .find(|(at, _)| *at == i)
                 .map(|(_, until)| *until),
+            promised: promised[i],
         })
         .collect();
     let payload = CaseReceived {
@@ -200,6 +234,7 @@ pub fn record_in(
         legal_basis: matter.legal_basis_text(),
         fee: matter.fee,
         previous_case_id: previous.as_ref().map(|(id, _)| id.clone()),
+        verify_due,
         agent,
     };
     let case_id = uuid::Uuid::now_v7().to_string();
@@ -228,6 +263,13 @@ pub fn record_in(
             .map(|i| payload.materials[*i].clone())
             .collect(),
         tolerated,
+        promised: payload
+            .materials
+            .iter()
+            .filter(|m| m.promised)
+            .cloned()
+            .collect(),
+        verify_due,
         refusal_reason: payload.refusal_reason,
         legal_basis: payload.legal_basis,
         previous_case_no: previous.map(|(_, no)| no),
@@ -319,9 +361,10 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> crate::Resul
             outcome, state, applicant_name, applicant_id_type, applicant_id_number, applicant_phone,
             applicant_address, proxy_name, proxy_id_type, proxy_id_number, proxy_phone, proxy_relation,
             received_at, received_on, promised_days, due_date, completed_at, refusal_reason, legal_basis,
-            fee, clerk_user_id, device_id, previous_case_id, completed_on, agent_user_id, tolerance_due)
+            fee, clerk_user_id, device_id, previous_case_id, completed_on, agent_user_id, tolerance_due,
+            verify_due)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
+                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
     )?
     .execute(params![
         case_id,
@@ -361,6 +404,7 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> crate::Resul
         completed_on,
         p.agent.as_ref().map(|a| &a.user_id),
         p.materials.iter().filter_map(|m| m.tolerated_until).min(),
+        p.verify_due,
     ])?;
     super::search_index::index(
         tx,
@@ -385,8 +429,8 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> crate::Resul
     )?;
     let mut stmt = tx.prepare_cached(
         "INSERT INTO case_materials (case_id, position, name, form, copies, required, provided, note,
-            tolerated_until)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            tolerated_until, promised)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for (i, m) in p.materials.iter().enumerate() {
         stmt.execute(params![
@@ -398,7 +442,8 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> crate::Resul
             m.required,
             m.provided,
             m.note,
-            m.tolerated_until
+            m.tolerated_until,
+            m.promised
         ])?;
     }
     tx.prepare_cached(

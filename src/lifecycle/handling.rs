@@ -22,7 +22,7 @@ use crate::applicant;
 use crate::auth::{Action, Role, Session};
 use crate::calendar::schedule;
 use crate::catalogue::versions;
-use crate::intake::{tolerance, IntakeError};
+use crate::intake::{commitment, tolerance, IntakeError};
 use crate::store::events::{self, Draft};
 use crate::store::{Store, StoreError};
 
@@ -106,11 +106,12 @@ fn who(step: Step) -> Who {
         | Step::Collect
         | Step::Mail
         | Step::Archive
-        | Step::Supply => Who::Staff,
+        | Step::Supply
+        | Step::Verify => Who::Staff,
         Step::Suspend | Step::Resume | Step::Complete | Step::Return | Step::Withdraw => {
             Who::Responsible
         }
-        Step::Extend => Who::Manager,
+        Step::Extend | Step::Revoke => Who::Manager,
     }
 }
 
@@ -126,7 +127,8 @@ fn may_take(
     match who(step) {
         Who::Staff => Ok(()),
         Who::Manager if session.role == Role::Manager => Ok(()),
-        Who::Manager => Err(LifecycleError::ExtensionNeedsManager.into()),
+        Who::Manager if step == Step::Extend => Err(LifecycleError::ExtensionNeedsManager.into()),
+        Who::Manager => Err(LifecycleError::NeedsManager(step.label()).into()),
         Who::Responsible => {
             if session.user_id == row.responsible_user_id
                 || session.role == Role::Manager
@@ -161,6 +163,10 @@ pub fn allowed_steps(
     let mut steps = Vec::new();
     for &step in row.state.next_steps() {
         if step == Step::Supply && tolerance::outstanding(conn, &row.case_id)?.is_empty() {
+            continue;
+        }
+        if matches!(step, Step::Verify | Step::Revoke) && !commitment::is_open(conn, &row.case_id)?
+        {
             continue;
         }
         if may_take(conn, session, &row, step, today).is_ok() {
@@ -451,6 +457,50 @@ pub fn supply(
 ) -> crate::Result<StepDone> {
     act(store, session, now, case_no, Step::Supply, |tx, row| {
         tolerance::supplying(tx, &row.case_no, &row.case_id, material, now.date_naive())
+    })
+}
+
+/// Records the 核查 of a case taken in on a promise (告知承诺制) as 属实,
+/// with what was checked.
+pub fn verify(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    note: Option<&str>,
+) -> crate::Result<StepDone> {
+    act(store, session, now, case_no, Step::Verify, |tx, row| {
+        commitment::check_open(tx, &row.case_no, &row.case_id)?;
+        Ok(commitment::Verified {
+            finding: commitment::Finding::True,
+            on: now.date_naive(),
+            note: note
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| required(n, "核查说明"))
+                .transpose()?,
+            legal_basis: None,
+        })
+    })
+}
+
+/// Records a 核查 that found the promise false: the case is revoked (撤销,
+/// a manager, with the reason printed on the 撤销决定书).
+pub fn revoke(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    reason: &str,
+) -> crate::Result<StepDone> {
+    act(store, session, now, case_no, Step::Revoke, |tx, row| {
+        commitment::check_open(tx, &row.case_no, &row.case_id)?;
+        let matter = versions::version(tx, &row.matter_code, row.matter_version)?;
+        Ok(commitment::Verified {
+            finding: commitment::Finding::False,
+            on: now.date_naive(),
+            note: Some(required(reason, "撤销理由")?),
+            legal_basis: Some(matter.legal_basis_text()),
+        })
     })
 }
 

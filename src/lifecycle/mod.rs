@@ -42,6 +42,8 @@ pub enum LifecycleError {
     },
     #[error("延期须由中心负责人批准")]
     ExtensionNeedsManager,
+    #[error("“{0}”须由中心负责人决定")]
+    NeedsManager(&'static str),
     #[error("延期后的办结日期 {requested} 超过法定时限（最迟 {limit}），不能延期")]
     BeyondStatutoryLimit {
         requested: chrono::NaiveDate,

@@ -12,7 +12,7 @@ use super::handling::{
 };
 use super::state::{self, kinds, State, Step};
 use crate::applicant;
-use crate::intake::{tolerance, IntakeError};
+use crate::intake::{commitment, tolerance, IntakeError};
 use crate::store::events::Event;
 use crate::store::projection::{payload, unknown_kind, Projector};
 use crate::store::StoreError;
@@ -113,6 +113,18 @@ fn apply(tx: &Transaction<'_>, event: &Event) -> crate::Result<()> {
             set(
                 "UPDATE cases SET state = ?1, closed_reason = ?2 WHERE case_id = ?3",
                 &[&current.after(step).code(), &p.reason],
+            )
+        }
+        Step::Verify => {
+            let p: commitment::Verified = payload(event)?;
+            commitment::apply(tx, &case_no, case_id, &p)
+        }
+        Step::Revoke => {
+            let p: commitment::Verified = payload(event)?;
+            commitment::apply(tx, &case_no, case_id, &p)?;
+            set(
+                "UPDATE cases SET state = 'revoked', closed_reason = ?1 WHERE case_id = ?2",
+                &[&p.note],
             )
         }
         Step::Supply => {

@@ -62,6 +62,15 @@ pub enum StepRequest {
     Supply {
         material: String,
     },
+    /// 核查属实, with what was checked (optional).
+    Verify {
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// 核查不实，撤销: why the promise was false.
+    Revoke {
+        reason: String,
+    },
 }
 
 /// The word lists the steps' forms offer, owned by the steps themselves.
@@ -123,6 +132,8 @@ pub fn take(
         StepRequest::Return { reason } => return_case(st, s, t, case_no, &reason),
         StepRequest::Withdraw { reason } => withdraw(st, s, t, case_no, &reason),
         StepRequest::Supply { material } => supply(st, s, t, case_no, &material),
+        StepRequest::Verify { note } => verify(st, s, t, case_no, blank_is_none(note).as_deref()),
+        StepRequest::Revoke { reason } => revoke(st, s, t, case_no, &reason),
         StepRequest::Extend { to, reason } => {
             let day = crate::calendar::parse_day(&to)?;
             extend(st, s, t, case_no, day, &reason)

@@ -7,6 +7,8 @@
 //! 已办结/待领取 ─领取（当场交付）或邮寄→ 已送达
 //! 已受理/办理中/补正中 ─退回→ 已退回；─撤回→ 已撤回；─延期（负责人）→ 同一状态
 //! 已受理/办理中/补正中 ─补齐容缺材料→ 同一状态 (src/intake/tolerance.rs)
+//! 受理后的任一状态 ─核查属实→ 同一状态；─核查不实，撤销（负责人）→ 已撤销
+//! (src/intake/commitment.rs)
 //! 即办件 starts as 已办结; 一次性告知 and 不予受理 attempts have no lifecycle.
 //! 村代办受理 starts as 代办待送交 ─确认收件（中心，袋号）→ 已受理; the promised
 //! clock starts at the center's confirmation (src/lifecycle/bag.rs).
@@ -32,6 +34,7 @@ pub enum State {
     Withdrawn,
     Noticed,
     Refused,
+    Revoked,
 }
 
 /// The lifecycle actions.
@@ -51,10 +54,12 @@ pub enum Step {
     Withdraw,
     Extend,
     Supply,
+    Verify,
+    Revoke,
 }
 
 impl State {
-    pub const ALL: [State; 12] = [
+    pub const ALL: [State; 13] = [
         State::AgentTaken,
         State::Accepted,
         State::InProgress,
@@ -67,6 +72,7 @@ impl State {
         State::Withdrawn,
         State::Noticed,
         State::Refused,
+        State::Revoked,
     ];
 
     pub fn code(self) -> &'static str {
@@ -83,6 +89,7 @@ impl State {
             State::Withdrawn => "withdrawn",
             State::Noticed => "noticed",
             State::Refused => "refused",
+            State::Revoked => "revoked",
         }
     }
 
@@ -100,6 +107,7 @@ impl State {
             State::Withdrawn => "已撤回",
             State::Noticed => "已一次性告知",
             State::Refused => "不予受理",
+            State::Revoked => "已撤销",
         }
     }
 
@@ -134,17 +142,24 @@ impl State {
             State::AgentTaken => &[ConfirmBag, Withdraw],
             // The intake clerk is the handler until the case is assigned:
             // she may finish it herself (办结) or ask for 补正 at once.
-            State::Accepted => &[Assign, Suspend, Complete, Return, Withdraw, Extend, Supply],
-            State::InProgress => &[Assign, Suspend, Complete, Return, Withdraw, Extend, Supply],
-            State::Suspended => &[Resume, Return, Withdraw, Extend, Supply],
-            State::Completed => &[NotifyPickup, Collect, Mail],
-            State::AwaitingPickup => &[Collect, Mail],
-            State::Delivered => &[Archive],
-            State::Archived
-            | State::Returned
+            // 核查 (告知承诺制) is recorded whatever the case reached once
+            // it was taken in; 不实 revokes it.
+            State::Accepted => &[
+                Assign, Suspend, Complete, Return, Withdraw, Extend, Supply, Verify, Revoke,
+            ],
+            State::InProgress => &[
+                Assign, Suspend, Complete, Return, Withdraw, Extend, Supply, Verify, Revoke,
+            ],
+            State::Suspended => &[Resume, Return, Withdraw, Extend, Supply, Verify, Revoke],
+            State::Completed => &[NotifyPickup, Collect, Mail, Verify, Revoke],
+            State::AwaitingPickup => &[Collect, Mail, Verify, Revoke],
+            State::Delivered => &[Archive, Verify, Revoke],
+            State::Archived => &[Verify, Revoke],
+            State::Returned
             | State::Withdrawn
             | State::Noticed
-            | State::Refused => &[],
+            | State::Refused
+            | State::Revoked => &[],
         }
     }
 
@@ -160,7 +175,8 @@ impl State {
             Step::Archive => State::Archived,
             Step::Return => State::Returned,
             Step::Withdraw => State::Withdrawn,
-            Step::Extend | Step::Supply => self,
+            Step::Extend | Step::Supply | Step::Verify => self,
+            Step::Revoke => State::Revoked,
         }
     }
 }
@@ -181,6 +197,8 @@ impl Step {
             Step::Withdraw => "撤回",
             Step::Extend => "延期",
             Step::Supply => "补齐容缺材料",
+            Step::Verify => "核查属实",
+            Step::Revoke => "核查不实，撤销",
         }
     }
 
@@ -200,6 +218,8 @@ impl Step {
             Step::Withdraw => kinds::WITHDRAWN,
             Step::Extend => kinds::EXTENDED,
             Step::Supply => kinds::TOLERANCE_SUPPLIED,
+            Step::Verify => kinds::VERIFIED,
+            Step::Revoke => kinds::REVOKED,
         }
     }
 }
@@ -233,6 +253,10 @@ pub mod kinds {
     pub const EXTENDED: &str = "case.extended";
     /// intake::tolerance::Supplied
     pub const TOLERANCE_SUPPLIED: &str = "case.tolerance_supplied";
+    /// intake::commitment::Verified
+    pub const VERIFIED: &str = "case.verified";
+    /// intake::commitment::Verified
+    pub const REVOKED: &str = "case.revoked";
 
     /// Every step's kind, in the order of [`super::Step::ALL`].
     pub const ALL: &[&str] = &[
@@ -249,11 +273,13 @@ pub mod kinds {
         WITHDRAWN,
         EXTENDED,
         TOLERANCE_SUPPLIED,
+        VERIFIED,
+        REVOKED,
     ];
 }
 
 impl Step {
-    pub const ALL: [Step; 13] = [
+    pub const ALL: [Step; 15] = [
         Step::ConfirmBag,
         Step::Assign,
         Step::Suspend,
@@ -267,6 +293,8 @@ impl Step {
         Step::Withdraw,
         Step::Extend,
         Step::Supply,
+        Step::Verify,
+        Step::Revoke,
     ];
 
     /// The step an event kind records.
@@ -340,17 +368,31 @@ mod tests {
     #[test]
     fn ended_states_allow_nothing_and_say_so() {
         for s in [
-            State::Archived,
             State::Returned,
             State::Withdrawn,
             State::Noticed,
             State::Refused,
+            State::Revoked,
         ] {
             for step in [Step::Assign, Step::Complete, Step::Archive, Step::Extend] {
                 let msg = check("X", s, step).unwrap_err().to_string();
                 assert!(msg.contains("已结束"), "{msg}");
             }
         }
+    }
+
+    #[test]
+    fn an_archived_case_still_takes_its_check_and_a_revocation_ends_any_case() {
+        assert_eq!(State::Archived.next_steps(), [Step::Verify, Step::Revoke]);
+        for s in State::ALL
+            .into_iter()
+            .filter(|s| s.next_steps().contains(&Step::Revoke))
+        {
+            assert_eq!(s.after(Step::Revoke), State::Revoked);
+            assert_eq!(s.after(Step::Verify), s);
+        }
+        assert!(State::Revoked.next_steps().is_empty());
+        assert!(!State::Revoked.is_open() && !State::Revoked.can_be_rated());
     }
 
     #[test]
@@ -364,7 +406,7 @@ mod tests {
                 allowed += usize::from(ok);
             }
         }
-        assert_eq!(allowed, 2 + 7 + 7 + 5 + 3 + 2 + 1);
+        assert_eq!(allowed, 2 + 9 + 9 + 7 + 5 + 4 + 3 + 2);
         for (i, step) in Step::ALL.into_iter().enumerate() {
             assert_eq!(Step::from_event_kind(step.event_kind()), Some(step));
             assert_eq!(kinds::ALL[i], step.event_kind());

@@ -66,7 +66,9 @@ pub fn paper(kind: DocumentKind) -> &'static str {
         DocumentKind::OnetimeA4
         | DocumentKind::Notice
         | DocumentKind::Refusal
-        | DocumentKind::Tolerance => "A4",
+        | DocumentKind::Tolerance
+        | DocumentKind::Commitment
+        | DocumentKind::Revocation => "A4",
     }
 }
 

@@ -146,6 +146,7 @@ pub fn application(matter: &str, applicant: Person, provided: &[&str]) -> Applic
         refusal_reason: None,
         resubmission_of: None,
         tolerate: false,
+        promised: Vec::new(),
     }
 }
 
@@ -182,4 +183,23 @@ pub fn join_code_of(path: &std::path::Path) -> Option<String> {
             .find(|(p, _)| p == path)
             .map(|(_, c)| c.clone())
     })
+}
+
+/// The text of a PDF as pdftotext reads it (poppler-utils; scripts/test.sh
+/// installs it), without white space, so wrapped lines still match.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils; scripts/test.sh installs it)");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .collect()
 }

@@ -141,10 +141,10 @@ pub fn case_detail(desk: State<'_, Desk>, case_no: String) -> UiResult<CaseShown
                 label: step.label(),
             })
             .collect();
-        let tolerated = detail.materials.iter().any(|m| m.tolerated_until.is_some());
+        let papers = bianmin::documents::Papers::of_detail(&detail);
         let documents = DocumentKind::ALL
             .into_iter()
-            .filter(|k| k.fits(s.outcome, tolerated))
+            .filter(|k| k.fits(papers))
             .map(|k| DocumentOffer {
                 kind: k.code(),
                 title: k.choice_label(),

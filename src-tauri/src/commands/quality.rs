@@ -20,6 +20,8 @@ pub struct Quality {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub sample_percent: u32,
+    /// 告知承诺核查: the figures and the open checks, overdue first.
+    pub checks: bianmin::intake::commitment::Checks,
 }
 
 #[tauri::command]
@@ -35,6 +37,7 @@ pub fn quality_overview(desk: State<'_, Desk>, all_closed: Option<bool>) -> UiRe
             from: period.from,
             to: period.to,
             sample_percent: bianmin::center::load(conn)?.sample_percent,
+            checks: bianmin::intake::commitment::checks(conn, session, today)?,
         })
     })
 }

@@ -152,6 +152,7 @@ pub fn accepted_application(name: &str, id17: &str, address: &str) -> bianmin::i
         refusal_reason: None,
         resubmission_of: None,
         tolerate: false,
+        promised: Vec::new(),
     }
 }
 
@@ -577,4 +578,18 @@ impl Window {
         self.fill("#applicant-address", "姚家街道杨庄村3组").await;
         self.click("#intake-submit").await;
     }
+}
+
+/// The text of a PDF file as pdftotext reads it, without white space.
+pub fn pdf_text(path: &str) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    assert!(out.status.success(), "pdftotext {path}");
+    String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .collect()
 }

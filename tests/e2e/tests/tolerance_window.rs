@@ -4,24 +4,9 @@
 //! receipt (its text checked); on the case, 办结 is refused naming the
 //! missing materials, each is supplied (补齐), and then it is approved.
 
-use std::process::Command;
-
 use bianmin::center;
 use bianmin::store::Store;
 use bianmin_e2e::*;
-
-fn pdf_text(path: &str) -> String {
-    let out = Command::new("pdftotext")
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    assert!(out.status.success(), "pdftotext {path}");
-    String::from_utf8_lossy(&out.stdout)
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
-        .collect()
-}
 
 fn allowed(w: &Window) -> bool {
     let store = Store::open(&w.db).expect("open");

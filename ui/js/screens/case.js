@@ -23,6 +23,8 @@ const STEP_FIELDS = {
   withdraw: [['reason', '撤回原因', 'text']],
   extend: [['to', '延期至（YYYY-MM-DD）', 'date'], ['reason', '延期理由', 'text']],
   supply: [['material', '申请人补交的容缺材料', 'outstanding']],
+  verify: [['note', '核查说明（核查了什么、怎样核查，选填）', 'text']],
+  revoke: [['reason', '撤销理由（承诺与实际不符之处，印在撤销决定书上）', 'text']],
 };
 
 export async function caseScreen(root, app, caseNo) {
@@ -49,6 +51,8 @@ export async function caseScreen(root, app, caseNo) {
     d.due_date ? ['办结期限', `${cnDate(d.due_date)}${d.due_note || ''}${d.extended ? '（已延期）' : ''}`] : null,
     d.handler_name ? ['承办人', d.handler_name + (d.forwarded_to ? `，已转办 ${d.forwarded_to}` : '')] : null,
     shown.outstanding.length ? ['容缺材料', `${shown.outstanding.length} 项待补齐，最早 ${cnDate(d.tolerance_due)} 前（补齐之前不能准予办结）`] : null,
+    d.verify_due ? ['告知承诺核查', `待核查，${cnDate(d.verify_due)}前完成`] : null,
+    d.verify_result ? ['告知承诺核查', `${d.verify_result}（${cnDate(d.verified_on)}）`] : null,
     d.suspended_days ? ['暂停计时', `共 ${d.suspended_days} 个工作日`] : null,
     d.extension_reason ? ['延期理由', d.extension_reason] : null,
     d.refusal_reason ? ['不予受理理由', d.refusal_reason] : null,
@@ -92,6 +96,7 @@ export async function caseScreen(root, app, caseNo) {
   // 提交情况: brought at intake, 容缺 with its day, or supplied later (补齐).
   function materialState(m) {
     if (m.provided) return h('td', {}, '已交');
+    if (m.promised) return h('td', {}, '告知承诺（以承诺书代替）');
     if (m.supplied_on) return h('td', {}, `已补齐（${cnDate(m.supplied_on)}，${m.supplied_by || ''}）`);
     if (m.tolerated_until) return h('td', { class: 'warn' }, `容缺，${cnDate(m.tolerated_until)}前补齐`);
     return h('td', { class: 'warn' }, '未交');

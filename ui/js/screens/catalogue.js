@@ -162,6 +162,7 @@ async function matterForm(root, app, code) {
     case_type: h('select', { id: 'matter-case_type' }, o.choices.case_types.map((t) => h('option', { value: t, selected: t === m.case_type }, t))),
     promised_days: whole('matter-promised_days', m.promised_days),
     statutory_days: whole('matter-statutory_days', m.statutory_days),
+    verify_days: whole('matter-verify_days', m.verify_days ?? ''),
     fee: text('matter-fee', m.fee, { inputmode: 'decimal' }),
     fee_basis: text('matter-fee_basis', m.fee_basis),
     conditions: area('matter-conditions', m.conditions),
@@ -191,6 +192,7 @@ async function matterForm(root, app, code) {
     h('td', {}, h('input', { class: 'material-core', type: 'checkbox', checked: !!x.core, 'aria-label': '核心材料（不可容缺）' })),
     h('td', {}, h('input', { class: 'material-tolerance', type: 'number', min: 1, step: 1, value: x.tolerance_days ?? '', placeholder: '—', 'aria-label': '可容缺：补齐期限（工作日），空为不可容缺' })),
     h('td', {}, text('', x.note, { class: 'material-note', 'aria-label': '备注' })),
+    h('td', {}, text('', x.commitment || '', { class: 'material-commitment', 'aria-label': '可告知承诺：承诺内容，空为不可告知承诺', placeholder: '—' })),
     h('td', {}, removeButton('删除此项材料'))));
   (m.materials || []).forEach(addMaterial);
 
@@ -202,6 +204,7 @@ async function matterForm(root, app, code) {
     case_type: inputs.case_type.value,
     promised_days: numberOr(inputs.promised_days.value),
     statutory_days: numberOr(inputs.statutory_days.value),
+    verify_days: numberOr(inputs.verify_days.value),
     fee: inputs.fee.value,
     fee_basis: inputs.fee_basis.value.trim(),
     in_person_only: inPerson.checked,
@@ -220,6 +223,7 @@ async function matterForm(root, app, code) {
       core: r.querySelector('.material-core').checked,
       tolerance_days: numberOr(r.querySelector('.material-tolerance').value),
       note: r.querySelector('.material-note').value.trim(),
+      commitment: r.querySelector('.material-commitment').value.trim() || null,
     })).filter((x) => x.name || x.note),
     basic_code: inputs.basic_code.value.trim(),
     implementation_code: inputs.implementation_code.value.trim(),
@@ -262,6 +266,7 @@ async function matterForm(root, app, code) {
       at('case_type', '办件类型', inputs.case_type),
       at('promised_days', '承诺时限（工作日）', inputs.promised_days),
       at('statutory_days', '法定时限（工作日）', inputs.statutory_days),
+      at('verify_days', '告知承诺核查期限（工作日，有可告知承诺材料时填写）', inputs.verify_days),
       at('fee', '收费标准（元）', inputs.fee),
       at('fee_basis', '收费依据', inputs.fee_basis),
       h('div', { class: 'field' }, h('span', { class: 'label' }, '办理方式'),
@@ -273,7 +278,7 @@ async function matterForm(root, app, code) {
       at('steps', '办理流程（每行一步）', inputs.steps)),
     h('h2', {}, '申请材料'),
     h('table', { class: 'list edit', id: 'matter-materials' },
-      h('thead', {}, h('tr', {}, ['材料名称', '形式', '份数', '必交', '核心', '可容缺（工作日）', '备注', ''].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['材料名称', '形式', '份数', '必交', '核心', '可容缺（工作日）', '备注', '可告知承诺（承诺内容）', ''].map((t) => h('th', {}, t)))),
       materialBody),
     h('div', { class: 'actions', dataset: { field: 'materials' } },
       h('button', { type: 'button', id: 'matter-add-material', onclick: () => {

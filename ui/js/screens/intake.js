@@ -110,9 +110,12 @@ export function intakeScreen(root, app, { consultation } = {}) {
           h('thead', {}, h('tr', {}, ...['已收', '材料', '形式', '份数', '要求'].map((t) => h('th', {}, t)))),
           h('tbody', {}, ...matter.materials.map((m, i) => {
             const box = h('input', { type: 'checkbox', id: `material-${i + 1}`, dataset: { position: String(i + 1) } });
+            // 告知承诺: the applicant signs the promise instead of bringing it.
+            const promise = m.commitment ? h('input', { type: 'checkbox', id: `promise-${i + 1}`, dataset: { promise: String(i + 1) } }) : null;
             return h('tr', {},
               h('td', {}, box),
-              h('td', {}, h('label', { for: box.id }, m.name), m.note ? h('div', { class: 'muted' }, m.note) : null),
+              h('td', {}, h('label', { for: box.id }, m.name), m.note ? h('div', { class: 'muted' }, m.note) : null,
+                promise ? h('label', { class: 'check promise', for: promise.id, title: m.commitment }, promise, ' 申请人承诺（以告知承诺书代替）') : null),
               h('td', {}, m.form),
               h('td', {}, `${m.copies} 份`),
               h('td', {}, requirement(m)));
@@ -230,6 +233,7 @@ export function intakeScreen(root, app, { consultation } = {}) {
       refusal_reason: refusing ? refusal.value : null,
       resubmission_of: resubmit.value.trim() || null,
       tolerate: !!(tolerateBox && tolerateBox.checked) && !refusing,
+      promised: [...materials.querySelectorAll('input[data-promise]:checked')].map((b) => b.dataset.promise),
     };
   }
 
@@ -266,6 +270,7 @@ export function intakeScreen(root, app, { consultation } = {}) {
       done.via_agent ? h('div', { id: 'result-agent' }, '代办受理，送交中心：材料装袋带回中心，中心确认收件后开始计算承诺办结时限') : null,
       done.tolerated.length ? h('div', {}, h('div', {}, '容缺材料（请申请人在容缺受理承诺书两联上签字，一联留存）：'),
         h('ol', { id: 'result-tolerated' }, ...done.tolerated.map((m) => h('li', {}, `${m.name}（${m.form}，${m.copies} 份）${cnDate(m.tolerated_until)}前补齐`)))) : null,
+      done.promised.length ? h('div', { id: 'result-promised' }, `告知承诺：${done.promised.map((m) => m.name).join('、')}（请申请人在告知承诺书两联上签字）；${cnDate(done.verify_due)}前核查`) : null,
       done.missing.length ? h('div', {}, h('div', {}, '需一次补齐以下全部材料：'),
         h('ol', { id: 'result-missing' }, ...done.missing.map((m) => h('li', {}, `${m.name}（${m.form}，${m.copies} 份）`)))) : null,
       done.refusal_reason ? h('div', { id: 'result-refusal' }, `不予受理理由：${done.refusal_reason}`) : null,
@@ -303,6 +308,7 @@ function requirement(m) {
   if (!m.required) return '选交';
   if (m.core) return '必交（核心材料）';
   if (m.tolerance_days) return `必交，可容缺（${m.tolerance_days} 个工作日内补齐）`;
+  if (m.commitment) return '必交，可告知承诺';
   return '必交';
 }
 

@@ -2,8 +2,10 @@
 // overdue ones marked; one is closed with a written result. 回访: draw a
 // sample of the cases completed in a period (the center's share; every
 // named bad rating is always included), then record each call — reached
-// or not, and what the applicant said. The rules (who may, the share's
-// range, a result written) are the core's.
+// or not, and what the applicant said. 告知承诺核查: the cases taken in on
+// a promise whose 核查 is open, the overdue ones first, and the share of
+// promises found false. The rules (who may, the share's range, a result
+// written) are the core's.
 
 import { call, screenData } from '../api.js';
 import { h, fill, field, toast, cnDate, shortTime } from '../dom.js';
@@ -143,6 +145,7 @@ export async function qualityScreen(root, app, { allClosed = false } = {}) {
           h('tbody', {}, rectRows))
         : h('p', { class: 'empty', id: 'rectify-empty' }, '没有整改事项'),
       rectifyForm),
+    checksPanel(o.checks, app),
     h('section', { class: 'panel' },
       h('h2', { id: 'followup-heading' }, `回访（待回访 ${pending} 件）`),
       drawForm,
@@ -154,4 +157,25 @@ export async function qualityScreen(root, app, { allClosed = false } = {}) {
       callForm));
   const first = root.querySelector('#rectify-table button, #followup-table button');
   (first || from).focus();
+}
+
+/** 告知承诺核查: the figures and every open check; a row opens its case. */
+function checksPanel(c, app) {
+  const f = c.figures;
+  const share = f.false_share === null || f.false_share === undefined ? '—' : `${f.false_share.toFixed(1)}%`;
+  return h('section', { class: 'panel', id: 'checks' },
+    h('h2', { id: 'checks-heading' }, `告知承诺核查（待核查 ${f.open} 件${f.overdue ? `，其中已逾期 ${f.overdue} 件` : ''}）`),
+    h('p', { class: 'hint', id: 'checks-figures' }, `以告知承诺受理 ${f.cases} 件；已核查 ${f.checked} 件，其中不实 ${f.found_false} 件（不实比例 ${share}）。核查结果在办件详情中记录：属实由窗口人员记录，不实由中心负责人撤销。`),
+    c.open.length
+      ? h('table', { class: 'list', id: 'checks-table' },
+        h('thead', {}, h('tr', {}, ['办件', '事项', '申请人', '承诺代替的材料', '受理日期', '核查期限'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, ...c.open.map((o) => h('tr', {
+          tabindex: 0, class: o.overdue ? 'light-red' : '', dataset: { case: o.case_no },
+          onclick: () => app.openCase(o.case_no),
+          onkeydown: (e) => { if (e.key === 'Enter') { e.preventDefault(); app.openCase(o.case_no); } },
+        },
+        h('td', { class: 'mono' }, o.case_no), h('td', {}, o.matter_name), h('td', {}, o.applicant_name),
+        h('td', {}, o.promised.join('、')), h('td', {}, cnDate(o.received_on)),
+        h('td', { class: o.overdue ? 'warn' : '' }, `${cnDate(o.due)}${o.overdue ? '（已逾期）' : ''}`)))))
+      : h('p', { class: 'empty', id: 'checks-empty' }, '没有待核查的告知承诺'));
 }
