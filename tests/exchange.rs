@@ -1699,3 +1699,55 @@ fn a_tolerated_material_supplied_at_two_windows_converges_with_the_second_flagge
     )
     .unwrap();
 }
+
+#[test]
+fn a_check_recorded_at_two_windows_converges_on_the_first() {
+    let usb = tempfile::tempdir().unwrap();
+    let u = usb.path();
+    let mut hub = hub();
+    let h_a02 = hub.export("wang", t(23, 8, 10), u, Some("A02"));
+    let (mut a02, a02_line) = join_from(&h_a02, "A02", DeviceRole::Counter, t(23, 8, 20));
+    trust(&mut hub, &a02_line, t(23, 8, 30));
+    let li = hub.login("li");
+    let mut app = application("MZ-003", person("赵秀芝", 9), &["1", "2", "3", "5"]);
+    app.promised = vec!["4".into()];
+    let no = intake::record(&mut hub.store, &li, t(23, 9, 0), app)
+        .unwrap()
+        .case_no;
+    let to_a02 = hub.export("wang", t(23, 9, 10), u, Some("A02"));
+    a02.import("qian", t(23, 9, 15), &to_a02).unwrap();
+    // A02 finds the promise true at 10:00; the hub's manager, unaware,
+    // revokes the case at 10:05: the first stands, the revocation is flagged.
+    a02.step(
+        "qian",
+        t(23, 10, 0),
+        &no,
+        StepRequest::Verify {
+            note: Some("村委会证实".into()),
+        },
+    )
+    .unwrap();
+    hub.step(
+        "wang",
+        t(23, 10, 5),
+        &no,
+        StepRequest::Revoke {
+            reason: "承诺不实".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(hub.case_state(&no), "revoked");
+    let back = a02.export("qian", t(23, 10, 30), u, None);
+    hub.import("wang", t(23, 10, 35), &back).unwrap();
+    let again = hub.export("wang", t(23, 10, 40), u, Some("A02"));
+    a02.import("qian", t(23, 10, 45), &again).unwrap();
+    assert_eq!(hub.dump(), a02.dump(), "A02 differs from the hub");
+    assert_eq!(hub.case_state(&no), "accepted");
+    let conflicts = import::conflicts(hub.store.conn()).unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert!(
+        conflicts[0].reason.contains("没有待核查"),
+        "{}",
+        conflicts[0].reason
+    );
+}

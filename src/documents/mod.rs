@@ -341,7 +341,12 @@ pub fn check_printable(application: &crate::intake::Application) -> Result<(), D
     Ok(())
 }
 
-fn copies_so_far(conn: &Connection, case_id: &str, kind: DocumentKind) -> Result<u32, StoreError> {
+/// How many times `kind` was printed for the case (0: never; the next is 补打).
+pub fn copies_so_far(
+    conn: &Connection,
+    case_id: &str,
+    kind: DocumentKind,
+) -> Result<u32, StoreError> {
     Ok(conn
         .prepare_cached("SELECT count(*) FROM printed_documents WHERE case_id = ?1 AND kind = ?2")?
         .query_row(params![case_id, kind.code()], |r| r.get(0))?)

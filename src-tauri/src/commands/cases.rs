@@ -105,6 +105,8 @@ pub struct StepOffer {
 pub struct DocumentOffer {
     pub kind: &'static str,
     pub title: &'static str,
+    /// Printed before: the next print is a 补打.
+    pub printed: bool,
 }
 
 #[derive(Serialize)]
@@ -142,14 +144,16 @@ pub fn case_detail(desk: State<'_, Desk>, case_no: String) -> UiResult<CaseShown
             })
             .collect();
         let papers = bianmin::documents::Papers::of_detail(&detail);
-        let documents = DocumentKind::ALL
-            .into_iter()
-            .filter(|k| k.fits(papers))
-            .map(|k| DocumentOffer {
+        let mut documents = Vec::new();
+        for k in DocumentKind::ALL.into_iter().filter(|k| k.fits(papers)) {
+            documents.push(DocumentOffer {
                 kind: k.code(),
                 title: k.choice_label(),
-            })
-            .collect();
+                printed: bianmin::documents::copies_so_far(conn, &s.case_id, k)
+                    .map_err(bianmin::Error::from)?
+                    > 0,
+            });
+        }
         let ratings = bianmin::service::evaluation::of_case(conn, &case_no)?;
         let rated_here = ratings
             .iter()

@@ -100,9 +100,12 @@ async fn a_promise_is_printed_checked_and_a_false_one_revoked() {
     w.wait_text("#case-facts", "已撤销").await;
     w.wait_text("#case-facts", "不实（").await;
     assert!(!w.text("#case-steps").await.contains("核查"));
-    w.click("#case-documents button[data-kind=revocation]")
-        .await;
+    // Never printed yet: 打印, not 补打; once printed, the next is 补打.
+    let button = "#case-documents button[data-kind=revocation]";
+    w.wait_text(button, "打印 撤销决定书").await;
+    w.click(button).await;
     w.wait_text("#toast", "撤销决定书").await;
+    w.wait_text(button, "补打 撤销决定书").await;
     let printed = w.count("printed_documents WHERE kind = 'revocation'");
     assert_eq!(printed, 1);
     w.close().await;
