@@ -251,6 +251,8 @@ fn an_overdue_tolerated_material_puts_the_case_on_the_red_list_with_its_own_labe
     );
     let l = ledger::daily(c.store.conn(), day(12, 1)).unwrap();
     assert_eq!(l.totals.tolerance.overdue, 1);
+    // The case itself is not late: 超期未办结 counts its own due date only.
+    assert_eq!(l.totals.overdue_open, 0);
     // Supplied: back to the case's own due date (green).
     handling::supply(&mut c.store, &c.clerk, at(2026, 12, 1), &no, "户口簿").unwrap();
     assert_eq!(light_of(&c, day(12, 1)), (Light::Green, "正常"));

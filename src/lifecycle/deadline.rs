@@ -261,6 +261,20 @@ pub fn count(
     Ok(n)
 }
 
+/// How many running cases are past their own due date at the end of
+/// `day` (超期未办结 on the ledger): the case's promise only, whatever the
+/// day of a 容缺 material (that has its own figure, src/intake/tolerance.rs).
+pub fn overdue_count(conn: &Connection, day: NaiveDate) -> crate::Result<i64> {
+    use super::state::RUNNING_SQL;
+    let n = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM cases WHERE {RUNNING_SQL} AND due_date < ?1"
+        ))
+        .and_then(|mut stmt| stmt.query_row([day], |r| r.get(0)))
+        .map_err(StoreError::from)?;
+    Ok(n)
+}
+
 /// The first `limit` cases of [`watch_list`] (all with `None`); with a
 /// limit the database stops after them (the dashboard's ten most overdue).
 pub fn watch_list_limited(

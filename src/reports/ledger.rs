@@ -8,7 +8,7 @@ use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::calendar::{schedule, Calendar};
+use crate::calendar::schedule;
 use crate::intake::tolerance;
 use crate::intake::Outcome;
 use crate::lifecycle::{deadline, State};
@@ -184,7 +184,7 @@ pub fn daily(conn: &Connection, day: NaiveDate) -> crate::Result<Ledger> {
             evaluation: level.map(evaluation::level_label),
         });
     }
-    let totals = totals(conn, &cal, day)?;
+    let totals = totals(conn, day)?;
     Ok(Ledger {
         center_code: dev.center_code,
         center_name: crate::center::name(conn)?,
@@ -196,7 +196,7 @@ pub fn daily(conn: &Connection, day: NaiveDate) -> crate::Result<Ledger> {
 
 /// The totals of `day`, counted from the tables (not from the rows, which
 /// list only cases; consultations and complaints have no case).
-fn totals(conn: &Connection, cal: &Calendar, day: NaiveDate) -> crate::Result<Totals> {
+fn totals(conn: &Connection, day: NaiveDate) -> crate::Result<Totals> {
     let mut t = Totals {
         consultations: count(
             conn,
@@ -219,7 +219,7 @@ fn totals(conn: &Connection, cal: &Calendar, day: NaiveDate) -> crate::Result<To
            AND (outcome = 'on_the_spot' OR due_date IS NULL OR completed_on <= due_date)",
         day,
     )?;
-    t.overdue_open = deadline::count(conn, cal, day, Some(deadline::Light::Red), 0)?;
+    t.overdue_open = deadline::overdue_count(conn, day)?;
     let mut fees = Decimal::ZERO;
     let mut stmt = conn.prepare_cached(
         "SELECT case_no, fee FROM cases WHERE received_on = ?1 AND outcome IN ('accepted', 'on_the_spot')",
