@@ -253,3 +253,16 @@ fn taking_it_in_prints_the_commitment_with_the_receipt_and_the_notice() {
         ]
     );
 }
+
+#[test]
+fn a_promised_material_named_with_a_list_mark_is_listed_whole() {
+    let mut c = center();
+    let (_, mut m) = bianmin::catalogue::versions::current(c.store.conn(), "MZ-003").unwrap();
+    m.materials[3].name = "火灾、交通事故等遭遇困难的证明".into();
+    bianmin::catalogue::versions::publish(&mut c.store, &c.manager, monday(), &m).unwrap();
+    let mut app = application("MZ-003", person("赵秀芝", 1), &["1", "2", "3", "5"]);
+    app.promised = vec!["4".into()];
+    intake::record(&mut c.store, &c.clerk, monday(), app).unwrap();
+    let checks = commitment::checks(c.store.conn(), &c.manager, day(11, 24)).unwrap();
+    assert_eq!(checks.open[0].promised, ["火灾、交通事故等遭遇困难的证明"]);
+}

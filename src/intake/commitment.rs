@@ -76,7 +76,8 @@ pub struct Verified {
     pub on: NaiveDate,
     /// What was checked and how (属实), or why the promise was false (不实).
     pub note: Option<String>,
-    /// The matter's legal basis, printed on the 撤销决定书 (不实 only).
+    /// The matter's legal basis, recorded with a revocation as a denial
+    /// records it (不实 only); the 撤销决定书 prints the case's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_basis: Option<String>,
 }
@@ -129,11 +130,13 @@ pub struct OpenCheck {
     pub promised: Vec<String>,
 }
 
-/// Every open 核查 as of `today`, the overdue ones first, then by due day.
+/// Every open 核查 as of `today` by due day (so the overdue ones first).
 pub fn open(conn: &Connection, today: NaiveDate) -> Result<Vec<OpenCheck>, StoreError> {
+    // The names are joined by a control character no material name holds
+    // (they may hold 、 themselves).
     let mut stmt = conn.prepare_cached(
         "SELECT c.case_no, c.matter_name, c.applicant_name, c.received_on, c.verify_due,
-                (SELECT group_concat(m.name, '、') FROM case_materials m
+                (SELECT group_concat(m.name, char(31)) FROM case_materials m
                   WHERE m.case_id = c.case_id AND m.promised = 1)
          FROM cases c WHERE c.verify_due IS NOT NULL
          ORDER BY c.verify_due, c.case_no",
@@ -149,7 +152,7 @@ pub fn open(conn: &Connection, today: NaiveDate) -> Result<Vec<OpenCheck>, Store
             due,
             overdue: due < today,
             promised: names
-                .map(|n| n.split('、').map(str::to_owned).collect())
+                .map(|n| n.split('\u{1f}').map(str::to_owned).collect())
                 .unwrap_or_default(),
         })
     })?;
@@ -205,10 +208,8 @@ pub fn checks(
     today: NaiveDate,
 ) -> crate::Result<Checks> {
     session.authorize(conn, crate::auth::Action::ManageQuality)?;
-    let mut open = open(conn, today)?;
-    open.sort_by_key(|c| (!c.overdue, c.due));
     Ok(Checks {
         figures: figures(conn, today)?,
-        open,
+        open: open(conn, today)?,
     })
 }
