@@ -173,23 +173,29 @@ pub fn record_in(
     if agent.is_some() {
         decision.outcome = Outcome::Accepted;
     }
-    let (due_date, due_note, tolerated) = match decision.outcome {
-        Outcome::Accepted if agent.is_some() => (None, None, Vec::new()),
-        Outcome::Accepted => {
-            let cal = schedule::load(tx)?;
+    // A promise is kept (and checked) only on a case that was taken in.
+    let taken_in = matches!(decision.outcome, Outcome::Accepted | Outcome::OnTheSpot);
+    let promised: Vec<bool> = promised.iter().map(|p| *p && taken_in).collect();
+    let dated = decision.outcome == Outcome::Accepted && agent.is_none();
+    // The calendar is read once, and only when a date is computed.
+    let cal = if dated || promised.contains(&true) {
+        Some(schedule::load(tx)?)
+    } else {
+        None
+    };
+    let (due_date, due_note, tolerated) = match &cal {
+        Some(cal) if dated => {
             let due = cal.due_date(today, i64::from(matter.promised_days), 0)?;
-            let tolerated = super::tolerance::due_dates(&cal, today, &matter, &decision.tolerated)?;
+            let tolerated = super::tolerance::due_dates(cal, today, &matter, &decision.tolerated)?;
             (Some(due), cal.due_note(today, due), tolerated)
         }
         _ => (None, None, Vec::new()),
     };
-    // A promise is kept (and checked) only on a case that was taken in.
-    let taken_in = matches!(decision.outcome, Outcome::Accepted | Outcome::OnTheSpot);
-    let promised: Vec<bool> = promised.iter().map(|p| *p && taken_in).collect();
-    let verify_due = if promised.contains(&true) {
-        super::commitment::verify_due(&schedule::load(tx)?, today, &matter)?
-    } else {
-        None
+    let verify_due = match &cal {
+        Some(cal) if promised.contains(&true) => {
+            super::commitment::verify_due(cal, today, &matter)?
+        }
+        _ => None,
     };
     let serial = next_serial(tx, &dev.device_id, &dev.device_code, today)?;
     if serial > case_number::MAX_SERIAL {
