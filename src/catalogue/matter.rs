@@ -145,6 +145,25 @@ pub const MAX_COMMITMENT_CHARS: usize = 500;
 /// The longest time a 核查 may be given, in working days.
 pub const MAX_VERIFY_DAYS: u32 = 90;
 
+impl Material {
+    /// What the intake form says a material is: 必交 (核心材料, 可容缺 with
+    /// its time, or 可告知承诺) or 选交.
+    pub fn requirement(&self) -> String {
+        match (
+            self.required,
+            self.core,
+            self.tolerance_days,
+            &self.commitment,
+        ) {
+            (false, ..) => "选交".into(),
+            (true, true, ..) => "必交（核心材料）".into(),
+            (true, false, Some(days), _) => format!("必交，可容缺（{days} 个工作日内补齐）"),
+            (true, false, None, Some(_)) => "必交，可告知承诺".into(),
+            (true, false, None, None) => "必交".into(),
+        }
+    }
+}
+
 /// The longest time a 容缺 material may be given to be supplied, in working days.
 pub const MAX_TOLERANCE_DAYS: u32 = 60;
 
@@ -600,6 +619,25 @@ pub(crate) mod tests {
         bad["materials"][1]["tolerance_days"] = serde_json::json!("十");
         let err = Matter::from_form(bad).unwrap_err();
         assert!(err.to_string().contains("容缺补齐期限"), "{err}");
+    }
+
+    #[test]
+    fn each_material_says_what_it_is_on_the_intake_form() {
+        let mut m = sample(CaseType::Promised, 5, 10);
+        m.materials[0].core = true;
+        m.materials[1].tolerance_days = Some(5);
+        let words: Vec<String> = m.materials.iter().map(Material::requirement).collect();
+        assert_eq!(
+            words,
+            [
+                "必交（核心材料）",
+                "必交，可容缺（5 个工作日内补齐）",
+                "选交"
+            ]
+        );
+        m.materials[1].tolerance_days = None;
+        m.materials[1].commitment = Some("承诺".into());
+        assert_eq!(m.materials[1].requirement(), "必交，可告知承诺");
     }
 
     #[test]

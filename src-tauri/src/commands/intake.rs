@@ -48,6 +48,8 @@ pub struct MatterShown {
     pub legal_basis: String,
     /// The form offers 容缺受理 for this matter here.
     pub tolerance_offered: bool,
+    /// What each material is (必交、可容缺 …), in the matter's order.
+    pub requirements: Vec<String>,
 }
 
 #[tauri::command]
@@ -58,6 +60,7 @@ pub fn matter_show(desk: State<'_, Desk>, code: String) -> UiResult<MatterShown>
             version,
             legal_basis: matter.legal_basis_text(),
             tolerance_offered: bianmin::intake::tolerance::offered(store.conn(), &matter)?,
+            requirements: matter.materials.iter().map(|m| m.requirement()).collect(),
             matter,
         })
     })

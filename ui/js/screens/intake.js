@@ -118,7 +118,7 @@ export function intakeScreen(root, app, { consultation } = {}) {
                 promise ? h('label', { class: 'check promise', for: promise.id, title: m.commitment }, promise, ' 申请人承诺（以告知承诺书代替）') : null),
               h('td', {}, m.form),
               h('td', {}, `${m.copies} 份`),
-              h('td', {}, requirement(m)));
+              h('td', {}, shown.requirements[i]));
           }))),
         shown.tolerance_offered ? tolerancePart() : null,
         h('p', { class: 'hint', id: 'materials-keys' }, 'Tab 逐项移动，空格勾选或取消，Alt+A 全部已收；勾选完按 Tab 到申请人姓名。'),
@@ -301,15 +301,6 @@ export function intakeScreen(root, app, { consultation } = {}) {
   }
   matterQuery.focus();
   findMatters();
-}
-
-/** What the materials table says a material is: 必交 (核心 / 可容缺) or 选交. */
-function requirement(m) {
-  if (!m.required) return '选交';
-  if (m.core) return '必交（核心材料）';
-  if (m.tolerance_days) return `必交，可容缺（${m.tolerance_days} 个工作日内补齐）`;
-  if (m.commitment) return '必交，可告知承诺';
-  return '必交';
 }
 
 /** Runs `check` when the field is left or Enter-free typing pauses; shows ✓ or the core's message. */
