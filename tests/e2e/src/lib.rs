@@ -51,11 +51,13 @@ pub fn desk_binary() -> PathBuf {
     bin
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+/// Two distinct free ports: both are held until both are known, so the
+/// system cannot hand out the same one twice.
+fn free_ports() -> (u16, u16) {
+    let bind = || TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let (a, b) = (bind(), bind());
+    let port = |l: &TcpListener| l.local_addr().map(|a| a.port()).expect("a free port");
+    (port(&a), port(&b))
 }
 
 /// A running tauri-driver; stopped (with its WebKitWebDriver) when dropped.
@@ -73,7 +75,7 @@ impl Driver {
     /// would be, e.g. the port its hub serves on).
     pub fn start_with(env: &[(&str, &str)]) -> Driver {
         use std::os::unix::process::CommandExt;
-        let (port, native) = (free_port(), free_port());
+        let (port, native) = free_ports();
         let child = Command::new("tauri-driver")
             .args([
                 "--port",
@@ -300,7 +302,6 @@ impl Window {
 
     /// [`Window::open`] with `env` set for the window.
     pub async fn open_with(dir: tempfile::TempDir, db: PathBuf, env: &[(&str, &str)]) -> Window {
-        let driver = Driver::start_with(env);
         let caps = serde_json::json!({
             "tauri:options": {
                 "application": desk_binary().display().to_string(),
@@ -311,23 +312,34 @@ impl Window {
             unreachable!()
         };
         // tauri-driver listens before WebKitWebDriver behind it does; a
-        // session asked for too early is dropped mid-answer. Ask again.
-        let url = format!("http://127.0.0.1:{}", driver.port);
-        let mut attempt = 0;
-        let client = loop {
-            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match fantoccini::ClientBuilder::new(connector)
-                .capabilities(caps.clone())
-                .connect(&url)
-                .await
-            {
-                Ok(client) => break client,
-                Err(e) if attempt < 10 => {
-                    attempt += 1;
-                    eprintln!("WebDriver session not ready ({e}); asking again");
-                    tokio::time::sleep(Duration::from_millis(300)).await;
+        // session asked for too early is dropped mid-answer: ask again. A
+        // WebKitWebDriver that never answers (it failed to start) is
+        // replaced by a new driver, up to three.
+        let mut launch = 0;
+        let (client, driver) = 'launch: loop {
+            launch += 1;
+            let driver = Driver::start_with(env);
+            let url = format!("http://127.0.0.1:{}", driver.port);
+            let mut attempt = 0;
+            loop {
+                let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+                match fantoccini::ClientBuilder::new(connector)
+                    .capabilities(caps.clone())
+                    .connect(&url)
+                    .await
+                {
+                    Ok(client) => break 'launch (client, driver),
+                    Err(e) if attempt < 10 => {
+                        attempt += 1;
+                        eprintln!("WebDriver session not ready ({e}); asking again");
+                        tokio::time::sleep(Duration::from_millis(300)).await;
+                    }
+                    Err(e) if launch < 3 => {
+                        eprintln!("WebDriver never answered ({e}); a new driver");
+                        break;
+                    }
+                    Err(e) => panic!("WebDriver session: {e}"),
                 }
-                Err(e) => panic!("WebDriver session: {e}"),
             }
         };
         Window {
