@@ -1,4 +1,4 @@
--- Bianmin Counter: the one SQLite schema, as it is now (version 7).
+-- Bianmin Counter: the one SQLite schema, as it is now (version 13).
 --
 -- A new database is made from this file. The event log (`events`) is the
 -- source of truth. Every table filled from events is a projection: it is
@@ -108,6 +108,16 @@ CREATE TABLE matter_withdrawals (
     withdrawn_by TEXT NOT NULL REFERENCES users (user_id)
 );
 
+-- PROJECTION (catalogue::bundle): each 一件事 bundle's latest definition
+-- (src/catalogue/bundle.rs), the Bundle as JSON.
+CREATE TABLE bundles (
+    code         TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    definition   TEXT NOT NULL,
+    published_at TEXT NOT NULL,
+    published_by TEXT NOT NULL
+);
+
 CREATE TABLE calendar_years (
     year      INTEGER PRIMARY KEY,
     source    TEXT NOT NULL,
@@ -188,6 +198,11 @@ CREATE TABLE cases (
     verify_due          TEXT,
     verify_result       TEXT CHECK (verify_result IN ('属实', '不实')),
     verified_on         TEXT,
+    -- 一件事 (version 13): the bundle intake that took this case in with
+    -- its siblings (one id per intake), and the bundle's code and name.
+    bundle_id           TEXT,
+    bundle_code         TEXT,
+    bundle_name         TEXT,
     FOREIGN KEY (matter_code, matter_version) REFERENCES matter_versions (code, version)
 );
 
@@ -215,6 +230,7 @@ CREATE INDEX cases_by_query_code ON cases (query_code);
 CREATE INDEX cases_by_previous ON cases (previous_case_id) WHERE previous_case_id IS NOT NULL;
 CREATE INDEX cases_by_state_tolerance_due ON cases (state, tolerance_due) WHERE tolerance_due IS NOT NULL;
 CREATE INDEX cases_by_verify_due ON cases (verify_due) WHERE verify_due IS NOT NULL;
+CREATE INDEX cases_by_bundle ON cases (bundle_id) WHERE bundle_id IS NOT NULL;
 
 -- The catalogue materials of a case's matter version and whether each was brought.
 CREATE TABLE case_materials (

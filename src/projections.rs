@@ -19,6 +19,7 @@ pub static ALL: &[&Projector] = &[
     &auth::users::PROJECTOR,
     &catalogue::versions::PROJECTOR,
     &catalogue::withdrawal::PROJECTOR,
+    &catalogue::bundle::PROJECTOR,
     &calendar::schedule::PROJECTOR,
     &calendar::recompute::PROJECTOR,
     &center::PROJECTOR,

@@ -64,7 +64,7 @@ pub fn init(
         role: Role::Admin,
         ..input.admin
     };
-    let matters = file::parse(file::DEFAULT)?;
+    let catalogue = file::parse(file::DEFAULT)?;
     let calendars = schedule::SHIPPED
         .iter()
         .map(|text| YearSchedule::parse(text))
@@ -79,7 +79,7 @@ pub fn init(
         for cal in &calendars {
             schedule::append_loaded(tx, &admin.user_id, now, cal)?;
         }
-        versions::import_in(tx, &admin.user_id, now, &matters)?;
+        versions::import_in(tx, &admin.user_id, now, &catalogue)?;
         if let Some(mut profile) = input.profile.clone() {
             // Papers print the name the center was set up with until a
             // manager changes it.
@@ -91,7 +91,7 @@ pub fn init(
         Ok(SetupReport {
             device: dev.clone(),
             admin,
-            matters: matters.len(),
+            matters: catalogue.matters.len(),
             calendar_years: calendars.iter().map(|c| c.year).collect(),
         })
     })

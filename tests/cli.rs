@@ -851,3 +851,80 @@ fn an_encrypted_device_works_the_same_through_the_binary_once_logged_in() {
         .windows("刘桂英".len())
         .any(|w| w == "刘桂英".as_bytes()));
 }
+
+#[test]
+fn a_bundle_through_the_binary_lists_its_pool_takes_it_in_and_prints_on_its_lead_case() {
+    let db = initialized();
+    let list = json(&run(
+        &db.path,
+        &["--json", "--user", "clerk", "bundles"],
+        Some("clerk-pass"),
+    ));
+    let codes: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"YJS-SH"), "{codes:?}");
+    let form = json(&run(
+        &db.path,
+        &["--json", "--user", "clerk", "bundles", "--code", "YJS-SH"],
+        Some("clerk-pass"),
+    ));
+    let pool: Vec<&str> = form["pool"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(pool.iter().filter(|n| **n == "死亡证明").count(), 1);
+    // --refuse does not go with a bundle: refused by the parser, nothing kept.
+    let out = intake(&db, &["--bundle", "YJS-SH", "--refuse", "不符合"]);
+    assert!(!out.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let v = json(&intake(
+        &db,
+        &[
+            "--bundle",
+            "YJS-SH",
+            "--provided",
+            "1,3,4",
+            "--print",
+            dir.path().to_str().unwrap(),
+        ],
+    ));
+    let cases = v["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 2);
+    assert!(cases.iter().all(|c| c["outcome"] == "notice"));
+    let missing: Vec<&str> = v["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(missing.iter().filter(|n| **n == "死亡证明").count(), 1);
+    let lead = cases[0]["case_no"].as_str().unwrap();
+    let docs = v["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 1, "{docs:?}");
+    assert_eq!(docs[0]["kind"], "bundle-onetime");
+    assert_eq!(docs[0]["case_no"], lead);
+    // The other case names the lead for the bundle's papers.
+    let other = cases[1]["case_no"].as_str().unwrap();
+    let out_file = dir.path().join("x.pdf");
+    let err = refused(&run(
+        &db.path,
+        &[
+            "--user",
+            "clerk",
+            "doc",
+            "bundle-onetime",
+            other,
+            "--out",
+            out_file.to_str().unwrap(),
+        ],
+        Some("clerk-pass"),
+    ));
+    assert!(err.contains(lead), "{err}");
+    assert!(!out_file.exists());
+}

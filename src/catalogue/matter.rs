@@ -251,6 +251,15 @@ fn national_chars(code: &str) -> bool {
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// Whether a catalogue code (of a matter or a 一件事) has its form: 2 to 32
+/// capital letters, digits or "-".
+pub fn code_ok(code: &str) -> bool {
+    (2..=32).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+}
+
 /// The longest time limit accepted, in working days.
 pub const MAX_LIMIT_DAYS: u32 = 3650;
 
@@ -318,12 +327,7 @@ impl Matter {
                 reason,
             })
         };
-        let code_ok = (2..=32).contains(&self.code.len())
-            && self
-                .code
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
-        if !code_ok {
+        if !code_ok(&self.code) {
             return fail("code", "事项编码应为 2 到 32 位大写字母、数字或“-”".into());
         }
         if self.name.trim().is_empty() {

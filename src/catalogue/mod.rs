@@ -6,7 +6,9 @@
 //! - [`versions`]: publishing versions, importing, exporting, looking up.
 //! - [`search`]: finding a matter at the counter by name, code or pinyin initials.
 //! - [`withdrawal`]: stopping a matter from being taken in (停用) and re-enabling it.
+//! - [`bundle`]: 一件事 — matters taken in together from one shared pool of materials.
 
+pub mod bundle;
 pub mod file;
 pub mod matter;
 pub mod search;
@@ -29,6 +31,8 @@ pub enum CatalogueError {
     File { line: usize, reason: String },
     #[error("事项清单中没有编码为“{0}”的事项")]
     NoSuchMatter(String),
+    #[error("事项清单中没有编码为“{0}”的一件事")]
+    NoSuchBundle(String),
     #[error("事项“{name}”已停用（{reason}），不再受理；如需恢复请由中心负责人在事项清单中启用")]
     Withdrawn { name: String, reason: String },
     #[error("事项“{0}”已经停用")]

@@ -1,10 +1,12 @@
 //! Finding a matter at the counter: by part of its name, by its code, or by
 //! the pinyin initials of its name ("ylbx" → 城乡居民养老保险…), so a clerk
-//! types a few letters instead of scrolling the whole catalogue.
+//! types a few letters instead of scrolling the whole catalogue. A 一件事
+//! bundle is found the same way ("出生", "yjs").
 
 use pinyin::ToPinyin;
 use rusqlite::Connection;
 
+use super::bundle::{self, BundleSummary};
 use super::versions::{self, MatterSummary};
 use crate::store::StoreError;
 
@@ -20,25 +22,26 @@ pub fn initials(text: &str) -> String {
         .collect()
 }
 
-/// How well `query` fits a matter; `None` when it does not.
-fn rank(query: &str, m: &MatterSummary) -> Option<u8> {
+/// How well `query` fits a matter or bundle of this code and name; `None`
+/// when it does not.
+fn rank(query: &str, code: &str, name: &str) -> Option<u8> {
     let q = query.trim().to_lowercase();
     if q.is_empty() {
         return Some(9);
     }
-    let code = m.code.to_lowercase();
+    let code = code.to_lowercase();
     if code == q {
         return Some(0);
     }
-    if m.name.starts_with(query.trim()) {
+    if name.starts_with(query.trim()) {
         return Some(1);
     }
-    if m.name.contains(query.trim()) {
+    if name.contains(query.trim()) {
         return Some(2);
     }
     let letters: String = q.chars().filter(|c| !c.is_whitespace()).collect();
     if letters.chars().all(|c| c.is_ascii_alphanumeric()) {
-        let init = initials(&m.name);
+        let init = initials(name);
         if init.starts_with(&letters) {
             return Some(3);
         }
@@ -66,10 +69,24 @@ pub fn find(conn: &Connection, query: &str) -> Result<Vec<MatterSummary>, StoreE
 pub fn browse(conn: &Connection, query: &str) -> Result<Vec<MatterSummary>, StoreError> {
     let mut hits: Vec<(u8, MatterSummary)> = versions::list(conn)?
         .into_iter()
-        .filter_map(|m| rank(query, &m).map(|r| (r, m)))
+        .filter_map(|m| rank(query, &m.code, &m.name).map(|r| (r, m)))
         .collect();
     hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.code.cmp(&b.1.code)));
     Ok(hits.into_iter().map(|(_, m)| m).collect())
+}
+
+/// The 一件事 bundles fitting `query`, best first; none for an empty query
+/// (the counter's list then shows matters).
+pub fn find_bundles(conn: &Connection, query: &str) -> crate::Result<Vec<BundleSummary>> {
+    if query.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut hits: Vec<(u8, BundleSummary)> = bundle::list(conn)?
+        .into_iter()
+        .filter_map(|b| rank(query, &b.code, &b.name).map(|r| (r, b)))
+        .collect();
+    hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.code.cmp(&b.1.code)));
+    Ok(hits.into_iter().map(|(_, b)| b).collect())
 }
 
 #[cfg(test)]
@@ -100,6 +117,7 @@ mod tests {
     #[test]
     fn ranks_code_name_and_initials() {
         let m = matter("SB-001", "城乡居民养老保险参保登记");
+        let rank = |q: &str, m: &MatterSummary| rank(q, &m.code, &m.name);
         assert_eq!(rank("SB-001", &m), Some(0));
         assert_eq!(rank("城乡", &m), Some(1));
         assert_eq!(rank("养老", &m), Some(2));

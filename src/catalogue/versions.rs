@@ -28,6 +28,9 @@ pub struct ImportReport {
     pub updated: Vec<String>,
     /// How many matters were identical to their current version.
     pub unchanged: usize,
+    /// Codes of 一件事 bundles new or changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bundles: Vec<String>,
 }
 
 /// A matter as listed.
@@ -139,19 +142,25 @@ pub fn publish(
     store.write(|tx| publish_in(tx, &session.user_id, now, matter))
 }
 
-/// Publishes every matter of a parsed catalogue in the caller's transaction.
+/// Publishes every matter of a parsed catalogue, then its bundles, in the
+/// caller's transaction.
 pub(crate) fn import_in(
     tx: &Transaction<'_>,
     user_id: &str,
     now: DateTime<FixedOffset>,
-    matters: &[Matter],
+    catalogue: &file::Catalogue,
 ) -> crate::Result<ImportReport> {
     let mut report = ImportReport::default();
-    for m in matters {
+    for m in &catalogue.matters {
         match publish_in(tx, user_id, now, m)? {
             Some(1) => report.added.push(m.code.clone()),
             Some(_) => report.updated.push(m.code.clone()),
             None => report.unchanged += 1,
+        }
+    }
+    for b in &catalogue.bundles {
+        if super::bundle::publish_in(tx, user_id, now, b)? {
+            report.bundles.push(b.code.clone());
         }
     }
     Ok(report)
@@ -159,7 +168,7 @@ pub(crate) fn import_in(
 
 /// Imports a catalogue file; only a manager may. The whole file is checked
 /// first and applied in one transaction: nothing is half-imported. Matters
-/// absent from the file are left as they are.
+/// and bundles absent from the file are left as they are.
 pub fn import(
     store: &mut Store,
     session: &Session,
@@ -167,8 +176,10 @@ pub fn import(
     text: &str,
 ) -> crate::Result<ImportReport> {
     session.authorize(store.conn(), Action::EditCatalogue)?;
-    let matters = file::parse(text)?;
-    store.write(|tx| import_in(tx, &session.user_id, now, &matters))
+    let known: std::collections::HashSet<String> =
+        list(store.conn())?.into_iter().map(|m| m.code).collect();
+    let catalogue = file::parse_with(text, |c| known.contains(c))?;
+    store.write(|tx| import_in(tx, &session.user_id, now, &catalogue))
 }
 
 /// Imports a catalogue file a manager chose in the window.
@@ -183,13 +194,17 @@ pub fn import_file(
     import(store, session, now, &text)
 }
 
-/// The current catalogue as a file a manager can edit and import again.
+/// The current catalogue, its matters and bundles, as a file a manager
+/// can edit and import again.
 pub fn export(conn: &Connection) -> crate::Result<String> {
     let mut matters = Vec::new();
     for s in list(conn)? {
         matters.push(current(conn, &s.code)?.1);
     }
-    Ok(file::to_toml(&matters))
+    Ok(file::to_toml(&file::Catalogue {
+        matters,
+        bundles: super::bundle::all(conn)?,
+    }))
 }
 
 /// A catalogue file written into a folder.

@@ -42,10 +42,16 @@ pub enum Command {
     Calendar(CalendarCommand),
     /// 受理一件申请（结果：即办、受理、一次性告知或不予受理）
     Intake(IntakeArgs),
+    /// 一件事：列出全部一件事，或某个一件事的事项和合并后的材料清单（--code）
+    Bundles {
+        /// 一件事编码
+        #[arg(long)]
+        code: Option<String>,
+    },
     /// 服务中心信息（地址、电话，打印在文书上）
     #[command(subcommand)]
     Center(CenterCommand),
-    /// 打印办件文书（PDF）：receipt 受理回执、onetime 一次性告知单、onetime-a4 一次性告知单（A4）、notice 受理通知书、refusal 不予受理通知书、tolerance 容缺受理承诺书、commitment 告知承诺书、revocation 撤销决定书
+    /// 打印办件文书（PDF）：receipt 受理回执、onetime 一次性告知单、onetime-a4 一次性告知单（A4）、notice 受理通知书、refusal 不予受理通知书、tolerance 容缺受理承诺书、commitment 告知承诺书、revocation 撤销决定书、bundle-receipt 一件事受理回执、bundle-notice 一件事受理通知书、bundle-onetime 一件事一次性告知单（一件事的文书在其第一个办件上打印）
     Doc {
         /// 文书类型
         kind: String,
@@ -464,8 +470,11 @@ pub enum CalendarCommand {
 #[derive(Args)]
 pub struct IntakeArgs {
     /// 事项编码（见 bianmin catalog list）
-    #[arg(long)]
-    pub matter: String,
+    #[arg(long, required_unless_present = "bundle", conflicts_with = "bundle")]
+    pub matter: Option<String>,
+    /// 一件事编码（见 bianmin bundles）：一次受理其全部事项，每个事项一个办件；--provided/--promised 用一件事材料清单的序号或材料全称
+    #[arg(long, conflicts_with_all = ["refuse", "resubmit"])]
+    pub bundle: Option<String>,
     /// 申请人姓名
     #[arg(long)]
     pub name: String,

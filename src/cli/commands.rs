@@ -92,7 +92,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::User(c) => user(&ctx, c),
         Command::Catalog(c) => catalog(&ctx, c),
         Command::Calendar(c) => calendar(&ctx, c),
-        Command::Intake(a) => intake_cmd(&ctx, a),
+        Command::Intake(a) => match a.bundle.clone() {
+            Some(code) => bundle_intake_cmd(&ctx, &code, a),
+            None => intake_cmd(&ctx, a),
+        },
+        Command::Bundles { code } => bundles_cmd(&ctx, code.as_deref()),
         Command::Case { case_no } => case(&ctx, &case_no),
         Command::Center(c) => center_cmd(&ctx, c),
         Command::Handle(h) => handle(&ctx, h),
@@ -799,44 +803,151 @@ fn printer_cmd(ctx: &Ctx, c: PrinterCommand) -> Result<()> {
     Ok(())
 }
 
-fn intake_cmd(ctx: &Ctx, a: IntakeArgs) -> Result<()> {
-    let (mut store, session) = ctx.login()?;
-    let proxy = match a.proxy_name {
+/// The applicant and proxy of an intake as typed.
+fn people(a: &IntakeArgs) -> Result<(Person, Option<Proxy>)> {
+    let proxy = match &a.proxy_name {
         Some(name) => Some(Proxy {
             person: Person {
-                name,
+                name: name.clone(),
                 id_type: IdType::parse(&a.proxy_id_type)?,
-                id_number: a.proxy_id_number.unwrap_or_default(),
-                phone: a.proxy_phone.unwrap_or_default(),
-                address: a.proxy_address.unwrap_or_else(|| a.address.clone()),
+                id_number: a.proxy_id_number.clone().unwrap_or_default(),
+                phone: a.proxy_phone.clone().unwrap_or_default(),
+                address: a.proxy_address.clone().unwrap_or_else(|| a.address.clone()),
             },
-            relation: a.proxy_relation.unwrap_or_default(),
+            relation: a.proxy_relation.clone().unwrap_or_default(),
         }),
         None => None,
     };
-    let application = Application {
-        matter_code: a.matter,
-        applicant: Person {
-            name: a.name,
-            id_type: IdType::parse(&a.id_type)?,
-            id_number: a.id_number,
-            phone: a.phone,
-            address: a.address,
-        },
+    let applicant = Person {
+        name: a.name.clone(),
+        id_type: IdType::parse(&a.id_type)?,
+        id_number: a.id_number.clone(),
+        phone: a.phone.clone(),
+        address: a.address.clone(),
+    };
+    Ok((applicant, proxy))
+}
+
+/// Values of a repeatable list option, blanks dropped.
+fn listed(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .cloned()
+        .collect()
+}
+
+fn bundle_intake_cmd(ctx: &Ctx, code: &str, a: IntakeArgs) -> Result<()> {
+    let (mut store, session) = ctx.login()?;
+    let (applicant, proxy) = people(&a)?;
+    let application = bianmin::intake::bundle::BundleApplication {
+        bundle_code: code.to_owned(),
+        applicant,
         proxy,
-        provided: a
-            .provided
-            .into_iter()
-            .filter(|s| !s.trim().is_empty())
-            .collect(),
+        provided: listed(&a.provided),
+        tolerate: a.tolerate,
+        promised: listed(&a.promised),
+    };
+    let done =
+        papers::take_in_bundle(&mut store, &session, now(), application, a.print.as_deref())?;
+    print(ctx.json, &done, |o| {
+        let r = &o.result;
+        let mut s = format!("一件事：{}（{} 个事项）\n", r.bundle.name, r.cases.len());
+        for (i, c) in r.cases.iter().enumerate() {
+            let when = match (c.outcome, c.due_date) {
+                (Outcome::Accepted, Some(d)) => {
+                    format!("，承诺办结日期 {}", d.format("%Y年%m月%d日"))
+                }
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                s,
+                "  {}. {}：{}{when}\n     办件编号 {}　查询码 {}",
+                i + 1,
+                c.matter_name,
+                c.outcome_label,
+                c.case_no,
+                c.query_code
+            );
+        }
+        if !r.missing.is_empty() {
+            s.push_str("需补齐以下全部材料（同一材料只需提交一次）：\n");
+            for (i, m) in r.missing.iter().enumerate() {
+                let _ = writeln!(
+                    s,
+                    "  {}. {}（{}，{} 份）用于：{}",
+                    i + 1,
+                    m.name,
+                    m.form,
+                    m.copies,
+                    m.matters.join("、")
+                );
+            }
+        }
+        for w in &o.documents {
+            let _ = writeln!(s, "已打印：{}", describe(w));
+        }
+        s
+    });
+    // The cases stand; a paper that could not be printed fails the command.
+    match done.printing_failed() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+fn bundles_cmd(ctx: &Ctx, code: Option<&str>) -> Result<()> {
+    let (store, _session) = ctx.login()?;
+    match code {
+        None => {
+            let list = bianmin::catalogue::bundle::list(store.conn())?;
+            print(ctx.json, &list, |list| {
+                let mut s = String::new();
+                for b in list {
+                    let _ = writeln!(s, "{}  {}：{}", b.code, b.name, b.matter_names.join("、"));
+                }
+                s
+            });
+        }
+        Some(code) => {
+            let form = bianmin::intake::bundle::form(store.conn(), code)?;
+            print(ctx.json, &form, |f| {
+                let mut s = format!("{}  {}\n{}\n事项：\n", f.code, f.name, f.note);
+                for m in &f.matters {
+                    let _ = writeln!(s, "  {} {}（{}）", m.code, m.name, m.case_type);
+                }
+                s.push_str("材料（同一材料只需提交一次）：\n");
+                for (i, p) in f.pool.iter().enumerate() {
+                    let _ = writeln!(
+                        s,
+                        "  {}. {}（{}，{} 份，{}）用于：{}",
+                        i + 1,
+                        p.name,
+                        p.form.label(),
+                        p.copies,
+                        p.requirement,
+                        p.matters.join("、")
+                    );
+                }
+                s
+            });
+        }
+    }
+    Ok(())
+}
+
+fn intake_cmd(ctx: &Ctx, a: IntakeArgs) -> Result<()> {
+    let (mut store, session) = ctx.login()?;
+    let (applicant, proxy) = people(&a)?;
+    let application = Application {
+        matter_code: a.matter.unwrap_or_default(),
+        applicant,
+        proxy,
+        provided: listed(&a.provided),
         refusal_reason: a.refuse,
         resubmission_of: a.resubmit,
         tolerate: a.tolerate,
-        promised: a
-            .promised
-            .into_iter()
-            .filter(|s| !s.trim().is_empty())
-            .collect(),
+        promised: listed(&a.promised),
     };
     let done = papers::take_in(
         &mut store,

@@ -58,6 +58,8 @@ pub struct Facts {
     pub verify_due: Option<NaiveDate>,
     /// 撤销 after a 核查 found the promise false: the day and the reason.
     pub revoked: Option<(NaiveDate, String)>,
+    /// 一件事: the bundle the case was taken in with.
+    pub bundle: Option<super::bundle_papers::BundleFacts>,
 }
 
 /// What a document says about a village agent's case.
@@ -157,12 +159,30 @@ pub fn gather(
     let dev = device::load(conn)?;
     let profile = center::load(conn)?;
     let received_at = DateTime::parse_from_rfc3339(&d.summary.received_at).unwrap_or(now);
-    let supply_by = match d.summary.outcome {
-        Outcome::Notice => schedule::load(conn)?
-            .add_working_days(d.summary.received_on, i64::from(profile.supply_days))
-            .ok(),
-        _ => None,
+    let bundle = match &d.bundle {
+        Some(standing) => Some(super::bundle_papers::BundleFacts {
+            missing: crate::intake::bundle::missing(conn, &standing.id)?,
+            due_texts: standing
+                .cases
+                .iter()
+                .filter_map(|c| c.due_date.map(|due| (c.case_no.clone(), chinese_date(due))))
+                .collect(),
+            standing: standing.clone(),
+        }),
+        None => None,
     };
+    let bundle_lacks = bundle.as_ref().is_some_and(|b| !b.missing.is_empty());
+    let supply_by = match d.summary.outcome {
+        Outcome::Notice => Some(()),
+        _ if bundle_lacks => Some(()),
+        _ => None,
+    }
+    .map(|()| schedule::load(conn))
+    .transpose()?
+    .and_then(|cal| {
+        cal.add_working_days(d.summary.received_on, i64::from(profile.supply_days))
+            .ok()
+    });
     let agent = agent_facts(conn, &d.summary.case_id)?;
     let promises = d
         .materials
@@ -222,6 +242,7 @@ pub fn gather(
         promises,
         verify_due: d.verify_due,
         revoked,
+        bundle,
     })
 }
 

@@ -6,6 +6,7 @@
 //! - [`tolerance_commitment`]: 容缺受理承诺书, A4, two copies;
 //! - [`commitment_notice`]: 告知承诺书, A4, two copies;
 //! - [`revocation_notice`]: 撤销决定书, A4, after a false promise;
+//! - [`bundle_papers`]: a 一件事's receipt, 受理通知书 or 一次性告知单, on its lead case;
 //! - [`guide`]: 办事指南, A4, of one matter or the whole catalogue (no case).
 //!
 //! [`print`] renders one for a committed case and records it as a
@@ -14,6 +15,7 @@
 //! machinery: [`fonts`], [`wrap`], [`layout`], [`flow`], [`qr`], [`facts`].
 
 pub mod acceptance_notice;
+pub mod bundle_papers;
 pub mod commitment_notice;
 pub mod facts;
 pub mod flow;
@@ -73,6 +75,10 @@ pub enum DocumentError {
     NotPromised(String),
     #[error("办件 {0} 没有被撤销，没有撤销决定书")]
     NotRevoked(String),
+    #[error("办件 {0} 不是一件事受理的办件，没有一件事的文书")]
+    NotBundled(String),
+    #[error("一件事的文书打印在其第一个办件 {lead} 上，请在该办件上打印（本办件 {case_no}）")]
+    NotBundleLead { case_no: String, lead: String },
     #[error("办件 {case_no} 的结果是“{outcome}”，没有{document}")]
     NotForOutcome {
         case_no: String,
@@ -81,7 +87,7 @@ pub enum DocumentError {
     },
     #[error("事项清单中没有可以受理的事项，办事指南汇编无内容可打印")]
     NothingToPrint,
-    #[error("未知的文书类型“{0}”，可选：receipt（受理回执）、onetime（一次性告知单）、onetime-a4（一次性告知单 A4）、notice（受理通知书）、refusal（不予受理通知书）、tolerance（容缺受理承诺书）、commitment（告知承诺书）、revocation（撤销决定书）")]
+    #[error("未知的文书类型“{0}”，可选：receipt（受理回执）、onetime（一次性告知单）、onetime-a4（一次性告知单 A4）、notice（受理通知书）、refusal（不予受理通知书）、tolerance（容缺受理承诺书）、commitment（告知承诺书）、revocation（撤销决定书）、bundle-receipt（一件事受理回执）、bundle-notice（一件事受理通知书）、bundle-onetime（一件事一次性告知单）")]
     UnknownKind(String),
     #[error("办件 {case_no} 还没有打印过{document}，请先打印")]
     NotPrintedYet {
@@ -109,16 +115,66 @@ pub enum DocumentKind {
     Tolerance,
     Commitment,
     Revocation,
+    BundleReceipt,
+    BundleNotice,
+    BundleOnetime,
 }
 
-/// What decides which papers a case has: its outcome, and whether it was
-/// taken in with 容缺 materials, on a promise, and revoked since.
+/// A case's part in a 一件事 bundle intake, for its papers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BundleRole {
+    #[default]
+    Alone,
+    /// A case of a bundle other than its first.
+    Member,
+    /// The first case of a bundle: the bundle's papers are printed on it.
+    Lead {
+        /// Some case of the bundle lacks a material (一次性告知).
+        any_notice: bool,
+        /// Some case of the bundle was taken in (受理 or 即办).
+        any_taken_in: bool,
+    },
+}
+
+impl BundleRole {
+    /// The lead case's role in a bundle whose cases came out as `outcomes`.
+    pub fn lead(outcomes: impl Iterator<Item = Outcome>) -> BundleRole {
+        let (mut any_notice, mut any_taken_in) = (false, false);
+        for o in outcomes {
+            any_notice |= o == Outcome::Notice;
+            any_taken_in |= matches!(o, Outcome::Accepted | Outcome::OnTheSpot);
+        }
+        BundleRole::Lead {
+            any_notice,
+            any_taken_in,
+        }
+    }
+
+    /// The role of the case `case_no` in `standing` (none: not bundled).
+    pub fn of(
+        case_no: &str,
+        standing: Option<&crate::intake::bundle::BundleStanding>,
+    ) -> BundleRole {
+        match standing {
+            None => BundleRole::Alone,
+            Some(b) if b.lead_case_no == case_no => {
+                BundleRole::lead(b.cases.iter().map(|c| c.outcome))
+            }
+            Some(_) => BundleRole::Member,
+        }
+    }
+}
+
+/// What decides which papers a case has: its outcome, whether it was
+/// taken in with 容缺 materials, on a promise, and revoked since, and its
+/// part in a bundle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Papers {
     pub outcome: Option<Outcome>,
     pub tolerated: bool,
     pub promised: bool,
     pub revoked: bool,
+    pub bundle: BundleRole,
 }
 
 impl Papers {
@@ -129,6 +185,7 @@ impl Papers {
             tolerated: !f.tolerated().is_empty(),
             promised: !f.promises.is_empty(),
             revoked: f.revoked.is_some(),
+            bundle: BundleRole::of(&f.case_no, f.bundle.as_ref().map(|b| &b.standing)),
         }
     }
 
@@ -139,12 +196,13 @@ impl Papers {
             tolerated: d.materials.iter().any(|m| m.tolerated_until.is_some()),
             promised: d.materials.iter().any(|m| m.promised),
             revoked: d.summary.state == "revoked",
+            bundle: BundleRole::of(&d.summary.case_no, d.bundle.as_ref()),
         }
     }
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 8] = [
+    pub const ALL: [DocumentKind; 11] = [
         DocumentKind::Receipt,
         DocumentKind::Onetime,
         DocumentKind::OnetimeA4,
@@ -153,6 +211,9 @@ impl DocumentKind {
         DocumentKind::Tolerance,
         DocumentKind::Commitment,
         DocumentKind::Revocation,
+        DocumentKind::BundleReceipt,
+        DocumentKind::BundleNotice,
+        DocumentKind::BundleOnetime,
     ];
 
     pub fn code(self) -> &'static str {
@@ -165,6 +226,9 @@ impl DocumentKind {
             DocumentKind::Tolerance => "tolerance",
             DocumentKind::Commitment => "commitment",
             DocumentKind::Revocation => "revocation",
+            DocumentKind::BundleReceipt => "bundle-receipt",
+            DocumentKind::BundleNotice => "bundle-notice",
+            DocumentKind::BundleOnetime => "bundle-onetime",
         }
     }
 
@@ -185,6 +249,9 @@ impl DocumentKind {
             DocumentKind::Tolerance => tolerance_commitment::TITLE,
             DocumentKind::Commitment => commitment_notice::TITLE,
             DocumentKind::Revocation => revocation_notice::TITLE,
+            DocumentKind::BundleReceipt => bundle_papers::RECEIPT_TITLE,
+            DocumentKind::BundleNotice => bundle_papers::NOTICE_TITLE,
+            DocumentKind::BundleOnetime => bundle_papers::ONETIME_TITLE,
         }
     }
 
@@ -209,6 +276,9 @@ impl DocumentKind {
             DocumentKind::Tolerance => tolerance_commitment::TEMPLATE,
             DocumentKind::Commitment => commitment_notice::TEMPLATE,
             DocumentKind::Revocation => revocation_notice::TEMPLATE,
+            DocumentKind::BundleReceipt => bundle_papers::RECEIPT_TEMPLATE,
+            DocumentKind::BundleNotice => bundle_papers::NOTICE_TEMPLATE,
+            DocumentKind::BundleOnetime => bundle_papers::ONETIME_TEMPLATE,
         }
     }
 
@@ -226,23 +296,54 @@ impl DocumentKind {
             DocumentKind::Tolerance => outcome == Outcome::Accepted && papers.tolerated,
             DocumentKind::Commitment => taken_in && papers.promised,
             DocumentKind::Revocation => papers.revoked,
+            DocumentKind::BundleReceipt => matches!(
+                papers.bundle,
+                BundleRole::Lead {
+                    any_taken_in: true,
+                    ..
+                }
+            ),
+            DocumentKind::BundleNotice => matches!(
+                papers.bundle,
+                BundleRole::Lead {
+                    any_notice: false,
+                    ..
+                }
+            ),
+            DocumentKind::BundleOnetime => matches!(
+                papers.bundle,
+                BundleRole::Lead {
+                    any_notice: true,
+                    ..
+                }
+            ),
         }
     }
 
     /// The documents an intake hands out at once. A village agent's intake
     /// hands out only the receipt: the 受理通知书 with its promised date is
     /// the center's, once it confirmed the bag. A 容缺受理 adds the 承诺书
-    /// the applicant signs, a promise (告知承诺) the 告知承诺书.
+    /// the applicant signs, a promise (告知承诺) the 告知承诺书. A bundle's
+    /// cases hand out the bundle's papers once, on its lead case, instead
+    /// of a receipt and notice each.
     pub fn for_outcome(papers: Papers, via_agent: bool) -> Vec<DocumentKind> {
         let Some(outcome) = papers.outcome else {
             return Vec::new();
         };
-        let mut kinds = match outcome {
-            Outcome::Accepted if via_agent => vec![DocumentKind::Receipt],
-            Outcome::Accepted => vec![DocumentKind::Receipt, DocumentKind::Notice],
-            Outcome::OnTheSpot => vec![DocumentKind::Receipt],
-            Outcome::Notice => vec![DocumentKind::Onetime, DocumentKind::OnetimeA4],
-            Outcome::Refused => vec![DocumentKind::Refusal],
+        let mut kinds = match papers.bundle {
+            BundleRole::Member => Vec::new(),
+            BundleRole::Lead { any_notice, .. } => [
+                DocumentKind::BundleReceipt,
+                DocumentKind::BundleNotice,
+                DocumentKind::BundleOnetime,
+            ]
+            .into_iter()
+            // A village laptop's notice would have no dates: the center's.
+            .filter(|k| {
+                k.fits(papers) && !(via_agent && *k == DocumentKind::BundleNotice && !any_notice)
+            })
+            .collect(),
+            BundleRole::Alone => Self::alone(outcome, via_agent),
         };
         for extra in [DocumentKind::Tolerance, DocumentKind::Commitment] {
             if !via_agent && extra.fits(papers) {
@@ -250,6 +351,17 @@ impl DocumentKind {
             }
         }
         kinds
+    }
+
+    /// The papers of a case taken in on its own, by its outcome.
+    fn alone(outcome: Outcome, via_agent: bool) -> Vec<DocumentKind> {
+        match outcome {
+            Outcome::Accepted if via_agent => vec![DocumentKind::Receipt],
+            Outcome::Accepted => vec![DocumentKind::Receipt, DocumentKind::Notice],
+            Outcome::OnTheSpot => vec![DocumentKind::Receipt],
+            Outcome::Notice => vec![DocumentKind::Onetime, DocumentKind::OnetimeA4],
+            Outcome::Refused => vec![DocumentKind::Refusal],
+        }
     }
 }
 
@@ -320,6 +432,9 @@ pub fn render(kind: DocumentKind, facts: &Facts) -> Result<Rendered, DocumentErr
         DocumentKind::Tolerance => tolerance_commitment::render(facts),
         DocumentKind::Commitment => commitment_notice::render(facts),
         DocumentKind::Revocation => revocation_notice::render(facts),
+        DocumentKind::BundleReceipt => bundle_papers::render_receipt(facts),
+        DocumentKind::BundleNotice => bundle_papers::render_notice(facts, false),
+        DocumentKind::BundleOnetime => bundle_papers::render_notice(facts, true),
     }
 }
 
@@ -396,6 +511,19 @@ pub fn print_with<T>(
             DocumentKind::Revocation if !papers.revoked => {
                 return Err(DocumentError::NotRevoked(facts.case_no.clone()).into())
             }
+            DocumentKind::BundleReceipt
+            | DocumentKind::BundleNotice
+            | DocumentKind::BundleOnetime => match (&facts.bundle, papers.bundle) {
+                (None, _) => return Err(DocumentError::NotBundled(facts.case_no.clone()).into()),
+                (Some(b), BundleRole::Member) => {
+                    return Err(DocumentError::NotBundleLead {
+                        case_no: facts.case_no.clone(),
+                        lead: b.standing.lead_case_no.clone(),
+                    }
+                    .into())
+                }
+                _ => {}
+            },
             _ => {}
         }
         if !kind.fits(papers) {

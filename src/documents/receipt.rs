@@ -28,16 +28,7 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
     s.field("办件编号：", &f.case_no, BODY);
     s.field("查 询 码：", &f.query_code, Style::bold(13.0));
     s.field("办理事项：", &f.matter_name, BODY);
-    s.field("申 请 人：", &f.masked_name(), BODY);
-    s.field("证件号码：", &f.masked_id(), BODY);
-    if let Some((name, relation)) = &f.proxy {
-        s.field(
-            "代 办 人：",
-            &format!("{}（{}）", mask::name(name), relation),
-            BODY,
-        );
-    }
-    s.field("受理时间：", &chinese_datetime(f.received_at), BODY);
+    applicant_lines(&mut s, f);
     if let Some(agent) = &f.agent {
         s.field("受理方式：", "代办受理，送交中心", Style::bold(9.0));
         s.field(
@@ -89,6 +80,27 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
     }
     s.field("咨询电话：", or_dash(&f.profile.phone), BODY);
     s.rule();
+    qr_footer(&mut s, f, "凭此回执查询/领取")?;
+    f.pdf("受理回执", &[s.finish()])
+}
+
+/// The applicant (masked), the proxy and the time of acceptance.
+pub(super) fn applicant_lines(s: &mut Slip, f: &Facts) {
+    s.field("申 请 人：", &f.masked_name(), BODY);
+    s.field("证件号码：", &f.masked_id(), BODY);
+    if let Some((name, relation)) = &f.proxy {
+        s.field(
+            "代 办 人：",
+            &format!("{}（{}）", mask::name(name), relation),
+            BODY,
+        );
+    }
+    s.field("受理时间：", &chinese_datetime(f.received_at), BODY);
+}
+
+/// The foot of a receipt: the QR code of the case number and query code,
+/// `line` under it, and the time it was printed.
+pub(super) fn qr_footer(s: &mut Slip, f: &Facts, line: &str) -> Result<(), DocumentError> {
     let size = 30.0;
     let y = s.y;
     qr::draw(
@@ -99,10 +111,10 @@ pub fn render(f: &Facts) -> Result<Rendered, DocumentError> {
         &qr::payload(&f.case_no, &f.query_code),
     )?;
     s.y = y + size + 1.0;
-    s.center(Style::bold(10.0), "凭此回执查询/领取");
+    s.center(Style::bold(10.0), line);
     s.center(
         Style::regular(7.5),
         &format!("打印时间 {}", chinese_datetime(f.printed_at)),
     );
-    f.pdf("受理回执", &[s.finish()])
+    Ok(())
 }

@@ -347,6 +347,8 @@ pub struct CaseDetail {
     pub verify_due: Option<NaiveDate>,
     pub verify_result: Option<String>,
     pub verified_on: Option<NaiveDate>,
+    /// 一件事: the bundle the case was taken in with, and its siblings.
+    pub bundle: Option<super::bundle::BundleStanding>,
     pub materials: Vec<MaterialLine>,
     pub timeline: Vec<Event>,
 }
@@ -457,6 +459,7 @@ pub fn detail_unmasked(conn: &Connection, case_no: &str) -> crate::Result<CaseDe
                     verify_due: r.get(23)?,
                     verify_result: r.get(24)?,
                     verified_on: r.get(25)?,
+                    bundle: None,
                     materials: Vec::new(),
                     timeline: Vec::new(),
                 })
@@ -464,6 +467,7 @@ pub fn detail_unmasked(conn: &Connection, case_no: &str) -> crate::Result<CaseDe
         )
         .map_err(StoreError::from)?;
     detail.next_case_no = resubmission_of(conn, &summary.case_id)?;
+    detail.bundle = super::bundle::standing(conn, &summary.case_id)?;
     let mut stmt = conn.prepare_cached(
         "SELECT m.position, m.name, m.form, m.copies, m.required, m.provided, m.note, m.tolerated_until,
                 m.supplied_on, coalesce(u.display_name, m.supplied_by), m.promised

@@ -8,8 +8,10 @@
 //! - [`lookup`]: finding cases by number, query code, name, ID or phone.
 //! - [`tolerance`]: 容缺受理 — accepting with a 可容缺 material missing, and 补齐.
 //! - [`commitment`]: 告知承诺制 — a signed promise instead of a proof, and its 核查.
+//! - [`bundle`]: 一件事 — one intake of a bundle's matters, a case each, linked.
 
 pub mod application;
+pub mod bundle;
 pub mod case_number;
 pub mod commitment;
 pub mod decision;

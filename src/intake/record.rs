@@ -64,6 +64,9 @@ pub struct CaseReceived {
     /// case waits for the center to confirm its bag before the clock starts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<AgentIntake>,
+    /// 一件事: the bundle intake that took this case in with its siblings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<super::bundle::BundleRef>,
 }
 
 /// Who took a case in the village, on which laptop.
@@ -120,6 +123,18 @@ pub fn record_in(
     session: &Session,
     now: DateTime<FixedOffset>,
     application: Application,
+) -> crate::Result<IntakeResult> {
+    record_linked(tx, session, now, application, None)
+}
+
+/// [`record_in`] for a case of a bundle intake ([`super::bundle`]) when
+/// `bundle` is given.
+pub(crate) fn record_linked(
+    tx: &Transaction<'_>,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    application: Application,
+    bundle: Option<&super::bundle::BundleRef>,
 ) -> crate::Result<IntakeResult> {
     session.authorize(tx, Action::Intake)?;
     let today = now.date_naive();
@@ -242,6 +257,7 @@ pub fn record_in(
         previous_case_id: previous.as_ref().map(|(id, _)| id.clone()),
         verify_due,
         agent,
+        bundle: bundle.cloned(),
     };
     let case_id = uuid::Uuid::now_v7().to_string();
     let draft = Draft::new(&session.user_id, Some(&case_id), CASE_RECEIVED, &payload)?;
@@ -368,9 +384,9 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> crate::Resul
             applicant_address, proxy_name, proxy_id_type, proxy_id_number, proxy_phone, proxy_relation,
             received_at, received_on, promised_days, due_date, completed_at, refusal_reason, legal_basis,
             fee, clerk_user_id, device_id, previous_case_id, completed_on, agent_user_id, tolerance_due,
-            verify_due)
+            verify_due, bundle_id, bundle_code, bundle_name)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
+                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37)",
     )?
     .execute(params![
         case_id,
@@ -411,6 +427,9 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CaseReceived) -> crate::Resul
         p.agent.as_ref().map(|a| &a.user_id),
         p.materials.iter().filter_map(|m| m.tolerated_until).min(),
         p.verify_due,
+        p.bundle.as_ref().map(|b| &b.id),
+        p.bundle.as_ref().map(|b| &b.code),
+        p.bundle.as_ref().map(|b| &b.name),
     ])?;
     super::search_index::index(
         tx,

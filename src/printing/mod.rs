@@ -62,8 +62,10 @@ pub struct Choice {
 /// The paper a document kind is laid out for.
 pub fn paper(kind: DocumentKind) -> &'static str {
     match kind {
-        DocumentKind::Receipt | DocumentKind::Onetime => "80 mm 小票",
+        DocumentKind::Receipt | DocumentKind::Onetime | DocumentKind::BundleReceipt => "80 mm 小票",
         DocumentKind::OnetimeA4
+        | DocumentKind::BundleNotice
+        | DocumentKind::BundleOnetime
         | DocumentKind::Notice
         | DocumentKind::Refusal
         | DocumentKind::Tolerance

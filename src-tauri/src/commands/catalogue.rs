@@ -59,6 +59,26 @@ pub fn catalogue_save(desk: State<'_, Desk>, matter: serde_json::Value) -> UiRes
     })
 }
 
+/// Saves a 一件事 from the manager's form; `false` when nothing changed.
+#[tauri::command]
+pub fn bundle_save(
+    desk: State<'_, Desk>,
+    code: String,
+    name: String,
+    note: String,
+    matters: String,
+) -> UiResult<bool> {
+    desk.session(|store, session| {
+        let bundle = bianmin::catalogue::bundle::Bundle::from_form(&code, &name, &note, &matters);
+        Ok(bianmin::catalogue::bundle::publish(
+            store,
+            session,
+            now(),
+            &bundle,
+        )?)
+    })
+}
+
 #[tauri::command]
 pub fn catalogue_withdraw(
     desk: State<'_, Desk>,

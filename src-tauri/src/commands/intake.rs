@@ -119,6 +119,51 @@ pub fn intake_submit(desk: State<'_, Desk>, application: Application) -> UiResul
     take_in(&desk, papers::Source::Counter, application)
 }
 
+/// The 一件事 bundles the counter's search finds for `query`.
+#[tauri::command]
+pub fn bundles_find(
+    desk: State<'_, Desk>,
+    query: String,
+) -> UiResult<Vec<bianmin::catalogue::bundle::BundleSummary>> {
+    desk.session(|store, _| Ok(search::find_bundles(store.conn(), &query)?))
+}
+
+/// The catalogue's 一件事 bundles.
+#[tauri::command]
+pub fn bundles_list(
+    desk: State<'_, Desk>,
+) -> UiResult<Vec<bianmin::catalogue::bundle::BundleSummary>> {
+    desk.session(|store, _| Ok(bianmin::catalogue::bundle::list(store.conn())?))
+}
+
+/// A bundle's matters and shared pool of materials.
+#[tauri::command]
+pub fn bundle_show(
+    desk: State<'_, Desk>,
+    code: String,
+) -> UiResult<bianmin::intake::bundle::BundleForm> {
+    desk.session(|store, _| Ok(bianmin::intake::bundle::form(store.conn(), &code)?))
+}
+
+/// Takes a bundle application in; its papers go to the day's documents folder.
+#[tauri::command]
+pub fn bundle_submit(
+    desk: State<'_, Desk>,
+    application: bianmin::intake::bundle::BundleApplication,
+) -> UiResult<papers::BundleDone> {
+    desk.session(|store, session| {
+        let at = now();
+        let dir = bianmin::paths::documents_dir(&desk.db, store.is_encrypted(), at.date_naive());
+        Ok(papers::take_in_bundle(
+            store,
+            session,
+            at,
+            application,
+            Some(&dir),
+        )?)
+    })
+}
+
 /// Takes in an application that began as a consultation (咨询转受理).
 #[tauri::command]
 pub fn consultation_convert(

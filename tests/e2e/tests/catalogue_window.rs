@@ -110,11 +110,12 @@ async fn a_manager_edits_a_matter_in_the_window_and_the_counter_and_the_guide_fo
     // A catalogue file with a bad line is refused by its line; export works.
     let bad = {
         let store = Store::open(&w.db).expect("open");
-        let mut matters =
+        let mut catalogue =
             file::parse(&versions::export(store.conn()).expect("export")).expect("parse");
+        let matters = &mut catalogue.matters;
         matters[2].promised_days = matters[2].statutory_days + 1;
         matters[2].case_type = bianmin::catalogue::CaseType::Promised;
-        file::to_toml(&matters)
+        file::to_toml(&catalogue)
     };
     let bad_path = w.dir.path().join("坏的事项清单.toml");
     std::fs::write(&bad_path, bad).expect("write");
@@ -217,5 +218,27 @@ async fn a_manager_edits_a_matter_in_the_window_and_the_counter_and_the_guide_fo
     w.wait_text("h1", "高龄津贴申请").await;
     w.wait("#guide-print").await;
     assert_eq!(w.count("matter_withdrawals"), 0);
+
+    // 一件事: the manager adds one by its matters' codes; a code the
+    // catalogue lacks is refused by name and nothing is recorded.
+    w.menu("catalogue").await;
+    w.wait_text("#bundles-table", "新生儿出生一件事").await;
+    w.click("#bundle-new").await;
+    w.fill("#bundle-code", "YJS-LN").await;
+    w.fill("#bundle-name", "老年人福利一件事").await;
+    w.fill("#bundle-matters", "MZ-005，MZ-006、ZZ-999").await;
+    let events = w.count("events");
+    w.keys("#bundle-matters", ENTER).await;
+    w.wait_text("#bundle-message", "ZZ-999").await;
+    assert_eq!(w.count("events"), events);
+    w.fill("#bundle-matters", "MZ-005，MZ-006").await;
+    w.keys("#bundle-matters", ENTER).await;
+    w.wait_text("#bundles-table", "老年人福利一件事").await;
+    assert_eq!(w.count("bundles"), 4);
+    // The counter finds it at once.
+    w.click("#menu-intake").await;
+    w.fill("#matter-query", "老年人福利").await;
+    w.wait_text("#matter-choices", "一件事 老年人福利一件事")
+        .await;
     w.close().await;
 }

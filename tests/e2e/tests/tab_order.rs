@@ -137,6 +137,12 @@ async fn tab_reaches_every_control_of_every_screen() {
                 w.keys("#matter-query", ENTER).await;
                 w.wait_text("#matter-info", "高龄津贴申请").await;
                 walk(&w, &format!("{user} intake with a matter")).await;
+                // With a 一件事 chosen: its matters and the shared list.
+                w.fill("#matter-query", "退休一件事").await;
+                w.wait_text("#matter-choices", "城乡居民退休一件事").await;
+                w.keys("#matter-query", ENTER).await;
+                w.wait_text("#bundle-card", "城乡居民退休一件事").await;
+                walk(&w, &format!("{user} intake with a bundle")).await;
             }
         }
         if user == "manager" {

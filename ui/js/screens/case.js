@@ -68,6 +68,7 @@ export async function caseScreen(root, app, caseNo) {
     h('section', { class: 'panel' },
       h('h1', {}, `办件详情 ${d.case_no}`),
       h('dl', { class: 'facts', id: 'case-facts' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      d.bundle ? bundlePart(d.bundle) : null,
       h('h2', {}, '可进行的操作'),
       h('div', { class: 'actions', id: 'case-steps' },
         ...(shown.steps.length
@@ -92,6 +93,20 @@ export async function caseScreen(root, app, caseNo) {
         h('thead', {}, h('tr', {}, ...['时间', '操作人', '事项'].map((t) => h('th', {}, t)))),
         h('tbody', {}, ...shown.timeline.map((e) => h('tr', {},
           h('td', {}, shortTime(e.ts)), h('td', {}, `${e.user}（工号 ${e.staff_no}）`), h('td', {}, e.what, e.refused ? h('span', { class: 'refused-step' }, ` ${e.refused}`) : '')))))));
+
+  // 一件事: the cases taken in together with this one; each opens.
+  function bundlePart(b) {
+    return h('div', { id: 'case-bundle' },
+      h('h2', {}, `一件事：${b.name}（${b.label}）`),
+      h('table', { class: 'list', id: 'bundle-siblings' },
+        h('thead', {}, h('tr', {}, ...['办件编号', '事项', '受理结果', '当前状态', '办结期限'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, ...b.cases.map((c) => h('tr', { class: c.case_no === d.case_no ? 'current' : '' },
+          h('td', {}, c.case_no === d.case_no ? h('span', { class: 'mono' }, `${c.case_no}（本件）`)
+            : h('button', { type: 'button', class: 'link mono', dataset: { caseNo: c.case_no }, onclick: () => app.openCase(c.case_no) }, c.case_no)),
+          h('td', {}, c.matter_name), h('td', {}, c.outcome_label), h('td', {}, c.state_label),
+          h('td', {}, c.due_date ? cnDate(c.due_date) : '—'))))),
+      b.lead_case_no !== d.case_no ? h('p', { class: 'hint' }, `一件事的受理回执和通知书在办件 ${b.lead_case_no} 上打印、补打。`) : null);
+  }
 
   // 提交情况: brought at intake, 容缺 with its day, or supplied later (补齐).
   function materialState(m) {

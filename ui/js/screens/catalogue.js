@@ -8,6 +8,8 @@
 // it. A manager also stops a matter from being taken in and re-enables it,
 // imports a catalogue file (a refused line is named) and exports one.
 // Everyone prints a matter's 办事指南, or the whole catalogue as a booklet.
+// The 一件事 panel lists the bundles; a manager edits one or adds one (its
+// matters as codes in order) and the core checks them.
 
 import { call, screenData } from '../api.js';
 import { h, fill, field, toast, shortTime } from '../dom.js';
@@ -85,8 +87,57 @@ export async function catalogueScreen(root, app, params = {}) {
       h('table', { class: 'list', id: 'catalogue-table' },
         h('thead', {}, h('tr', {}, ['编码', '事项名称', '办件类型', '承诺 / 法定时限（工作日）', '版本', '状态'].map((t) => h('th', {}, t)))),
         body)),
+    await bundlesPanel(canEdit),
     canEdit ? fileExchange(app, () => catalogueScreen(root, app, { query: search.value })) : null);
   search.focus();
+}
+
+// 一件事: the bundles, and a manager's form to change or add one.
+async function bundlesPanel(canEdit) {
+  const list = await call('bundles_list');
+  const formArea = h('div', { id: 'bundle-form-area' });
+  const body = h('tbody', {}, ...list.map((b) => h('tr', { dataset: { bundle: b.code } },
+    h('td', {}, b.code), h('td', {}, b.name), h('td', {}, b.matter_names.join('、')),
+    canEdit ? h('td', {}, h('button', { type: 'button', id: `bundle-edit-${b.code}`, onclick: () => edit(b) }, '修改')) : null)));
+  function edit(b) {
+    const code = text('bundle-code', b ? b.code : '', { readonly: !!b });
+    const name = text('bundle-name', b ? b.name : '');
+    const note = text('bundle-note', b ? b.note : '');
+    const matters = text('bundle-matters', b ? b.matter_codes.join('，') : '', { placeholder: '如 WJ-001，YB-001，RS-005' });
+    const message = h('p', { class: 'message', id: 'bundle-message', role: 'alert' });
+    const form = h('form', { id: 'bundle-form', class: 'step-form' },
+      h('h3', {}, b ? `修改一件事 ${b.code}` : '新增一件事'),
+      h('div', { class: 'grid2' }, field('一件事编码', code), field('名称', name)),
+      field('包含的事项编码（按办理顺序，用逗号分隔）', matters),
+      field('说明（适用对象、办成什么）', note),
+      message,
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: 'primary', id: 'bundle-save' }, '保存（Enter）'),
+        h('button', { type: 'button', onclick: () => fill(formArea) }, '取消（Esc）')));
+    form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); fill(formArea); } });
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        const changed = await call('bundle_save', { code: code.value, name: name.value, note: note.value, matters: matters.value });
+        toast(changed ? `一件事 ${code.value.trim().toUpperCase()} 已保存` : '内容没有变化，未保存新版本');
+        const fresh = await bundlesPanel(canEdit);
+        document.getElementById('catalogue-bundles').replaceWith(fresh);
+      } catch (err) {
+        message.className = 'message error';
+        message.textContent = err.message;
+      }
+    });
+    fill(formArea, form);
+    (b ? name : code).focus();
+  }
+  return h('section', { class: 'panel', id: 'catalogue-bundles' },
+    h('h2', {}, '一件事'),
+    h('p', { class: 'hint' }, '一件事把几个事项合并受理：相同名称的材料只收一次，每个事项各生成一个办件，一张回执、一份通知书。'),
+    h('table', { class: 'list', id: 'bundles-table' },
+      h('thead', {}, h('tr', {}, ...['编码', '名称', '包含事项', canEdit ? '' : null].filter((t) => t !== null).map((t) => h('th', {}, t)))),
+      body),
+    canEdit ? h('div', { class: 'actions' }, h('button', { type: 'button', id: 'bundle-new', onclick: () => edit(null) }, '新增一件事')) : null,
+    formArea);
 }
 
 // Importing a catalogue file (checked whole: the refused line is named and

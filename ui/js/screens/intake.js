@@ -5,6 +5,9 @@
 // clerk may ask for it; the core accepts only when every missing required
 // material is 可容缺, and prints the 承诺书 the applicant signs.
 // The case is committed before its documents are written and opened.
+// A 一件事 (bundle) is chosen instead of a matter: its matters' materials
+// come as one list (a material several need is ticked once), and one
+// intake makes a case per matter with one receipt and one notice.
 
 import { call } from '../api.js';
 import { matterSearch } from '../matter_search.js';
@@ -20,8 +23,9 @@ const ID_TYPES = [
 
 export function intakeScreen(root, app, { consultation } = {}) {
   let matter = null;
+  let bundle = null;
   let tolerateBox = null;
-  const matterQuery = h('input', { id: 'matter-query', type: 'search', autocomplete: 'off', placeholder: '输入事项名称、编码或拼音首字母（如 ylbx）' });
+  const matterQuery = h('input', { id: 'matter-query', type: 'search', autocomplete: 'off', placeholder: '输入事项或一件事的名称、编码或拼音首字母（如 ylbx、一件事）' });
   const matterList = h('ul', { class: 'choices', id: 'matter-choices', role: 'listbox' });
   const matterInfo = h('div', { id: 'matter-info' });
   const materials = h('div', { id: 'materials' });
@@ -89,12 +93,53 @@ export function intakeScreen(root, app, { consultation } = {}) {
         h('button', { type: 'button', id: 'intake-clear', title: 'Esc' }, '清空（Esc）')),
       result));
 
-  const findMatters = matterSearch(matterQuery, matterList, choose);
+  const findMatters = matterSearch(matterQuery, matterList, choose, chooseBundle);
+
+  // 一件事: found by the same search ("出生", "一件事"), listed first.
+  async function chooseBundle(code) {
+    try {
+      const b = await call('bundle_show', { code });
+      bundle = b;
+      matter = null;
+      matterQuery.value = `${b.code} ${b.name}`;
+      fill(matterList);
+      fill(matterInfo, h('div', { class: 'matter-card', id: 'bundle-card' },
+        h('div', {}, h('strong', {}, b.name), `（一件事，共 ${b.matters.length} 个事项，每个事项一个办件）`),
+        b.note ? h('div', {}, b.note) : null,
+        h('ol', { id: 'bundle-matters' }, ...b.matters.map((m) => h('li', {}, `${m.code} ${m.name}（${m.case_type}${m.promised_days ? `，承诺 ${m.promised_days} 个工作日` : ''}）`)))));
+      tolerateBox = null;
+      fill(materials,
+        h('h2', {}, '申请材料（同一材料只需提交一次，勾选申请人已提交的）'),
+        h('table', { class: 'list materials', id: 'materials-table' },
+          h('thead', {}, h('tr', {}, ...['已收', '材料', '形式', '份数', '要求', '用于'].map((t) => h('th', {}, t)))),
+          h('tbody', {}, ...b.pool.map((m, i) => {
+            const box = h('input', { type: 'checkbox', id: `material-${i + 1}`, dataset: { position: String(i + 1) } });
+            return h('tr', {},
+              h('td', {}, box),
+              h('td', {}, h('label', { for: box.id }, m.name), m.note ? h('div', { class: 'muted' }, m.note) : null),
+              h('td', {}, m.form),
+              h('td', {}, `${m.copies} 份`),
+              h('td', {}, m.requirement),
+              h('td', {}, m.matters.join('、')));
+          }))),
+        b.tolerable ? tolerancePart() : null,
+        h('p', { class: 'hint', id: 'materials-keys' }, 'Tab 逐项移动，空格勾选或取消，Alt+A 全部已收；勾选完按 Tab 到申请人姓名。'),
+        h('div', { class: 'actions' }, h('button', { type: 'button', id: 'all-materials', title: 'Alt+A', onclick: allReceived }, '全部已收（Alt+A）')));
+      // A bundle is taken in or told what is missing, never refused whole.
+      form.querySelector('#intake-refuse').hidden = true;
+      const first = materials.querySelector('input[data-position]');
+      (first || name).focus();
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+  }
 
   async function choose(code) {
     try {
       const shown = await call('matter_show', { code });
       matter = shown.matter;
+      bundle = null;
+      form.querySelector('#intake-refuse').hidden = false;
       matterQuery.value = `${matter.code} ${matter.name}`;
       fill(matterList);
       fill(matterInfo, h('div', { class: 'matter-card' },
@@ -197,7 +242,7 @@ export function intakeScreen(root, app, { consultation } = {}) {
   function hasContent() {
     const typed = [name, idNumber, phone, address, proxyName, proxyId, proxyPhone, proxyRelation, refusal, resubmit]
       .some((i) => i.value.trim() !== '');
-    return typed || !!matter || withProxy.checked || !!materials.querySelector('input[type=checkbox]:checked');
+    return typed || !!matter || !!bundle || withProxy.checked || !!materials.querySelector('input[type=checkbox]:checked');
   }
 
   // Esc on a form with content asks first; the question's 清空 has the
@@ -237,9 +282,55 @@ export function intakeScreen(root, app, { consultation } = {}) {
     };
   }
 
+  async function submitBundle() {
+    const a = application(false);
+    const button = form.querySelector('#intake-submit');
+    button.disabled = true;
+    try {
+      const done = await call('bundle_submit', { application: {
+        bundle_code: bundle.code, applicant: a.applicant, proxy: a.proxy,
+        provided: a.provided, tolerate: a.tolerate, promised: [],
+      } });
+      showBundleResult(done);
+    } catch (err) {
+      message.textContent = err.message;
+      message.className = 'message error';
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function showBundleResult(done) {
+    const lead = done.cases.length ? done.cases[0].case_no : '';
+    fill(result, h('div', { class: `result ${done.missing.length ? 'warn' : 'ok'}`, id: 'result-box' },
+      h('div', { class: 'outcome', id: 'result-outcome' }, `${done.bundle.name}：${done.cases.length} 个事项`),
+      h('table', { class: 'list', id: 'result-cases' },
+        h('thead', {}, h('tr', {}, ...['事项', '结果', '办件编号', '查询码', '承诺办结日期'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, ...done.cases.map((c) => h('tr', {},
+          h('td', {}, c.matter_name), h('td', {}, c.outcome_label),
+          h('td', { class: 'mono' }, c.case_no), h('td', { class: 'mono' }, c.query_code),
+          h('td', {}, c.due_date ? `${cnDate(c.due_date)}${c.due_note || ''}` : (c.outcome === 'on_the_spot' ? '当场办结' : '—')))))),
+      done.missing.length ? h('div', {}, h('div', {}, '需一次补齐以下全部材料（同一材料只需提交一次）：'),
+        h('ol', { id: 'result-missing' }, ...done.missing.map((m) => h('li', {}, `${m.name}（${m.form}，${m.copies} 份）用于：${m.matters.join('、')}`)))) : null,
+      done.print_error ? h('div', { class: 'message error', id: 'result-print-error' }, `办件已保存，但文书未能打印：${done.print_error}。请在办件 ${lead} 的详情中补打。`) : null,
+      h('div', { class: 'documents', id: 'result-documents' }, ...done.documents.map((d) => documentRow(d.case_no, d))),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', id: 'result-detail', onclick: () => app.openCase(lead) }, '查看办件详情'),
+        h('button', { type: 'button', class: 'primary', id: 'next-intake', onclick: () => app.go('intake') }, '受理下一件'))));
+    if (done.documents.length && !done.documents.some((d) => d.sent_to)) openPdf(done.documents[0].path, true);
+    result.scrollIntoView({ block: 'nearest' });
+    form.querySelector('#next-intake').focus();
+  }
+
   async function submit(refusing) {
     message.textContent = '';
     message.className = 'message';
+    if (bundle && !refusing) return submitBundle();
+    if (bundle) {
+      message.textContent = '一件事不能整体不予受理：请按单个事项受理并说明理由';
+      message.className = 'message error';
+      return;
+    }
     if (!matter && !(consultation && consultation.matter_code)) {
       message.textContent = '请先选择办理事项';
       message.className = 'message error';
@@ -290,7 +381,7 @@ export function intakeScreen(root, app, { consultation } = {}) {
   form.querySelector('#intake-clear').addEventListener('click', clearAsked);
   form.addEventListener('keydown', (e) => {
     if (e.altKey && (e.key === 'r' || e.key === 'R')) { e.preventDefault(); submit(true); }
-    if (e.altKey && (e.key === 'a' || e.key === 'A') && matter) { e.preventDefault(); allReceived(); }
+    if (e.altKey && (e.key === 'a' || e.key === 'A') && (matter || bundle)) { e.preventDefault(); allReceived(); }
     if (e.key === 'Escape' && !e.defaultPrevented) { e.preventDefault(); e.stopPropagation(); clearAsked(); }
   });
 
