@@ -1,4 +1,4 @@
--- Bianmin Counter: the one SQLite schema, as it is now (version 13).
+-- Bianmin Counter: the one SQLite schema, as it is now (version 14).
 --
 -- A new database is made from this file. The event log (`events`) is the
 -- source of truth. Every table filled from events is a projection: it is
@@ -381,7 +381,35 @@ CREATE TABLE center_profile (
     -- The name papers print; '' until a manager sets it: the device's (version 7).
     name            TEXT NOT NULL DEFAULT '',
     -- Whether 容缺受理 is allowed (version 12).
-    tolerance_allowed INTEGER NOT NULL DEFAULT 0 CHECK (tolerance_allowed IN (0, 1))
+    tolerance_allowed INTEGER NOT NULL DEFAULT 0 CHECK (tolerance_allowed IN (0, 1)),
+    -- The largest scanned file a case keeps, in MB (version 14).
+    scan_max_mb     INTEGER NOT NULL DEFAULT 10 CHECK (scan_max_mb BETWEEN 1 AND 50)
+);
+
+-- LOCAL (scans): the content of scanned materials (扫描件), keyed by its
+-- SHA-256, with a PNG thumbnail of an image; inside the database so that a
+-- file commits with its event, backups hold it and an encrypted laptop
+-- encrypts it (src/scans/mod.rs).
+CREATE TABLE scan_files (
+    sha256    TEXT PRIMARY KEY,
+    kind      TEXT NOT NULL CHECK (kind IN ('jpeg', 'png', 'pdf')),
+    bytes     INTEGER NOT NULL,
+    content   BLOB NOT NULL,
+    thumbnail BLOB
+);
+
+-- PROJECTION (scans): each scan attached to a case's material line.
+CREATE TABLE case_scans (
+    case_id     TEXT NOT NULL REFERENCES cases (case_id),
+    position    INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,
+    bytes       INTEGER NOT NULL,
+    kind        TEXT NOT NULL,
+    file_name   TEXT NOT NULL,
+    attached_at TEXT NOT NULL,
+    attached_by TEXT NOT NULL,
+    device_id   TEXT NOT NULL,
+    PRIMARY KEY (case_id, position, sha256)
 );
 
 -- Every document printed for a case: which one, which copy (2 and up are

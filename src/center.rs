@@ -59,6 +59,13 @@ pub struct CenterProfile {
     /// center adopts the practice by a decision of its own).
     #[serde(default)]
     pub tolerance_allowed: bool,
+    /// The largest scanned file a case may keep, in MB (1–50, default 10).
+    #[serde(default = "default_scan_max_mb")]
+    pub scan_max_mb: u32,
+}
+
+fn default_scan_max_mb() -> u32 {
+    crate::scans::DEFAULT_MAX_MB
 }
 
 /// The office hours a center starts with.
@@ -111,6 +118,7 @@ impl Default for CenterProfile {
             rectify_days: default_rectify_days(),
             sample_percent: default_sample_percent(),
             tolerance_allowed: false,
+            scan_max_mb: default_scan_max_mb(),
         }
     }
 }
@@ -163,7 +171,7 @@ const fn number(key: &'static str, label: &'static str, min: u32, max: u32) -> S
 
 /// Every setting, in the form's order: the one place their labels and
 /// limits live.
-pub const SETTINGS: [Setting; 13] = [
+pub const SETTINGS: [Setting; 14] = [
     text("name", "中心名称（印在文书上）", 60),
     text("address", "中心地址", 200),
     text("phone", "咨询电话", 50),
@@ -176,6 +184,7 @@ pub const SETTINGS: [Setting; 13] = [
     number("idle_minutes", "无操作自动锁屏（分钟）", 1, 240),
     number("rectify_days", "差评整改期限（工作日）", 1, 15),
     number("sample_percent", "回访抽样比例（%）", 1, 100),
+    number("scan_max_mb", "扫描件单个文件上限（MB）", 1, 50),
     switch(
         "tolerance_allowed",
         "允许容缺受理（次要材料暂缺时先受理、限期补齐）",
@@ -224,6 +233,7 @@ impl CenterProfile {
             rectify_days: in_range("rectify_days", self.rectify_days)?,
             sample_percent: in_range("sample_percent", self.sample_percent)?,
             tolerance_allowed: self.tolerance_allowed,
+            scan_max_mb: in_range("scan_max_mb", self.scan_max_mb)?,
         })
     }
 }
@@ -282,7 +292,7 @@ fn stored(conn: &Connection) -> Result<CenterProfile, StoreError> {
         .prepare_cached(
             "SELECT address, phone, complaint_phone, supply_days, warning_days, lockout_attempts,
                     lockout_minutes, idle_minutes, rectify_days, sample_percent, office_hours, name,
-                    tolerance_allowed
+                    tolerance_allowed, scan_max_mb
              FROM center_profile WHERE singleton = 1",
         )?
         .query_row([], |r| {
@@ -300,6 +310,7 @@ fn stored(conn: &Connection) -> Result<CenterProfile, StoreError> {
                 office_hours: r.get(10)?,
                 name: r.get(11)?,
                 tolerance_allowed: r.get(12)?,
+                scan_max_mb: r.get(13)?,
             })
         })
         .optional()?
@@ -345,15 +356,16 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> crate::Resu
     tx.execute(
         "INSERT INTO center_profile (singleton, address, phone, complaint_phone, supply_days, warning_days,
             lockout_attempts, lockout_minutes, idle_minutes, updated_at, updated_by, rectify_days,
-            sample_percent, office_hours, name, tolerance_allowed)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?10, ?8, ?9, ?11, ?12, ?13, ?14, ?15)
+            sample_percent, office_hours, name, tolerance_allowed, scan_max_mb)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?10, ?8, ?9, ?11, ?12, ?13, ?14, ?15, ?16)
          ON CONFLICT (singleton) DO UPDATE SET address = excluded.address, phone = excluded.phone,
             complaint_phone = excluded.complaint_phone, supply_days = excluded.supply_days,
             warning_days = excluded.warning_days, lockout_attempts = excluded.lockout_attempts,
             lockout_minutes = excluded.lockout_minutes, idle_minutes = excluded.idle_minutes,
             rectify_days = excluded.rectify_days, sample_percent = excluded.sample_percent,
             office_hours = excluded.office_hours, name = excluded.name,
-            tolerance_allowed = excluded.tolerance_allowed, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            tolerance_allowed = excluded.tolerance_allowed, scan_max_mb = excluded.scan_max_mb,
+            updated_at = excluded.updated_at, updated_by = excluded.updated_by",
         params![
             p.address,
             p.phone,
@@ -369,7 +381,8 @@ fn project(tx: &Transaction<'_>, event: &Event, p: CenterProfile) -> crate::Resu
             p.sample_percent,
             p.office_hours,
             p.name,
-            p.tolerance_allowed
+            p.tolerance_allowed,
+            p.scan_max_mb
         ],
     )?;
     Ok(())

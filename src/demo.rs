@@ -77,6 +77,7 @@ pub fn run(path: &Path, now: DateTime<FixedOffset>) -> crate::Result<DemoReport>
                 office_hours: "周一至周五上午 8:30—12:00，下午 13:30—17:30（法定节假日除外）"
                     .into(),
                 tolerance_allowed: true,
+                scan_max_mb: crate::scans::DEFAULT_MAX_MB,
             }),
         },
     )?;

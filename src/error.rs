@@ -12,6 +12,7 @@ use crate::exchange::ExchangeError;
 use crate::intake::IntakeError;
 use crate::lifecycle::LifecycleError;
 use crate::reports::ReportError;
+use crate::scans::ScanError;
 use crate::service::ServiceError;
 use crate::store::StoreError;
 
@@ -37,6 +38,8 @@ pub enum Error {
     Lifecycle(#[from] LifecycleError),
     #[error(transparent)]
     Service(#[from] ServiceError),
+    #[error(transparent)]
+    Scan(#[from] ScanError),
     #[error(transparent)]
     Backup(#[from] BackupError),
     #[error(transparent)]

@@ -9,6 +9,7 @@
 //! - [`applicant`]: checks on an applicant's name, ID number and phone.
 //! - [`intake`]: taking in an application and deciding its outcome.
 //! - [`lifecycle`]: a case after intake: steps, deadlines, stand-ins, its timeline.
+//! - [`scans`]: scanned materials kept with a case (扫描件).
 //! - [`auth`]: users, roles, passwords and what each role may do.
 //! - [`center`]: the center's address and phones printed on documents.
 //! - [`service`]: the enquiry log, ratings and rectification, follow-up calls, complaints.
@@ -52,6 +53,7 @@ pub mod paths;
 pub mod printing;
 pub mod projections;
 pub mod reports;
+pub mod scans;
 pub mod seal;
 pub mod service;
 pub mod setup;

@@ -11,7 +11,9 @@
 
 use crate::store::projection::Projector;
 use crate::store::{projection, Store};
-use crate::{auth, calendar, catalogue, center, documents, exchange, intake, lifecycle, service};
+use crate::{
+    auth, calendar, catalogue, center, documents, exchange, intake, lifecycle, scans, service,
+};
 
 /// Every area's projector. The order is the order tables are listed in;
 /// events are applied in the canonical order whatever it is.
@@ -28,6 +30,7 @@ pub static ALL: &[&Projector] = &[
     &lifecycle::projector::PROJECTOR,
     &lifecycle::stand_in::PROJECTOR,
     &documents::PROJECTOR,
+    &scans::PROJECTOR,
     &documents::guide::PROJECTOR,
     &service::consultation::PROJECTOR,
     &service::evaluation::PROJECTOR,
@@ -40,6 +43,10 @@ pub static ALL: &[&Projector] = &[
 /// device keeps for itself alone. Each is named with the area that owns it.
 pub const LOCAL_TABLES: &[(&str, &str)] = &[
     ("events", "store::events: the log"),
+    (
+        "scan_files",
+        "scans: the content of scanned materials, by SHA-256",
+    ),
     ("device", "store::device: this device's identity"),
     (
         "device_clocks",

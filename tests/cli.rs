@@ -928,3 +928,75 @@ fn a_bundle_through_the_binary_lists_its_pool_takes_it_in_and_prints_on_its_lead
     assert!(err.contains(lead), "{err}");
     assert!(!out_file.exists());
 }
+
+#[test]
+fn a_scan_is_attached_listed_and_extracted_through_the_binary() {
+    let db = initialized();
+    let v = json(&intake(
+        &db,
+        &["--matter", "MZ-005", "--provided", "1,2,3,5"],
+    ));
+    let case_no = v["case_no"].as_str().unwrap().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("申请表.pdf");
+    let pdf = b"%PDF-1.4\n% form\n%%EOF\n";
+    std::fs::write(&file, pdf).unwrap();
+    let a = json(&run(
+        &db.path,
+        &[
+            "--json",
+            "--user",
+            "clerk",
+            "scan",
+            "attach",
+            &case_no,
+            "--line",
+            "3",
+            file.to_str().unwrap(),
+        ],
+        Some("clerk-pass"),
+    ));
+    assert_eq!(a["kind"], "pdf");
+    assert_eq!(a["material"], "高龄津贴申请表");
+    // A text file is refused by its content, exit 1, in Chinese.
+    let text = dir.path().join("假的.pdf");
+    std::fs::write(&text, "不是 PDF").unwrap();
+    let err = refused(&run(
+        &db.path,
+        &[
+            "--user",
+            "clerk",
+            "scan",
+            "attach",
+            &case_no,
+            "--line",
+            "3",
+            text.to_str().unwrap(),
+        ],
+        Some("clerk-pass"),
+    ));
+    assert!(err.contains("不是 JPEG、PNG 图片或 PDF 文件"), "{err}");
+    let list = json(&run(
+        &db.path,
+        &["--json", "--user", "clerk", "scan", "list", &case_no],
+        Some("clerk-pass"),
+    ));
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let out = dir.path().join("导出");
+    let written = json(&run(
+        &db.path,
+        &[
+            "--json",
+            "--user",
+            "clerk",
+            "scan",
+            "extract",
+            &case_no,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        Some("clerk-pass"),
+    ));
+    let path = written[0]["path"].as_str().unwrap();
+    assert_eq!(std::fs::read(path).unwrap(), pdf);
+}

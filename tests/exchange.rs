@@ -1751,3 +1751,36 @@ fn a_check_recorded_at_two_windows_converges_on_the_first() {
         conflicts[0].reason
     );
 }
+
+#[test]
+fn a_scan_line_travels_and_its_content_is_named_as_on_the_device_that_has_it() {
+    let usb = tempfile::tempdir().unwrap();
+    let u = usb.path();
+    let mut hub = hub();
+    let h_a02 = hub.export("wang", t(23, 8, 10), u, Some("A02"));
+    let (mut a02, a02_line) = join_from(&h_a02, "A02", DeviceRole::Counter, t(23, 8, 20));
+    trust(&mut hub, &a02_line, t(23, 8, 30));
+    let case_no = a02.intake("qian", t(23, 9, 0), 2);
+    let qian = a02.login("qian");
+    let pdf = b"%PDF-1.4\n% scan\n%%EOF\n".to_vec();
+    let a = bianmin::scans::attach_bytes(
+        &mut a02.store,
+        &qian,
+        t(23, 9, 5),
+        &case_no,
+        2,
+        "户口簿.pdf",
+        &pdf,
+    )
+    .unwrap();
+    let batch = a02.export("qian", t(23, 9, 30), u, None);
+    hub.import("wang", t(23, 9, 40), &batch).unwrap();
+    let lines = bianmin::scans::list(hub.store.conn(), &case_no).unwrap();
+    assert_eq!(lines.len(), 1);
+    assert!(!lines[0].here);
+    assert_eq!(lines[0].device_code, "A02");
+    let err = bianmin::scans::content_of(hub.store.conn(), &case_no, &a.sha256).unwrap_err();
+    assert!(err.to_string().contains("A02"), "{err}");
+    // On A02 itself the file is there.
+    assert!(bianmin::scans::list(a02.store.conn(), &case_no).unwrap()[0].here);
+}

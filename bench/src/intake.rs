@@ -27,6 +27,28 @@ pub struct IntakeBench {
     /// Accepted cases per second when taken one transaction each.
     pub intakes_per_second: f64,
     pub database_bytes: u64,
+    /// With `--scan-kb`: the size of the scan attached after each intake,
+    /// and the latency of the intake and its attachment together.
+    pub scan_bytes: u64,
+    pub with_scan: Option<Latency>,
+}
+
+/// A PNG of incompressible noise of about `kb` KB, its first pixel from
+/// `n` so that each sample is a different file (a different hash).
+fn noise_png(kb: usize, n: usize) -> Vec<u8> {
+    let side = ((kb * 1024 / 3) as f64).sqrt().ceil() as u32;
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64 ^ n as u64;
+    let img = image::RgbImage::from_fn(side, side, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let b = state.to_le_bytes();
+        image::Rgb([b[0], b[1], b[2]])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    // Encoding a generated image into memory cannot fail but for memory.
+    let _ = img.write_to(&mut out, image::ImageFormat::Png);
+    out.into_inner()
 }
 
 /// A fixed weekday in a loaded calendar year, so figures do not depend on
@@ -227,6 +249,7 @@ pub fn intake(
     existing: usize,
     samples: usize,
     encrypt: bool,
+    scan_kb: usize,
 ) -> bianmin::Result<IntakeBench> {
     let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
     let (mut store, clerk) = bench_store_at(&dir.join("bench.db"), bench_time(day, 0), encrypt)?;
@@ -249,6 +272,25 @@ pub fn intake(
         durations.push(t.elapsed());
     }
     let total = all.elapsed().as_secs_f64();
+    // Then each intake with a scan attached at once (the clerk's 扫描件
+    // at the counter): both commits timed together.
+    let mut scan_bytes = 0;
+    let with_scan = if scan_kb > 0 {
+        let mut timed = Vec::with_capacity(samples);
+        for n in 0..samples {
+            let app = accepted_application(existing + samples + n);
+            let scan = noise_png(scan_kb, n);
+            scan_bytes = scan.len() as u64;
+            let at = bench_time(day, (samples + n) as i64);
+            let t = Instant::now();
+            let r = intake::record(&mut store, &clerk, at, app)?;
+            bianmin::scans::attach_bytes(&mut store, &clerk, at, &r.case_no, 1, "扫描.png", &scan)?;
+            timed.push(t.elapsed());
+        }
+        Some(Latency::of(&mut timed))
+    } else {
+        None
+    };
     let path = dir.join("bench.db");
     let database_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     Ok(IntakeBench {
@@ -257,5 +299,7 @@ pub fn intake(
         accepted_commit: Latency::of(&mut durations),
         intakes_per_second: samples as f64 / total.max(f64::EPSILON),
         database_bytes,
+        scan_bytes,
+        with_scan,
     })
 }

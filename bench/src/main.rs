@@ -118,6 +118,9 @@ pub enum BenchCommand {
         /// 数据库加密（代办笔记本的情形）
         #[arg(long)]
         encrypt: bool,
+        /// 另测“受理并立即添加一个约这么多 KB 的扫描件（PNG）”的延迟，如 2048
+        #[arg(long, default_value_t = 0)]
+        scan_kb: usize,
     },
 }
 
@@ -286,10 +289,22 @@ fn run(json: bool, b: BenchCommand) -> Result<()> {
             samples,
             dir,
             encrypt,
+            scan_kb,
         } => {
             let (dir, _keep) = bench_dir(dir)?;
-            let r = bianmin_bench::intake(&dir, existing, samples, encrypt)?;
+            let r = bianmin_bench::intake(&dir, existing, samples, encrypt, scan_kb)?;
             print(json, &r, |r| {
+                let scan = match &r.with_scan {
+                    Some(l) => format!(
+                        "\n受理并添加 {:.1} MB 扫描件（{} 次）：p50 {:.3} ms，p99 {:.3} ms，最大 {:.3} ms",
+                        r.scan_bytes as f64 / 1024.0 / 1024.0,
+                        l.samples,
+                        l.p50_ms,
+                        l.p99_ms,
+                        l.max_ms
+                    ),
+                    None => String::new(),
+                };
                 format!(
                     "已有办件 {}（预置耗时 {:.1} 秒）\n受理提交延迟（{} 次，synchronous=FULL）：p50 {:.3} ms，p99 {:.3} ms，最大 {:.3} ms\n受理吞吐量：{:.0} 件/秒\n数据库大小：{:.1} MB",
                     r.existing_cases,
@@ -300,7 +315,7 @@ fn run(json: bool, b: BenchCommand) -> Result<()> {
                     r.accepted_commit.max_ms,
                     r.intakes_per_second,
                     r.database_bytes as f64 / 1e6
-                )
+                ) + &scan
             });
         }
     }

@@ -121,6 +121,9 @@ pub enum Command {
     Complaint(ComplaintCommand),
     /// 告知承诺核查：待核查的办件（逾期的在前）和核查情况（不实比例）
     Verifications,
+    /// 扫描件：给办件的某项申请材料添加扫描件（JPEG、PNG 或 PDF），列出或导出办件的扫描件
+    #[command(subcommand)]
+    Scan(ScanCommand),
     /// 一个办件的完整记录（时间、操作人、内容）
     Log {
         /// 办件编号
@@ -328,6 +331,9 @@ pub struct ProfileArgs {
     /// 是否允许容缺受理：true 允许（次要材料暂缺时先受理、限期补齐），false 不允许
     #[arg(long)]
     pub tolerance_allowed: Option<bool>,
+    /// 扫描件单个文件上限，MB（1–50，默认 10）
+    #[arg(long)]
+    pub scan_max_mb: Option<u32>,
 }
 
 #[derive(Subcommand)]
@@ -870,4 +876,31 @@ pub struct ExportArgs {
     /// 导出截至哪天的数据（YYYY-MM-DD，默认今天）
     #[arg(long)]
     pub date: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum ScanCommand {
+    /// 添加扫描件（受理时或补扫），按文件内容判断类型，不看扩展名
+    Attach {
+        /// 办件编号
+        case_no: String,
+        /// 申请材料序号（见 bianmin case）
+        #[arg(long)]
+        line: u32,
+        /// 扫描件文件
+        file: PathBuf,
+    },
+    /// 列出办件的扫描件
+    List {
+        /// 办件编号
+        case_no: String,
+    },
+    /// 把办件在本机的扫描件写入文件夹（逐个核对 SHA-256）
+    Extract {
+        /// 办件编号
+        case_no: String,
+        /// 目标文件夹
+        #[arg(long)]
+        out: PathBuf,
+    },
 }

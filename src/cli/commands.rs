@@ -112,6 +112,7 @@ pub fn run(cli: Cli) -> Result<()> {
         },
         Command::Log { case_no } => log(&ctx, &case_no),
         Command::Verifications => verifications(&ctx),
+        Command::Scan(c) => scan_cmd(&ctx, c),
         Command::Consult(c) => service_cmd::consult(&ctx, c),
         Command::Evaluate {
             case_no,
@@ -661,6 +662,7 @@ impl ProfileArgs {
             || self.rectify_days.is_some()
             || self.sample_percent.is_some()
             || self.tolerance_allowed.is_some()
+            || self.scan_max_mb.is_some()
     }
 
     /// The given values over `base`.
@@ -679,6 +681,7 @@ impl ProfileArgs {
             rectify_days: self.rectify_days.unwrap_or(base.rectify_days),
             sample_percent: self.sample_percent.unwrap_or(base.sample_percent),
             tolerance_allowed: self.tolerance_allowed.unwrap_or(base.tolerance_allowed),
+            scan_max_mb: self.scan_max_mb.unwrap_or(base.scan_max_mb),
         }
     }
 }
@@ -894,6 +897,75 @@ fn bundle_intake_cmd(ctx: &Ctx, code: &str, a: IntakeArgs) -> Result<()> {
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+fn scan_cmd(ctx: &Ctx, c: ScanCommand) -> Result<()> {
+    use bianmin::scans;
+    let (mut store, session) = ctx.login()?;
+    match c {
+        ScanCommand::Attach {
+            case_no,
+            line,
+            file,
+        } => {
+            let a = scans::attach(&mut store, &session, now(), &case_no, line, &file)?;
+            print(ctx.json, &a, |a| {
+                format!(
+                    "已添加扫描件：办件 {} 第 {} 项“{}”，{}，{} 字节，SHA-256 {}{}",
+                    a.case_no,
+                    a.position,
+                    a.material,
+                    a.kind.label(),
+                    a.bytes,
+                    a.sha256,
+                    if a.already_kept {
+                        "（同一文件已保存过，只存一份）"
+                    } else {
+                        ""
+                    }
+                )
+            });
+        }
+        ScanCommand::List { case_no } => {
+            let lines = scans::list(store.conn(), &case_no)?;
+            print(ctx.json, &lines, |lines| {
+                if lines.is_empty() {
+                    return "该办件没有扫描件".to_owned();
+                }
+                let mut s = String::new();
+                for l in lines {
+                    let _ = writeln!(
+                        s,
+                        "第 {} 项 {}：{}（{}，{} 字节）{} {}{}",
+                        l.position,
+                        l.material,
+                        l.file_name,
+                        l.kind_label,
+                        l.bytes,
+                        l.attached_by,
+                        l.attached_at,
+                        if l.here {
+                            String::new()
+                        } else {
+                            format!("，文件在 {} 上", l.device_code)
+                        }
+                    );
+                }
+                s
+            });
+        }
+        ScanCommand::Extract { case_no, out } => {
+            let written = scans::extract(&store, &session, &case_no, &out)?;
+            print(ctx.json, &written, |w| {
+                let mut s = format!("已导出 {} 个扫描件：\n", w.len());
+                for e in w {
+                    let _ = writeln!(s, "  {}（{} 字节）", e.path, e.bytes);
+                }
+                s
+            });
+        }
+    }
+    Ok(())
 }
 
 fn bundles_cmd(ctx: &Ctx, code: Option<&str>) -> Result<()> {

@@ -43,6 +43,7 @@ pub fn describe(kind: &str) -> &'static str {
         lookup::ID_VIEWED => "负责人查看完整证件号码",
         crate::calendar::recompute::DUE_DATE_RECOMPUTED => "办结期限随节假日安排调整",
         crate::exchange::conflicts::CONFLICT_RESOLVED => "处理数据交换冲突",
+        crate::scans::SCAN_ATTACHED => "添加扫描件",
         _ => "其他",
     }
 }

@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_unlock_keys.sql"),
     include_str!("migrations/0012_tolerance_commitment.sql"),
     include_str!("migrations/0013_bundles.sql"),
+    include_str!("migrations/0014_scans.sql"),
 ];
 
 /// Steps whose new tables are filled from the rows already there by code

@@ -86,6 +86,7 @@ pub fn center_as(role: DeviceRole) -> Center {
                 sample_percent: 10,
                 office_hours: "工作日 8:30—17:30".into(),
                 tolerance_allowed: true,
+                scan_max_mb: 10,
             }),
             ..setup_input("A01", role)
         },

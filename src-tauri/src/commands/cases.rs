@@ -125,6 +125,10 @@ pub struct CaseShown {
     pub documents: Vec<DocumentOffer>,
     /// 容缺 materials not supplied yet: what the 补齐 step offers.
     pub outstanding: Vec<bianmin::intake::tolerance::Outstanding>,
+    /// 扫描件 attached to its material lines.
+    pub scans: Vec<bianmin::scans::ScanLine>,
+    /// The largest file a scan may be, in MB.
+    pub scan_max_mb: u32,
 }
 
 #[tauri::command]
@@ -163,6 +167,10 @@ pub fn case_detail(desk: State<'_, Desk>, case_no: String) -> UiResult<CaseShown
                 .map_err(bianmin::Error::from)?
                 .can_be_rated();
         Ok(CaseShown {
+            scans: bianmin::scans::list(conn, &case_no)?,
+            scan_max_mb: bianmin::center::load(conn)
+                .map_err(bianmin::Error::from)?
+                .scan_max_mb,
             outstanding: bianmin::intake::tolerance::outstanding(conn, &s.case_id)
                 .map_err(bianmin::Error::from)?,
             timeline: timeline::of_case(conn, &case_no)?,

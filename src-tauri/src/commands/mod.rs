@@ -14,6 +14,7 @@ pub mod intake;
 pub mod printing;
 pub mod quality;
 pub mod reports;
+pub mod scans;
 pub mod service;
 pub mod session;
 pub mod setup;

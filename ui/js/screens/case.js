@@ -6,6 +6,7 @@
 import { call } from '../api.js';
 import { h, fill, cnDate, shortTime, toast } from '../dom.js';
 import { openPdf } from './intake.js';
+import { choosePath } from '../chooser.js';
 
 // The values each step asks for: [name, label, kind, options]; a select's
 // options are the name of a word list the core sends with the case.
@@ -84,10 +85,12 @@ export async function caseScreen(root, app, caseNo) {
     h('section', { class: 'panel' },
       h('h2', {}, '申请材料'),
       h('table', { class: 'list', id: 'case-materials' },
-        h('thead', {}, h('tr', {}, ...['序号', '材料', '形式', '份数', '要求', '提交情况'].map((t) => h('th', {}, t)))),
+        h('thead', {}, h('tr', {}, ...['序号', '材料', '形式', '份数', '要求', '提交情况', '扫描件'].map((t) => h('th', {}, t)))),
         h('tbody', {}, ...d.materials.map((m) => h('tr', {},
           h('td', {}, String(m.position)), h('td', {}, m.name), h('td', {}, m.form), h('td', {}, `${m.copies} 份`),
-          h('td', {}, m.required ? '必交' : '选交'), materialState(m))))),
+          h('td', {}, m.required ? '必交' : '选交'), materialState(m),
+          h('td', { class: 'scans' }, ...shown.scans.filter((x) => x.position === m.position).map(scanButton)))))),
+      app.can('intake') ? scanForm() : null,
       h('h2', {}, '办理记录（审计轨迹）'),
       h('table', { class: 'list', id: 'case-timeline' },
         h('thead', {}, h('tr', {}, ...['时间', '操作人', '事项'].map((t) => h('th', {}, t)))),
@@ -106,6 +109,71 @@ export async function caseScreen(root, app, caseNo) {
           h('td', {}, c.matter_name), h('td', {}, c.outcome_label), h('td', {}, c.state_label),
           h('td', {}, c.due_date ? cnDate(c.due_date) : '—'))))),
       b.lead_case_no !== d.case_no ? h('p', { class: 'hint' }, `一件事的受理回执和通知书在办件 ${b.lead_case_no} 上打印、补打。`) : null);
+  }
+
+  // 扫描件: a thumbnail of an image (full size on Enter or click), a PDF
+  // by name (opened in the viewer); a file on another device says where.
+  function scanButton(x) {
+    const label = `${x.file_name}（${x.kind_label}，${Math.max(1, Math.round(x.bytes / 1024))} KB，${x.attached_by}）`;
+    if (!x.here) return h('div', { class: 'muted scan-away' }, `${x.file_name}：文件在 ${x.device_code} 上`);
+    const b = h('button', { type: 'button', class: 'thumb', title: label, dataset: { sha: x.sha256 }, onclick: () => openScan(x) },
+      x.kind === 'pdf' ? `PDF ${x.file_name}` : h('img', { alt: label }));
+    if (x.kind !== 'pdf') {
+      call('scan_thumbnail', { caseNo: d.case_no, sha256: x.sha256 }).then((bytes) => {
+        b.querySelector('img').src = URL.createObjectURL(new Blob([bytes], { type: 'image/png' }));
+      }).catch((err) => toast(err.message, 'error'));
+    }
+    return b;
+  }
+
+  async function openScan(x) {
+    try {
+      if (x.kind === 'pdf') {
+        const e = await call('scan_extract', { caseNo: d.case_no, sha256: x.sha256 });
+        await openPdf(e.path);
+        return;
+      }
+      const bytes = await call('scan_content', { caseNo: d.case_no, sha256: x.sha256 });
+      const url = URL.createObjectURL(new Blob([bytes], { type: x.kind === 'png' ? 'image/png' : 'image/jpeg' }));
+      const back = document.activeElement;
+      const close = () => { URL.revokeObjectURL(url); view.remove(); if (back) back.focus(); };
+      const shut = h('button', { type: 'button', id: 'scan-close', onclick: close }, '关闭（Esc）');
+      const view = h('div', { class: 'scan-view', id: 'scan-view', role: 'dialog', 'aria-label': x.file_name },
+        h('div', { class: 'actions' }, h('strong', {}, `${x.material}：${x.file_name}`), shut),
+        h('img', { src: url, alt: x.file_name, id: 'scan-full' }));
+      view.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); close(); } });
+      document.body.append(view);
+      shut.focus();
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+  }
+
+  // 添加扫描件 (受理后补扫): a material line, a file of this PC.
+  function scanForm() {
+    const line = h('select', { id: 'scan-line' }, ...d.materials.map((m) => h('option', { value: String(m.position) }, `${m.position}. ${m.name}`)));
+    const path = h('input', { id: 'scan-path', autocomplete: 'off', placeholder: '扫描仪文件夹或 U 盘中的 JPEG、PNG 或 PDF 文件' });
+    const message = h('p', { class: 'message', id: 'scan-message', role: 'alert' });
+    const choose = h('button', { type: 'button', id: 'scan-choose', onclick: async () => {
+      const picked = await choosePath({ title: '选择扫描件（JPEG、PNG 或 PDF）', extensions: ['jpg', 'jpeg', 'png', 'pdf'] });
+      if (picked) path.value = picked;
+    } }, '选择文件…');
+    const add = h('button', { type: 'button', id: 'scan-add', onclick: async () => {
+      try {
+        const a = await call('scan_attach', { caseNo: d.case_no, position: Number(line.value), path: path.value });
+        toast(`已添加扫描件：第 ${a.position} 项“${a.material}”`);
+        caseScreen(root, app, d.case_no);
+      } catch (err) {
+        message.className = 'message error';
+        message.textContent = err.message;
+      }
+    } }, '添加扫描件');
+    path.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); add.click(); } });
+    return h('div', { id: 'scan-form' },
+      h('h3', {}, `添加扫描件（每个文件不超过 ${shown.scan_max_mb} MB）`),
+      h('div', { class: 'actions' }, h('div', { class: 'field' }, h('label', { for: line.id }, '材料'), line),
+        h('div', { class: 'field grow' }, h('label', { for: path.id }, '文件'), path), choose, add),
+      message);
   }
 
   // 提交情况: brought at intake, 容缺 with its day, or supplied later (补齐).
