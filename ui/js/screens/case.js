@@ -151,7 +151,10 @@ export async function caseScreen(root, app, caseNo) {
 
   // 添加扫描件 (受理后补扫): a material line, a file of this PC.
   function scanForm() {
-    const line = h('select', { id: 'scan-line' }, ...d.materials.map((m) => h('option', { value: String(m.position) }, `${m.position}. ${m.name}`)));
+    // The first line is the default (selected as an attribute): an
+    // untouched form does not count as edited, so the page still follows
+    // what the hall's sync brings.
+    const line = h('select', { id: 'scan-line' }, ...d.materials.map((m, i) => h('option', { value: String(m.position), selected: i === 0 }, `${m.position}. ${m.name}`)));
     const path = h('input', { id: 'scan-path', autocomplete: 'off', placeholder: '扫描仪文件夹或 U 盘中的 JPEG、PNG 或 PDF 文件' });
     const message = h('p', { class: 'message', id: 'scan-message', role: 'alert' });
     const choose = h('button', { type: 'button', id: 'scan-choose', onclick: async () => {
