@@ -261,3 +261,40 @@ fn a_rebuild_keeps_the_scan_lines_and_their_content() {
     assert_eq!(scans::list(c.store.conn(), &no).unwrap(), before);
     assert!(before[0].here);
 }
+
+#[test]
+fn a_backup_holds_the_scans_and_a_restore_brings_them_back() {
+    let mut c = center();
+    let no = accepted_case(&mut c);
+    let file = pdf("backed-up");
+    scans::attach_bytes(
+        &mut c.store,
+        &c.clerk,
+        monday(),
+        &no,
+        2,
+        "户口簿.pdf",
+        &file,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let r = bianmin::backup::backup(&c.store, &c.manager, monday(), dir.path(), 14).unwrap();
+    let path = c.dir.path().join("center.db");
+    drop(c.store);
+    // The live file loses the scan (a disk fault, say); the backup has it.
+    {
+        let store = Store::open(&path).unwrap();
+        store.conn().execute("DELETE FROM scan_files", []).unwrap();
+    }
+    bianmin::backup::restore(
+        &path,
+        std::path::Path::new(&r.path),
+        "manager",
+        "manager-pass",
+        monday(),
+    )
+    .unwrap();
+    let store = Store::open(&path).unwrap();
+    let sha = hex::encode(sha2::Sha256::digest(&file));
+    assert_eq!(scans::content_of(store.conn(), &no, &sha).unwrap().1, file);
+}
