@@ -38,7 +38,7 @@ impl Bundle {
     /// catalogue by [`Bundle::check_matters`]).
     pub fn check(&self) -> Result<(), CatalogueError> {
         let fail = |field: super::matter::Field, reason: String| {
-            Err(CatalogueError::Rule {
+            Err(CatalogueError::BundleRule {
                 code: self.code.clone(),
                 field,
                 reason,
@@ -85,7 +85,7 @@ impl Bundle {
     /// `known` answers whether a code is.
     pub fn check_matters(&self, known: impl Fn(&str) -> bool) -> Result<(), CatalogueError> {
         match self.matters.iter().find(|c| !known(c)) {
-            Some(code) => Err(CatalogueError::Rule {
+            Some(code) => Err(CatalogueError::BundleRule {
                 code: self.code.clone(),
                 field: "matters",
                 reason: format!("事项清单中没有编码为“{code}”的事项"),

@@ -71,7 +71,7 @@ pub fn parse_with(text: &str, known: impl Fn(&str) -> bool) -> Result<Catalogue,
         let checked = bundle
             .check()
             .and_then(|()| bundle.check_matters(|c| out.iter().any(|m| m.code == c) || known(c)));
-        if let Err(CatalogueError::Rule { code, reason, .. }) = checked {
+        if let Err(CatalogueError::BundleRule { code, reason, .. }) = checked {
             return Err(CatalogueError::File {
                 line,
                 reason: format!("一件事 {code}：{reason}"),

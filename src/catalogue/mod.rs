@@ -27,6 +27,12 @@ pub enum CatalogueError {
         field: matter::Field,
         reason: String,
     },
+    #[error("一件事 {code}：{reason}")]
+    BundleRule {
+        code: String,
+        field: matter::Field,
+        reason: String,
+    },
     #[error("事项清单文件第 {line} 行：{reason}；整份文件未导入")]
     File { line: usize, reason: String },
     #[error("事项清单中没有编码为“{0}”的事项")]
@@ -47,7 +53,9 @@ impl CatalogueError {
     /// The field of a matter the refusal concerns, if it concerns one.
     pub fn field(&self) -> Option<matter::Field> {
         match self {
-            CatalogueError::Rule { field, .. } => Some(field),
+            CatalogueError::Rule { field, .. } | CatalogueError::BundleRule { field, .. } => {
+                Some(field)
+            }
             _ => None,
         }
     }

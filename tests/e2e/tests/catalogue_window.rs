@@ -229,8 +229,15 @@ async fn a_manager_edits_a_matter_in_the_window_and_the_counter_and_the_guide_fo
     w.fill("#bundle-matters", "MZ-005，MZ-006、ZZ-999").await;
     let events = w.count("events");
     w.keys("#bundle-matters", ENTER).await;
-    w.wait_text("#bundle-message", "ZZ-999").await;
+    w.wait_text(
+        "#bundle-message",
+        "一件事 YJS-LN：事项清单中没有编码为“ZZ-999”",
+    )
+    .await;
     assert_eq!(w.count("events"), events);
+    w.scroll_to("#bundle-form").await;
+    w.screenshot(&screenshot_path(&w, "window-catalogue-bundle.png"))
+        .await;
     w.fill("#bundle-matters", "MZ-005，MZ-006").await;
     w.keys("#bundle-matters", ENTER).await;
     w.wait_text("#bundles-table", "老年人福利一件事").await;
