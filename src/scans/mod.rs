@@ -108,31 +108,34 @@ pub struct Attached {
     pub already_kept: bool,
 }
 
-/// Reads a file of at most `limit` bytes; a larger one is refused before
-/// it is read whole.
+/// The refusal of a file of `size` bytes over `limit_mb`, or none.
+fn over_limit(name: &str, size: u64, limit_mb: u32) -> Result<(), ScanError> {
+    if size <= u64::from(limit_mb) * 1024 * 1024 {
+        return Ok(());
+    }
+    Err(ScanError::TooLarge {
+        name: name.to_owned(),
+        size_mb: format!("{:.1}", size as f64 / 1024.0 / 1024.0),
+        limit_mb,
+    })
+}
+
+/// Reads a file of at most `limit_mb`; a larger one is refused before it
+/// is read whole.
 fn read_limited(path: &Path, limit_mb: u32) -> crate::Result<Vec<u8>> {
     let name = display_name(path);
-    let limit = u64::from(limit_mb) * 1024 * 1024;
     let file = std::fs::File::open(path).map_err(|e| StoreError::file(path, e))?;
     let size = file
         .metadata()
         .map_err(|e| StoreError::file(path, e))?
         .len();
-    let too_large = |size: u64| ScanError::TooLarge {
-        name: name.clone(),
-        size_mb: format!("{:.1}", size as f64 / 1024.0 / 1024.0),
-        limit_mb,
-    };
-    if size > limit {
-        return Err(too_large(size).into());
-    }
+    over_limit(&name, size, limit_mb)?;
     let mut bytes = Vec::with_capacity(size as usize);
-    file.take(limit + 1)
+    // One byte past the limit tells a file that grew while being read.
+    file.take(u64::from(limit_mb) * 1024 * 1024 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| StoreError::file(path, e))?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64).into());
-    }
+    over_limit(&name, bytes.len() as u64, limit_mb)?;
     Ok(bytes)
 }
 
@@ -180,14 +183,7 @@ pub fn attach_bytes(
 ) -> crate::Result<Attached> {
     session.authorize(store.conn(), Action::Intake)?;
     let limit = crate::center::load(store.conn())?.scan_max_mb;
-    if bytes.len() as u64 > u64::from(limit) * 1024 * 1024 {
-        return Err(ScanError::TooLarge {
-            name: file_name.to_owned(),
-            size_mb: format!("{:.1}", bytes.len() as f64 / 1024.0 / 1024.0),
-            limit_mb: limit,
-        }
-        .into());
-    }
+    over_limit(file_name, bytes.len() as u64, limit)?;
     if bytes.is_empty() {
         return Err(ScanError::Empty(file_name.to_owned()).into());
     }
@@ -342,15 +338,7 @@ pub fn content_of(
     sha256: &str,
 ) -> crate::Result<(Kind, Vec<u8>)> {
     let line = of_case(conn, case_no, sha256)?;
-    let bytes: Option<Vec<u8>> = conn
-        .prepare_cached("SELECT content FROM scan_files WHERE sha256 = ?1")?
-        .query_row([sha256], |r| r.get(0))
-        .optional()
-        .map_err(StoreError::from)?;
-    let bytes = bytes.ok_or_else(|| ScanError::NotHere {
-        file_name: line.file_name.clone(),
-        device: line.device_code.clone(),
-    })?;
+    let bytes = kept(conn, &line, CONTENT)?.ok_or_else(|| away(&line))?;
     Ok((line.kind, bytes))
 }
 
@@ -362,18 +350,32 @@ pub fn thumbnail_of(
     sha256: &str,
 ) -> crate::Result<Option<Vec<u8>>> {
     let line = of_case(conn, case_no, sha256)?;
-    let thumb: Option<Option<Vec<u8>>> = conn
-        .prepare_cached("SELECT thumbnail FROM scan_files WHERE sha256 = ?1")?
-        .query_row([sha256], |r| r.get(0))
+    let thumb = kept(conn, &line, THUMBNAIL)?;
+    if thumb.is_none() && !line.here {
+        return Err(away(&line).into());
+    }
+    Ok(thumb)
+}
+
+const CONTENT: &str = "SELECT content FROM scan_files WHERE sha256 = ?1";
+const THUMBNAIL: &str = "SELECT thumbnail FROM scan_files WHERE sha256 = ?1";
+
+/// What `query` ([`CONTENT`] or [`THUMBNAIL`]) reads of the file a listed
+/// scan keeps here; `None` when the file is not here or has none.
+fn kept(conn: &Connection, line: &ScanLine, query: &str) -> crate::Result<Option<Vec<u8>>> {
+    Ok(conn
+        .prepare_cached(query)?
+        .query_row([&line.sha256], |r| r.get::<_, Option<Vec<u8>>>(0))
         .optional()
-        .map_err(StoreError::from)?;
-    match thumb {
-        Some(t) => Ok(t),
-        None => Err(ScanError::NotHere {
-            file_name: line.file_name,
-            device: line.device_code,
-        }
-        .into()),
+        .map_err(StoreError::from)?
+        .flatten())
+}
+
+/// The refusal for a scan whose file is on another device.
+fn away(line: &ScanLine) -> ScanError {
+    ScanError::NotHere {
+        file_name: line.file_name.clone(),
+        device: line.device_code.clone(),
     }
 }
 
@@ -426,7 +428,7 @@ fn write_one(
     dir: &Path,
 ) -> crate::Result<Extracted> {
     crate::paths::create_private_dir(dir).map_err(|e| StoreError::file(dir, e))?;
-    let (_, bytes) = content_of(conn, case_no, &line.sha256)?;
+    let bytes = kept(conn, line, CONTENT)?.ok_or_else(|| away(line))?;
     if hex::encode(Sha256::digest(&bytes)) != line.sha256 {
         return Err(StoreError::BadEvent {
             device: line.device_code.clone(),
