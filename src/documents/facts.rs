@@ -171,18 +171,16 @@ pub fn gather(
         }),
         None => None,
     };
-    let bundle_lacks = bundle.as_ref().is_some_and(|b| !b.missing.is_empty());
-    let supply_by = match d.summary.outcome {
-        Outcome::Notice => Some(()),
-        _ if bundle_lacks => Some(()),
-        _ => None,
-    }
-    .map(|()| schedule::load(conn))
-    .transpose()?
-    .and_then(|cal| {
-        cal.add_working_days(d.summary.received_on, i64::from(profile.supply_days))
+    // A notice, or a bundle with a notice among its cases, says by when.
+    let tells_missing = d.summary.outcome == Outcome::Notice
+        || bundle.as_ref().is_some_and(|b| !b.missing.is_empty());
+    let supply_by = if tells_missing {
+        schedule::load(conn)?
+            .add_working_days(d.summary.received_on, i64::from(profile.supply_days))
             .ok()
-    });
+    } else {
+        None
+    };
     let agent = agent_facts(conn, &d.summary.case_id)?;
     let promises = d
         .materials

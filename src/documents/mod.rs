@@ -332,16 +332,14 @@ impl DocumentKind {
         };
         let mut kinds = match papers.bundle {
             BundleRole::Member => Vec::new(),
-            BundleRole::Lead { any_notice, .. } => [
+            BundleRole::Lead { .. } => [
                 DocumentKind::BundleReceipt,
                 DocumentKind::BundleNotice,
                 DocumentKind::BundleOnetime,
             ]
             .into_iter()
             // A village laptop's notice would have no dates: the center's.
-            .filter(|k| {
-                k.fits(papers) && !(via_agent && *k == DocumentKind::BundleNotice && !any_notice)
-            })
+            .filter(|k| k.fits(papers) && !(via_agent && *k == DocumentKind::BundleNotice))
             .collect(),
             BundleRole::Alone => Self::alone(outcome, via_agent),
         };

@@ -6,7 +6,7 @@
 //! bundle's id, so each knows its siblings.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::decision::Outcome;
@@ -177,12 +177,7 @@ pub fn record(
         // accepts is refused as any promise of a material that is not
         // 可告知承诺.
         for name in &promised {
-            let accepted = matters.iter().any(|m| {
-                m.materials
-                    .iter()
-                    .any(|x| x.name == *name && x.commitment.is_some())
-            });
-            if !accepted {
+            if !matters.iter().any(|m| takes_promise(m, name)) {
                 return Err(IntakeError::NotPromisable((*name).to_owned()).into());
             }
         }
@@ -209,11 +204,7 @@ pub fn record(
                     && m.materials.iter().any(|x| x.tolerance_days.is_some()),
                 promised: promised
                     .iter()
-                    .filter(|n| {
-                        m.materials
-                            .iter()
-                            .any(|x| x.name == **n && x.commitment.is_some())
-                    })
+                    .filter(|n| takes_promise(m, n))
                     .map(|n| (*n).to_owned())
                     .collect(),
             };
@@ -226,6 +217,14 @@ pub fn record(
             missing,
         })
     })
+}
+
+/// Whether `matter` has the material `name` as 可告知承诺.
+fn takes_promise(matter: &Matter, name: &str) -> bool {
+    matter
+        .materials
+        .iter()
+        .any(|x| x.name == name && x.commitment.is_some())
 }
 
 /// Every required material missing for a case of the bundle intake `id`
@@ -311,11 +310,8 @@ pub fn standing(conn: &Connection, case_id: &str) -> crate::Result<Option<Bundle
              WHERE case_id = ?1 AND bundle_id IS NOT NULL",
         )?
         .query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .map(Some)
-        .or_else(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => Ok(None),
-            e => Err(StoreError::from(e)),
-        })?;
+        .optional()
+        .map_err(StoreError::from)?;
     let Some((id, code, name)) = head else {
         return Ok(None);
     };
