@@ -28,6 +28,9 @@ trap 'bash scripts/test-printers.sh stop' EXIT
 eval "$(bash scripts/test-printers.sh start)"
 source scripts/require-cargo.sh
 export CARGO_TERM_COLOR=never
+# A clean clone gains nothing from incremental caches, and they were half of
+# a 30 GB target directory: a CI run once ran out of disk. Off unless asked.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "== installing tauri-driver"
   cargo install tauri-driver --version '^2' --locked
