@@ -184,7 +184,12 @@ pub const SETTINGS: [Setting; 14] = [
     number("idle_minutes", "无操作自动锁屏（分钟）", 1, 240),
     number("rectify_days", "差评整改期限（工作日）", 1, 15),
     number("sample_percent", "回访抽样比例（%）", 1, 100),
-    number("scan_max_mb", "扫描件单个文件上限（MB）", 1, 50),
+    number(
+        "scan_max_mb",
+        "扫描件单个文件上限（MB）",
+        1,
+        crate::scans::LARGEST_MAX_MB,
+    ),
     switch(
         "tolerance_allowed",
         "允许容缺受理（次要材料暂缺时先受理、限期补齐）",

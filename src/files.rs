@@ -9,6 +9,18 @@ use crate::store::StoreError;
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    write_atomic_with(path, |mut f| {
+        f.write_all(bytes).map_err(|e| StoreError::file(path, e))?;
+        Ok(f)
+    })
+}
+
+/// Writes `path` atomically with `write`, which streams into the
+/// temporary file and hands it back; when it fails, nothing is left.
+pub fn write_atomic_with<E: From<StoreError>>(
+    path: &Path,
+    write: impl FnOnce(std::fs::File) -> Result<std::fs::File, E>,
+) -> Result<(), E> {
     let fail = |e: std::io::Error| StoreError::file(path, e);
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -20,10 +32,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::now_v7().simple()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
+        let f = std::fs::File::create(&tmp).map_err(fail)?;
+        let f = write(f)?;
+        f.sync_all().map_err(fail)?;
+        std::fs::rename(&tmp, path).map_err(fail)?;
         // Make the rename itself durable.
         if let Ok(d) = std::fs::File::open(&dir) {
             let _ = d.sync_all();
@@ -33,7 +45,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.map_err(fail)
+    result
 }
 
 /// Reads a text file a person chose (a schedule, a catalogue): a file that

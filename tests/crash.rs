@@ -320,16 +320,15 @@ fn killing_export_never_leaves_a_batch_that_fails_its_checks() {
             continue;
         }
         batches += 1;
-        let bytes = std::fs::read(&path).unwrap();
         let unsealed = bianmin::exchange::envelope::unseal(
             store.conn(),
             &name,
-            &bytes,
+            &path,
             Some("371402101"),
             bianmin::exchange::reader::Trust::Registered,
         )
         .unwrap_or_else(|e| panic!("{name} is under a final name but fails: {e}"));
-        let opened = bianmin::exchange::reader::open(&name, &unsealed.inner)
+        let opened = bianmin::exchange::reader::open(&name, &unsealed.inner, false)
             .unwrap_or_else(|e| panic!("{name} is under a final name but fails: {e}"));
         bianmin::exchange::reader::verify(
             store.conn(),

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{id, join_code_of, remember_join_code};
+use common::{id, join_code_of, png, remember_join_code};
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -247,18 +247,17 @@ struct World {
 /// The plain batch inside the sealed batch at `sealed`, opened by whichever
 /// of `readers` it is for (or its join code), written beside it.
 fn opened_copy(readers: &[&Device], sealed: &Path) -> PathBuf {
-    let bytes = std::fs::read(sealed).unwrap();
     let name = sealed.file_name().unwrap().to_string_lossy().into_owned();
     let code = join_code_of(sealed);
     let inner = readers
         .iter()
-        .find_map(|d| envelope::unseal(d.store.conn(), &name, &bytes, None, Trust::Registered).ok())
+        .find_map(|d| envelope::unseal(d.store.conn(), &name, sealed, None, Trust::Registered).ok())
         .or_else(|| {
             let trust = Trust::Joining {
                 fingerprint: None,
                 code: code.as_deref(),
             };
-            envelope::unseal(readers[0].store.conn(), &name, &bytes, None, trust).ok()
+            envelope::unseal(readers[0].store.conn(), &name, sealed, None, trust).ok()
         })
         .unwrap_or_else(|| panic!("none of the devices opens {name}"));
     let path = sealed.with_extension("plain.bmb");
@@ -518,7 +517,10 @@ fn a_later_batch_first_is_held_and_named_then_applied() {
 
 // ---------------------------------------------------------------- tampering
 
-fn members(file: &Path) -> Vec<(String, Vec<u8>)> {
+/// A zip's members, by name, in order.
+type Members = Vec<(String, Vec<u8>)>;
+
+fn members(file: &Path) -> Members {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
     (0..zip.len())
         .map(|i| {
@@ -938,11 +940,11 @@ proptest! {
     #[test]
     fn the_reader_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
         // Arbitrary bytes are never a signed batch: refused, not a panic.
-        prop_assert!(reader::open("fuzz.bmb", &bytes).is_err());
+        prop_assert!(reader::open("fuzz.bmb", &bytes, true).is_err());
         // Arbitrary bytes behind a valid zip signature too.
         let mut z = b"PK\x03\x04".to_vec();
         z.extend_from_slice(&bytes);
-        prop_assert!(reader::open("fuzz.bmb", &z).is_err());
+        prop_assert!(reader::open("fuzz.bmb", &z, true).is_err());
     }
 }
 
@@ -1255,7 +1257,7 @@ fn forged_next(holder: &Device, victim_code: &str, case_no: &str) -> bianmin::st
 /// can: it needs only its own key and the hub's public key.
 fn sealed_by(writer: &Device, plain: &Path) -> PathBuf {
     let conn = writer.store.conn();
-    let opened = reader::open("plain.bmb", &std::fs::read(plain).unwrap()).unwrap();
+    let opened = reader::open("plain.bmb", &std::fs::read(plain).unwrap(), true).unwrap();
     let own = bianmin::store::device::load(conn).unwrap();
     let targets = envelope::recipients(conn, &own, "*").unwrap();
     let sealed = envelope::seal(
@@ -1266,7 +1268,9 @@ fn sealed_by(writer: &Device, plain: &Path) -> PathBuf {
     )
     .unwrap();
     let path = plain.with_extension("sealed.bmb");
-    std::fs::write(&path, sealed.bytes).unwrap();
+    sealed
+        .write(std::fs::File::create(&path).unwrap(), conn, &[])
+        .unwrap();
     path
 }
 
@@ -1529,7 +1533,6 @@ fn a_lost_stick_shows_no_applicant_and_only_the_destination_opens_a_batch() {
         &to_hub,
         "第 4 步 核对签名：该批次是加密发给中心的，本机（V03）不是收件设备",
     );
-    let bytes = std::fs::read(&to_hub).unwrap();
     for trust in [
         Trust::Registered,
         Trust::Joining {
@@ -1538,7 +1541,7 @@ fn a_lost_stick_shows_no_applicant_and_only_the_destination_opens_a_batch() {
         },
     ] {
         let (obs, _) = join_from(&w.observer_join, "A09", DeviceRole::Counter, t(23, 13, 0));
-        assert!(envelope::unseal(obs.store.conn(), "b.bmb", &bytes, None, trust).is_err());
+        assert!(envelope::unseal(obs.store.conn(), "b.bmb", &to_hub, None, trust).is_err());
     }
     // The hub opens it, with the case.
     w.hub.import("wang", t(23, 12, 33), &to_hub).unwrap();
@@ -1752,35 +1755,217 @@ fn a_check_recorded_at_two_windows_converges_on_the_first() {
     );
 }
 
-#[test]
-fn a_scan_line_travels_and_its_content_is_named_as_on_the_device_that_has_it() {
+fn kept_files(d: &Device) -> i64 {
+    d.store
+        .conn()
+        .query_row("SELECT count(*) FROM scan_files", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Counter A02 joined to a fresh hub, two cases with scans: the same PNG
+/// on case 1 line 1 and case 2 line 1, a PDF (marked `PDF-MARKER-1`, and
+/// over one encryption chunk) on case 1 line 2; and A02's batch.
+struct Scanned {
+    usb: tempfile::TempDir,
+    hub: Device,
+    a02: Device,
+    cases: [String; 2],
+    png: Vec<u8>,
+    pdf: Vec<u8>,
+    batch: PathBuf,
+}
+
+fn scanned() -> Scanned {
     let usb = tempfile::tempdir().unwrap();
     let u = usb.path();
     let mut hub = hub();
     let h_a02 = hub.export("wang", t(23, 8, 10), u, Some("A02"));
     let (mut a02, a02_line) = join_from(&h_a02, "A02", DeviceRole::Counter, t(23, 8, 20));
     trust(&mut hub, &a02_line, t(23, 8, 30));
-    let case_no = a02.intake("qian", t(23, 9, 0), 2);
+    let cases = [
+        a02.intake("qian", t(23, 9, 0), 2),
+        a02.intake("qian", t(23, 9, 1), 3),
+    ];
     let qian = a02.login("qian");
-    let pdf = b"%PDF-1.4\n% scan\n%%EOF\n".to_vec();
-    let a = bianmin::scans::attach_bytes(
-        &mut a02.store,
-        &qian,
-        t(23, 9, 5),
-        &case_no,
-        2,
-        "户口簿.pdf",
-        &pdf,
-    )
-    .unwrap();
+    let png = png(640, 480);
+    let mut pdf = b"%PDF-1.4\n% PDF-MARKER-1\n".to_vec();
+    pdf.extend((0..150_000).map(|i| b"0123456789\n"[i % 11]));
+    pdf.extend_from_slice(b"\n%%EOF\n");
+    for (case, line, name, bytes) in [
+        (&cases[0], 1, "身份证.png", &png),
+        (&cases[0], 2, "户口簿.pdf", &pdf),
+        (&cases[1], 1, "身份证（同一张）.png", &png),
+    ] {
+        bianmin::scans::attach_bytes(&mut a02.store, &qian, t(23, 9, 5), case, line, name, bytes)
+            .unwrap();
+    }
     let batch = a02.export("qian", t(23, 9, 30), u, None);
-    hub.import("wang", t(23, 9, 40), &batch).unwrap();
-    let lines = bianmin::scans::list(hub.store.conn(), &case_no).unwrap();
-    assert_eq!(lines.len(), 1);
-    assert!(!lines[0].here);
-    assert_eq!(lines[0].device_code, "A02");
-    let err = bianmin::scans::content_of(hub.store.conn(), &case_no, &a.sha256).unwrap_err();
-    assert!(err.to_string().contains("A02"), "{err}");
-    // On A02 itself the file is there.
-    assert!(bianmin::scans::list(a02.store.conn(), &case_no).unwrap()[0].here);
+    Scanned {
+        usb,
+        hub,
+        a02,
+        cases,
+        png,
+        pdf,
+        batch,
+    }
+}
+
+#[test]
+fn scanned_files_travel_sealed_once_each_and_open_at_the_hub() {
+    let mut s = scanned();
+    // Each file once, beside the payload, never in clear on the stick.
+    let names: Vec<String> = members(&s.batch).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names.iter().filter(|n| n.starts_with("scans/")).count(),
+        2,
+        "{names:?}"
+    );
+    let raw = std::fs::read(&s.batch).unwrap();
+    assert!(!holds(&raw, "PDF-MARKER-1"));
+    assert!(!raw.windows(4).any(|w| w == b"IHDR"), "the PNG is in clear");
+    // The hub keeps both, checked, with the image's thumbnail.
+    let r = s.hub.import("wang", t(23, 9, 40), &s.batch).unwrap();
+    assert_eq!(r.scans, 2, "{r:?}");
+    assert_eq!(kept_files(&s.hub), 2);
+    let lines = bianmin::scans::list(s.hub.store.conn(), &s.cases[0]).unwrap();
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|l| l.here), "{lines:?}");
+    for (line, want) in lines.iter().zip([&s.png, &s.pdf]) {
+        let (_, got) =
+            bianmin::scans::content_of(s.hub.store.conn(), &s.cases[0], &line.sha256).unwrap();
+        assert_eq!(&got, want, "{}", line.file_name);
+    }
+    let thumb =
+        bianmin::scans::thumbnail_of(s.hub.store.conn(), &s.cases[0], &lines[0].sha256).unwrap();
+    let thumb = image::load_from_memory(&thumb.expect("a thumbnail")).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (240, 180));
+    let second = bianmin::scans::list(s.hub.store.conn(), &s.cases[1]).unwrap();
+    assert!(second[0].here);
+    // The hub passes them on to a device that joins later: V03 gets the
+    // files from the hub, not from A02.
+    let h_v03 = s
+        .hub
+        .export("wang", t(23, 10, 0), s.usb.path(), Some("V03"));
+    let (v03, _) = join_from(&h_v03, "V03", DeviceRole::Agent, t(23, 10, 5));
+    assert_eq!(kept_files(&v03), 2);
+    assert!(bianmin::scans::list(v03.store.conn(), &s.cases[1]).unwrap()[0].here);
+    // A later batch of A02 with no new scan carries none again.
+    s.a02.intake("qian", t(23, 11, 0), 4);
+    let next = s.a02.export("qian", t(23, 11, 5), s.usb.path(), None);
+    assert!(members(&next).iter().all(|(n, _)| !n.starts_with("scans/")));
+}
+
+#[test]
+fn a_missing_extra_or_altered_scan_refuses_the_batch_at_check_8_and_changes_nothing() {
+    let mut s = scanned();
+    let dir = s.usb.path().join("bad");
+    std::fs::create_dir(&dir).unwrap();
+    let original = members(&s.batch);
+    let scan_at: Vec<usize> = original
+        .iter()
+        .enumerate()
+        .filter(|(_, (n, _))| n.starts_with("scans/"))
+        .map(|(i, _)| i)
+        .collect();
+    let with = |name: &str, change: &dyn Fn(&mut Members)| {
+        let mut m = original.clone();
+        change(&mut m);
+        let path = dir.join(name);
+        rezip(&path, &m);
+        path
+    };
+    // One bit of a file changed.
+    let altered = with("altered.bmb", &|m| {
+        let data = &mut m[scan_at[1]].1;
+        let mid = data.len() / 2;
+        data[mid] ^= 0x01;
+    });
+    // A file cut short.
+    let cut = with("cut.bmb", &|m| {
+        let data = &mut m[scan_at[1]].1;
+        data.truncate(data.len() - 100);
+    });
+    // A file taken out.
+    let missing = with("missing.bmb", &|m| {
+        m.remove(scan_at[0]);
+    });
+    // A file the manifest does not list slipped in.
+    let extra = with("extra.bmb", &|m| {
+        let data = m[scan_at[0]].1.clone();
+        m.push((format!("scans/{}", "ab".repeat(32)), data));
+    });
+    // Two files' contents swapped under each other's names.
+    let swapped = with("swapped.bmb", &|m| {
+        let (a, b) = (m[scan_at[0]].1.clone(), m[scan_at[1]].1.clone());
+        m[scan_at[0]].1 = b;
+        m[scan_at[1]].1 = a;
+    });
+    for (path, expect) in [
+        (&altered, "第 8 步 核对扫描件：扫描件“"),
+        (&cut, "第 8 步 核对扫描件：扫描件“"),
+        (&missing, "第 8 步 核对扫描件：批次说明列出的扫描件“"),
+        (
+            &extra,
+            "第 8 步 核对扫描件：批次中的扫描件 abababababab 没有列在批次说明中",
+        ),
+        (&swapped, "第 8 步 核对扫描件：扫描件“"),
+    ] {
+        let before = (s.hub.state(), kept_files(&s.hub));
+        let err = s
+            .hub
+            .import("wang", t(23, 9, 40), path)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(expect), "expected “{expect}” in: {err}");
+        assert_eq!(
+            (s.hub.state(), kept_files(&s.hub)),
+            before,
+            "a refused import changed the hub"
+        );
+    }
+    // The altered file is named as the clerk attached it.
+    let err = s
+        .hub
+        .import("wang", t(23, 9, 40), &altered)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(".pdf”") || err.contains(".png”"), "{err}");
+    // The batch itself still imports whole.
+    s.hub.import("wang", t(23, 9, 45), &s.batch).unwrap();
+    assert_eq!(kept_files(&s.hub), 2);
+}
+
+#[test]
+fn a_scan_whose_file_never_reached_the_writer_is_named_where_it_is() {
+    let mut s = scanned();
+    s.hub.import("wang", t(23, 9, 40), &s.batch).unwrap();
+    // The hub lost its copy (a restore from before it came): its batch to
+    // a new device names the scans, carries none, and says where they are.
+    s.hub
+        .store
+        .conn()
+        .execute("DELETE FROM scan_files", [])
+        .unwrap();
+    let h_v03 = s
+        .hub
+        .export("wang", t(23, 10, 0), s.usb.path(), Some("V03"));
+    assert!(members(&h_v03)
+        .iter()
+        .all(|(n, _)| !n.starts_with("scans/")));
+    let (v03, _) = join_from(&h_v03, "V03", DeviceRole::Agent, t(23, 10, 5));
+    let lines = bianmin::scans::list(v03.store.conn(), &s.cases[0]).unwrap();
+    assert!(
+        lines.iter().all(|l| !l.here && l.device_code == "A02"),
+        "{lines:?}"
+    );
+    let err = bianmin::scans::content_of(v03.store.conn(), &s.cases[0], &lines[0].sha256)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("A02"), "{err}");
+    // On A02 itself the files are there.
+    assert!(bianmin::scans::list(s.a02.store.conn(), &s.cases[0])
+        .unwrap()
+        .iter()
+        .all(|l| l.here));
 }

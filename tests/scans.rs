@@ -14,15 +14,6 @@ use bianmin::Error;
 use common::*;
 use sha2::Digest;
 
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x % 251) as u8, (y % 241) as u8, 77])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
 /// A PDF-signed file carrying `marker` in clear.
 fn pdf(marker: &str) -> Vec<u8> {
     format!("%PDF-1.4\n% {marker}\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n").into_bytes()

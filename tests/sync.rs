@@ -1031,3 +1031,75 @@ fn a_counter_with_no_address_finds_its_hub_by_broadcast_and_syncs() {
     );
     assert_eq!(hall.state_of("A01", &case_no).as_deref(), Some("accepted"));
 }
+
+/// A PDF-looking file of `n` bytes (over one encryption chunk when large).
+fn scan_pdf(n: usize, marker: &str) -> Vec<u8> {
+    let mut pdf = format!("%PDF-1.4\n% {marker}\n").into_bytes();
+    pdf.resize(n, b'0');
+    pdf.extend_from_slice(b"\n%%EOF\n");
+    pdf
+}
+
+/// Attaches `bytes` to line 1 of `case_no` at `code`; its SHA-256.
+fn attach(hall: &Hall, code: &str, case_no: &str, bytes: &[u8]) -> String {
+    let mut store = hall.open(code);
+    let s = login(&store, "li");
+    bianmin::scans::attach_bytes(&mut store, &s, now(), case_no, 1, "身份证.pdf", bytes)
+        .expect("attach")
+        .sha256
+}
+
+/// The content of the scan `sha` of `case_no` as `code` keeps it.
+fn scan_at(hall: &Hall, code: &str, case_no: &str, sha: &str) -> Option<Vec<u8>> {
+    bianmin::scans::content_of(hall.open(code).conn(), case_no, sha)
+        .ok()
+        .map(|(_, bytes)| bytes)
+}
+
+#[test]
+fn a_scan_attached_at_one_window_opens_at_another_over_the_lan() {
+    let hall = Hall::new(&["A02", "A03"]);
+    let port = free_port();
+    let _hub = serve(&hall.db("A01"), port);
+    let _a02 = sync(&hall.db("A02"), port);
+    let _a03 = sync(&hall.db("A03"), port);
+    let case_no = hall.intake("A02", "li", 1);
+    let pdf = scan_pdf(200_000, "LAN-SCAN");
+    let sha = attach(&hall, "A02", &case_no, &pdf);
+    // The hub asks A02 for it, A03 asks the hub: each checks and keeps it.
+    wait_until("the scan opens at the hub and at A03", || {
+        scan_at(&hall, "A01", &case_no, &sha).as_deref() == Some(pdf.as_slice())
+            && scan_at(&hall, "A03", &case_no, &sha).as_deref() == Some(pdf.as_slice())
+    });
+}
+
+#[test]
+fn a_once_exchange_ends_when_nobody_has_a_file_and_brings_those_that_exist() {
+    let hall = Hall::new(&["A02"]);
+    let port = free_port();
+    let _hub = serve(&hall.db("A01"), port);
+    let case_no = hall.intake("A02", "li", 1);
+    let kept = scan_pdf(1_000, "KEPT");
+    let lost = scan_pdf(2_000, "LOST");
+    let kept_sha = attach(&hall, "A02", &case_no, &kept);
+    let lost_sha = attach(&hall, "A02", &case_no, &lost);
+    // A02 lost one file (a restore from before it): nobody has it.
+    hall.open("A02")
+        .conn()
+        .execute("DELETE FROM scan_files WHERE sha256 = ?1", [&lost_sha])
+        .expect("delete");
+    let db = hall.db("A02");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(once(&db, port).map_err(|e| e.to_string()));
+    });
+    let done = rx.recv_timeout(PATIENCE).expect("the once exchange ended");
+    assert!(done.is_ok(), "{done:?}");
+    wait_until("the kept file reached the hub", || {
+        scan_at(&hall, "A01", &case_no, &kept_sha).as_deref() == Some(kept.as_slice())
+    });
+    let lines = bianmin::scans::list(hall.open("A01").conn(), &case_no).expect("list");
+    let lost_line = lines.iter().find(|l| l.sha256 == lost_sha).expect("line");
+    assert!(!lost_line.here);
+    assert_eq!(lost_line.device_code, "A02");
+}

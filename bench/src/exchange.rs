@@ -8,6 +8,12 @@
 //! All but the last day go in one large batch; the last day is the "daily
 //! batch". Seeding runs with `synchronous=OFF` (only the timed export and
 //! import use the normal settings).
+//!
+//! With `--scan-mb`, each case of the last day has a scan attached (one
+//! PNG of noise, which does not compress), together about that many MB:
+//! the daily batch carries them, and the peak resident memory of its
+//! export and of its import is read from the kernel (`VmHWM`, reset before
+//! each), to show it stays flat however large the batch.
 
 use std::path::Path;
 use std::time::Instant;
@@ -15,7 +21,9 @@ use std::time::Instant;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use super::intake::{accepted_application, bench_store_at, bench_time, synthetic_applicant};
+use super::intake::{
+    accepted_application, bench_store_at, bench_time, noise_png, synthetic_applicant,
+};
 use bianmin::auth::users::{self, NewUser};
 use bianmin::auth::{Role, Session};
 use bianmin::exchange::export::{self, ExportRequest};
@@ -42,7 +50,30 @@ pub struct ExchangeBench {
     pub big_import_ms: f64,
     pub import_events_per_second: f64,
     pub day_import_ms: f64,
+    pub day_scans: usize,
+    pub day_scan_bytes: u64,
+    /// Peak resident memory while exporting / importing the daily batch.
+    pub day_export_peak_rss_mb: u64,
+    pub day_import_peak_rss_mb: u64,
     pub seed_seconds: f64,
+}
+
+/// Resets the process's peak resident memory (Linux `clear_refs` 5).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The process's peak resident memory since the last [`reset_peak`], MB.
+fn peak_rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
 }
 
 /// Runs the exchange benchmark in `dir`.
@@ -51,6 +82,7 @@ pub fn exchange(
     days: usize,
     cases_per_day: usize,
     encrypt: bool,
+    scan_mb: usize,
 ) -> bianmin::Result<ExchangeBench> {
     let first_day = NaiveDate::from_ymd_opt(2025, 3, 3).unwrap_or_default();
     let sender_dir = dir.join("sender");
@@ -135,8 +167,26 @@ pub fn exchange(
             )?;
             let big_export_ms = t.elapsed().as_secs_f64() * 1000.0;
             day = next_weekday(day);
-            seed_day(&mut sender, &clerk, day, n, cases_per_day)?;
+            let cases = seed_day(&mut sender, &clerk, day, n, cases_per_day)?;
+            let mut day_scan_bytes = 0;
+            if scan_mb > 0 {
+                let kb = (scan_mb * 1024 / cases.len().max(1)).max(1);
+                for (i, case_no) in cases.iter().enumerate() {
+                    let scan = noise_png(kb, n + i);
+                    day_scan_bytes += scan.len() as u64;
+                    bianmin::scans::attach_bytes(
+                        &mut sender,
+                        &clerk,
+                        bench_time(day, 30_000 + i as i64),
+                        case_no,
+                        1,
+                        "扫描.png",
+                        &scan,
+                    )?;
+                }
+            }
             let seed_seconds = started.elapsed().as_secs_f64();
+            reset_peak();
             let t = Instant::now();
             let daily = export::export(
                 &mut sender,
@@ -146,6 +196,7 @@ pub fn exchange(
                 quiet,
             )?;
             let day_export_ms = t.elapsed().as_secs_f64() * 1000.0;
+            let day_export_peak_rss_mb = peak_rss_mb();
             let t = Instant::now();
             let r = import::import(
                 &mut receiver,
@@ -155,8 +206,9 @@ pub fn exchange(
                 quiet,
             )?;
             let big_import_ms = t.elapsed().as_secs_f64() * 1000.0;
+            reset_peak();
             let t = Instant::now();
-            import::import(
+            let day_import = import::import(
                 &mut receiver,
                 &receiver_clerk,
                 bench_time(day, 40_001),
@@ -164,6 +216,7 @@ pub fn exchange(
                 quiet,
             )?;
             let day_import_ms = t.elapsed().as_secs_f64() * 1000.0;
+            let day_import_peak_rss_mb = peak_rss_mb();
             return Ok(ExchangeBench {
                 cases_per_day,
                 days,
@@ -177,6 +230,10 @@ pub fn exchange(
                 big_import_ms,
                 import_events_per_second: r.added as f64 / (big_import_ms / 1000.0),
                 day_import_ms,
+                day_scans: day_import.scans,
+                day_scan_bytes,
+                day_export_peak_rss_mb,
+                day_import_peak_rss_mb,
                 seed_seconds,
             });
         }
@@ -197,14 +254,15 @@ fn next_weekday(day: NaiveDate) -> NaiveDate {
     d
 }
 
-/// `count` cases taken in on `day` and each moved through its lifecycle.
+/// `count` cases taken in on `day` and each moved through its lifecycle;
+/// their numbers.
 fn seed_day(
     store: &mut Store,
     clerk: &Session,
     day: NaiveDate,
     first: usize,
     count: usize,
-) -> bianmin::Result<()> {
+) -> bianmin::Result<Vec<String>> {
     store
         .conn()
         .pragma_update(None, "synchronous", "OFF")
@@ -256,5 +314,5 @@ fn seed_day(
         .conn()
         .pragma_update(None, "synchronous", "FULL")
         .map_err(StoreError::from)?;
-    Ok(())
+    Ok(case_nos)
 }

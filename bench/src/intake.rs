@@ -35,7 +35,7 @@ pub struct IntakeBench {
 
 /// A PNG of incompressible noise of about `kb` KB, its first pixel from
 /// `n` so that each sample is a different file (a different hash).
-fn noise_png(kb: usize, n: usize) -> Vec<u8> {
+pub(crate) fn noise_png(kb: usize, n: usize) -> Vec<u8> {
     let side = ((kb * 1024 / 3) as f64).sqrt().ceil() as u32;
     let mut state = 0x9E37_79B9_7F4A_7C15_u64 ^ n as u64;
     let img = image::RgbImage::from_fn(side, side, |_, _| {

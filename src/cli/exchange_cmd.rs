@@ -235,12 +235,17 @@ pub(super) fn export_cmd(ctx: &Ctx, a: ExportArgs) -> Result<()> {
     let r = export::export(&mut store, &session, now(), &request, &mut on)?;
     print(ctx.json, &r, |r| {
         let mut text = format!(
-            "已导出第 {} 批（发往{}）：{}\n事件 {} 条，办件 {} 件，{} 字节\n已加密，只有{}能打开",
+            "已导出第 {} 批（发往{}）：{}\n事件 {} 条，办件 {} 件，{}{} 字节\n已加密，只有{}能打开",
             r.batch_no,
             export::destination_label(&r.destination),
             r.path,
             r.events,
             r.cases,
+            if r.scans > 0 {
+                format!("扫描件 {} 个，", r.scans)
+            } else {
+                String::new()
+            },
             r.bytes,
             r.sealed_for.join("、")
         );
@@ -275,6 +280,9 @@ pub(super) fn import_cmd(ctx: &Ctx, file: &std::path::Path) -> Result<()> {
             r.cases,
             r.already_present
         );
+        if r.scans > 0 {
+            let _ = write!(s, "；收到扫描件 {} 个", r.scans);
+        }
         if r.released > 0 {
             let _ = write!(s, "；补齐缺口后写入先前暂存的 {} 条", r.released);
         }

@@ -7,9 +7,12 @@
 //!   center, writer, destination, batch number, time — the recipients, and
 //!   the payload's SHA-256 and size;
 //! - `envelope.sig`: the writer's ed25519 signature of those exact bytes;
-//! - `payload.bin`: a whole version-2 batch (manifest, events, case
-//!   summary), encrypted with ChaCha20-Poly1305 under a random content key
-//!   used for this batch only.
+//! - `payload.bin`: a whole plain batch (manifest, events, case summary),
+//!   encrypted with ChaCha20-Poly1305 under a random content key used for
+//!   this batch only;
+//! - `scans/{sha256}`: each scanned file the payload's manifest lists,
+//!   encrypted in chunks under a key derived from the content key
+//!   (src/exchange/scan_files.rs), streamed to and from the stick.
 //!
 //! The content key is sealed (HPKE, src/seal.rs) once per recipient: each
 //! registered device the batch is for, under the X25519 form of its
@@ -38,7 +41,8 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::manifest::{Manifest, MemberDigest, FORMAT};
-use super::reader::{self, Trust};
+use super::reader::{self, ScanMember, ScanMembers, Trust};
+use super::scan_files::{self, Carried, Files, FilesKey};
 use super::{devices, keys, ExchangeError};
 use crate::seal::{self, Secret};
 use crate::store::device::{self, Device, DeviceRole};
@@ -189,15 +193,51 @@ fn key_aad(e: &Envelope, who: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// A sealed batch, and the join code it was sealed to, if any (shown
-/// once to whoever exported it).
+/// A sealed batch ready to write, and the join code it was sealed to, if
+/// any (shown once to whoever exported it).
 pub struct SealedBatch {
-    pub bytes: Vec<u8>,
+    envelope: Vec<u8>,
+    signature: String,
+    payload: Vec<u8>,
+    files: FilesKey,
     pub join_code: Option<String>,
 }
 
-/// Seals the version-2 batch `inner` (written by this device, described by
-/// `m`) to `targets`, as [`recipients`] names them.
+impl SealedBatch {
+    /// Writes the container to `out`: the envelope, its signature, the
+    /// payload, then each file of `scans`, read from this device's store
+    /// and sealed one at a time.
+    pub fn write(
+        &self,
+        out: std::fs::File,
+        conn: &Connection,
+        scans: &[Carried],
+    ) -> crate::Result<std::fs::File> {
+        let fail = |e: &dyn std::fmt::Display| ExchangeError::Seal(format!("无法打包批次：{e}"));
+        let mut zip = zip::ZipWriter::new(out);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .last_modified_time(zip::DateTime::default());
+        for (name, bytes) in [
+            (ENVELOPE, self.envelope.as_slice()),
+            (SIGNATURE, self.signature.as_bytes()),
+            (PAYLOAD, self.payload.as_slice()),
+        ] {
+            zip.start_file(name, options).map_err(|e| fail(&e))?;
+            std::io::Write::write_all(&mut zip, bytes).map_err(|e| fail(&e))?;
+        }
+        for c in scans {
+            zip.start_file(scan_files::member(&c.sha256), options)
+                .map_err(|e| fail(&e))?;
+            scan_files::write_sealed(&mut zip, conn, &self.files, c)?;
+        }
+        Ok(zip.finish().map_err(|e| fail(&e))?)
+    }
+}
+
+/// Seals the plain batch `inner` (written by this device, described by
+/// `m`) to `targets`, as [`recipients`] names them; its scanned files are
+/// sealed as [`SealedBatch::write`] writes them.
 pub fn seal(
     conn: &Connection,
     m: &Manifest,
@@ -272,27 +312,29 @@ pub fn seal(
     let envelope_bytes =
         serde_json::to_vec_pretty(&envelope).map_err(|e| sealing(&e.to_string()))?;
     let signature = keys::sign(conn, &envelope_bytes)?;
-    let bytes = super::export::zip_members(
-        &[
-            (ENVELOPE, &envelope_bytes),
-            (SIGNATURE, signature.as_bytes()),
-            (PAYLOAD, &payload),
-        ],
-        true,
-    )?;
-    Ok(SealedBatch { bytes, join_code })
+    Ok(SealedBatch {
+        envelope: envelope_bytes,
+        signature,
+        payload,
+        files: FilesKey::new(content_key.bytes()),
+        join_code,
+    })
 }
 
-/// Whether `bytes` are a sealed batch (a zip with an envelope).
-pub fn is_sealed(bytes: &[u8]) -> bool {
-    zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .is_ok_and(|z| z.index_for_name(ENVELOPE).is_some())
+/// Whether the file at `path` is a sealed batch (a zip with an envelope).
+pub fn is_sealed(path: &std::path::Path) -> bool {
+    std::fs::File::open(path)
+        .ok()
+        .and_then(|f| zip::ZipArchive::new(f).ok())
+        .is_some_and(|z| z.index_for_name(ENVELOPE).is_some())
 }
 
-/// What was opened: the batch inside, and the envelope it must match.
+/// What was opened: the batch inside, the envelope it must match, and
+/// where its scanned files are.
 pub struct Unsealed {
     pub inner: Zeroizing<Vec<u8>>,
     pub envelope: Envelope,
+    pub scans: Files,
 }
 
 impl Unsealed {
@@ -318,16 +360,25 @@ impl Unsealed {
     }
 }
 
-/// Checks 1–5 on the envelope of the sealed batch `bytes`, then opens its
-/// payload with this device's key (or the join code).
+/// Checks 1–5 on the envelope of the sealed batch at `path`, then opens
+/// its payload with this device's key (or the join code). Its scanned
+/// files are only listed here: each is read when it is kept.
 pub fn unseal(
     conn: &Connection,
     file_name: &str,
-    bytes: &[u8],
+    path: &std::path::Path,
     center_code: Option<&str>,
     trust: Trust<'_>,
 ) -> crate::Result<Unsealed> {
-    let members: HashMap<String, Vec<u8>> = reader::members(file_name, bytes, &MEMBERS)?;
+    let file = std::fs::File::open(path).map_err(|e| ExchangeError::Container {
+        file: file_name.to_owned(),
+        reason: crate::files::reason(&e),
+    })?;
+    let reader::Members {
+        named: members,
+        scans,
+    } = reader::members(file_name, file, &MEMBERS, ScanMembers::List)?;
+    let members: HashMap<String, Vec<u8>> = members;
     let get = |name: &str| members.get(name).map(Vec::as_slice).unwrap_or_default();
     let envelope = parse(get(ENVELOPE))?;
     let e = &envelope;
@@ -392,9 +443,25 @@ pub fn unseal(
     }
     let inner = payload_cipher(&opened_key, payload, false)
         .ok_or_else(|| ExchangeError::MemberHash(PAYLOAD.to_owned()))?;
+    let stored: std::collections::BTreeMap<String, u64> = scans
+        .into_iter()
+        .filter_map(|(sha, m)| match m {
+            ScanMember::Stored(n) => Some((sha, n)),
+            ScanMember::Content(_) => None,
+        })
+        .collect();
     Ok(Unsealed {
         inner: Zeroizing::new(inner),
         envelope,
+        scans: if stored.is_empty() {
+            Files::None
+        } else {
+            Files::Sealed {
+                path: path.to_path_buf(),
+                key: FilesKey::new(&opened_key),
+                stored,
+            }
+        },
     })
 }
 

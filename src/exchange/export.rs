@@ -4,10 +4,12 @@
 //! `{center}-{device}-{YYYYMMDD}-{first seq}-{last seq}.bmb` (this device's
 //! own seq range; `0-0` when it carries only relayed events).
 //!
-//! The zip is built in memory, written under a temporary name in the target
-//! folder, flushed to disk and only then renamed: a stick pulled mid-write
-//! leaves no file that looks complete. The export is recorded only after
-//! the rename, so a failed export is simply exported again.
+//! The events are composed and sealed in memory; the container is streamed
+//! under a temporary name in the target folder with each scanned file the
+//! events name sealed one at a time (src/exchange/scan_files.rs), flushed
+//! to disk and only then renamed: a stick pulled mid-write leaves no file
+//! that looks complete. The export is recorded only after the rename, so a
+//! failed export is simply exported again.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
@@ -19,6 +21,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::manifest::{self, Manifest, MemberDigest, SourceRange};
+use super::scan_files::{self, Carried};
 use super::{devices, envelope, keys, origin, ExchangeError, OnProgress, Progress, PROGRESS_EVERY};
 use crate::auth::{Action, Session};
 use crate::store::device::{self, DeviceRole};
@@ -49,6 +52,9 @@ pub struct ExportReport {
     pub batch_no: i64,
     pub events: u64,
     pub cases: usize,
+    /// Scanned files carried, and their plain size.
+    pub scans: usize,
+    pub scan_bytes: u64,
     pub bytes: u64,
     pub sources: Vec<SourceRange>,
     pub manifest_sha256: String,
@@ -94,6 +100,7 @@ pub fn export(
             date,
             from: &|source| sent.get(source).copied().unwrap_or(0) + 1,
             last_day: Some(&last_day),
+            scans: Scans::Beside,
         },
         &mut *progress,
     )?
@@ -112,11 +119,11 @@ pub fn export(
         total,
         cases,
         batch_no,
+        scans,
     } = c;
     // Sealed to its recipients: the stick never holds the batch in clear.
     let sealed = envelope::seal(conn, &manifest, &zip_bytes, &targets)?;
     drop(zip_bytes);
-    let zip_bytes = sealed.bytes;
     let own = ranges.iter().find(|r| r.device_id == dev.device_id);
     let stem = format!(
         "{}-{}-{}-{}-{}",
@@ -127,9 +134,17 @@ pub fn export(
         own.map_or(0, |r| r.last_seq)
     );
     let path = free_name(&request.out_dir, &stem);
-    crate::files::write_atomic(&path, &zip_bytes).map_err(|e| match e {
-        StoreError::File { reason, .. } => crate::Error::from(write_error(&path, &reason)),
-        other => other.into(),
+    let mut bytes = 0;
+    crate::files::write_atomic_with(&path, |f| {
+        let f = sealed.write(f, conn, &scans)?;
+        bytes = f.metadata().map(|m| m.len()).unwrap_or_default();
+        Ok(f)
+    })
+    .map_err(|e| match e {
+        crate::Error::Store(StoreError::File { reason, .. }) => {
+            crate::Error::from(write_error(&path, &reason))
+        }
+        other => other,
     })?;
     progress(Progress { done: total, total });
     let file_name = path
@@ -164,7 +179,9 @@ pub fn export(
         batch_no,
         events: total,
         cases,
-        bytes: zip_bytes.len() as u64,
+        scans: scans.len(),
+        scan_bytes: scans.iter().map(|c| c.bytes).sum(),
+        bytes,
         sources: ranges,
         manifest_sha256,
         sealed_for: targets.iter().map(envelope::Target::label).collect(),
@@ -184,6 +201,18 @@ pub(crate) struct Compose<'a> {
     pub from: &'a dyn Fn(&str) -> i64,
     /// Events up to the end of this day (`YYYY-MM-DD`), or all of them.
     pub last_day: Option<&'a str>,
+    /// Where the scanned files the events name go.
+    pub scans: Scans,
+}
+
+/// Where a batch's scanned files go (src/exchange/scan_files.rs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scans {
+    /// Listed in the manifest and carried beside the payload of the sealed
+    /// container ([`envelope::SealedBatch::write`]).
+    Beside,
+    /// Not carried: the events name them, the files stay where they are.
+    Left,
 }
 
 /// A signed batch in memory.
@@ -195,6 +224,8 @@ pub(crate) struct Composed {
     pub total: u64,
     pub cases: usize,
     pub batch_no: i64,
+    /// The scanned files listed, to carry beside it.
+    pub scans: Vec<Carried>,
 }
 
 /// The devices whose events this device passes on: its own; on the hub,
@@ -303,6 +334,19 @@ pub(crate) fn compose(
     let mut members = BTreeMap::new();
     members.insert(manifest::EVENTS.to_owned(), digest(events_text.as_bytes()));
     members.insert(manifest::CASES.to_owned(), digest(cases_text.as_bytes()));
+    let scans = match c.scans {
+        Scans::Beside => scan_files::to_carry(conn, &chosen)?,
+        Scans::Left => Vec::new(),
+    };
+    for s in &scans {
+        members.insert(
+            scan_files::member(&s.sha256),
+            MemberDigest {
+                sha256: s.sha256.clone(),
+                bytes: s.bytes,
+            },
+        );
+    }
     let m = Manifest {
         format: manifest::FORMAT.to_owned(),
         version: manifest::VERSION,
@@ -327,15 +371,12 @@ pub(crate) fn compose(
         serde_json::to_vec_pretty(&m).map_err(|e| StoreError::Encode(e.to_string()))?;
     let manifest_sha256 = hex::encode(Sha256::digest(&manifest_bytes));
     let signature = keys::sign(conn, &manifest_bytes)?;
-    let zip_bytes = zip_members(
-        &[
-            (manifest::MANIFEST, &manifest_bytes),
-            (manifest::SIGNATURE, signature.as_bytes()),
-            (manifest::EVENTS, events_text.as_bytes()),
-            (manifest::CASES, cases_text.as_bytes()),
-        ],
-        false,
-    )?;
+    let zip_bytes = zip_members(&[
+        (manifest::MANIFEST, &manifest_bytes),
+        (manifest::SIGNATURE, signature.as_bytes()),
+        (manifest::EVENTS, events_text.as_bytes()),
+        (manifest::CASES, cases_text.as_bytes()),
+    ])?;
     Ok(Some(Composed {
         zip_bytes,
         manifest: m,
@@ -344,6 +385,7 @@ pub(crate) fn compose(
         total,
         cases,
         batch_no: c.batch_no,
+        scans,
     }))
 }
 
@@ -415,18 +457,12 @@ fn free_name(dir: &Path, stem: &str) -> PathBuf {
     path
 }
 
-/// The zip (deflate) of the members, in memory.
-/// A zip of `members` in order; deflated unless `stored` (ciphertext does
-/// not compress).
-pub(crate) fn zip_members(members: &[(&str, &[u8])], stored: bool) -> crate::Result<Vec<u8>> {
+/// A zip (deflate) of `members` in order, in memory.
+pub(crate) fn zip_members(members: &[(&str, &[u8])]) -> crate::Result<Vec<u8>> {
     let fail = |e: &dyn std::fmt::Display| StoreError::Encode(format!("无法打包批次：{e}"));
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
-        .compression_method(if stored {
-            zip::CompressionMethod::Stored
-        } else {
-            zip::CompressionMethod::Deflated
-        })
+        .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default());
     for (name, bytes) in members {
         zip.start_file(*name, options).map_err(|e| fail(&e))?;

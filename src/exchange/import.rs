@@ -21,7 +21,8 @@ use serde::Serialize;
 
 use super::reader::{self, Trust, Verified};
 use super::{
-    devices, envelope, forks, origin, ExchangeError, OnProgress, Progress, PROGRESS_EVERY,
+    devices, envelope, forks, origin, scan_files, ExchangeError, OnProgress, Progress,
+    PROGRESS_EVERY,
 };
 use crate::auth::{Action, Session};
 use crate::store::events::{self, Event, GENESIS_HASH};
@@ -29,7 +30,7 @@ use crate::store::order::{self, Clocks, Head};
 use crate::store::{device, projection, Store, StoreError};
 
 /// The checks an import passed, in order, as the window lists them.
-pub const CHECKS: [&str; 7] = [
+pub const CHECKS: [&str; 8] = [
     "读取文件",
     "检查文件清单",
     "检查批次说明",
@@ -37,6 +38,7 @@ pub const CHECKS: [&str; 7] = [
     "核对文件校验值",
     "核对事件链",
     "核对来源签名",
+    "核对扫描件",
 ];
 
 /// A gap in a device's events that holds later events back.
@@ -65,6 +67,8 @@ pub struct ImportReport {
     /// Earlier held events applied now that their gap is filled.
     pub released: u64,
     pub cases: usize,
+    /// Scanned files new to this machine, kept now.
+    pub scans: usize,
     /// The projections were replayed because a new event sorted early.
     pub replayed: bool,
     /// Conflicts flagged by this import.
@@ -128,23 +132,24 @@ pub(crate) fn read_verified(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let bytes = std::fs::read(path).map_err(|e| ExchangeError::Container {
-        file: file_name.clone(),
-        reason: e.to_string(),
-    })?;
     let center = if this_center {
         Some(device::load(conn)?.center_code)
     } else {
         None
     };
-    if !envelope::is_sealed(&bytes) {
+    if !envelope::is_sealed(path) {
         // A plain batch of version 1 or 2 (an older program's).
-        let opened = reader::open(&file_name, &bytes)?;
+        let bytes = std::fs::read(path).map_err(|e| ExchangeError::Container {
+            file: file_name.clone(),
+            reason: e.to_string(),
+        })?;
+        let opened = reader::open(&file_name, &bytes, true)?;
         return reader::verify(conn, center.as_deref(), opened, trust);
     }
-    let unsealed = envelope::unseal(conn, &file_name, &bytes, center.as_deref(), trust)?;
-    let opened = reader::open(&file_name, &unsealed.inner)?;
+    let unsealed = envelope::unseal(conn, &file_name, path, center.as_deref(), trust)?;
+    let mut opened = reader::open(&file_name, &unsealed.inner, false)?;
     unsealed.check_matches(&opened.manifest)?;
+    opened.scans = unsealed.scans;
     reader::verify(conn, center.as_deref(), opened, trust)
 }
 
@@ -166,7 +171,7 @@ pub fn import_live(
     peer_id: &str,
     bytes: &[u8],
 ) -> crate::Result<ImportReport> {
-    let opened = reader::open("局域网同步", bytes)?;
+    let opened = reader::open("局域网同步", bytes, true)?;
     if opened.manifest.device_id != peer_id {
         return Err(ExchangeError::BadSignature(opened.manifest.device_code.clone()).into());
     }
@@ -200,14 +205,18 @@ fn apply_events_of(
         events,
         heads,
     } = verified;
-    origin::keep(tx, &heads)?;
     let m = &opened.manifest;
+    // Check 8's second half first: an altered file refuses the batch
+    // before any event is applied (and the transaction keeps nothing).
+    let scans = scan_files::keep_all(tx, m, &opened.scans, &events)?;
+    origin::keep(tx, &heads)?;
     let source = format!("{}#{}", m.device_id, m.batch_no);
     let mut report = ImportReport {
         file_name: opened.file_name.clone(),
         from_device: m.device_code.clone(),
         batch_no: m.batch_no,
         events_in_batch: m.event_count,
+        scans,
         ..ImportReport::default()
     };
     let mut to_insert: Vec<Event> = Vec::new();

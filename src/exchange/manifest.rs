@@ -7,19 +7,22 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::ExchangeError;
+use super::{scan_files, ExchangeError};
 use crate::store::device::{self, DeviceRole};
 
 /// The value of `format`.
 pub const FORMAT: &str = "bianmin-batch";
-/// The format version this program writes. Version 2 adds each source's
-/// head signed by its origin (src/exchange/origin.rs); version 1 batches
-/// still import when they carry only their writer's own events.
-pub const VERSION: u32 = 2;
+/// The format version this program writes. Version 3 carries the scanned
+/// files the batch's events name (src/exchange/scan_files.rs); version 2
+/// added each source's head signed by its origin (src/exchange/origin.rs);
+/// version 1 batches still import when they carry only their writer's own
+/// events.
+pub const VERSION: u32 = 3;
 /// The oldest version this program reads.
 pub const OLDEST_VERSION: u32 = 1;
 
-/// The members of a batch, all required, nothing else allowed.
+/// The members of a batch, all required; besides them only the scanned
+/// files the manifest lists (`scans/{sha256}`, version 3).
 pub const MANIFEST: &str = "manifest.json";
 pub const SIGNATURE: &str = "manifest.sig";
 pub const EVENTS: &str = "events.jsonl";
@@ -53,7 +56,9 @@ pub struct Manifest {
     pub sources: Vec<SourceRange>,
     pub event_count: u64,
     pub kinds: BTreeMap<String, u64>,
-    /// SHA-256 and size of each member except the manifest and signature.
+    /// SHA-256 and size of each member except the manifest and signature,
+    /// and (version 3) of each scanned file the batch carries, under
+    /// `scans/{sha256}` (in the sealed container, outside the payload).
     pub members: BTreeMap<String, MemberDigest>,
 }
 
@@ -146,9 +151,26 @@ impl Manifest {
                 _ => return bad(&format!("缺少 {name} 的校验值")),
             }
         }
-        if m.members.len() != 2 {
-            return bad("文件校验值列表中有多余的文件");
+        for (name, d) in &m.members {
+            if name == EVENTS || name == CASES {
+                continue;
+            }
+            // A scanned file is named by its own hash, never empty, never
+            // larger than the largest file a center may allow.
+            let scan_ok = m.version >= 3
+                && scan_files::sha_of(name).is_some_and(|sha| sha == d.sha256)
+                && (1..=scan_files::MAX_BYTES).contains(&d.bytes);
+            if !scan_ok {
+                return bad("文件校验值列表中有多余的文件");
+            }
         }
         Ok(m)
+    }
+
+    /// The scanned files the batch carries (version 3), by SHA-256.
+    pub fn scans(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.members
+            .iter()
+            .filter_map(|(name, d)| scan_files::sha_of(name).map(|sha| (sha, d.bytes)))
     }
 }

@@ -9,6 +9,7 @@
 //! - [`envelope`]: a batch sealed to the devices it is for (version 3);
 //! - [`reader`]: opening a batch and every check before anything is applied;
 //! - [`origin`]: every event proven by the device that made it (check 7);
+//! - [`scan_files`]: the scanned files a batch carries (check 8);
 //! - [`forks`]: two events signed by one device for one place in its chain;
 //! - [`import`]: chaining, pending gaps and applying a batch in one transaction;
 //! - [`join`]: setting up a new counter PC or agent laptop from the hub's batch;
@@ -25,6 +26,7 @@ pub mod keys;
 pub mod manifest;
 pub mod origin;
 pub mod reader;
+pub mod scan_files;
 
 /// Progress of a long export or import: events processed out of a total.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -125,6 +127,14 @@ pub enum ExchangeError {
         reason: String,
         after: i64,
     },
+    #[error("第 8 步 核对扫描件：批次说明列出的扫描件{0}不在批次中（文件缺失），拒绝导入")]
+    ScanMissing(String),
+    #[error("第 8 步 核对扫描件：批次中的扫描件{0}没有列在批次说明中（多余的文件），拒绝导入")]
+    ScanExtra(String),
+    #[error("第 8 步 核对扫描件：批次说明列出的扫描件 {0} 不属于本批次的任何办件，拒绝导入")]
+    ScanUnclaimed(String),
+    #[error("第 8 步 核对扫描件：扫描件{0}的内容与批次说明的 SHA-256 或大小不符（文件被改动或损坏），拒绝导入")]
+    ScanAltered(String),
     #[error("吊销设备密钥必须写明原因（如：笔记本电脑丢失）")]
     RevokeWithoutReason,
     #[error("不能吊销本机自己的密钥")]

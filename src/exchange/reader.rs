@@ -12,18 +12,22 @@
 //!    machine already holds is checked in src/exchange/import.rs);
 //! 7. each source's events end at a head signed by that source itself,
 //!    checked against its registered key, whoever wrote the batch
-//!    (src/exchange/origin.rs).
+//!    (src/exchange/origin.rs);
+//! 8. the batch holds exactly the scanned files its manifest lists, each
+//!    named by one of its events; each file's size and hash are checked as
+//!    it is kept (src/exchange/scan_files.rs).
 //!
 //! Nothing here panics on any input: a property test feeds it arbitrary
 //! bytes and mutated batches (tests/exchange.rs).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 use super::manifest::{self, Manifest};
+use super::scan_files::{self, Files};
 use super::{devices, keys, origin, ExchangeError};
 use crate::store::events::Event;
 
@@ -39,6 +43,8 @@ pub struct Opened {
     pub manifest_bytes: Vec<u8>,
     pub manifest_sha256: String,
     pub members: HashMap<String, Vec<u8>>,
+    /// The scanned files the batch carries (check 8).
+    pub scans: Files,
 }
 
 /// Whom to believe for check 4.
@@ -65,42 +71,96 @@ pub struct Verified {
     pub heads: Vec<origin::SignedHead>,
 }
 
-/// Checks 1–3.
-pub fn open(file_name: &str, bytes: &[u8]) -> Result<Opened, ExchangeError> {
-    let mut members = members(file_name, bytes, &manifest::MEMBERS)?;
-    let manifest_bytes = members.remove(manifest::MANIFEST).unwrap_or_default();
+/// Checks 1–3 of a plain batch in memory (the LAN channel's, an older
+/// program's file, a sealed batch's payload). `scans_inside`: the scanned
+/// files may be members of this ZIP (not in a sealed payload: there they
+/// are beside it).
+pub fn open(file_name: &str, bytes: &[u8], scans_inside: bool) -> Result<Opened, ExchangeError> {
+    let mode = if scans_inside {
+        ScanMembers::Read
+    } else {
+        ScanMembers::Refuse
+    };
+    let Members { mut named, scans } = members(
+        file_name,
+        std::io::Cursor::new(bytes),
+        &manifest::MEMBERS,
+        mode,
+    )?;
+    let manifest_bytes = named.remove(manifest::MANIFEST).unwrap_or_default();
     let manifest = Manifest::parse(&manifest_bytes)?;
+    let scans: BTreeMap<String, Vec<u8>> = scans
+        .into_iter()
+        .filter_map(|(sha, m)| match m {
+            ScanMember::Content(c) => Some((sha, c)),
+            ScanMember::Stored(_) => None,
+        })
+        .collect();
     Ok(Opened {
         file_name: file_name.to_owned(),
         manifest_sha256: hex::encode(Sha256::digest(&manifest_bytes)),
         manifest,
         manifest_bytes,
-        members,
+        members: named,
+        scans: if scans.is_empty() {
+            Files::None
+        } else {
+            Files::Plain(scans)
+        },
     })
 }
 
-/// Checks 1 and 2 of a zip that must hold exactly `expected`: its members
-/// by name.
-pub(crate) fn members(
+/// What check 2 does with the scanned files of a container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ScanMembers {
+    /// None may be there.
+    Refuse,
+    /// Read them (a plain batch, in memory already).
+    Read,
+    /// Note their sizes only (a sealed container on a stick: each is read
+    /// when it is kept, one at a time).
+    List,
+}
+
+/// A scanned file as check 2 found it.
+#[derive(Debug, Clone)]
+pub(crate) enum ScanMember {
+    Content(Vec<u8>),
+    Stored(u64),
+}
+
+/// A container's members after checks 1 and 2.
+pub(crate) struct Members {
+    /// The expected members, read.
+    pub named: HashMap<String, Vec<u8>>,
+    /// The scanned files, by SHA-256.
+    pub scans: BTreeMap<String, ScanMember>,
+}
+
+/// Checks 1 and 2 of a zip that must hold exactly `expected` and, as
+/// `mode` says, scanned files (`scans/{sha256}`).
+pub(crate) fn members<R: Read + Seek>(
     file_name: &str,
-    bytes: &[u8],
+    mut source: R,
     expected: &[&'static str],
-) -> Result<HashMap<String, Vec<u8>>, ExchangeError> {
+    mode: ScanMembers,
+) -> Result<Members, ExchangeError> {
     let container = |reason: String| ExchangeError::Container {
         file: file_name.to_owned(),
         reason,
     };
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|_| container("不是 ZIP 文件，或文件末尾缺失".into()))?;
     // The zip library keeps only one entry per name, so repeated names are
     // looked for in the central directory itself.
     let mut listed = HashSet::new();
-    for name in central_directory_names(bytes) {
+    for name in central_directory_names(&mut source) {
         if !listed.insert(name.clone()) {
             return Err(ExchangeError::DuplicateMember(name));
         }
     }
-    let mut members: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut zip = zip::ZipArchive::new(source)
+        .map_err(|_| container("不是 ZIP 文件，或文件末尾缺失".into()))?;
+    let mut named: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut scans: BTreeMap<String, ScanMember> = BTreeMap::new();
     let mut names = HashSet::new();
     for i in 0..zip.len() {
         let mut entry = zip
@@ -118,11 +178,18 @@ pub(crate) fn members(
         if !names.insert(name.clone()) {
             return Err(ExchangeError::DuplicateMember(name));
         }
-        if !expected.contains(&name.as_str()) {
+        let scan = scan_files::sha_of(&name)
+            .filter(|_| mode != ScanMembers::Refuse)
+            .map(str::to_owned);
+        if !expected.contains(&name.as_str()) && scan.is_none() {
             return Err(ExchangeError::UnexpectedMember(name));
         }
         if entry.size() > MAX_MEMBER_BYTES {
             return Err(ExchangeError::MemberTooLarge(name));
+        }
+        if let (Some(sha), ScanMembers::List) = (&scan, mode) {
+            scans.insert(sha.clone(), ScanMember::Stored(entry.size()));
+            continue;
         }
         let mut data = Vec::with_capacity(entry.size().min(64 << 20) as usize);
         (&mut entry)
@@ -132,14 +199,21 @@ pub(crate) fn members(
         if data.len() as u64 > MAX_MEMBER_BYTES {
             return Err(ExchangeError::MemberTooLarge(name));
         }
-        members.insert(name, data);
+        match scan {
+            Some(sha) => {
+                scans.insert(sha, ScanMember::Content(data));
+            }
+            None => {
+                named.insert(name, data);
+            }
+        }
     }
     for &name in expected {
-        if !members.contains_key(name) {
+        if !named.contains_key(name) {
             return Err(ExchangeError::MissingMember(name));
         }
     }
-    Ok(members)
+    Ok(Members { named, scans })
 }
 
 /// Checks 3 (this center), 4, 5 and 6.
@@ -178,8 +252,12 @@ pub fn verify(
     if !keys::verify(&key, &opened.manifest_bytes, &signature) {
         return Err(ExchangeError::BadSignature(m.device_code.clone()).into());
     }
-    // 5. The members.
-    for (name, digest) in &m.members {
+    // 5. The members (the scanned files at check 8).
+    for (name, digest) in m
+        .members
+        .iter()
+        .filter(|(name, _)| scan_files::sha_of(name).is_none())
+    {
         let data = opened
             .members
             .get(name)
@@ -252,6 +330,8 @@ pub fn verify(
         Trust::Joining { .. } => Some(key.as_str()),
     };
     let heads = origin::check(conn, &opened.manifest, &by_device, writer_key)?;
+    // 8. The scanned files: exactly those listed (their content as kept).
+    scan_files::check_listed(&opened.manifest, &opened.scans, &by_device)?;
     Ok(Verified {
         opened,
         events: by_device,
@@ -356,45 +436,66 @@ fn parse_lines(lines: &[&str], first: usize) -> Result<Vec<Event>, ExchangeError
 
 /// The file names listed in a zip's central directory, read directly
 /// (bounds-checked; an unreadable directory gives what was read so far).
-fn central_directory_names(bytes: &[u8]) -> Vec<String> {
-    let u16_at = |at: usize| -> Option<usize> {
-        bytes
-            .get(at..at + 2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize)
-    };
-    let u32_at = |at: usize| -> Option<usize> {
-        bytes
-            .get(at..at + 4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+fn central_directory_names<R: Read + Seek>(source: &mut R) -> Vec<String> {
+    let Ok(len) = source.seek(SeekFrom::End(0)) else {
+        return Vec::new();
     };
     // The end-of-central-directory record is in the last 64 KiB + 22 bytes.
-    let low = bytes.len().saturating_sub(22 + 65_535);
-    let Some(end) = (low..bytes.len().saturating_sub(21))
+    let low = len.saturating_sub(22 + 65_535);
+    let tail = read_at(source, low, (len - low) as usize);
+    let u16_in = |b: &[u8], at: usize| -> Option<usize> {
+        b.get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize)
+    };
+    let u32_in = |b: &[u8], at: usize| -> Option<usize> {
+        b.get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    let Some(end) = (0..tail.len().saturating_sub(21))
         .rev()
-        .find(|&i| bytes.get(i..i + 4) == Some(b"PK\x05\x06".as_slice()))
+        .find(|&i| tail.get(i..i + 4) == Some(b"PK\x05\x06".as_slice()))
     else {
         return Vec::new();
     };
-    let (Some(count), Some(mut at)) = (u16_at(end + 10), u32_at(end + 16)) else {
+    let (Some(count), Some(size), Some(offset)) = (
+        u16_in(&tail, end + 10),
+        u32_in(&tail, end + 12),
+        u32_in(&tail, end + 16),
+    ) else {
         return Vec::new();
     };
+    // A directory larger than the file is a lie; read what is there.
+    let dir = read_at(source, offset as u64, size.min(len as usize));
     let mut names = Vec::new();
+    let mut at = 0;
     for _ in 0..count {
-        if bytes.get(at..at + 4) != Some(b"PK\x01\x02".as_slice()) {
+        if dir.get(at..at + 4) != Some(b"PK\x01\x02".as_slice()) {
             break;
         }
-        let (Some(name_len), Some(extra), Some(comment)) =
-            (u16_at(at + 28), u16_at(at + 30), u16_at(at + 32))
-        else {
+        let (Some(name_len), Some(extra), Some(comment)) = (
+            u16_in(&dir, at + 28),
+            u16_in(&dir, at + 30),
+            u16_in(&dir, at + 32),
+        ) else {
             break;
         };
-        let Some(name) = bytes.get(at + 46..at + 46 + name_len) else {
+        let Some(name) = dir.get(at + 46..at + 46 + name_len) else {
             break;
         };
         names.push(String::from_utf8_lossy(name).into_owned());
         at += 46 + name_len + extra + comment;
     }
     names
+}
+
+/// Up to `len` bytes of `source` from `offset` (fewer at its end or on a
+/// read error).
+fn read_at<R: Read + Seek>(source: &mut R, offset: u64, len: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    if source.seek(SeekFrom::Start(offset)).is_ok() {
+        let _ = source.take(len as u64).read_to_end(&mut out);
+    }
+    out
 }
 
 fn short(id: &str) -> String {

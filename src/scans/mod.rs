@@ -13,8 +13,10 @@
 //! encrypted laptop they are encrypted with the database, never in clear
 //! on its disk. A file attached twice is stored once. The attachment
 //! itself is the event `case.scan_attached` (case, line, SHA-256, size,
-//! type, the name it had); its content does not travel in the USB batches
-//! yet: another device lists the line and says where the file is.
+//! type, the name it had). The USB batches carry the files their events
+//! name (src/exchange/scan_files.rs), kept here on import
+//! ([`keep_received`]); until one arrives, a device lists the line and
+//! says where the file is.
 
 pub mod content;
 
@@ -58,12 +60,15 @@ pub enum ScanError {
     },
     #[error("办件 {case_no} 没有这个扫描件")]
     NoSuchScan { case_no: String },
-    #[error("扫描件 {file_name} 的内容在设备 {device} 上，尚未传到本机（U 盘批次暂不携带扫描件）")]
+    #[error("扫描件 {file_name} 的内容在设备 {device} 上，尚未传到本机；导入该设备之后导出的批次即可查看")]
     NotHere { file_name: String, device: String },
 }
 
 /// The default largest file, in MB (a center setting may change it).
 pub const DEFAULT_MAX_MB: u32 = 10;
+/// The largest limit a center may set, in MB (and the largest file a
+/// batch may carry).
+pub const LARGEST_MAX_MB: u32 = 50;
 
 /// Payload of `case.scan_attached`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,15 +202,7 @@ pub fn attach_bytes(
         let summary = lookup::summary(tx, case_no)?
             .ok_or_else(|| IntakeError::NoSuchCase(case_no.trim().to_owned()))?;
         let material = line_name(tx, &summary.case_id, &summary.case_no, position)?;
-        let already_kept = tx
-            .prepare_cached("SELECT 1 FROM scan_files WHERE sha256 = ?1")?
-            .exists([&sha256])?;
-        if !already_kept {
-            tx.prepare_cached(
-                "INSERT INTO scan_files (sha256, kind, bytes, content, thumbnail) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![sha256, kind.code(), bytes.len() as i64, bytes, thumbnail])?;
-        }
+        let already_kept = !keep(tx, &sha256, kind, bytes, thumbnail.as_deref())?;
         let payload = ScanAttached {
             position,
             sha256: sha256.clone(),
@@ -230,6 +227,79 @@ pub fn attach_bytes(
             already_kept,
         })
     })
+}
+
+/// Keeps a file by its SHA-256 once; whether it was new here.
+fn keep(
+    tx: &Transaction<'_>,
+    sha256: &str,
+    kind: Kind,
+    bytes: &[u8],
+    thumbnail: Option<&[u8]>,
+) -> crate::Result<bool> {
+    let added = tx
+        .prepare_cached(
+            "INSERT INTO scan_files (sha256, kind, bytes, content, thumbnail) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (sha256) DO NOTHING",
+        )?
+        .execute(params![sha256, kind.code(), bytes.len() as i64, bytes, thumbnail])?;
+    Ok(added == 1)
+}
+
+/// Keeps a file that came in a batch, its SHA-256 already checked
+/// (src/exchange/scan_files.rs): its type by content and an image's
+/// thumbnail, as at the counter; whether it was new here.
+pub(crate) fn keep_received(
+    tx: &Transaction<'_>,
+    sha256: &str,
+    bytes: &[u8],
+) -> crate::Result<bool> {
+    let exists = tx
+        .prepare_cached("SELECT 1 FROM scan_files WHERE sha256 = ?1")?
+        .exists([sha256])?;
+    if exists {
+        return Ok(false);
+    }
+    let name = &sha256[..12.min(sha256.len())];
+    let kind = content::sniff(bytes).ok_or_else(|| ScanError::NotAScan(name.to_owned()))?;
+    let thumbnail = content::thumbnail(kind, bytes).map_err(|reason| ScanError::BrokenImage {
+        name: name.to_owned(),
+        reason,
+    })?;
+    keep(tx, sha256, kind, bytes, thumbnail.as_deref())
+}
+
+/// The files of scan lines this device holds without the file (to ask
+/// for over the LAN), by SHA-256.
+pub fn missing(conn: &Connection) -> crate::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT s.sha256 FROM case_scans s
+         WHERE NOT EXISTS (SELECT 1 FROM scan_files f WHERE f.sha256 = s.sha256)
+         ORDER BY s.sha256",
+    )?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(StoreError::from)?)
+}
+
+/// The size of the file `sha256` when this device keeps it.
+pub fn kept_bytes(conn: &Connection, sha256: &str) -> crate::Result<Option<u64>> {
+    Ok(conn
+        .prepare_cached("SELECT bytes FROM scan_files WHERE sha256 = ?1")?
+        .query_row([sha256], |r| r.get::<_, i64>(0))
+        .optional()
+        .map_err(StoreError::from)?
+        .map(|b| b as u64))
+}
+
+/// The content of the file `sha256` as kept here (for a batch to carry).
+pub fn content_by_hash(conn: &Connection, sha256: &str) -> crate::Result<Option<Vec<u8>>> {
+    Ok(conn
+        .prepare_cached(CONTENT)?
+        .query_row([sha256], |r| r.get::<_, Vec<u8>>(0))
+        .optional()
+        .map_err(StoreError::from)?)
 }
 
 /// The name of a case's material line, or the refusal naming the range.

@@ -32,7 +32,7 @@ use super::link::{self, BATCH, JOINED, REFUSED, WAITING};
 use super::{device, Notice, SyncError, HEARTBEAT, SILENCE_LIMIT};
 use crate::auth::{Action, Session};
 use crate::exchange::devices::{self, TrustedDevice};
-use crate::exchange::export::{self, Compose};
+use crate::exchange::export::{self, Compose, Scans};
 use crate::exchange::join::{self, Identity, JoinInput, JoinReport};
 use crate::exchange::keys::{self, KeyLine};
 use crate::exchange::reader::{self, Trust};
@@ -374,6 +374,7 @@ fn wait_and_answer(
             date: at.date_naive(),
             from: &|_| 1,
             last_day: None,
+            scans: Scans::Left,
         },
         &mut |_| {},
     )?
@@ -523,7 +524,7 @@ fn apply_center(
     identity: Identity,
     now: &dyn Fn() -> DateTime<FixedOffset>,
 ) -> crate::Result<JoinReport> {
-    let opened = reader::open("局域网加入", bytes)?;
+    let opened = reader::open("局域网加入", bytes, true)?;
     if opened.manifest.public_key != hub.public_key {
         return Err(ExchangeError::NotAHubBatch.into());
     }
@@ -546,7 +547,7 @@ pub enum Progress {
     Connecting,
     /// Waiting for a manager: the fingerprints to compare.
     Waiting(Waiting),
-    Joined(JoinReport),
+    Joined(Box<JoinReport>),
     Failed {
         reason: String,
     },
@@ -581,7 +582,7 @@ impl Asking {
             });
             match result {
                 Ok((store, report)) => {
-                    set(&p, Progress::Joined(report));
+                    set(&p, Progress::Joined(Box::new(report)));
                     Some(store)
                 }
                 Err(e) => {

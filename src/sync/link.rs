@@ -10,12 +10,20 @@
 //!   time, the next after the other has answered.
 //! - `Refused`: the other end's batch failed a check; the connection ends
 //!   and the reason is shown on both ends.
+//! - `Want`: the scanned files this end has lines for but not the files
+//!   (by SHA-256), asked once per connection, at its start and after each
+//!   batch applied; the other end answers with a `File` for each it keeps,
+//!   then `FilesEnd`, and sends any other it is asked for as soon as it
+//!   comes (on the hub: from the device that attached it). A file is checked against its hash before it is kept
+//!   (src/exchange/scan_files.rs); a wrong one refuses the connection like
+//!   a refused batch. Files go one per message, never inside a batch, so a
+//!   day of scans never makes one message.
 //!
 //! New local events (an intake at this PC, a batch from another device on
 //! the hub) are noticed through SQLite's data version, checked every
 //! [`TICK`]; the other end learns of them at once, without asking.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -25,8 +33,8 @@ use serde::{Deserialize, Serialize};
 
 use super::channel::{io_lost, read_frame, Assembler, Channel};
 use super::{Notice, SyncError, HEARTBEAT, SILENCE_LIMIT};
-use crate::exchange::export::{self, Compose};
-use crate::exchange::import;
+use crate::exchange::export::{self, Compose, Scans};
+use crate::exchange::{import, scan_files};
 use crate::store::{events, Store, StoreError};
 
 pub(super) const HEADS: u8 = 1;
@@ -36,6 +44,14 @@ pub(super) const REFUSED: u8 = 3;
 pub(super) const WAITING: u8 = 4;
 /// From a PC that joined: the center's batch is applied.
 pub(super) const JOINED: u8 = 5;
+/// The scanned files this end lacks (JSON list of SHA-256).
+pub(super) const WANT: u8 = 6;
+/// One scanned file: its SHA-256 (64 hex) then its content.
+pub(super) const FILE: u8 = 7;
+/// Every file of the last `Want` this end keeps has been sent.
+pub(super) const FILES_END: u8 = 8;
+/// At most this many files asked for in one `Want`.
+const WANT_AT_ONCE: usize = 256;
 
 /// How often local changes are looked for.
 pub const TICK: Duration = Duration::from_millis(50);
@@ -102,6 +118,7 @@ pub fn batch_bytes(
             date: now.date_naive(),
             from: &|_| from,
             last_day: None,
+            scans: Scans::Left,
         },
         &mut |_| {},
     )?;
@@ -176,6 +193,13 @@ fn exchange(
         Ok(())
     };
     send_heads(ch, &own, received)?;
+    // The scanned files asked for on this connection, and the asks not yet
+    // answered to the end.
+    let mut asked: HashSet<String> = HashSet::new();
+    let mut awaiting = ask_files(store, ch, &mut asked)?;
+    // The files the other end asked for that this end does not keep (yet):
+    // sent as soon as they come.
+    let mut unanswered: HashSet<String> = HashSet::new();
     let (mut last_sent, mut last_heard) = (Instant::now(), Instant::now());
     // Something may be owed to the other end (set by any change of
     // either end's heads, cleared when nothing is).
@@ -227,12 +251,37 @@ fn exchange(
                                     return Err(e);
                                 }
                             }
+                            awaiting += ask_files(store, ch, &mut asked)?;
                             own = heads_of(store)?;
                             version = data_version(store)?;
                             dirty = true;
                             send_heads(ch, &own, received)?;
                             last_sent = Instant::now();
                         }
+                        WANT => {
+                            let wanted: Vec<String> = serde_json::from_slice(&payload)
+                                .map_err(|e| SyncError::Malformed(e.to_string()))?;
+                            unanswered.extend(wanted.into_iter().take(WANT_AT_ONCE));
+                            send_files(store, ch, &mut unanswered)?;
+                            ch.send(FILES_END, &[])?;
+                            last_sent = Instant::now();
+                        }
+                        FILE => {
+                            let (sha, content) = payload.split_at(64.min(payload.len()));
+                            let sha = String::from_utf8_lossy(sha).into_owned();
+                            if asked.contains(&sha) {
+                                match scan_files::keep_one(store, &sha, content) {
+                                    Ok(true) => notice(Notice::FileReceived { from: code.clone() }),
+                                    Ok(false) => {}
+                                    Err(e) => {
+                                        let _ = ch.send(REFUSED, e.to_string().as_bytes());
+                                        return Err(e);
+                                    }
+                                }
+                                version = data_version(store)?;
+                            }
+                        }
+                        FILES_END => awaiting = awaiting.saturating_sub(1),
                         REFUSED => {
                             return Err(SyncError::Refused {
                                 peer: code.clone(),
@@ -270,6 +319,9 @@ fn exchange(
         let v = data_version(store)?;
         if v != version {
             version = v;
+            // A file the other end asked for that came here since (on the
+            // hub: from the device that attached it).
+            send_files(store, ch, &mut unanswered)?;
             let now_heads = heads_of(store)?;
             if now_heads != own {
                 own = now_heads;
@@ -296,6 +348,7 @@ fn exchange(
                     date: at.date_naive(),
                     from: &|source| their.get(source).copied().unwrap_or(0) + 1,
                     last_day: None,
+                    scans: Scans::Left,
                 },
                 &mut |_| {},
             )?;
@@ -307,7 +360,7 @@ fn exchange(
                     to: code.clone(),
                     events: c.total,
                 });
-            } else if mode == Mode::Once && covers(&own, their) {
+            } else if mode == Mode::Once && covers(&own, their) && awaiting == 0 {
                 notice(Notice::InStep(code.clone()));
                 return Ok(());
             } else if !told_in_step && covers(&own, their) {
@@ -320,6 +373,39 @@ fn exchange(
             last_sent = Instant::now();
         }
     }
+}
+
+/// Sends each file of `wanted` this end keeps, and forgets it.
+fn send_files(store: &Store, ch: &mut Channel, wanted: &mut HashSet<String>) -> crate::Result<()> {
+    let mut sent = Vec::new();
+    for sha in wanted.iter() {
+        if let Some(content) = crate::scans::content_by_hash(store.conn(), sha)? {
+            ch.send(FILE, &[sha.as_bytes(), &content].concat())?;
+            sent.push(sha.clone());
+        }
+    }
+    for sha in sent {
+        wanted.remove(&sha);
+    }
+    Ok(())
+}
+
+/// Asks the other end for the scanned files this end has lines for but
+/// not the files, those not asked for yet on this connection; how many
+/// asks were sent (each is answered by `FilesEnd`).
+fn ask_files(store: &Store, ch: &mut Channel, asked: &mut HashSet<String>) -> crate::Result<u64> {
+    let wanted: Vec<String> = crate::scans::missing(store.conn())?
+        .into_iter()
+        .filter(|sha| !asked.contains(sha))
+        .collect();
+    let mut asks = 0;
+    for part in wanted.chunks(WANT_AT_ONCE) {
+        let bytes = serde_json::to_vec(part).map_err(|e| SyncError::Malformed(e.to_string()))?;
+        ch.send(WANT, &bytes)?;
+        asked.extend(part.iter().cloned());
+        asks += 1;
+    }
+    Ok(asks)
 }
 
 #[cfg(test)]

@@ -157,6 +157,15 @@ fn fold(s: &mut Status, serving: bool, n: &Notice, at: DateTime<FixedOffset>) ->
             }
             s.last_exchange = Some(minute);
         }
+        Notice::FileReceived { from } => {
+            arrived = true;
+            if serving {
+                let i = peer(s, from);
+                s.peers[i].connected = true;
+                s.peers[i].last_contact = clock.clone();
+            }
+            s.last_exchange = Some(minute);
+        }
         Notice::Behind { peer: code, events } => {
             if serving {
                 let i = peer(s, code);

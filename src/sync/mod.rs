@@ -110,6 +110,8 @@ pub enum Notice {
     Connected(String),
     /// Events came in and were applied.
     Received { from: String, added: u64 },
+    /// A scanned file came in and was kept.
+    FileReceived { from: String },
     /// Events were sent.
     Sent { to: String, events: u64 },
     /// How many events this end holds that the other end lacks, as the
@@ -143,6 +145,7 @@ impl std::fmt::Display for Notice {
         match self {
             Notice::Connected(code) => write!(f, "{code} 已连接"),
             Notice::Received { from, added } => write!(f, "收到 {from} 的 {added} 条新数据"),
+            Notice::FileReceived { from } => write!(f, "收到 {from} 的扫描件"),
             Notice::Sent { to, events } => write!(f, "向 {to} 发送 {events} 条数据"),
             Notice::Behind { peer, events } => write!(f, "{peer} 还差 {events} 条数据"),
             Notice::InStep(peer) => write!(f, "与 {peer} 的数据已一致"),

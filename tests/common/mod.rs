@@ -204,3 +204,14 @@ pub fn pdf_text(pdf: &[u8]) -> String {
         .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
         .collect()
 }
+
+/// A real PNG of `w`×`h` pixels (a gradient), as a scanner writes one.
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, 77])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}

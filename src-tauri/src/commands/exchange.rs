@@ -30,7 +30,7 @@ pub struct Overview {
     pub conflicts: Vec<OpenConflict>,
     /// Two signed events for one place of a device's chain (a misused key).
     pub forks: Vec<forks::Fork>,
-    pub checks: [&'static str; 7],
+    pub checks: [&'static str; import::CHECKS.len()],
 }
 
 #[tauri::command]

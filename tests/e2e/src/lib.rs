@@ -543,6 +543,42 @@ impl Window {
         assert!(!id.is_empty(), "nothing with an id has the focus");
         self.keys(&format!("#{id}"), keys).await;
     }
+
+    /// The natural width of the image `css` once loaded (0 if it never
+    /// loads within [`PATIENCE`]).
+    pub async fn natural_width(&self, css: &str) -> u64 {
+        let start = Instant::now();
+        loop {
+            let v = self
+                .client
+                .execute(
+                    "const i = document.querySelector(arguments[0]); return i && i.complete ? i.naturalWidth : 0;",
+                    vec![serde_json::json!(css)],
+                )
+                .await
+                .expect("width");
+            let n = v.as_u64().unwrap_or(0);
+            if n > 0 || start.elapsed() > PATIENCE {
+                return n;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// A PNG scan of `w`×`h` pixels (a red and white check).
+pub fn scan_png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        if (x / 40 + y / 40) % 2 == 0 {
+            image::Rgb([200, 40, 40])
+        } else {
+            image::Rgb([250, 250, 250])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
 }
 
 impl Window {

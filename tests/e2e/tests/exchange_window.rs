@@ -1,7 +1,8 @@
 //! 数据交换 in the real window: a counter PC exports its batch to a USB
 //! folder; on the hub a manager registers that PC's key file, sees a
 //! truncated copy refused at step 1, imports the real batch with every
-//! check shown, and the case taken on the counter appears.
+//! check shown, and the case taken on the counter appears with the scan
+//! attached there, its thumbnail drawn from the file the batch carried.
 
 use bianmin::auth::users;
 use bianmin::exchange::export::{self, ExportRequest};
@@ -63,6 +64,16 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
             accepted_application("孙秀兰", "37140219400315001", "姚家街道1号"),
         )
         .expect("intake");
+        bianmin::scans::attach_bytes(
+            &mut a02,
+            &clerk,
+            now,
+            &r.case_no,
+            1,
+            "身份证.png",
+            &scan_png(900, 600),
+        )
+        .expect("scan");
         r.case_no
     };
     let folder = usb.path().display().to_string();
@@ -83,7 +94,7 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
     w.click("#write-key").await;
     w.click("#export-button").await;
     let done = w.wait_text("#export-result", "已导出第 1 批").await;
-    assert!(done.contains("办件 1 件"), "{done}");
+    assert!(done.contains("办件 1 件，扫描件 1 个"), "{done}");
     w.wait_text("#exchange-progress-text", "导出").await;
     w.screenshot(&screenshot_path(&w, "window-exchange-export.png"))
         .await;
@@ -137,9 +148,10 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
     w.click("#batch-table tr:nth-child(2) .import-button").await;
     let ok = w.wait_text("#exchange-result", "已导入").await;
     assert!(ok.contains("涉及办件 1 件"), "{ok}");
+    assert!(ok.contains("收到扫描件 1 个"), "{ok}");
     let checks = w.text("#exchange-checks").await;
-    assert_eq!(checks.matches('✓').count(), 7, "{checks}");
-    assert!(checks.contains("核对来源签名"), "{checks}");
+    assert_eq!(checks.matches('✓').count(), 8, "{checks}");
+    assert!(checks.contains("第 8 步 核对扫描件"), "{checks}");
     w.wait_text("#device-table tr[data-code=\"A02\"]", "最近导入第 1 批")
         .await;
     w.scroll_to("#device-table").await;
@@ -153,6 +165,13 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
     w.keys("#search-input", ENTER).await;
     w.wait_text("#search-results", &case_no).await;
     assert_eq!(w.count("cases"), cases_before + 1);
+    // Its scan came with it: the thumbnail is drawn from the hub's copy.
+    w.keys("#case-table tbody tr", ENTER).await;
+    let thumb = "#case-materials td.scans button.thumb img";
+    w.wait(thumb).await;
+    assert_eq!(w.natural_width(thumb).await, 240);
+    w.screenshot(&screenshot_path(&w, "window-exchange-scan-arrived.png"))
+        .await;
 
     // The counter PC is lost: the manager revokes its key, by keyboard —
     // Enter on its row's button, the reason, Enter. Without a reason the

@@ -6,41 +6,6 @@
 
 use bianmin_e2e::*;
 
-/// A PNG scan of `w`×`h` pixels.
-fn scan(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        if (x / 40 + y / 40) % 2 == 0 {
-            image::Rgb([200, 40, 40])
-        } else {
-            image::Rgb([250, 250, 250])
-        }
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)
-        .expect("png");
-    out.into_inner()
-}
-
-/// The natural width of the image `css` once loaded (0 until then).
-async fn natural_width(w: &Window, css: &str) -> u64 {
-    let start = std::time::Instant::now();
-    loop {
-        let v = w
-            .client
-            .execute(
-                "const i = document.querySelector(arguments[0]); return i && i.complete ? i.naturalWidth : 0;",
-                vec![serde_json::json!(css)],
-            )
-            .await
-            .expect("width");
-        let n = v.as_u64().unwrap_or(0);
-        if n > 0 || start.elapsed() > PATIENCE {
-            return n;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_scan_is_attached_on_the_case_shown_as_a_thumbnail_and_opened_full_size() {
     let w = Window::prepared().await;
@@ -62,14 +27,14 @@ async fn a_scan_is_attached_on_the_case_shown_as_a_thumbnail_and_opened_full_siz
 
     // The ID card's scan on line 1 (居民身份证), chosen by keyboard.
     let file = w.dir.path().join("扫描_0001.png");
-    std::fs::write(&file, scan(1200, 760)).expect("write");
+    std::fs::write(&file, scan_png(1200, 760)).expect("write");
     w.fill("#scan-path", &file.display().to_string()).await;
     w.keys("#scan-line", "1").await;
     w.keys("#scan-path", ENTER).await;
     w.wait_text("#toast", "已添加扫描件").await;
     assert_eq!(w.count("case_scans"), 1);
     let thumb = "#case-materials td.scans button.thumb img";
-    let small = natural_width(&w, thumb).await;
+    let small = w.natural_width(thumb).await;
     assert!(small > 0 && small <= 240, "thumbnail width {small}");
     w.scroll_to("#case-materials").await;
     w.screenshot(&screenshot_path(&w, "window-case-scans.png"))
@@ -78,7 +43,7 @@ async fn a_scan_is_attached_on_the_case_shown_as_a_thumbnail_and_opened_full_siz
     // Enter on the thumbnail: full size; Esc closes.
     w.keys("#case-materials td.scans button.thumb", ENTER).await;
     w.wait("#scan-view").await;
-    assert_eq!(natural_width(&w, "#scan-full").await, 1200);
+    assert_eq!(w.natural_width("#scan-full").await, 1200);
     assert_eq!(w.focused().await, "scan-close");
     w.press(ESC).await;
     w.wait_gone("#scan-view").await;

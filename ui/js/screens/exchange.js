@@ -11,7 +11,10 @@ import { h, fill, field, toast, shortTime } from '../dom.js';
 import { choosePath } from '../chooser.js';
 
 function kib(bytes) {
-  return bytes < 1024 ? `${bytes} 字节` : `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024) return `${bytes} 字节`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+} 字节` : `${(bytes / 1024).toFixed(1)} KB`;
 }
 
 export async function exchangeScreen(root, app) {
@@ -88,6 +91,7 @@ export async function exchangeScreen(root, app) {
         result.textContent = `${r.file_name}（${r.from_device} 第 ${r.batch_no} 批）已导入过，没有新的数据，本机未作改动`;
       } else {
         const lines = [`已导入 ${r.file_name}（${r.from_device} 第 ${r.batch_no} 批）：新增事件 ${r.added} 条，涉及办件 ${r.cases} 件；已有 ${r.already_present} 条`];
+        if (r.scans) lines.push(`收到扫描件 ${r.scans} 个`);
         if (r.released) lines.push(`补齐缺口后写入先前暂存的 ${r.released} 条`);
         if (r.held) lines.push(`暂存 ${r.held} 条，等待更早的批次`);
         if (r.new_conflicts) lines.push(`发现 ${r.new_conflicts} 条冲突记录，已保留，未改变办件`);
@@ -128,7 +132,8 @@ export async function exchangeScreen(root, app) {
       const to = newDevice.value.trim() || destination.value;
       const r = await call('exchange_export', { form: { folder: folder.value, destination: to } });
       fill(exportResult,
-        h('p', {}, `已导出第 ${r.batch_no} 批：${r.file_name}（事件 ${r.events} 条，办件 ${r.cases} 件，${kib(r.bytes)}）`),
+        h('p', {}, `已导出第 ${r.batch_no} 批：${r.file_name}（事件 ${r.events} 条，办件 ${r.cases} 件，`
+          + (r.scans ? `扫描件 ${r.scans} 个，` : '') + `${kib(r.bytes)}）`),
         h('p', { id: 'export-sealed-for' }, `已加密：只有${r.sealed_for.join('、')}能打开，U 盘丢失也看不到办件内容`),
         r.join_code ? h('p', { class: 'fingerprint-big' }, '加入口令：', h('strong', { id: 'export-join-code', class: 'mono' }, r.join_code),
           '（只显示这一次：请抄给新设备的安装人员，在新设备上“加入已有中心”时填写；不要和 U 盘放在一起）') : null);
