@@ -13,9 +13,11 @@ cd "$(dirname "$0")/.."
 # Chinese text (WebKit draws with the system's fonts) and, with
 # fonts-hanazono, the printed documents' fonts; cups, cups-client and
 # printer-driver-cups-pdf: the print service the window prints through,
-# with a virtual PDF printer to try it on.
+# with a virtual PDF printer to try it on; sane-utils: scanimage, for a
+# flatbed scanner at the counter (offered on a case's page when found).
 bash scripts/system-packages.sh build-essential pkg-config ca-certificates libssl-dev \
-  libwebkit2gtk-4.1-dev fonts-noto-cjk fonts-hanazono cups cups-client printer-driver-cups-pdf
+  libwebkit2gtk-4.1-dev fonts-noto-cjk fonts-hanazono cups cups-client printer-driver-cups-pdf \
+  sane-utils
 source scripts/require-cargo.sh
 if [ $# -gt 0 ] && [ "$1" != "--fresh" ]; then
   cargo build --release -q -p bianmin

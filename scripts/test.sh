@@ -18,11 +18,13 @@ cd "$(dirname "$0")/.."
 # printed page with tesseract-ocr and its simplified-Chinese data.
 # iproute2: the LAN tests make two network namespaces of their own (ip
 # netns) to send a real broadcast; e2fsprogs and mount: the window's USB
-# test loop-mounts a stick image it makes under /media.
+# test loop-mounts a stick image it makes under /media. sane-utils:
+# scanimage, with SANE's own test backend (a virtual flatbed) that the
+# scanner tests scan from.
 bash scripts/system-packages.sh build-essential pkg-config ca-certificates poppler-utils \
   libssl-dev libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver fonts-noto-cjk fonts-hanazono \
   cups cups-client printer-driver-cups-pdf tesseract-ocr tesseract-ocr-chi-sim \
-  iproute2 e2fsprogs mount
+  iproute2 e2fsprogs mount sane-utils
 # Started (when not running) and added for the tests, removed at the end.
 trap 'bash scripts/test-printers.sh stop' EXIT
 eval "$(bash scripts/test-printers.sh start)"

@@ -8,7 +8,7 @@ use std::process::Output;
 
 use serde_json::Value;
 
-use common::bin::{add_user, init_center, run};
+use common::bin::{add_user, init_center, run, run_with};
 
 struct Db {
     _dir: tempfile::TempDir,
@@ -999,4 +999,82 @@ fn a_scan_is_attached_listed_and_extracted_through_the_binary() {
     ));
     let path = written[0]["path"].as_str().unwrap();
     assert_eq!(std::fs::read(path).unwrap(), pdf);
+}
+
+#[test]
+fn a_page_is_scanned_on_a_sane_scanner_and_attached_through_the_binary() {
+    let db = initialized();
+    let v = json(&intake(
+        &db,
+        &["--matter", "MZ-005", "--provided", "1,2,3,5"],
+    ));
+    let case_no = v["case_no"].as_str().unwrap().to_owned();
+    let sane = common::sane_test_scanners();
+    let env = [("SANE_CONFIG_DIR", sane.path())];
+    let found = json(&run_with(
+        &db.path,
+        &["--json", "scan", "scanners"],
+        None,
+        &env,
+    ));
+    let devices: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["device"].as_str())
+        .collect();
+    assert!(devices.contains(&"test:0"), "{found}");
+    let scan = |device: &str, line: &str| {
+        run_with(
+            &db.path,
+            &[
+                "--json",
+                "--user",
+                "clerk",
+                "scan",
+                "attach",
+                &case_no,
+                "--line",
+                line,
+                "--scanner",
+                device,
+            ],
+            Some("clerk-pass"),
+            &env,
+        )
+    };
+    // A scanner that is not there, and a line the case does not have:
+    // refused in words, nothing kept.
+    let err = refused(&scan("nosuch:0", "1"));
+    assert!(err.contains("扫描仪 nosuch:0 扫描失败"), "{err}");
+    let err = refused(&scan("test:0", "9"));
+    assert!(err.contains("没有第 9 项"), "{err}");
+    let listed = || {
+        json(&run(
+            &db.path,
+            &["--json", "--user", "clerk", "scan", "list", &case_no],
+            Some("clerk-pass"),
+        ))
+    };
+    assert_eq!(listed().as_array().unwrap().len(), 0);
+    // The page: a JPEG from the scanner, on line 1.
+    let a = json(&scan("test:0", "1"));
+    assert_eq!(a["kind"], "jpeg", "{a}");
+    assert_eq!(a["material"], "居民身份证");
+    let listed = listed();
+    let name = listed[0]["file_name"].as_str().unwrap();
+    assert!(
+        name.starts_with("扫描仪 ") && name.ends_with(".jpg"),
+        "{name}"
+    );
+    // With no scanner configured, the list says so.
+    let none = tempfile::tempdir().unwrap();
+    std::fs::write(none.path().join("dll.conf"), "").unwrap();
+    let out = ok(&run_with(
+        &db.path,
+        &["scan", "scanners"],
+        None,
+        &[("SANE_CONFIG_DIR", none.path())],
+    ));
+    assert!(out.contains("没有找到扫描仪"), "{out}");
 }

@@ -328,7 +328,7 @@ fn killing_export_never_leaves_a_batch_that_fails_its_checks() {
             bianmin::exchange::reader::Trust::Registered,
         )
         .unwrap_or_else(|e| panic!("{name} is under a final name but fails: {e}"));
-        let opened = bianmin::exchange::reader::open(&name, &unsealed.inner, false)
+        let opened = bianmin::exchange::reader::open(&name, &unsealed.inner)
             .unwrap_or_else(|e| panic!("{name} is under a final name but fails: {e}"));
         bianmin::exchange::reader::verify(
             store.conn(),

@@ -940,11 +940,11 @@ proptest! {
     #[test]
     fn the_reader_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
         // Arbitrary bytes are never a signed batch: refused, not a panic.
-        prop_assert!(reader::open("fuzz.bmb", &bytes, true).is_err());
+        prop_assert!(reader::open("fuzz.bmb", &bytes).is_err());
         // Arbitrary bytes behind a valid zip signature too.
         let mut z = b"PK\x03\x04".to_vec();
         z.extend_from_slice(&bytes);
-        prop_assert!(reader::open("fuzz.bmb", &z, true).is_err());
+        prop_assert!(reader::open("fuzz.bmb", &z).is_err());
     }
 }
 
@@ -1257,7 +1257,7 @@ fn forged_next(holder: &Device, victim_code: &str, case_no: &str) -> bianmin::st
 /// can: it needs only its own key and the hub's public key.
 fn sealed_by(writer: &Device, plain: &Path) -> PathBuf {
     let conn = writer.store.conn();
-    let opened = reader::open("plain.bmb", &std::fs::read(plain).unwrap(), true).unwrap();
+    let opened = reader::open("plain.bmb", &std::fs::read(plain).unwrap()).unwrap();
     let own = bianmin::store::device::load(conn).unwrap();
     let targets = envelope::recipients(conn, &own, "*").unwrap();
     let sealed = envelope::seal(

@@ -90,6 +90,8 @@ fn main() {
             commands::intake::bundle_show,
             commands::intake::bundle_submit,
             commands::scans::scan_attach,
+            commands::scans::scan_scanners,
+            commands::scans::scan_from_scanner,
             commands::scans::scan_thumbnail,
             commands::scans::scan_content,
             commands::scans::scan_extract,

@@ -880,7 +880,7 @@ pub struct ExportArgs {
 
 #[derive(Subcommand)]
 pub enum ScanCommand {
-    /// 添加扫描件（受理时或补扫），按文件内容判断类型，不看扩展名
+    /// 添加扫描件（受理时或补扫）：一个文件（按内容判断类型，不看扩展名），或用 --scanner 从扫描仪扫一页
     Attach {
         /// 办件编号
         case_no: String,
@@ -888,8 +888,14 @@ pub enum ScanCommand {
         #[arg(long)]
         line: u32,
         /// 扫描件文件
-        file: PathBuf,
+        #[arg(required_unless_present = "scanner", conflicts_with = "scanner")]
+        file: Option<PathBuf>,
+        /// 从这台扫描仪扫描一页（设备名见 bianmin scan scanners）
+        #[arg(long)]
+        scanner: Option<String>,
     },
+    /// 列出本机可用的扫描仪（SANE）
+    Scanners,
     /// 列出办件的扫描件
     List {
         /// 办件编号

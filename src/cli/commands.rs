@@ -901,14 +901,38 @@ fn bundle_intake_cmd(ctx: &Ctx, code: &str, a: IntakeArgs) -> Result<()> {
 
 fn scan_cmd(ctx: &Ctx, c: ScanCommand) -> Result<()> {
     use bianmin::scans;
+    if let ScanCommand::Scanners = c {
+        let found = scans::scanner::scanners()?;
+        print(ctx.json, &found, |found| {
+            if found.is_empty() {
+                return "本机没有找到扫描仪（需要安装 SANE 的 scanimage 并连接扫描仪）".to_owned();
+            }
+            found
+                .iter()
+                .map(|s| format!("{}  {}", s.device, s.label))
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+        return Ok(());
+    }
     let (mut store, session) = ctx.login()?;
     match c {
+        ScanCommand::Scanners => {}
         ScanCommand::Attach {
             case_no,
             line,
             file,
+            scanner,
         } => {
-            let a = scans::attach(&mut store, &session, now(), &case_no, line, &file)?;
+            let a = match (file, scanner) {
+                (_, Some(device)) => {
+                    scans::attach_scanned(&mut store, &session, now(), &case_no, line, &device)?
+                }
+                (Some(file), None) => {
+                    scans::attach(&mut store, &session, now(), &case_no, line, &file)?
+                }
+                (None, None) => return Err(bianmin::scans::ScanError::NoScanner.into()),
+            };
             print(ctx.json, &a, |a| {
                 format!(
                     "已添加扫描件：办件 {} 第 {} 项“{}”，{}，{} 字节，SHA-256 {}{}",

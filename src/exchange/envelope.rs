@@ -41,7 +41,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::manifest::{Manifest, MemberDigest, FORMAT};
-use super::reader::{self, ScanMember, ScanMembers, Trust};
+use super::reader::{self, ScanMembers, Trust};
 use super::scan_files::{self, Carried, Files, FilesKey};
 use super::{devices, keys, ExchangeError};
 use crate::seal::{self, Secret};
@@ -443,23 +443,16 @@ pub fn unseal(
     }
     let inner = payload_cipher(&opened_key, payload, false)
         .ok_or_else(|| ExchangeError::MemberHash(PAYLOAD.to_owned()))?;
-    let stored: std::collections::BTreeMap<String, u64> = scans
-        .into_iter()
-        .filter_map(|(sha, m)| match m {
-            ScanMember::Stored(n) => Some((sha, n)),
-            ScanMember::Content(_) => None,
-        })
-        .collect();
     Ok(Unsealed {
         inner: Zeroizing::new(inner),
         envelope,
-        scans: if stored.is_empty() {
+        scans: if scans.is_empty() {
             Files::None
         } else {
             Files::Sealed {
                 path: path.to_path_buf(),
                 key: FilesKey::new(&opened_key),
-                stored,
+                stored: scans,
             }
         },
     })

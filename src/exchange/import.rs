@@ -143,11 +143,11 @@ pub(crate) fn read_verified(
             file: file_name.clone(),
             reason: e.to_string(),
         })?;
-        let opened = reader::open(&file_name, &bytes, true)?;
+        let opened = reader::open(&file_name, &bytes)?;
         return reader::verify(conn, center.as_deref(), opened, trust);
     }
     let unsealed = envelope::unseal(conn, &file_name, path, center.as_deref(), trust)?;
-    let mut opened = reader::open(&file_name, &unsealed.inner, false)?;
+    let mut opened = reader::open(&file_name, &unsealed.inner)?;
     unsealed.check_matches(&opened.manifest)?;
     opened.scans = unsealed.scans;
     reader::verify(conn, center.as_deref(), opened, trust)
@@ -171,7 +171,7 @@ pub fn import_live(
     peer_id: &str,
     bytes: &[u8],
 ) -> crate::Result<ImportReport> {
-    let opened = reader::open("局域网同步", bytes, true)?;
+    let opened = reader::open("局域网同步", bytes)?;
     if opened.manifest.device_id != peer_id {
         return Err(ExchangeError::BadSignature(opened.manifest.device_code.clone()).into());
     }

@@ -72,41 +72,25 @@ pub struct Verified {
 }
 
 /// Checks 1–3 of a plain batch in memory (the LAN channel's, an older
-/// program's file, a sealed batch's payload). `scans_inside`: the scanned
-/// files may be members of this ZIP (not in a sealed payload: there they
-/// are beside it).
-pub fn open(file_name: &str, bytes: &[u8], scans_inside: bool) -> Result<Opened, ExchangeError> {
-    let mode = if scans_inside {
-        ScanMembers::Read
-    } else {
-        ScanMembers::Refuse
-    };
-    let Members { mut named, scans } = members(
+/// program's file, a sealed batch's payload): it carries no scanned files
+/// (a sealed batch carries them beside its payload; the LAN sends them
+/// apart).
+pub fn open(file_name: &str, bytes: &[u8]) -> Result<Opened, ExchangeError> {
+    let Members { mut named, .. } = members(
         file_name,
         std::io::Cursor::new(bytes),
         &manifest::MEMBERS,
-        mode,
+        ScanMembers::Refuse,
     )?;
     let manifest_bytes = named.remove(manifest::MANIFEST).unwrap_or_default();
     let manifest = Manifest::parse(&manifest_bytes)?;
-    let scans: BTreeMap<String, Vec<u8>> = scans
-        .into_iter()
-        .filter_map(|(sha, m)| match m {
-            ScanMember::Content(c) => Some((sha, c)),
-            ScanMember::Stored(_) => None,
-        })
-        .collect();
     Ok(Opened {
         file_name: file_name.to_owned(),
         manifest_sha256: hex::encode(Sha256::digest(&manifest_bytes)),
         manifest,
         manifest_bytes,
         members: named,
-        scans: if scans.is_empty() {
-            Files::None
-        } else {
-            Files::Plain(scans)
-        },
+        scans: Files::None,
     })
 }
 
@@ -115,26 +99,17 @@ pub fn open(file_name: &str, bytes: &[u8], scans_inside: bool) -> Result<Opened,
 pub(crate) enum ScanMembers {
     /// None may be there.
     Refuse,
-    /// Read them (a plain batch, in memory already).
-    Read,
     /// Note their sizes only (a sealed container on a stick: each is read
     /// when it is kept, one at a time).
     List,
-}
-
-/// A scanned file as check 2 found it.
-#[derive(Debug, Clone)]
-pub(crate) enum ScanMember {
-    Content(Vec<u8>),
-    Stored(u64),
 }
 
 /// A container's members after checks 1 and 2.
 pub(crate) struct Members {
     /// The expected members, read.
     pub named: HashMap<String, Vec<u8>>,
-    /// The scanned files, by SHA-256.
-    pub scans: BTreeMap<String, ScanMember>,
+    /// The scanned files' sizes in the container, by SHA-256.
+    pub scans: BTreeMap<String, u64>,
 }
 
 /// Checks 1 and 2 of a zip that must hold exactly `expected` and, as
@@ -160,7 +135,7 @@ pub(crate) fn members<R: Read + Seek>(
     let mut zip = zip::ZipArchive::new(source)
         .map_err(|_| container("不是 ZIP 文件，或文件末尾缺失".into()))?;
     let mut named: HashMap<String, Vec<u8>> = HashMap::new();
-    let mut scans: BTreeMap<String, ScanMember> = BTreeMap::new();
+    let mut scans: BTreeMap<String, u64> = BTreeMap::new();
     let mut names = HashSet::new();
     for i in 0..zip.len() {
         let mut entry = zip
@@ -187,8 +162,8 @@ pub(crate) fn members<R: Read + Seek>(
         if entry.size() > MAX_MEMBER_BYTES {
             return Err(ExchangeError::MemberTooLarge(name));
         }
-        if let (Some(sha), ScanMembers::List) = (&scan, mode) {
-            scans.insert(sha.clone(), ScanMember::Stored(entry.size()));
+        if let Some(sha) = scan {
+            scans.insert(sha, entry.size());
             continue;
         }
         let mut data = Vec::with_capacity(entry.size().min(64 << 20) as usize);
@@ -199,14 +174,7 @@ pub(crate) fn members<R: Read + Seek>(
         if data.len() as u64 > MAX_MEMBER_BYTES {
             return Err(ExchangeError::MemberTooLarge(name));
         }
-        match scan {
-            Some(sha) => {
-                scans.insert(sha, ScanMember::Content(data));
-            }
-            None => {
-                named.insert(name, data);
-            }
-        }
+        named.insert(name, data);
     }
     for &name in expected {
         if !named.contains_key(name) {

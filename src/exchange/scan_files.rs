@@ -4,11 +4,11 @@
 //! - A batch carries, once each, the files its `case.scan_attached` events
 //!   name and its writer keeps ([`to_carry`]); the signed manifest lists
 //!   each as `scans/{sha256}` with its size.
-//! - In a plain batch (the LAN channel's) a file is a member of the ZIP as
-//!   it is. In a sealed batch (every USB batch) it is a member of the outer
-//!   container, outside the payload, encrypted in 64 KiB chunks under a key
+//! - In a sealed batch (every USB batch) each is a member of the outer
+//!   container, beside the payload, encrypted in 64 KiB chunks under a key
 //!   of its own derived from the batch's content key: writing and reading
-//!   hold one chunk, or one file to keep it, never the batch.
+//!   hold one chunk, or one file to keep it, never the batch. A plain batch
+//!   carries none: the LAN channel sends each file apart ([`keep_one`]).
 //! - Check 8, after the events' checks: the batch holds exactly the files
 //!   its manifest lists, each named by an event of the batch
 //!   ([`check_listed`]); each file's size and SHA-256 are checked as it is
@@ -17,7 +17,6 @@
 //!
 //! The files themselves are kept by src/scans (`scan_files`).
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::{Read, Seek, Write};
 use std::path::PathBuf;
@@ -188,11 +187,9 @@ fn read_sealed(from: &mut dyn Read, cipher: &ChaCha20Poly1305, bytes: u64) -> Op
 /// Where a batch's files are, as checks 1 and 2 found them.
 #[derive(Debug, Clone, Default)]
 pub enum Files {
-    /// None (a batch before version 3, or one that carries none).
+    /// None (a plain batch, or a sealed one that carries none).
     #[default]
     None,
-    /// In a plain batch's ZIP, read already, by SHA-256.
-    Plain(BTreeMap<String, Vec<u8>>),
     /// In the sealed container at `path`, encrypted: their sizes there.
     Sealed {
         path: PathBuf,
@@ -205,7 +202,6 @@ impl Files {
     fn names(&self) -> BTreeSet<&str> {
         match self {
             Files::None => BTreeSet::new(),
-            Files::Plain(files) => files.keys().map(String::as_str).collect(),
             Files::Sealed { stored, .. } => stored.keys().map(String::as_str).collect(),
         }
     }
@@ -283,14 +279,13 @@ pub fn keep_all(
     let mut new = 0;
     for (sha, bytes) in m.scans() {
         let altered = || ExchangeError::ScanAltered(label(events, sha));
-        let content: Cow<'_, [u8]> = match (files, archive.as_mut()) {
-            (Files::Plain(plain), _) => plain.get(sha).map(|v| Cow::Borrowed(v.as_slice())),
+        let content = match (files, archive.as_mut()) {
             (Files::Sealed { key, stored, .. }, Some(zip)) => {
                 if stored.get(sha) != Some(&sealed_len(bytes)) {
                     return Err(altered().into());
                 }
                 let cipher = key.cipher(sha).ok_or_else(altered)?;
-                read_member(zip, &member(sha), &cipher, bytes).map(Cow::Owned)
+                read_member(zip, &member(sha), &cipher, bytes)
             }
             _ => None,
         }

@@ -3,7 +3,8 @@
 //! — attached to a case's material lines at intake or later (补扫).
 //!
 //! - [`content`]: what a file is, by its content (never its name), and the
-//!   thumbnail of an image.
+//!   thumbnail of an image;
+//! - [`scanner`]: a flatbed at the counter through SANE's `scanimage`.
 //!
 //! Where the files live: inside the database, content-addressed by SHA-256
 //! in the table `scan_files` (this device's own, like the log's bytes).
@@ -19,6 +20,7 @@
 //! says where the file is.
 
 pub mod content;
+pub mod scanner;
 
 use std::io::Read;
 use std::path::Path;
@@ -60,6 +62,14 @@ pub enum ScanError {
     },
     #[error("办件 {case_no} 没有这个扫描件")]
     NoSuchScan { case_no: String },
+    #[error("本机没有可用的扫描仪（需要安装 SANE 的 scanimage 并连接扫描仪）；也可以选择扫描仪保存的文件")]
+    NoScanner,
+    #[error(
+        "扫描仪 {device} 扫描失败（{reason}）。请检查扫描仪是否开机、连好，材料是否放好后重试"
+    )]
+    ScannerFailed { device: String, reason: String },
+    #[error("扫描仪 {device} 在 {seconds} 秒内没有完成扫描，已停止。请检查扫描仪后重试")]
+    ScannerTimeout { device: String, seconds: u64 },
     #[error("扫描件 {file_name} 的内容在设备 {device} 上，尚未传到本机；导入该设备之后导出的批次即可查看")]
     NotHere { file_name: String, device: String },
 }
@@ -176,6 +186,27 @@ pub fn attach(
     )
 }
 
+/// Scans one page on the scanner `device` ([`scanner`]) and attaches it
+/// to the material line `position` of a case, as [`attach`] does a file;
+/// nothing is kept when the scan or the attachment fails.
+pub fn attach_scanned(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    position: u32,
+    device: &str,
+) -> crate::Result<Attached> {
+    session.authorize(store.conn(), Action::Intake)?;
+    // The line is checked before the scanner is asked to work.
+    let summary = lookup::summary(store.conn(), case_no)?
+        .ok_or_else(|| IntakeError::NoSuchCase(case_no.trim().to_owned()))?;
+    line_name(store.conn(), &summary.case_id, &summary.case_no, position)?;
+    let bytes = scanner::scan_page(device)?;
+    let name = format!("扫描仪 {}.jpg", now.format("%Y%m%d-%H%M%S"));
+    attach_bytes(store, session, now, case_no, position, &name, &bytes)
+}
+
 /// [`attach`] of content already read (the window's drop, tests, benches).
 pub fn attach_bytes(
     store: &mut Store,
@@ -246,27 +277,19 @@ fn keep(
     Ok(added == 1)
 }
 
-/// Keeps a file that came in a batch, its SHA-256 already checked
-/// (src/exchange/scan_files.rs): its type by content and an image's
-/// thumbnail, as at the counter; whether it was new here.
+/// Keeps a file that came in a batch or over the LAN, its SHA-256 already
+/// checked (src/exchange/scan_files.rs), with its type by content; whether
+/// it was new here. No thumbnail is made now: decoding every image of a
+/// day's batch was about half of its import; [`thumbnail_of`] draws one
+/// when a case is shown.
 pub(crate) fn keep_received(
     tx: &Transaction<'_>,
     sha256: &str,
     bytes: &[u8],
 ) -> crate::Result<bool> {
-    let exists = tx
-        .prepare_cached("SELECT 1 FROM scan_files WHERE sha256 = ?1")?
-        .exists([sha256])?;
-    if exists {
-        return Ok(false);
-    }
-    let name = &sha256[..12.min(sha256.len())];
-    let kind = content::sniff(bytes).ok_or_else(|| ScanError::NotAScan(name.to_owned()))?;
-    let thumbnail = content::thumbnail(kind, bytes).map_err(|reason| ScanError::BrokenImage {
-        name: name.to_owned(),
-        reason,
-    })?;
-    keep(tx, sha256, kind, bytes, thumbnail.as_deref())
+    let kind = content::sniff(bytes)
+        .ok_or_else(|| ScanError::NotAScan(sha256[..12.min(sha256.len())].to_owned()))?;
+    keep(tx, sha256, kind, bytes, None)
 }
 
 /// The files of scan lines this device holds without the file (to ask
@@ -413,18 +436,27 @@ pub fn content_of(
 }
 
 /// The thumbnail of an image scan of a case (PNG, at most
-/// [`content::THUMB_PX`] on its longer side); `None` for a PDF.
+/// [`content::THUMB_PX`] on its longer side); `None` for a PDF. A file
+/// that came in a batch keeps none: its thumbnail is drawn when shown.
 pub fn thumbnail_of(
     conn: &Connection,
     case_no: &str,
     sha256: &str,
 ) -> crate::Result<Option<Vec<u8>>> {
     let line = of_case(conn, case_no, sha256)?;
-    let thumb = kept(conn, &line, THUMBNAIL)?;
-    if thumb.is_none() && !line.here {
+    if !line.here {
         return Err(away(&line).into());
     }
-    Ok(thumb)
+    if let Some(thumb) = kept(conn, &line, THUMBNAIL)? {
+        return Ok(Some(thumb));
+    }
+    let bytes = kept(conn, &line, CONTENT)?.ok_or_else(|| away(&line))?;
+    Ok(
+        content::thumbnail(line.kind, &bytes).map_err(|reason| ScanError::BrokenImage {
+            name: line.file_name.clone(),
+            reason,
+        })?,
+    )
 }
 
 const CONTENT: &str = "SELECT content FROM scan_files WHERE sha256 = ?1";

@@ -524,7 +524,7 @@ fn apply_center(
     identity: Identity,
     now: &dyn Fn() -> DateTime<FixedOffset>,
 ) -> crate::Result<JoinReport> {
-    let opened = reader::open("局域网加入", bytes, true)?;
+    let opened = reader::open("局域网加入", bytes)?;
     if opened.manifest.public_key != hub.public_key {
         return Err(ExchangeError::NotAHubBatch.into());
     }

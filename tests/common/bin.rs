@@ -9,7 +9,13 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_bianmin");
 /// Runs `bianmin --db DB ARGS`, with `password` (if any) in
 /// `BIANMIN_PASSWORD` and nothing else taken from the environment.
 pub fn run(db: &Path, args: &[&str], password: Option<&str>) -> Output {
+    run_with(db, args, password, &[])
+}
+
+/// [`run`] with `env` set for the binary.
+pub fn run_with(db: &Path, args: &[&str], password: Option<&str>, env: &[(&str, &Path)]) -> Output {
     let mut cmd = Command::new(BIN);
+    cmd.envs(env.iter().map(|(k, v)| (*k, *v)));
     cmd.arg("--db")
         .arg(db)
         .args(args)

@@ -215,3 +215,12 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
         .expect("png");
     out.into_inner()
 }
+
+/// A SANE configuration folder with only SANE's own test backend (two
+/// virtual flatbeds, `test:0` and `test:1`): a real `scanimage` scanning
+/// with no scanner attached. Pass it as `SANE_CONFIG_DIR`.
+pub fn sane_test_scanners() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("dll.conf"), "test\n").expect("dll.conf");
+    dir
+}

@@ -1,8 +1,9 @@
-//! 扫描件 on a case: attaching a file chosen on this PC to a material line,
-//! and showing what is kept — a thumbnail and the full image as bytes (no
+//! 扫描件 on a case: attaching a file chosen on this PC, or a page from the
+//! counter's scanner, to a material line, and showing what is kept — a thumbnail and the full image as bytes (no
 //! file on disk), a PDF written to the day's documents folder (in memory
 //! on an encrypted laptop) for the viewer.
 
+use bianmin::scans::scanner::{self, Scanner};
 use bianmin::scans::{self, Attached, Extracted};
 use tauri::ipc::Response;
 use tauri::State;
@@ -27,6 +28,34 @@ pub fn scan_attach(
             &case_no,
             position,
             &path,
+        )?)
+    })
+}
+
+/// The scanners SANE finds on this PC (none without SANE). Off the
+/// window's thread: a network scanner can take seconds to answer.
+#[tauri::command(async)]
+pub fn scan_scanners(desk: State<'_, Desk>) -> UiResult<Vec<Scanner>> {
+    desk.session(|_, _| Ok(scanner::scanners().map_err(bianmin::Error::from)?))
+}
+
+/// Scans one page on `device` and attaches it to the line `position`;
+/// off the window's thread (a flatbed takes its time).
+#[tauri::command(async)]
+pub fn scan_from_scanner(
+    desk: State<'_, Desk>,
+    case_no: String,
+    position: u32,
+    device: String,
+) -> UiResult<Attached> {
+    desk.session(|store, session| {
+        Ok(scans::attach_scanned(
+            store,
+            session,
+            now(),
+            &case_no,
+            position,
+            &device,
         )?)
     })
 }

@@ -170,6 +170,7 @@ async fn a_batch_exported_in_one_window_is_imported_in_another() {
     let thumb = "#case-materials td.scans button.thumb img";
     w.wait(thumb).await;
     assert_eq!(w.natural_width(thumb).await, 240);
+    w.scroll_to("#case-materials").await;
     w.screenshot(&screenshot_path(&w, "window-exchange-scan-arrived.png"))
         .await;
 

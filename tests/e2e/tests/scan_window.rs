@@ -2,13 +2,20 @@
 //! adds a scanned ID card (a PNG from the scanner folder) to its material
 //! line by keyboard; the thumbnail shows in the materials table, Enter on
 //! it shows the image full size, Esc closes it. A file that is no scan is
-//! refused in words and changes nothing.
+//! refused in words and changes nothing. A page from the counter's scanner
+//! (SANE, here its test flatbed) goes on the next line the same way.
 
 use bianmin_e2e::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_scan_is_attached_on_the_case_shown_as_a_thumbnail_and_opened_full_size() {
-    let w = Window::prepared().await;
+    // SANE's own test backend: a real scanimage with a virtual flatbed.
+    let sane = tempfile::tempdir().expect("sane");
+    std::fs::write(sane.path().join("dll.conf"), "test\n").expect("dll.conf");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = prepared_center(dir.path());
+    let sane_dir = sane.path().display().to_string();
+    let w = Window::open_with(dir, db, &[("SANE_CONFIG_DIR", &sane_dir)]).await;
     w.login("clerk", "clerk-pass1").await;
     w.click("#menu-intake").await;
     w.take_in_elderly_allowance("王桂兰", &id(21)).await;
@@ -47,5 +54,21 @@ async fn a_scan_is_attached_on_the_case_shown_as_a_thumbnail_and_opened_full_siz
     assert_eq!(w.focused().await, "scan-close");
     w.press(ESC).await;
     w.wait_gone("#scan-view").await;
+
+    // A page from the counter's scanner, by keyboard: line 2, the scanner
+    // SANE found, Enter.
+    w.wait("#scan-device").await;
+    let offered = w.text("#scan-scanners").await;
+    assert!(offered.contains("test:0"), "{offered}");
+    w.keys("#scan-line", "2").await;
+    w.keys("#scan-scanner", ENTER).await;
+    w.wait_text("#toast", "已扫描并添加").await;
+    assert_eq!(w.count("case_scans"), 2);
+    let second = "#case-materials tr:nth-child(2) td.scans button.thumb img";
+    let width = w.natural_width(second).await;
+    assert!(width > 0 && width <= 240, "thumbnail width {width}");
+    w.scroll_to("#scan-form").await;
+    w.screenshot(&screenshot_path(&w, "window-case-scanner.png"))
+        .await;
     w.close().await;
 }

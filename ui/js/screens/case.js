@@ -8,6 +8,16 @@ import { h, fill, cnDate, shortTime, toast } from '../dom.js';
 import { openPdf } from './intake.js';
 import { choosePath } from '../chooser.js';
 
+// The scanners SANE found, asked once per run of the window (looking for
+// network scanners takes seconds); a failed look is asked again next time.
+let scannersAsked = null;
+function foundScanners() {
+  if (!scannersAsked) {
+    scannersAsked = call('scan_scanners').catch((err) => { scannersAsked = null; throw err; });
+  }
+  return scannersAsked;
+}
+
 // The values each step asks for: [name, label, kind, options]; a select's
 // options are the name of a word list the core sends with the case.
 const STEP_FIELDS = {
@@ -172,10 +182,32 @@ export async function caseScreen(root, app, caseNo) {
       }
     } }, '添加扫描件');
     path.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); add.click(); } });
+    // A flatbed at the counter (SANE): offered only when one is found.
+    const scanners = h('div', { class: 'actions', id: 'scan-scanners' });
+    foundScanners().then((found) => {
+      if (!found.length) return;
+      const device = h('select', { id: 'scan-device' }, ...found.map((s, i) => h('option', { value: s.device, selected: i === 0 }, `${s.label}（${s.device}）`)));
+      const go = h('button', { type: 'button', id: 'scan-scanner', onclick: async () => {
+        go.disabled = true;
+        message.className = 'message';
+        message.textContent = '正在扫描，请稍候…';
+        try {
+          const a = await call('scan_from_scanner', { caseNo: d.case_no, position: Number(line.value), device: device.value });
+          toast(`已扫描并添加：第 ${a.position} 项“${a.material}”`);
+          caseScreen(root, app, d.case_no);
+        } catch (err) {
+          go.disabled = false;
+          message.className = 'message error';
+          message.textContent = err.message;
+        }
+      } }, '从扫描仪扫描');
+      fill(scanners, h('div', { class: 'field grow' }, h('label', { for: device.id }, '扫描仪'), device), go);
+    }).catch((err) => toast(err.message, 'error'));
     return h('div', { id: 'scan-form' },
       h('h3', {}, `添加扫描件（每个文件不超过 ${shown.scan_max_mb} MB）`),
       h('div', { class: 'actions' }, h('div', { class: 'field' }, h('label', { for: line.id }, '材料'), line),
         h('div', { class: 'field grow' }, h('label', { for: path.id }, '文件'), path), choose, add),
+      scanners,
       message);
   }
 

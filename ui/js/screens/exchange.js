@@ -14,7 +14,6 @@ function kib(bytes) {
   if (bytes < 1024) return `${bytes} 字节`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-} 字节` : `${(bytes / 1024).toFixed(1)} KB`;
 }
 
 export async function exchangeScreen(root, app) {
