@@ -832,3 +832,95 @@ fn the_applicant_collects_in_person_without_retyping_her_name_and_number() {
         "{payload}"
     );
 }
+
+/// The codes of a case's timeline (none for a step that changes no status).
+fn codes(c: &Center, case_no: &str) -> Vec<Option<u8>> {
+    timeline::of_case(c.store.conn(), case_no)
+        .unwrap()
+        .iter()
+        .map(|e| e.national.map(|n| n.code))
+        .collect()
+}
+
+fn national(c: &Center, case_no: &str) -> (u8, &'static str) {
+    let d = bianmin::intake::lookup::detail_unmasked(c.store.conn(), case_no).unwrap();
+    (d.national.code, d.national.label)
+}
+
+#[test]
+fn each_state_and_step_carries_the_platforms_status_code() {
+    let mut c = center();
+    // 补正 then 公示, each ended, then approved: every step has its code,
+    // the case ends 办结（通过）.
+    let no = accepted(&mut c, 1, 11, 23);
+    assert_eq!(national(&c, &no), (3, "已受理"));
+    handling::assign(&mut c.store, &c.clerk, monday(), &no, "clerk", None).unwrap();
+    assert_eq!(national(&c, &no), (8, "部门开始办理"));
+    for (kind, started, ended) in [
+        (SuspendKind::Supplement, "补正（开始）", 7),
+        (SuspendKind::Publicity, "特别程序（开始）", 10),
+    ] {
+        handling::suspend(&mut c.store, &c.clerk, at(2026, 11, 24), &no, kind, "等待").unwrap();
+        assert_eq!(national(&c, &no).1, started);
+        handling::resume(&mut c.store, &c.clerk, at(2026, 11, 25), &no).unwrap();
+        assert_eq!(codes(&c, &no).last(), Some(&Some(ended)));
+    }
+    handling::complete(
+        &mut c.store,
+        &c.clerk,
+        at(2026, 11, 26),
+        &no,
+        Decision::Approve,
+        None,
+    )
+    .unwrap();
+    handling::notify_pickup(&mut c.store, &c.clerk, at(2026, 11, 26), &no).unwrap();
+    assert_eq!(national(&c, &no), (11, "办结（通过）"));
+    assert_eq!(
+        codes(&c, &no),
+        [
+            Some(3),
+            Some(8),
+            Some(6),
+            Some(7),
+            Some(9),
+            Some(10),
+            Some(11),
+            None
+        ]
+    );
+    // Denied: 办结（不通过）; withdrawn: 撤回; the ledger's exports carry
+    // the code in a column of its own.
+    let denied = accepted(&mut c, 2, 11, 23);
+    handling::complete(
+        &mut c.store,
+        &c.clerk,
+        at(2026, 11, 24),
+        &denied,
+        Decision::Deny,
+        Some("不符合条件"),
+    )
+    .unwrap();
+    assert_eq!(national(&c, &denied), (13, "办结（不通过）"));
+    let withdrawn = accepted(&mut c, 3, 11, 23);
+    handling::withdraw(
+        &mut c.store,
+        &c.clerk,
+        at(2026, 11, 24),
+        &withdrawn,
+        "申请人撤回",
+    )
+    .unwrap();
+    assert_eq!(national(&c, &withdrawn), (14, "撤回"));
+    let ledger = bianmin::reports::ledger::daily(c.store.conn(), day(11, 23)).unwrap();
+    let csv = bianmin::reports::csv::ledger(&ledger);
+    let header = csv.lines().nth(1).unwrap();
+    assert!(header.ends_with("办件状态代码"), "{header}");
+    for (case_no, code) in [(&no, "11"), (&denied, "13"), (&withdrawn, "14")] {
+        let row = csv
+            .lines()
+            .find(|l| l.starts_with(case_no.as_str()))
+            .unwrap();
+        assert!(row.ends_with(&format!(",{code}")), "{row}");
+    }
+}

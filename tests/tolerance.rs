@@ -143,6 +143,11 @@ fn approval_waits_for_every_tolerated_material_and_names_what_is_missing() {
 
     // The case's lines say when each was supplied and by whom; the timeline names the step.
     let d = intake::lookup::detail_unmasked(c.store.conn(), &no).unwrap();
+    // Taken in with a material missing, approved: 办结（容缺通过）.
+    assert_eq!(
+        (d.national.code, d.national.label),
+        (12, "办结（容缺通过）")
+    );
     let lines: Vec<(String, Option<NaiveDate>, Option<String>)> = d
         .materials
         .iter()

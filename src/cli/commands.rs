@@ -1148,9 +1148,9 @@ fn case(ctx: &Ctx, case_no: &str) -> Result<()> {
             let d = shown.detail;
             let c = &d.summary;
             let mut s = format!(
-            "办件编号：{}（查询码 {}）\n事项：{} {}（第 {} 版，{}）\n结果：{}；状态：{}\n申请人：{}，{}，电话 {}\n地址：{}\n受理时间：{}，经办人：{}（工号 {}）\n",
+            "办件编号：{}（查询码 {}）\n事项：{} {}（第 {} 版，{}）\n结果：{}；状态：{}（办件状态代码 {} {}）\n申请人：{}，{}，电话 {}\n地址：{}\n受理时间：{}，经办人：{}（工号 {}）\n",
             c.case_no, c.query_code, c.matter_code, c.matter_name, d.matter_version, d.case_type,
-            c.outcome_label, c.state_label, c.applicant_name, c.applicant_id_number, c.applicant_phone,
+            c.outcome_label, c.state_label, d.national.code, d.national.label, c.applicant_name, c.applicant_id_number, c.applicant_phone,
             d.applicant_address, c.received_at, d.clerk_name, d.clerk_staff_no
         );
             if let Some(p) = &d.proxy_name {
@@ -1388,11 +1388,14 @@ fn log(ctx: &Ctx, case_no: &str) -> Result<()> {
         for e in list {
             let _ = writeln!(
                 s,
-                "{}　{}（工号 {}）　{}{}　{}",
+                "{}　{}（工号 {}）　{}{}{}　{}",
                 e.ts,
                 e.user,
                 e.staff_no,
                 e.what,
+                e.national
+                    .map(|n| format!("［{} {}］", n.code, n.label))
+                    .unwrap_or_default(),
                 e.refused
                     .as_deref()
                     .map(|r| format!("　{r}"))

@@ -349,6 +349,8 @@ pub struct CaseDetail {
     pub verified_on: Option<NaiveDate>,
     /// 一件事: the bundle the case was taken in with, and its siblings.
     pub bundle: Option<super::bundle::BundleStanding>,
+    /// The state as the provincial platforms code it (办件状态代码).
+    pub national: crate::lifecycle::national::NationalStatus,
     pub materials: Vec<MaterialLine>,
     pub timeline: Vec<Event>,
 }
@@ -417,6 +419,7 @@ pub fn detail_for(
 pub fn detail_unmasked(conn: &Connection, case_no: &str) -> crate::Result<CaseDetail> {
     let summary = summary(conn, case_no)?
         .ok_or_else(|| IntakeError::NoSuchCase(case_no.trim().to_owned()))?;
+    let national = crate::lifecycle::national::of_case(conn, &summary.case_id)?;
     let mut detail = conn
         .query_row(
             "SELECT c.case_type, c.matter_version, c.applicant_id_type, c.applicant_address, c.proxy_name,
@@ -460,6 +463,7 @@ pub fn detail_unmasked(conn: &Connection, case_no: &str) -> crate::Result<CaseDe
                     verify_result: r.get(24)?,
                     verified_on: r.get(25)?,
                     bundle: None,
+                    national,
                     materials: Vec::new(),
                     timeline: Vec::new(),
                 })

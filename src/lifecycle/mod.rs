@@ -15,6 +15,7 @@ pub mod bag;
 pub mod deadline;
 pub mod handlers;
 pub mod handling;
+pub mod national;
 pub mod projector;
 pub mod request;
 pub mod stand_in;

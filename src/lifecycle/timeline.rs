@@ -4,6 +4,7 @@
 use rusqlite::Connection;
 use serde::Serialize;
 
+use super::national::{self, NationalStatus};
 use crate::documents;
 use crate::exchange::conflicts;
 use crate::intake::{lookup, record};
@@ -25,6 +26,9 @@ pub struct Entry {
     /// conflict between devices): it is kept in the log but did not
     /// happen, "未生效（与 A01 的办结冲突：…）".
     pub refused: Option<String>,
+    /// The status code the step records (办件状态代码), for a step that
+    /// changes the case's status and stood.
+    pub national: Option<NationalStatus>,
 }
 
 /// What an event kind means to a reader.
@@ -54,10 +58,15 @@ pub fn of_case(conn: &Connection, case_no: &str) -> crate::Result<Vec<Entry>> {
         .ok_or_else(|| crate::intake::IntakeError::NoSuchCase(case_no.trim().to_owned()))?;
     let mut out = Vec::new();
     let flagged = conflicts::flagged_on_case(conn, &summary.case_id)?;
+    let mut history = national::History::default();
     for e in events::for_case(conn, &summary.case_id)? {
         let refused = match flagged.get(&(e.device_id.clone(), e.seq)) {
             Some(reason) => Some(conflicts::refused_label(conn, &e, reason)?),
             None => None,
+        };
+        let national = match refused {
+            Some(_) => None,
+            None => history.next(&e)?,
         };
         let (user, staff_no) = conn
             .query_row(
@@ -77,6 +86,7 @@ pub fn of_case(conn: &Connection, case_no: &str) -> crate::Result<Vec<Entry>> {
             seq: e.seq,
             hash: e.hash,
             refused,
+            national,
         });
     }
     Ok(out)

@@ -56,6 +56,7 @@ pub fn ledger(l: &Ledger) -> String {
                 format!("{:.2}", r.fee),
                 r.evaluation.unwrap_or_default().to_owned(),
                 r.received_on.to_string(),
+                r.national.code.to_string(),
             ],
         );
     }

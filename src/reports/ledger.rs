@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::calendar::schedule;
 use crate::intake::tolerance;
 use crate::intake::Outcome;
+use crate::lifecycle::national::{self, NationalStatus};
 use crate::lifecycle::{deadline, State};
 use crate::service::evaluation;
 use crate::store::{device, StoreError};
@@ -26,6 +27,8 @@ pub struct Row {
     pub clerk: String,
     pub outcome: &'static str,
     pub state: &'static str,
+    /// The state as the provincial platforms code it (src/lifecycle/national.rs).
+    pub national: NationalStatus,
     /// RFC 3339 with offset, as stored.
     pub accepted_at: String,
     pub received_on: NaiveDate,
@@ -105,7 +108,7 @@ pub fn daily(conn: &Connection, day: NaiveDate) -> crate::Result<Ledger> {
         "SELECT c.case_no, c.matter_name, c.applicant_name, u.display_name || '（' || u.staff_no || '）',
                 c.outcome, c.state, c.received_at, c.received_on, c.due_date, c.completed_on, c.fee,
                 (SELECT e.level FROM evaluations e WHERE e.case_id = c.case_id
-                  ORDER BY e.evaluated_at DESC LIMIT 1), {}
+                  ORDER BY e.evaluated_at DESC LIMIT 1), {}, c.case_id
          FROM cases c JOIN users u ON u.user_id = c.clerk_user_id
          WHERE c.case_id IN (SELECT case_id FROM events
                              WHERE case_id IS NOT NULL AND substr(ts, 1, 10) = ?1)
@@ -126,6 +129,7 @@ pub fn daily(conn: &Connection, day: NaiveDate) -> crate::Result<Ledger> {
         String,
         Option<u8>,
         bool,
+        String,
     );
     let raw: Vec<Raw> = stmt
         .query_map([day.to_string()], |r| {
@@ -143,6 +147,7 @@ pub fn daily(conn: &Connection, day: NaiveDate) -> crate::Result<Ledger> {
                 r.get(10)?,
                 r.get(11)?,
                 r.get(12)?,
+                r.get(13)?,
             ))
         })?
         .collect::<Result<_, _>>()
@@ -162,6 +167,7 @@ pub fn daily(conn: &Connection, day: NaiveDate) -> crate::Result<Ledger> {
         fee,
         level,
         tolerated,
+        case_id,
     ) in raw
     {
         let outcome = stored_outcome(&outcome, &case_no)?;
@@ -175,6 +181,7 @@ pub fn daily(conn: &Connection, day: NaiveDate) -> crate::Result<Ledger> {
             clerk,
             outcome: tolerance::outcome_label(outcome, tolerated),
             state: state.label(),
+            national: national::of_case(conn, &case_id)?,
             accepted_at: at,
             received_on: on,
             due_date: due,
@@ -257,7 +264,7 @@ fn totals(conn: &Connection, day: NaiveDate) -> crate::Result<Totals> {
 }
 
 /// The ledger's column titles, in order (shared by every format).
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 15] = [
     "办件编号",
     "事项",
     "申请人",
@@ -272,6 +279,7 @@ pub const COLUMNS: [&str; 14] = [
     "收费(元)",
     "评价",
     "接件日期",
+    "办件状态代码",
 ];
 
 /// A yes/no/blank for on time.

@@ -115,6 +115,7 @@ fn write(ws: &mut Worksheet, l: &Ledger) -> Result<(), rust_xlsxwriter::XlsxErro
             None => ws.write_blank(row, 10, &cell)?,
         };
         ws.write_number_with_format(row, 11, r.fee.to_f64().unwrap_or(0.0), &money)?;
+        ws.write_number_with_format(row, 14, f64::from(r.national.code), &cell)?;
     }
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, w.clamp(10.0, 60.0))?;

@@ -22,6 +22,15 @@ async fn a_scan_is_attached_on_the_case_shown_as_a_thumbnail_and_opened_full_siz
     w.wait_text("#result-outcome", "受理").await;
     w.click("#result-detail").await;
     w.wait("#scan-form").await;
+    // The state with the platforms' status code beside it, and the intake
+    // step's code in the history.
+    let facts = w.text("#case-facts").await;
+    assert!(
+        facts.contains("已受理（办件状态代码 3：已受理）"),
+        "{facts}"
+    );
+    let history = w.text("#case-timeline").await;
+    assert!(history.contains("受理登记（3 已受理）"), "{history}");
 
     // Not a scan: a text file named .png is refused by its content.
     let fake = w.dir.path().join("身份证.png");

@@ -54,7 +54,7 @@ export async function caseScreen(root, app, caseNo) {
   const rows = [
     ['办件编号', d.case_no], ['查询码', d.query_code],
     ['事项', `${d.matter_code} ${d.matter_name}（第 ${d.matter_version} 版，${d.case_type}）`],
-    ['受理结果', d.outcome_label], ['当前状态', d.state_label],
+    ['受理结果', d.outcome_label], ['当前状态', `${d.state_label}（办件状态代码 ${d.national.code}：${d.national.label}）`],
     ['申请人', d.applicant_name], ['证件号码', d.applicant_id_number], ['联系电话', d.applicant_phone],
     ['住址', d.applicant_address],
     d.proxy_name ? ['代办人', `${d.proxy_name}（${d.proxy_relation || ''}）`] : null,
@@ -105,7 +105,7 @@ export async function caseScreen(root, app, caseNo) {
       h('table', { class: 'list', id: 'case-timeline' },
         h('thead', {}, h('tr', {}, ...['时间', '操作人', '事项'].map((t) => h('th', {}, t)))),
         h('tbody', {}, ...shown.timeline.map((e) => h('tr', {},
-          h('td', {}, shortTime(e.ts)), h('td', {}, `${e.user}（工号 ${e.staff_no}）`), h('td', {}, e.what, e.refused ? h('span', { class: 'refused-step' }, ` ${e.refused}`) : '')))))));
+          h('td', {}, shortTime(e.ts)), h('td', {}, `${e.user}（工号 ${e.staff_no}）`), h('td', {}, e.what, e.national ? h('span', { class: 'muted national-code' }, `（${e.national.code} ${e.national.label}）`) : '', e.refused ? h('span', { class: 'refused-step' }, ` ${e.refused}`) : '')))))));
 
   // 一件事: the cases taken in together with this one; each opens.
   function bundlePart(b) {
