@@ -202,9 +202,23 @@ pub fn attach_scanned(
     let summary = lookup::summary(store.conn(), case_no)?
         .ok_or_else(|| IntakeError::NoSuchCase(case_no.trim().to_owned()))?;
     line_name(store.conn(), &summary.case_id, &summary.case_no, position)?;
-    let bytes = scanner::scan_page(device)?;
+    let page = scanner::scan_page(device)?;
+    attach_page(store, session, now, case_no, position, &page)
+}
+
+/// Attaches a page a scanner gave ([`scanner::scan_page`]) under the name
+/// `扫描仪 {when}.jpg` (the window scans without holding the database, so
+/// a slow scanner never holds up its other screens).
+pub fn attach_page(
+    store: &mut Store,
+    session: &Session,
+    now: DateTime<FixedOffset>,
+    case_no: &str,
+    position: u32,
+    page: &[u8],
+) -> crate::Result<Attached> {
     let name = format!("扫描仪 {}.jpg", now.format("%Y%m%d-%H%M%S"));
-    attach_bytes(store, session, now, case_no, position, &name, &bytes)
+    attach_bytes(store, session, now, case_no, position, &name, page)
 }
 
 /// [`attach`] of content already read (the window's drop, tests, benches).

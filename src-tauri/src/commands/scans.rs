@@ -32,15 +32,19 @@ pub fn scan_attach(
     })
 }
 
-/// The scanners SANE finds on this PC (none without SANE). Off the
-/// window's thread: a network scanner can take seconds to answer.
+/// The scanners SANE finds on this PC (none without SANE), for a user
+/// logged in. Off the window's thread and without holding the database:
+/// looking for network scanners takes seconds.
 #[tauri::command(async)]
 pub fn scan_scanners(desk: State<'_, Desk>) -> UiResult<Vec<Scanner>> {
-    desk.session(|_, _| Ok(scanner::scanners().map_err(bianmin::Error::from)?))
+    desk.session(|_, _| Ok(()))?;
+    Ok(scanner::scanners().map_err(bianmin::Error::from)?)
 }
 
-/// Scans one page on `device` and attaches it to the line `position`;
-/// off the window's thread (a flatbed takes its time).
+/// Scans one page on `device` and attaches it to the line `position`. The
+/// scan runs off the window's thread and without holding the database (a
+/// flatbed takes its time; a jammed one up to its limit), then the page is
+/// attached like a chosen file.
 #[tauri::command(async)]
 pub fn scan_from_scanner(
     desk: State<'_, Desk>,
@@ -48,14 +52,16 @@ pub fn scan_from_scanner(
     position: u32,
     device: String,
 ) -> UiResult<Attached> {
+    desk.session(|_, _| Ok(()))?;
+    let page = scanner::scan_page(&device).map_err(bianmin::Error::from)?;
     desk.session(|store, session| {
-        Ok(scans::attach_scanned(
+        Ok(scans::attach_page(
             store,
             session,
             now(),
             &case_no,
             position,
-            &device,
+            &page,
         )?)
     })
 }
