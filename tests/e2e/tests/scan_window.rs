@@ -70,7 +70,12 @@ async fn a_scan_is_attached_on_the_case_shown_as_a_thumbnail_and_opened_full_siz
     let offered = w.text("#scan-scanners").await;
     assert!(offered.contains("test:0"), "{offered}");
     w.keys("#scan-line", "2").await;
-    w.keys("#scan-scanner", ENTER).await;
+    // Tab order: after 添加扫描件 the scanner, then its button.
+    w.keys("#scan-add", TAB).await;
+    assert_eq!(w.focused().await, "scan-device");
+    w.press(TAB).await;
+    assert_eq!(w.focused().await, "scan-scanner");
+    w.press(ENTER).await;
     w.wait_text("#toast", "已扫描并添加").await;
     assert_eq!(w.count("case_scans"), 2);
     let second = "#case-materials tr:nth-child(2) td.scans button.thumb img";
