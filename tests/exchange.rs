@@ -1269,7 +1269,7 @@ fn sealed_by(writer: &Device, plain: &Path) -> PathBuf {
     .unwrap();
     let path = plain.with_extension("sealed.bmb");
     sealed
-        .write(std::fs::File::create(&path).unwrap(), conn, &[])
+        .write(std::fs::File::create(&path).unwrap(), &path, conn, &[])
         .unwrap();
     path
 }

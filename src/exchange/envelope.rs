@@ -31,7 +31,10 @@
 //! runs every check on the batch inside, whose manifest must name the same
 //! writer, batch and destination as the envelope.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::io::{Seek, SeekFrom, Write};
+use std::rc::Rc;
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
@@ -204,17 +207,50 @@ pub struct SealedBatch {
 }
 
 impl SealedBatch {
-    /// Writes the container to `out`: the envelope, its signature, the
-    /// payload, then each file of `scans`, read from this device's store
-    /// and sealed one at a time.
+    /// Writes the container to `out` (the temporary file of `path`): the
+    /// envelope, its signature, the payload, then each file of `scans`,
+    /// read from this device's store and sealed one at a time. A failed
+    /// write (a full or pulled stick) is refused in words naming `path`.
     pub fn write(
         &self,
         out: std::fs::File,
+        path: &std::path::Path,
         conn: &Connection,
         scans: &[Carried],
     ) -> crate::Result<std::fs::File> {
+        let failure = Rc::new(RefCell::new(None));
+        let mut zip = zip::ZipWriter::new(Failing {
+            file: out,
+            failure: Rc::clone(&failure),
+        });
+        let result = self.write_members(&mut zip, conn, scans);
+        // The first write that failed, in words, over whatever it caused.
+        let failed = || {
+            failure.borrow_mut().take().map(|e: std::io::Error| {
+                crate::Error::from(ExchangeError::Write {
+                    path: path.display().to_string(),
+                    reason: crate::files::reason(&e),
+                })
+            })
+        };
+        if let Err(e) = result {
+            return Err(failed().unwrap_or(e));
+        }
+        let finished = zip.finish();
+        if let Some(e) = failed() {
+            return Err(e);
+        }
+        let out = finished.map_err(|e| ExchangeError::Seal(format!("无法打包批次：{e}")))?;
+        Ok(out.file)
+    }
+
+    fn write_members(
+        &self,
+        zip: &mut zip::ZipWriter<Failing>,
+        conn: &Connection,
+        scans: &[Carried],
+    ) -> crate::Result<()> {
         let fail = |e: &dyn std::fmt::Display| ExchangeError::Seal(format!("无法打包批次：{e}"));
-        let mut zip = zip::ZipWriter::new(out);
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Stored)
             .last_modified_time(zip::DateTime::default());
@@ -224,14 +260,64 @@ impl SealedBatch {
             (PAYLOAD, self.payload.as_slice()),
         ] {
             zip.start_file(name, options).map_err(|e| fail(&e))?;
-            std::io::Write::write_all(&mut zip, bytes).map_err(|e| fail(&e))?;
+            zip.write_all(bytes).map_err(|e| fail(&e))?;
         }
         for c in scans {
             zip.start_file(scan_files::member(&c.sha256), options)
                 .map_err(|e| fail(&e))?;
-            scan_files::write_sealed(&mut zip, conn, &self.files, c)?;
+            scan_files::write_sealed(zip, conn, &self.files, c)?;
         }
-        Ok(zip.finish().map_err(|e| fail(&e))?)
+        Ok(())
+    }
+}
+
+/// The container's file: after its first failed write it keeps that
+/// failure and takes nothing more, so the zip writer's own attempt to end
+/// the archive on a full stick goes nowhere and the failure is told once.
+struct Failing {
+    file: std::fs::File,
+    failure: Rc<RefCell<Option<std::io::Error>>>,
+}
+
+impl Failing {
+    fn keep<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        r.map_err(|e| {
+            let kind = e.kind();
+            self.failure.borrow_mut().get_or_insert(e);
+            std::io::Error::from(kind)
+        })
+    }
+
+    fn failed(&self) -> bool {
+        self.failure.borrow().is_some()
+    }
+}
+
+impl Write for Failing {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.failed() {
+            return Ok(buf.len());
+        }
+        let r = self.file.write(buf);
+        self.keep(r)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.failed() {
+            return Ok(());
+        }
+        let r = self.file.flush();
+        self.keep(r)
+    }
+}
+
+impl Seek for Failing {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        if self.failed() {
+            return Ok(0);
+        }
+        let r = self.file.seek(pos);
+        self.keep(r)
     }
 }
 

@@ -136,7 +136,7 @@ pub fn export(
     let path = free_name(&request.out_dir, &stem);
     let mut bytes = 0;
     crate::files::write_atomic_with(&path, |f| {
-        let f = sealed.write(f, conn, &scans)?;
+        let f = sealed.write(f, &path, conn, &scans)?;
         bytes = f.metadata().map(|m| m.len()).unwrap_or_default();
         Ok(f)
     })

@@ -152,10 +152,8 @@ pub fn write_sealed(
         let sealed = cipher
             .encrypt(Nonce::from_slice(&nonce(index, index + 1 == total)), part)
             .map_err(|_| ExchangeError::Seal("加密扫描件失败".into()))?;
-        out.write_all(&sealed).map_err(|e| ExchangeError::Write {
-            path: member(&c.sha256),
-            reason: crate::files::reason(&e),
-        })?;
+        out.write_all(&sealed)
+            .map_err(|e| ExchangeError::Seal(format!("无法写入扫描件：{e}")))?;
     }
     Ok(())
 }
