@@ -173,6 +173,8 @@ fn a_full_or_read_only_stick_gets_a_clear_message_and_nothing_half_written() {
             "{kind}: {}",
             export.stderr
         );
+        // Said once, in words: nothing of the zip writer's own.
+        assert!(!export.stderr.contains("Zip"), "{kind}: {}", export.stderr);
         assert_eq!(export.left, "", "{kind}: left on the stick");
 
         let backup = on_stick(

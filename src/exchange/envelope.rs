@@ -219,17 +219,15 @@ impl SealedBatch {
         scans: &[Carried],
     ) -> crate::Result<std::fs::File> {
         let failure = Rc::new(RefCell::new(None));
-        let mut zip = zip::ZipWriter::new(Failing {
-            file: out,
-            failure: Rc::clone(&failure),
-        });
+        let mut zip = zip::ZipWriter::new(Failing::new(out, Rc::clone(&failure)));
         let result = self.write_members(&mut zip, conn, scans);
-        // The first write that failed, in words, over whatever it caused.
+        // The first write that failed, in words, over whatever it caused
+        // (read, not taken: the writer, dropped after, must still see it).
         let failed = || {
-            failure.borrow_mut().take().map(|e: std::io::Error| {
+            failure.borrow().as_ref().map(|e: &std::io::Error| {
                 crate::Error::from(ExchangeError::Write {
                     path: path.display().to_string(),
-                    reason: crate::files::reason(&e),
+                    reason: crate::files::reason(e),
                 })
             })
         };
@@ -272,14 +270,27 @@ impl SealedBatch {
 }
 
 /// The container's file: after its first failed write it keeps that
-/// failure and takes nothing more, so the zip writer's own attempt to end
-/// the archive on a full stick goes nowhere and the failure is told once.
+/// failure and only pretends to take more (the position moving as if it
+/// had), so the zip writer's own attempt to end the archive on a full
+/// stick goes nowhere and the failure is told once.
 struct Failing {
     file: std::fs::File,
     failure: Rc<RefCell<Option<std::io::Error>>>,
+    /// Where writing is, and the furthest it went.
+    pos: u64,
+    end: u64,
 }
 
 impl Failing {
+    fn new(file: std::fs::File, failure: Rc<RefCell<Option<std::io::Error>>>) -> Failing {
+        Failing {
+            file,
+            failure,
+            pos: 0,
+            end: 0,
+        }
+    }
+
     fn keep<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
         r.map_err(|e| {
             let kind = e.kind();
@@ -291,15 +302,24 @@ impl Failing {
     fn failed(&self) -> bool {
         self.failure.borrow().is_some()
     }
+
+    fn moved_to(&mut self, pos: u64) -> u64 {
+        self.pos = pos;
+        self.end = self.end.max(pos);
+        pos
+    }
 }
 
 impl Write for Failing {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if self.failed() {
+            self.moved_to(self.pos + buf.len() as u64);
             return Ok(buf.len());
         }
         let r = self.file.write(buf);
-        self.keep(r)
+        let n = self.keep(r)?;
+        self.moved_to(self.pos + n as u64);
+        Ok(n)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
@@ -312,12 +332,20 @@ impl Write for Failing {
 }
 
 impl Seek for Failing {
-    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
         if self.failed() {
-            return Ok(0);
+            let at = match to {
+                SeekFrom::Start(n) => Some(n),
+                SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+                SeekFrom::End(d) => self.end.checked_add_signed(d),
+            };
+            return at
+                .map(|p| self.moved_to(p))
+                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::InvalidInput));
         }
-        let r = self.file.seek(pos);
-        self.keep(r)
+        let r = self.file.seek(to);
+        let p = self.keep(r)?;
+        Ok(self.moved_to(p))
     }
 }
 
