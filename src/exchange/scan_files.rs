@@ -68,13 +68,25 @@ pub struct Carried {
     pub bytes: u64,
 }
 
+/// The attachments `events` record, in order.
+fn attached<'a, I>(events: I) -> impl Iterator<Item = Result<ScanAttached, StoreError>> + 'a
+where
+    I: IntoIterator<Item = &'a Event>,
+    I::IntoIter: 'a,
+{
+    events
+        .into_iter()
+        .filter(|e| e.kind == scans::SCAN_ATTACHED)
+        .map(payload::<ScanAttached>)
+}
+
 /// The files `events` name that this device keeps, each once, in the
 /// order first named (a file not kept here is named by its event only).
 pub fn to_carry(conn: &Connection, events: &[Event]) -> crate::Result<Vec<Carried>> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for e in events.iter().filter(|e| e.kind == scans::SCAN_ATTACHED) {
-        let p: ScanAttached = payload(e)?;
+    for p in attached(events) {
+        let p = p?;
         if !seen.insert(p.sha256.clone()) {
             continue;
         }
@@ -145,8 +157,13 @@ pub fn write_sealed(
     let cipher = key
         .cipher(&c.sha256)
         .ok_or_else(|| ExchangeError::Seal("派生扫描件密钥失败".into()))?;
-    let total = chunks(content.len() as u64);
-    let mut parts = content.chunks(CHUNK);
+    Ok(seal(&cipher, &content, out)?)
+}
+
+/// `plain` sealed chunk by chunk under `cipher`, written to `out`.
+fn seal(cipher: &ChaCha20Poly1305, plain: &[u8], out: &mut dyn Write) -> Result<(), ExchangeError> {
+    let total = chunks(plain.len() as u64);
+    let mut parts = plain.chunks(CHUNK);
     for index in 0..total {
         let part = parts.next().unwrap_or_default();
         let sealed = cipher
@@ -208,11 +225,8 @@ impl Files {
 /// How a person knows a file: the name it was attached under and the
 /// start of its hash, from the batch's own event naming it.
 fn label(events: &BTreeMap<String, Vec<Event>>, sha256: &str) -> String {
-    let name = events
-        .values()
-        .flatten()
-        .filter(|e| e.kind == scans::SCAN_ATTACHED)
-        .filter_map(|e| payload::<ScanAttached>(e).ok())
+    let name = attached(events.values().flatten())
+        .filter_map(Result::ok)
         .find(|p| p.sha256 == sha256)
         .map(|p| p.file_name);
     match name {
@@ -240,11 +254,8 @@ pub fn check_listed(
     if let Some(missing) = listed.difference(&present).next() {
         return Err(ExchangeError::ScanMissing(label(events, missing)));
     }
-    let named: HashSet<String> = events
-        .values()
-        .flatten()
-        .filter(|e| e.kind == scans::SCAN_ATTACHED)
-        .filter_map(|e| payload::<ScanAttached>(e).ok())
+    let named: HashSet<String> = attached(events.values().flatten())
+        .filter_map(Result::ok)
         .map(|p| p.sha256)
         .collect();
     if let Some(unclaimed) = listed.iter().find(|sha| !named.contains(**sha)) {
@@ -329,17 +340,8 @@ mod tests {
         let key = FilesKey::new(&[9u8; 32]);
         let sha = hex::encode(Sha256::digest(&plain));
         let cipher = key.cipher(&sha)?;
-        let total = chunks(len as u64);
         let mut sealed = Vec::new();
-        let mut parts = plain.chunks(CHUNK);
-        for i in 0..total {
-            let part = parts.next().unwrap_or_default();
-            sealed.extend(
-                cipher
-                    .encrypt(Nonce::from_slice(&nonce(i, i + 1 == total)), part)
-                    .ok()?,
-            );
-        }
+        seal(&cipher, &plain, &mut sealed).ok()?;
         assert_eq!(sealed.len() as u64, sealed_len(len as u64));
         read_sealed(&mut sealed.as_slice(), &cipher, len as u64)
     }
@@ -359,14 +361,7 @@ mod tests {
         let key = FilesKey::new(&[1u8; 32]);
         let cipher = key.cipher(&sha).expect("key");
         let mut sealed = Vec::new();
-        for (i, part) in plain.chunks(CHUNK).enumerate() {
-            let last = i == 1;
-            sealed.extend(
-                cipher
-                    .encrypt(Nonce::from_slice(&nonce(i as u64, last)), part)
-                    .expect("seals"),
-            );
-        }
+        seal(&cipher, &plain, &mut sealed).expect("seals");
         // Whole: opens.
         assert!(read_sealed(&mut sealed.as_slice(), &cipher, plain.len() as u64).is_some());
         // Cut after the first chunk, claimed one chunk long: its chunk is

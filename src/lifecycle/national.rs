@@ -173,11 +173,10 @@ impl History {
 /// The code of the case `case_id` as the tables hold it.
 pub fn of_case(conn: &Connection, case_id: &str) -> crate::Result<NationalStatus> {
     let row: Option<(String, Option<String>, bool)> = conn
-        .prepare_cached(
-            "SELECT state, result,
-                    EXISTS (SELECT 1 FROM case_materials m WHERE m.case_id = c.case_id AND m.tolerated_until IS NOT NULL)
-             FROM cases c WHERE case_id = ?1",
-        )?
+        .prepare_cached(&format!(
+            "SELECT state, result, {} FROM cases c WHERE case_id = ?1",
+            crate::intake::tolerance::TOLERATED_SQL
+        ))?
         .query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()
         .map_err(StoreError::from)?;
