@@ -12,10 +12,12 @@
 //! [`print`] renders one for a committed case and records it as a
 //! `document.printed` event (template version, SHA-256 of the PDF, copy
 //! number), so a second print is marked 补打 with its count. Shared
-//! machinery: [`fonts`], [`wrap`], [`layout`], [`flow`], [`qr`], [`facts`].
+//! machinery: [`fonts`], [`wrap`], [`layout`], [`flow`], [`qr`], [`facts`], and
+//! [`cff`] (the embedded font programs made smaller).
 
 pub mod acceptance_notice;
 pub mod bundle_papers;
+pub mod cff;
 pub mod commitment_notice;
 pub mod facts;
 pub mod flow;
