@@ -143,11 +143,11 @@ fn write_index(out: &mut Vec<u8>, items: &[Vec<u8>]) {
         _ => 4,
     };
     out.push(off_size as u8);
-    let mut at = 1usize;
-    out.extend_from_slice(&at.to_be_bytes()[8 - off_size..]);
+    let mut at = 1u32;
+    out.extend_from_slice(&at.to_be_bytes()[4 - off_size..]);
     for item in items {
-        at += item.len();
-        out.extend_from_slice(&at.to_be_bytes()[8 - off_size..]);
+        at += item.len() as u32;
+        out.extend_from_slice(&at.to_be_bytes()[4 - off_size..]);
     }
     for item in items {
         out.extend_from_slice(item);
@@ -183,11 +183,7 @@ fn read_dict(d: &[u8]) -> Result<Vec<Entry>> {
         let b0 = d[i];
         let (len, value) = match b0 {
             0..=21 => {
-                let (op, len) = if b0 == 12 {
-                    (ESCAPE + u16::from(byte(d, i + 1)?), 2)
-                } else {
-                    (u16::from(b0), 1)
-                };
+                let (op, len) = operator(d, i)?;
                 entries.push(Entry {
                     op,
                     raw: std::mem::take(&mut raw),
@@ -196,19 +192,7 @@ fn read_dict(d: &[u8]) -> Result<Vec<Entry>> {
                 i += len;
                 continue;
             }
-            28 => (
-                3,
-                f64::from(i16::from_be_bytes([byte(d, i + 1)?, byte(d, i + 2)?])),
-            ),
-            29 => (
-                5,
-                f64::from(i32::from_be_bytes([
-                    byte(d, i + 1)?,
-                    byte(d, i + 2)?,
-                    byte(d, i + 3)?,
-                    byte(d, i + 4)?,
-                ])),
-            ),
+            29 => (5, f64::from(be_i32(d, i + 1)?)),
             30 => {
                 let mut n = 1;
                 loop {
@@ -220,7 +204,7 @@ fn read_dict(d: &[u8]) -> Result<Vec<Entry>> {
                 }
                 (n, f64::NAN)
             }
-            32..=254 => short_number(d, i)?,
+            28 | 32..=254 => number(d, i)?,
             _ => return Err(Refused("reserved DICT byte")),
         };
         raw.extend_from_slice(slice(d, i, i + len)?);
@@ -233,10 +217,15 @@ fn read_dict(d: &[u8]) -> Result<Vec<Entry>> {
     Ok(entries)
 }
 
-/// The one- and two-byte integers DICTs and charstrings share: (length, value).
-fn short_number(d: &[u8], i: usize) -> Result<(usize, f64)> {
+/// The integers DICTs and charstrings share (one, two or three bytes):
+/// (length, value).
+fn number(d: &[u8], i: usize) -> Result<(usize, f64)> {
     let b0 = i64::from(byte(d, i)?);
     Ok(match b0 {
+        28 => (
+            3,
+            f64::from(i16::from_be_bytes([byte(d, i + 1)?, byte(d, i + 2)?])),
+        ),
         32..=246 => (1, (b0 - 139) as f64),
         247..=250 => (
             2,
@@ -246,7 +235,28 @@ fn short_number(d: &[u8], i: usize) -> Result<(usize, f64)> {
             2,
             (-(b0 - 251) * 256 - i64::from(byte(d, i + 1)?) - 108) as f64,
         ),
-        _ => return Err(Refused("not a short number")),
+        _ => return Err(Refused("not a number")),
+    })
+}
+
+/// The four bytes at `at`, big-endian.
+fn be_i32(d: &[u8], at: usize) -> Result<i32> {
+    Ok(i32::from_be_bytes([
+        byte(d, at)?,
+        byte(d, at + 1)?,
+        byte(d, at + 2)?,
+        byte(d, at + 3)?,
+    ]))
+}
+
+/// The operator at `i` (two-byte ones as [`ESCAPE`] + their second byte)
+/// and its length.
+fn operator(d: &[u8], i: usize) -> Result<(u16, usize)> {
+    let b0 = byte(d, i)?;
+    Ok(if b0 == 12 {
+        (ESCAPE + u16::from(byte(d, i + 1)?), 2)
+    } else {
+        (u16::from(b0), 1)
     })
 }
 
@@ -609,26 +619,11 @@ impl<'a: 'c, 'c> Flattener<'a, 'c> {
         while i < code.len() {
             let b0 = code[i];
             let (len, value) = match b0 {
-                28 => (
-                    3,
-                    f64::from(i16::from_be_bytes([byte(code, i + 1)?, byte(code, i + 2)?])),
-                ),
-                255 => {
-                    let v = i32::from_be_bytes([
-                        byte(code, i + 1)?,
-                        byte(code, i + 2)?,
-                        byte(code, i + 3)?,
-                        byte(code, i + 4)?,
-                    ]);
-                    (5, f64::from(v) / 65536.0)
-                }
-                32..=254 => short_number(code, i)?,
+                // 16.16 fixed point
+                255 => (5, f64::from(be_i32(code, i + 1)?) / 65536.0),
+                28 | 32..=254 => number(code, i)?,
                 _ => {
-                    let (op, len) = if b0 == 12 {
-                        (ESCAPE + u16::from(byte(code, i + 1)?), 2)
-                    } else {
-                        (u16::from(b0), 1)
-                    };
+                    let (op, len) = operator(code, i)?;
                     let bytes = slice(code, i, i + len)?;
                     i += len;
                     match op {

@@ -520,10 +520,7 @@ fn finish(mut doc: lopdf::Document, programs: FontPrograms) -> Result<Vec<u8>, D
         .windows(3)
         .rposition(|w| w == b"/ID")
         .ok_or_else(|| DocumentError::Pdf("文件标识未写入".to_owned()))?;
-    let id: String = sha2::Sha256::digest(&out)[..16]
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect();
+    let id = hex::encode_upper(&sha2::Sha256::digest(&out)[..16]);
     let mut from = at;
     for _ in 0..2 {
         let found = out[from..]
