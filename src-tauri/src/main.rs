@@ -9,6 +9,8 @@
 
 mod commands;
 mod error;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod memory;
 mod state;
 
 use std::path::PathBuf;
@@ -48,6 +50,10 @@ fn chinese_gtk() {
 }
 
 fn main() {
+    // First, before any thread: a fixed malloc threshold (memory.rs says
+    // why).
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    memory::fix_malloc_threshold();
     // The counter screens have no animation that needs GPU compositing;
     // without it WebKit's page process uses half the memory (measured:
     // 261 → 130 MB PSS after 100 intakes, docs/BENCHMARKS.md). Set before

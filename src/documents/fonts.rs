@@ -12,11 +12,11 @@
 //! is an error naming it — never a blank.
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{OnceLock, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
-use printpdf::ParsedFont;
+use printpdf::{AzulParsedFont, ParsedFont};
+use rust_fontconfig::FontBytes;
 use sha2::{Digest, Sha256};
 
 use super::DocumentError;
@@ -100,25 +100,45 @@ impl FontFile {
         }
     }
 
-    /// The file's bytes, refused unless their SHA-256 is the expected one.
-    pub fn read_verified(&self, root: &Path) -> Result<Vec<u8>, DocumentError> {
+    /// The file mapped into memory, refused unless its SHA-256 is the
+    /// expected one.
+    ///
+    /// Mapped, not read: printing needs only the tables and the outlines of
+    /// the characters it sets, so only those pages of the 20–31 MB files
+    /// come into this process, from the page cache the system shares with
+    /// every process that maps the same font (the window's WebKit maps Noto
+    /// Sans CJK). A copy on the heap kept all 46 MB of both faces resident
+    /// (docs/BENCHMARKS.md). The checksum reads through the same open file,
+    /// so its pages pass through the page cache without being mapped here.
+    pub fn map_verified(&self, root: &Path) -> Result<Arc<FontBytes>, DocumentError> {
         self.check_present(root)?;
         let mut file = std::fs::File::open(self.at(root)).map_err(|_| self.missing(root))?;
-        let mut bytes = Vec::with_capacity(self.size as usize);
-        file.read_to_end(&mut bytes)
-            .map_err(|_| self.missing(root))?;
-        if hex::encode(Sha256::digest(&bytes)) != self.sha256 {
+        let mut hasher = Sha256::new();
+        let read = std::io::copy(&mut file, &mut hasher).map_err(|_| self.missing(root))?;
+        if read != self.size || hex::encode(hasher.finalize()) != self.sha256 {
             return Err(self.changed(root));
         }
-        Ok(bytes)
+        // SAFETY: a mapping is sound while nobody writes to or truncates the
+        // file in place. These files belong to root under /usr/share and
+        // are replaced only by dpkg, which writes a new file and renames it
+        // over the old one: the inode mapped here keeps the bytes just
+        // checked until the mapping goes. (ripgrep maps files it searches
+        // under the same reasoning.)
+        let map =
+            unsafe { mmapio::MmapOptions::new().map(&file) }.map_err(|_| self.missing(root))?;
+        if map.len() as u64 != self.size {
+            return Err(self.changed(root));
+        }
+        Ok(Arc::new(FontBytes::Mmapped(map)))
     }
 
-    /// Reads, verifies and parses the face.
+    /// Maps, verifies and parses the face; the parsed face keeps the
+    /// mapping for embedding subsets of it.
     fn parse(&self, root: &Path) -> Result<ParsedFont, DocumentError> {
-        let bytes = self.read_verified(root)?;
+        let bytes = self.map_verified(root)?;
         let mut warnings = Vec::new();
-        // printpdf keeps its own copy of the bytes for embedding subsets.
-        ParsedFont::from_bytes(&bytes, self.face, &mut warnings)
+        AzulParsedFont::from_bytes_shared(bytes, self.face, &mut warnings)
+            .map(ParsedFont::from_azul)
             .ok_or_else(|| DocumentError::Font(format!("{} 无法解析：{warnings:?}", self.name)))
     }
 }
@@ -469,7 +489,20 @@ mod tests {
         installed().unwrap();
         get().unwrap().preload().unwrap();
         for f in ALL {
-            f.read_verified(Path::new(ROOT)).unwrap();
+            f.map_verified(Path::new(ROOT)).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_faces_are_mapped_from_their_files_not_copied() {
+        let fonts = get().unwrap();
+        for face in [Face::Sans, Face::Serif] {
+            let bytes = fonts.parsed(face).unwrap().source_bytes().expect("bytes");
+            assert!(
+                matches!(*bytes, FontBytes::Mmapped(_)),
+                "{face:?}: {bytes:?}"
+            );
+            assert_eq!(bytes.len() as u64, face.file().size);
         }
     }
 
