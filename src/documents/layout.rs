@@ -515,18 +515,19 @@ fn finish(mut doc: lopdf::Document, programs: FontPrograms) -> Result<Vec<u8>, D
     let mut out = Vec::new();
     doc.save_modern(&mut out)
         .map_err(|e| DocumentError::Pdf(e.to_string()))?;
+    let unwritten = || DocumentError::Pdf("文件标识未写入".to_owned());
     let zeros = [b'0'; 32];
     let at = out
         .windows(3)
         .rposition(|w| w == b"/ID")
-        .ok_or_else(|| DocumentError::Pdf("文件标识未写入".to_owned()))?;
+        .ok_or_else(unwritten)?;
     let id = hex::encode_upper(&sha2::Sha256::digest(&out)[..16]);
     let mut from = at;
     for _ in 0..2 {
         let found = out[from..]
             .windows(zeros.len())
             .position(|w| w == zeros)
-            .ok_or_else(|| DocumentError::Pdf("文件标识未写入".to_owned()))?;
+            .ok_or_else(unwritten)?;
         out[from + found..from + found + zeros.len()].copy_from_slice(id.as_bytes());
         from += found + zeros.len();
     }
