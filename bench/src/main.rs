@@ -79,6 +79,9 @@ pub enum BenchCommand {
         /// 最后一天的办件共附带约这么多 MB 的扫描件（每件一个 PNG），如 500
         #[arg(long, default_value_t = 0)]
         scan_mb: usize,
+        /// 大批次导入的次数：每次导入同一个接收方数据库的一份副本（导入前的状态），报告每次的耗时
+        #[arg(long, default_value_t = 1)]
+        imports: usize,
     },
     /// 文书生成：A4 受理通知书与受理回执的耗时和大小，并与 Chromium 打印 HTML 对比
     Documents {
@@ -217,17 +220,31 @@ fn run(json: bool, b: BenchCommand) -> Result<()> {
             cases_per_day,
             encrypt,
             scan_mb,
+            imports,
         } => {
-            let r = bianmin_bench::exchange::exchange(&dir, days, cases_per_day, encrypt, scan_mb)?;
+            let r = bianmin_bench::exchange::exchange(
+                &dir,
+                days,
+                cases_per_day,
+                encrypt,
+                scan_mb,
+                imports,
+            )?;
             print(json, &r, |r| {
                 format!(
                     "一天 {} 件办件：{} 条事件，扫描件 {} 个共 {} MB，导出 {:.1} ms，批次 {} 字节（每千件 {} 字节），导入 {:.1} ms
 内存峰值（常驻）：导出时 {} MB，导入时 {} MB
-大批次（{} 天）：{} 条事件，导出 {:.1} ms，{} 字节；导入 {:.1} ms（每秒 {:.0} 条）
+大批次（{} 天）：{} 条事件，导出 {:.1} ms，{} 字节；导入 {:.1} ms（每秒 {:.0} 条）{}
 生成数据用时 {:.1} s",
                     r.cases_per_day, r.day_events, r.day_scans, r.day_scan_bytes / 1_048_576, r.day_export_ms, r.day_batch_bytes, r.bytes_per_1000_cases, r.day_import_ms,
                     r.day_export_peak_rss_mb, r.day_import_peak_rss_mb,
                     r.days - 1, r.big_events, r.big_export_ms, r.big_batch_bytes, r.big_import_ms, r.import_events_per_second,
+                    if r.big_import_runs_ms.len() > 1 {
+                        let list = |v: &[f64]| v.iter().map(|ms| format!("{ms:.0}")).collect::<Vec<_>>().join(" / ");
+                        format!("\n大批次各次导入（ms）：{}\n其处理器时间（ms）：{}", list(&r.big_import_runs_ms), list(&r.big_import_cpu_ms))
+                    } else {
+                        String::new()
+                    },
                     r.seed_seconds
                 )
             });

@@ -26,7 +26,7 @@ use super::{devices, envelope, keys, origin, ExchangeError, OnProgress, Progress
 use crate::auth::{Action, Session};
 use crate::store::device::{self, DeviceRole};
 use crate::store::events::{self, Event};
-use crate::store::{canonical, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// The default destination (the hub, or whoever collects the batches).
 pub const DEFAULT_DESTINATION: &str = "*";
@@ -315,8 +315,7 @@ pub(crate) fn compose(
     let mut events_text = String::with_capacity(chosen.len() * 600);
     let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
     for (i, e) in chosen.iter().enumerate() {
-        let v = serde_json::to_value(e).map_err(|e| StoreError::Encode(e.to_string()))?;
-        events_text.push_str(&canonical::to_string(&v));
+        e.write_canonical(&mut events_text, true);
         events_text.push('\n');
         *kinds.entry(e.kind.clone()).or_default() += 1;
         if (i as u64 + 1).is_multiple_of(PROGRESS_EVERY) {

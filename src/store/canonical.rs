@@ -5,6 +5,8 @@
 //! hand rather than relying on `serde_json::Map` ordering, which changes when
 //! any crate in the build enables serde_json's `preserve_order` feature.
 
+use std::fmt::Write as _;
+
 use serde_json::Value;
 
 /// Writes `value` as canonical JSON.
@@ -19,7 +21,10 @@ pub fn write(value: &Value, out: &mut String) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
+        // `fmt::Write` into a `String` cannot fail.
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
         Value::String(s) => write_str(s, out),
         Value::Array(items) => {
             out.push('[');
@@ -32,29 +37,69 @@ pub fn write(value: &Value, out: &mut String) {
             out.push(']');
         }
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
+            let member = |out: &mut String, i: usize, key: &String, value: &Value| {
                 if i > 0 {
                     out.push(',');
                 }
                 write_str(key, out);
                 out.push(':');
-                write(&map[key], out);
+                write(value, out);
+            };
+            out.push('{');
+            // serde_json's map keeps its keys sorted already unless a crate
+            // in the build turns on `preserve_order`: sort only then.
+            if map.keys().is_sorted_by(|a, b| a.as_bytes() <= b.as_bytes()) {
+                for (i, (key, value)) in map.iter().enumerate() {
+                    member(out, i, key, value);
+                }
+            } else {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+                for (i, key) in keys.into_iter().enumerate() {
+                    member(out, i, key, &map[key]);
+                }
             }
             out.push('}');
         }
     }
 }
 
-/// Appends a string as a JSON string literal.
+/// Appends a string as a JSON string literal, escaped exactly as
+/// serde_json escapes it (a unit test compares them): `"`, `\\` and the
+/// control characters only, the short forms where JSON has them and
+/// `\u00xx` in lower case for the rest; other text is kept as UTF-8.
+/// Written into `out` directly: a `serde_json::to_string` per string was
+/// an allocation for every field of every event hashed or stored.
 pub fn write_str(s: &str, out: &mut String) {
-    // serde_json's string escaping is stable and minimal (only `"`, `\` and
-    // control characters are escaped); non-ASCII text is kept as UTF-8.
-    if let Ok(text) = serde_json::to_string(s) {
-        out.push_str(&text);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let mut start = 0;
+    for (i, byte) in s.bytes().enumerate() {
+        let short = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x09 => "\\t",
+            0x0A => "\\n",
+            0x0C => "\\f",
+            0x0D => "\\r",
+            0x00..=0x1F => "",
+            _ => continue,
+        };
+        // `i` is at an ASCII byte, so both slices end on a char boundary.
+        out.push_str(&s[start..i]);
+        if short.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+        } else {
+            out.push_str(short);
+        }
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
+    out.push('"');
 }
 
 #[cfg(test)]
@@ -66,6 +111,28 @@ mod tests {
     fn keys_are_sorted_at_every_depth_and_no_space_is_written() {
         let v = json!({"b": 1, "a": {"z": [true, null], "y": "x"}});
         assert_eq!(to_string(&v), r#"{"a":{"y":"x","z":[true,null]},"b":1}"#);
+    }
+
+    #[test]
+    fn strings_are_escaped_exactly_as_serde_json_escapes_them() {
+        let mut samples: Vec<String> = (0u32..0x80)
+            .filter_map(char::from_u32)
+            .map(|c| format!("a{c}b{c}"))
+            .collect();
+        samples.extend(
+            [
+                "",
+                "王𠮷\u{7f}\u{80}\u{2028}\u{2029}\u{FEFF}",
+                "\"\\\n\u{0}\u{1f}😀",
+                "身份证\t１１０１０５Ｘ\r\n",
+            ]
+            .map(str::to_owned),
+        );
+        for s in samples {
+            let mut out = String::from("x");
+            write_str(&s, &mut out);
+            assert_eq!(out[1..], serde_json::to_string(&s).unwrap(), "{s:?}");
+        }
     }
 
     #[test]

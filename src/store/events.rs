@@ -65,27 +65,37 @@ impl Event {
     /// test checks both give the same bytes.
     pub fn canonical_bytes(&self) -> Vec<u8> {
         let mut out = String::with_capacity(256);
+        self.write_canonical(&mut out, false);
+        out.into_bytes()
+    }
+
+    /// Appends the event as canonical JSON: with its `hash` (between
+    /// `event_id` and `kind`) as a batch carries it, or without, as it is
+    /// hashed.
+    pub fn write_canonical(&self, out: &mut String, with_hash: bool) {
         let text = |out: &mut String, key: &str, value: &str| {
             out.push_str(key);
             canonical::write_str(value, out);
         };
         out.push_str("{\"case_id\":");
         match &self.case_id {
-            Some(c) => canonical::write_str(c, &mut out),
+            Some(c) => canonical::write_str(c, out),
             None => out.push_str("null"),
         }
-        text(&mut out, ",\"device_id\":", &self.device_id);
-        text(&mut out, ",\"event_id\":", &self.event_id);
-        text(&mut out, ",\"kind\":", &self.kind);
+        text(out, ",\"device_id\":", &self.device_id);
+        text(out, ",\"event_id\":", &self.event_id);
+        if with_hash {
+            text(out, ",\"hash\":", &self.hash);
+        }
+        text(out, ",\"kind\":", &self.kind);
         out.push_str(",\"payload\":");
-        canonical::write(&self.payload, &mut out);
-        text(&mut out, ",\"prev_hash\":", &self.prev_hash);
+        canonical::write(&self.payload, out);
+        text(out, ",\"prev_hash\":", &self.prev_hash);
         out.push_str(",\"seq\":");
         out.push_str(&self.seq.to_string());
-        text(&mut out, ",\"ts\":", &self.ts);
-        text(&mut out, ",\"user_id\":", &self.user_id);
+        text(out, ",\"ts\":", &self.ts);
+        text(out, ",\"user_id\":", &self.user_id);
         out.push('}');
-        out.into_bytes()
     }
 
     /// The hash this event should carry.
@@ -299,6 +309,14 @@ mod tests {
             assert_eq!(
                 String::from_utf8(e.canonical_bytes()).unwrap(),
                 canonical::to_string(&v)
+            );
+            // A batch's line: the same with the hash, as serde would write
+            // the whole event.
+            let mut line = String::new();
+            e.write_canonical(&mut line, true);
+            assert_eq!(
+                line,
+                canonical::to_string(&serde_json::to_value(&e).unwrap())
             );
         }
     }
