@@ -2,32 +2,23 @@
 //! `--imports`, the big batch goes into a copy of the same receiver each
 //! time, and every run adds the same events.
 
-use std::process::Command;
+mod common;
 
 #[test]
 fn repeated_imports_each_start_from_the_same_receiver() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_bianmin-bench"))
-        .args([
-            "--json",
-            "exchange",
-            "--days",
-            "3",
-            "--cases-per-day",
-            "4",
-            "--imports",
-            "3",
-            "--dir",
-        ])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let work = dir.path().display().to_string();
+    let v = common::figures(&[
+        "exchange",
+        "--days",
+        "3",
+        "--cases-per-day",
+        "4",
+        "--imports",
+        "3",
+        "--dir",
+        &work,
+    ]);
     let runs: Vec<f64> = v["big_import_runs_ms"]
         .as_array()
         .unwrap()

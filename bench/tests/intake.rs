@@ -1,31 +1,21 @@
 //! The intake benchmark through its binary: it runs on a small database and
 //! reports every figure docs/BENCHMARKS.md records.
 
-use std::process::Command;
+mod common;
 
 #[test]
 fn the_intake_benchmark_runs_and_reports_every_figure() {
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path().join("bench");
-    let out = Command::new(env!("CARGO_BIN_EXE_bianmin-bench"))
-        .args([
-            "--json",
-            "intake",
-            "--existing",
-            "60",
-            "--samples",
-            "12",
-            "--dir",
-        ])
-        .arg(&work)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::figures(&[
+        "intake",
+        "--existing",
+        "60",
+        "--samples",
+        "12",
+        "--dir",
+        &work.display().to_string(),
+    ]);
     assert_eq!(v["existing_cases"], 60);
     assert_eq!(v["accepted_commit"]["samples"], 12);
     for key in ["p50_ms", "p99_ms", "max_ms"] {
