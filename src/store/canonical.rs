@@ -65,7 +65,7 @@ pub fn write(value: &Value, out: &mut String) {
 }
 
 /// Appends a string as a JSON string literal, escaped exactly as
-/// serde_json escapes it (a unit test compares them): `"`, `\\` and the
+/// serde_json escapes it (a unit test compares them): `"`, `\` and the
 /// control characters only, the short forms where JSON has them and
 /// `\u00xx` in lower case for the rest; other text is kept as UTF-8.
 /// Written into `out` directly: a `serde_json::to_string` per string was
