@@ -24,6 +24,7 @@ use serde::Serialize;
 use super::intake::{
     accepted_application, bench_store_at, bench_time, noise_png, synthetic_applicant,
 };
+use super::Latency;
 use bianmin::auth::users::{self, NewUser};
 use bianmin::auth::{Role, Session};
 use bianmin::exchange::export::{self, ExportRequest};
@@ -47,7 +48,8 @@ pub struct ExchangeBench {
     pub big_events: u64,
     pub big_export_ms: f64,
     pub big_batch_bytes: u64,
-    /// The median of `big_import_runs_ms`.
+    /// The p50 of `big_import_runs_ms` (nearest rank: the middle run of
+    /// an odd number).
     pub big_import_ms: f64,
     /// Each import of the big batch, into the same receiver each time.
     pub big_import_runs_ms: Vec<f64>,
@@ -71,15 +73,7 @@ fn reset_peak() {
 
 /// The process's peak resident memory since the last [`reset_peak`], MB.
 fn peak_rss_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
+    crate::peak_rss_kib().map_or(0, |kib| kib / 1024)
 }
 
 /// Runs the exchange benchmark in `dir`.
@@ -209,19 +203,21 @@ pub fn exchange(
             // figures, which this VM's noise needs.
             let key = receiver.key().cloned();
             let before = dir.join("receiver-before");
-            if imports > 1 {
+            // Closes the receiver, copies its files and opens it again.
+            let copied = |receiver: Store, from: &Path, to: &Path| -> bianmin::Result<Store> {
                 drop(receiver);
-                copy_files(&receiver_path, &before)?;
-                receiver = Store::open_again(&receiver_path, key.as_ref())?;
+                copy_files(from, to)?;
+                Ok(Store::open_again(&receiver_path, key.as_ref())?)
+            };
+            if imports > 1 {
+                receiver = copied(receiver, &receiver_path, &before)?;
             }
-            let mut big_import_runs_ms = Vec::with_capacity(imports);
+            let mut big_import_runs = Vec::with_capacity(imports);
             let mut big_import_cpu_ms = Vec::with_capacity(imports);
             let mut r = None;
             for run in 0..imports.max(1) {
                 if run > 0 {
-                    drop(receiver);
-                    copy_files(&before, &receiver_path)?;
-                    receiver = Store::open_again(&receiver_path, key.as_ref())?;
+                    receiver = copied(receiver, &before, &receiver_path)?;
                 }
                 let (t, cpu) = (Instant::now(), cpu_ms());
                 r = Some(import::import(
@@ -231,11 +227,15 @@ pub fn exchange(
                     Path::new(&big.path),
                     quiet,
                 )?);
-                big_import_runs_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+                big_import_runs.push(t.elapsed());
                 big_import_cpu_ms.push(cpu_ms() - cpu);
             }
             let added = r.map_or(0, |r| r.added);
-            let big_import_ms = median(&big_import_runs_ms);
+            let big_import_runs_ms: Vec<f64> = big_import_runs
+                .iter()
+                .map(|d| d.as_secs_f64() * 1000.0)
+                .collect();
+            let big_import_ms = Latency::of(&mut big_import_runs).p50_ms;
             reset_peak();
             let t = Instant::now();
             let day_import = import::import(
@@ -314,17 +314,6 @@ fn cpu_ms() -> f64 {
             Some((ticks(11)? + ticks(12)?) * 10.0)
         })
         .unwrap_or(0.0)
-}
-
-/// The middle value (the mean of the two middle ones for an even count).
-fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    match sorted.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
-    }
 }
 
 fn next_weekday(day: NaiveDate) -> NaiveDate {

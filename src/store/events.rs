@@ -5,6 +5,8 @@
 //! `hash = SHA-256(canonical JSON of every field of the event, prev_hash
 //! included)`; the first event of a device has `prev_hash` = 64 zeros.
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde_json::Value;
@@ -91,8 +93,8 @@ impl Event {
         out.push_str(",\"payload\":");
         canonical::write(&self.payload, out);
         text(out, ",\"prev_hash\":", &self.prev_hash);
-        out.push_str(",\"seq\":");
-        out.push_str(&self.seq.to_string());
+        // `fmt::Write` into a `String` cannot fail.
+        let _ = write!(out, ",\"seq\":{}", self.seq);
         text(out, ",\"ts\":", &self.ts);
         text(out, ",\"user_id\":", &self.user_id);
         out.push('}');
