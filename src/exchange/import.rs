@@ -373,9 +373,7 @@ fn apply_events(
     let late = head
         .as_ref()
         .is_some_and(|h| keyed.iter().any(|(k, _)| *k < h.key));
-    for (_, e) in &keyed {
-        events::insert(tx, e)?;
-    }
+    events::insert_all(tx, &keyed, |(_, e)| e)?;
     if late || stale {
         progress(Progress { done: 0, total });
         projection::replay(tx)?;
@@ -385,7 +383,6 @@ fn apply_events(
     }
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     projection::apply_all_tolerant(tx, keyed.iter().map(|(_, e)| e), |i| {
-        order::record(tx, &keyed[i].0)?;
         if (i as u64 + 1).is_multiple_of(PROGRESS_EVERY) {
             progress(Progress {
                 done: i as u64 + 1,
@@ -394,6 +391,7 @@ fn apply_events(
         }
         Ok(())
     })?;
+    order::record_all(tx, &keyed, |(key, _)| key)?;
     clocks.save(tx)?;
     if let Some((key, _)) = keyed.last() {
         order::set_head(

@@ -182,6 +182,70 @@ pub fn append_here(
     append(tx, &dev.device_id, now, draft)
 }
 
+/// How many events [`insert_all`] makes payload texts for at once: a
+/// whole number of statements.
+const SLICE: usize = 64 * super::rows::PER_STATEMENT;
+
+/// Inserts events that came from elsewhere, in the order given, several
+/// to a statement ([`super::rows`]). In a large import, the next slice's
+/// payload texts are made on another core while this slice is inserted
+/// (making them was 4 % of an import).
+pub(crate) fn insert_all<T: Sync>(
+    tx: &Transaction<'_>,
+    items: &[T],
+    event: impl Fn(&T) -> &Event + Sync,
+) -> Result<(), StoreError> {
+    let texts = |slice: &[T]| -> Vec<String> {
+        slice
+            .iter()
+            .map(|i| canonical::to_string(&event(i).payload))
+            .collect()
+    };
+    let insert = |slice: &[T], payloads: Vec<String>| -> Result<(), StoreError> {
+        let rows: Vec<(&Event, String)> = slice.iter().map(&event).zip(payloads).collect();
+        super::rows::insert_all(
+            tx,
+            "INSERT INTO events (event_id, device_id, seq, ts, user_id, case_id, kind, payload, prev_hash, hash)",
+            &rows,
+            |(e, payload)| {
+                [
+                    &e.event_id,
+                    &e.device_id,
+                    &e.seq,
+                    &e.ts,
+                    &e.user_id,
+                    &e.case_id,
+                    &e.kind,
+                    payload,
+                    &e.prev_hash,
+                    &e.hash,
+                ]
+            },
+        )
+    };
+    if items.len() <= SLICE {
+        return insert(items, texts(items));
+    }
+    std::thread::scope(|scope| {
+        let mut slices = items.chunks(SLICE);
+        let mut current = slices.next().map(|s| (s, texts(s)));
+        while let Some((slice, payloads)) = current.take() {
+            // Made elsewhere while this slice goes in; here if no thread
+            // could be started.
+            let next = slices.next().map(|s| {
+                let made = std::thread::Builder::new().spawn_scoped(scope, move || texts(s));
+                (s, made)
+            });
+            insert(slice, payloads)?;
+            current = next.map(|(s, made)| {
+                let payloads = made.ok().and_then(|h| h.join().ok());
+                (s, payloads.unwrap_or_else(|| texts(s)))
+            });
+        }
+        Ok(())
+    })
+}
+
 pub(crate) fn insert(tx: &Transaction<'_>, e: &Event) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO events (event_id, device_id, seq, ts, user_id, case_id, kind, payload, prev_hash, hash)
@@ -320,6 +384,61 @@ mod tests {
                 line,
                 canonical::to_string(&serde_json::to_value(&e).unwrap())
             );
+        }
+    }
+
+    /// `n` events of one device, each with a payload of its own.
+    fn numbered(n: usize) -> Vec<Event> {
+        (1..=n as i64)
+            .map(|seq| Event {
+                event_id: format!("e{seq}"),
+                device_id: "d".into(),
+                seq,
+                ts: "2026-11-23T09:30:00.000+08:00".into(),
+                user_id: "u".into(),
+                case_id: (seq % 3 != 0).then(|| format!("c{}", seq % 7)),
+                kind: "case.received".into(),
+                payload: json!({"n": seq, "名": format!("王芳{seq}"), "a": [seq % 2 == 0]}),
+                prev_hash: GENESIS_HASH.into(),
+                hash: format!("h{seq}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn insert_all_stores_every_event_in_order_as_insert_does() {
+        // Below one slice, one slice plus one statement and a row, and
+        // several slices (their payloads made on another thread).
+        for n in [
+            3,
+            SLICE + super::super::rows::PER_STATEMENT + 1,
+            2 * SLICE + 5,
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = super::super::Store::open(&dir.path().join("e.db")).unwrap();
+            let events = numbered(n);
+            let keyed: Vec<(usize, Event)> = events.iter().cloned().enumerate().collect();
+            store
+                .write(|tx| insert_all(tx, &keyed, |(_, e)| e))
+                .unwrap();
+            let one_by_one = tempfile::tempdir().unwrap();
+            let mut other = super::super::Store::open(&one_by_one.path().join("e.db")).unwrap();
+            other
+                .write(|tx| events.iter().try_for_each(|e| insert(tx, e)))
+                .unwrap();
+            let rows = |s: &super::super::Store| -> Vec<(i64, String, String, Option<String>)> {
+                s.conn()
+                    .prepare("SELECT pos, event_id, payload, case_id FROM events ORDER BY pos")
+                    .unwrap()
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap()
+            };
+            let stored = rows(&store);
+            assert_eq!(stored.len(), n);
+            assert_eq!(stored, rows(&other), "{n} events");
+            assert_eq!(all(store.conn()).unwrap(), events, "{n} events");
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod events;
 mod migrations;
 pub mod order;
 pub mod projection;
+pub mod rows;
 pub mod verify;
 
 use std::path::{Path, PathBuf};

@@ -173,6 +173,23 @@ pub fn record(tx: &Transaction<'_>, key: &Key) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// [`record`] for many events at once, several to a statement.
+pub fn record_all<T>(
+    tx: &Transaction<'_>,
+    items: &[T],
+    key: impl Fn(&T) -> &Key,
+) -> Result<(), StoreError> {
+    super::rows::insert_all(
+        tx,
+        "INSERT OR REPLACE INTO event_order (device_id, seq, ms)",
+        items,
+        |i| {
+            let k = key(i);
+            [&k.device_id, &k.seq, &k.ms]
+        },
+    )
+}
+
 /// The key of every event held, in the canonical order.
 pub fn keyed(all: Vec<Event>) -> Result<Vec<(Key, Event)>, StoreError> {
     let mut all = all;
@@ -189,10 +206,7 @@ pub fn keyed(all: Vec<Event>) -> Result<Vec<(Key, Event)>, StoreError> {
 /// Fills `event_order` from the events already held (schema step 10).
 pub fn fill(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute("DELETE FROM event_order", [])?;
-    for (key, _) in keyed(super::events::all(tx)?)? {
-        record(tx, &key)?;
-    }
-    Ok(())
+    record_all(tx, &keyed(super::events::all(tx)?)?, |(key, _)| key)
 }
 
 /// Notes that `event` (this device's own, just appended) was applied.

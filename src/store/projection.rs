@@ -196,11 +196,10 @@ pub fn replay(tx: &Transaction<'_>) -> crate::Result<usize> {
     let keyed = order::keyed(events::all(tx)?)?;
     let mut clocks = order::Clocks::default();
     apply_all_tolerant(tx, keyed.iter().map(|(_, e)| e), |i| {
-        let key = &keyed[i].0;
-        order::record(tx, key)?;
-        clocks.advance(key);
+        clocks.advance(&keyed[i].0);
         Ok(())
     })?;
+    order::record_all(tx, &keyed, |(key, _)| key)?;
     clocks.save(tx)?;
     if let Some((key, _)) = keyed.last() {
         order::set_head(
