@@ -246,24 +246,9 @@ pub(crate) fn insert_all<T: Sync>(
     })
 }
 
+/// Inserts one event (this device's, just appended): [`insert_all`] of one.
 pub(crate) fn insert(tx: &Transaction<'_>, e: &Event) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "INSERT INTO events (event_id, device_id, seq, ts, user_id, case_id, kind, payload, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
-        e.event_id,
-        e.device_id,
-        e.seq,
-        e.ts,
-        e.user_id,
-        e.case_id,
-        e.kind,
-        canonical::to_string(&e.payload),
-        e.prev_hash,
-        e.hash
-    ])?;
-    Ok(())
+    insert_all(tx, std::slice::from_ref(e), |e| e)
 }
 
 const SELECT: &str =
@@ -406,7 +391,7 @@ mod tests {
     }
 
     #[test]
-    fn insert_all_stores_every_event_in_order_as_insert_does() {
+    fn insert_all_stores_every_event_in_order_with_its_canonical_payload() {
         // Below one slice, one slice plus one statement and a row, and
         // several slices (their payloads made on another thread).
         for n in [
@@ -421,23 +406,24 @@ mod tests {
             store
                 .write(|tx| insert_all(tx, &keyed, |(_, e)| e))
                 .unwrap();
-            let one_by_one = tempfile::tempdir().unwrap();
-            let mut other = super::super::Store::open(&one_by_one.path().join("e.db")).unwrap();
-            other
-                .write(|tx| events.iter().try_for_each(|e| insert(tx, e)))
+            let stored: Vec<(i64, String, String, Option<String>)> = store
+                .conn()
+                .prepare("SELECT pos, event_id, payload, case_id FROM events ORDER BY pos")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
                 .unwrap();
-            let rows = |s: &super::super::Store| -> Vec<(i64, String, String, Option<String>)> {
-                s.conn()
-                    .prepare("SELECT pos, event_id, payload, case_id FROM events ORDER BY pos")
-                    .unwrap()
-                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                    .unwrap()
-                    .collect::<Result<_, _>>()
-                    .unwrap()
-            };
-            let stored = rows(&store);
+            // Stored in the order given, each with its own canonical payload.
+            let expected: Vec<(i64, String, String, Option<String>)> = (1..)
+                .zip(&events)
+                .map(|(pos, e)| {
+                    let payload = canonical::to_string(&e.payload);
+                    (pos, e.event_id.clone(), payload, e.case_id.clone())
+                })
+                .collect();
             assert_eq!(stored.len(), n);
-            assert_eq!(stored, rows(&other), "{n} events");
+            assert_eq!(stored, expected, "{n} events");
             assert_eq!(all(store.conn()).unwrap(), events, "{n} events");
         }
     }

@@ -166,11 +166,7 @@ pub fn stamp(
 /// Remembers where an event stands (`event_order`), for reading a case's
 /// history in this order ([`super::events::for_case`]).
 pub fn record(tx: &Transaction<'_>, key: &Key) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "INSERT OR REPLACE INTO event_order (device_id, seq, ms) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![key.device_id, key.seq, key.ms])?;
-    Ok(())
+    record_all(tx, std::slice::from_ref(key), |k| k)
 }
 
 /// [`record`] for many events at once, several to a statement.
