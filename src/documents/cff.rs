@@ -1,42 +1,76 @@
-//! The CFF font programs a PDF embeds, made smaller before they are
-//! written. printpdf's subsetter keeps a subset's glyphs in their original
-//! form: the shared subroutines they call stay (every slot of them, the
-//! unused ones emptied), and so do their stem hints. A notice in Noto Serif
-//! CJK SC then carries about 48 KB of font for its 190 characters, more
-//! than the whole notice may weigh (40 KB).
+//! The CFF font programs a PDF embeds, cut down to a document's glyphs
+//! and made smaller. A subset as allsorts (printpdf's subsetter) makes it
+//! keeps its glyphs in their original form: the shared subroutines they
+//! call stay (every slot of them, the unused ones emptied), and so do their
+//! stem hints. A notice in Noto Serif CJK SC then carries about 48 KB of
+//! font for its 190 characters, more than the whole notice may weigh
+//! (40 KB).
 //!
-//! [`compact`] rewrites such a subset with the same glyphs in the same
-//! order (so the PDF's glyph ids, widths and text mapping stay valid):
+//! [`subset`] writes the chosen glyphs of a face's program (for
+//! [`super::subset`], the font of one document):
 //! - each glyph's subroutine calls are replaced by the code they call, and
 //!   both subroutine tables are dropped;
 //! - stem hints (`hstem`, `vstem`, `hintmask` …) are dropped: they only
 //!   snap stems to a screen's pixel grid, and printers print outlines;
-//! - font dictionaries no glyph uses are dropped.
+//! - font dictionaries no kept glyph uses are dropped;
+//! - each glyph's CID is its new glyph id.
 //!
-//! The outlines are the very same: a test rasterizes a notice with both
-//! programs and compares the pixels. Only CID-keyed fonts with Type 2
-//! charstrings are rewritten (what the CJK faces are); anything else, or
-//! any construct this reader does not know, is [`Refused`] and the caller
-//! keeps the program as it was.
+//! The outlines are the very same: a test rasterizes a notice made with
+//! these programs and with printpdf's, and compares the pixels. Only
+//! CID-keyed fonts with Type 2 charstrings are read (what the CJK faces
+//! are); anything else, or any construct this reader does not know, is
+//! [`Refused`], and the caller leaves subsetting to printpdf.
 //!
 //! The format is Adobe's Technical Notes #5176 (CFF) and #5177 (Type 2
 //! charstrings).
 
 use std::collections::BTreeMap;
 
-/// Why a font program was left as it was.
+/// Why a font program could not be cut down here.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("CFF font program not rewritten: {0}")]
-pub struct Refused(&'static str);
+pub struct Refused(pub(super) &'static str);
 
 type Result<T> = std::result::Result<T, Refused>;
 
-/// The font program `cff` with its subroutines inlined, its hints and its
-/// unused font dictionaries dropped (see the module's text).
+/// The font program `cff`, all its glyphs kept, with its subroutines
+/// inlined, its hints and its unused font dictionaries dropped: the check
+/// that a program [`subset`] wrote has nothing left to take out.
+#[cfg(test)]
 pub fn compact(cff: &[u8]) -> Result<Vec<u8>> {
     let font = Font::read(cff)?;
-    let glyphs = font.flattened()?;
-    Ok(font.write(&glyphs))
+    let glyphs = (0..font.charstrings.count)
+        .map(|g| font.flattened(g))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(font.write(&glyphs, &font.fd_of, font.charset))
+}
+
+/// A program with only the glyphs `gids` of `cff`, in that order (glyph
+/// `i` of the result is glyph `gids[i]` of `cff`; `gids[0]` should be 0,
+/// `.notdef`), flattened and without hints (see the module's text), and
+/// with each glyph's CID its new glyph id.
+pub fn subset(cff: &[u8], gids: &[u16]) -> Result<Vec<u8>> {
+    let font = Font::read(cff)?;
+    let glyphs = gids
+        .iter()
+        .map(|g| font.flattened(usize::from(*g)))
+        .collect::<Result<Vec<_>>>()?;
+    // Every id is known to be a glyph once it has been flattened.
+    let fd_of: Vec<u8> = gids
+        .iter()
+        .filter_map(|g| font.fd_of.get(usize::from(*g)).copied())
+        .collect();
+    // Format 2, one range: CIDs 1 … n−1 for glyphs 1 … n−1.
+    let charset = match u16::try_from(gids.len()) {
+        Ok(0 | 1) => vec![0],
+        Ok(n) => {
+            let mut c = vec![2, 0, 1];
+            c.extend_from_slice(&(n - 2).to_be_bytes());
+            c
+        }
+        Err(_) => return Err(Refused("too many glyphs")),
+    };
+    Ok(font.write(&glyphs, &fd_of, &charset))
 }
 
 fn byte(d: &[u8], at: usize) -> Result<u8> {
@@ -309,6 +343,8 @@ struct Font<'a> {
     top: Vec<Entry>,
     strings: &'a [u8],
     gsubrs: Index<'a>,
+    /// The CID of each glyph but `.notdef` (kept by `compact` only).
+    #[cfg_attr(not(test), allow(dead_code))]
     charset: &'a [u8],
     charstrings: Index<'a>,
     fd_of: Vec<u8>,
@@ -382,20 +418,20 @@ impl<'a> Font<'a> {
         })
     }
 
-    /// Every glyph's charstring, flattened.
-    fn flattened(&self) -> Result<Vec<Vec<u8>>> {
-        (0..self.charstrings.count)
-            .map(|g| {
-                let local = self.fds[usize::from(self.fd_of[g])].subrs;
-                flatten(self.charstrings.get(g)?, self.gsubrs, local)
-            })
-            .collect()
+    /// Glyph `g`'s charstring, flattened.
+    fn flattened(&self, g: usize) -> Result<Vec<u8>> {
+        let fd = *self.fd_of.get(g).ok_or(Refused("no such glyph"))?;
+        let local = self.fds[usize::from(fd)].subrs;
+        flatten(self.charstrings.get(g)?, self.gsubrs, local)
     }
 
-    fn write(&self, glyphs: &[Vec<u8>]) -> Vec<u8> {
+    /// A program of `glyphs` (flattened charstrings), whose font
+    /// dictionaries `fd_of` names (numbered as in this font) and whose
+    /// CIDs `charset` gives.
+    fn write(&self, glyphs: &[Vec<u8>], fd_of: &[u8], charset: &[u8]) -> Vec<u8> {
         // Font dictionaries in use, renumbered in their order.
         let used: Vec<u8> = {
-            let mut u = self.fd_of.clone();
+            let mut u = fd_of.to_vec();
             u.sort_unstable();
             u.dedup();
             u
@@ -420,7 +456,7 @@ impl<'a> Font<'a> {
         let fd_select = {
             let mut out = vec![3];
             let mut ranges: Vec<(usize, u8)> = Vec::new();
-            for (g, fd) in self.fd_of.iter().enumerate() {
+            for (g, fd) in fd_of.iter().enumerate() {
                 let fd = renumber[fd];
                 if ranges.last().map(|r| r.1) != Some(fd) {
                     ranges.push((g, fd));
@@ -431,7 +467,7 @@ impl<'a> Font<'a> {
                 out.extend_from_slice(&(first as u16).to_be_bytes());
                 out.push(fd);
             }
-            out.extend_from_slice(&(self.fd_of.len() as u16).to_be_bytes());
+            out.extend_from_slice(&(fd_of.len() as u16).to_be_bytes());
             out
         };
         let mut charstrings = Vec::new();
@@ -477,7 +513,7 @@ impl<'a> Font<'a> {
                 + 2,
             ..Layout::default()
         };
-        at.fd_select = at.charset + self.charset.len();
+        at.fd_select = at.charset + charset.len();
         at.charstrings = at.fd_select + fd_select.len();
         at.fd_array = at.charstrings + charstrings.len();
         at.privates = at.fd_array + fd_array.len();
@@ -490,7 +526,7 @@ impl<'a> Font<'a> {
         out.extend_from_slice(&top_index);
         out.extend_from_slice(self.strings);
         out.extend_from_slice(&[0, 0]); // no global subroutines
-        out.extend_from_slice(self.charset);
+        out.extend_from_slice(charset);
         out.extend_from_slice(&fd_select);
         out.extend_from_slice(&charstrings);
         out.extend_from_slice(&fd_array);

@@ -13,7 +13,8 @@
 //! `document.printed` event (template version, SHA-256 of the PDF, copy
 //! number), so a second print is marked 补打 with its count. Shared
 //! machinery: [`fonts`], [`wrap`], [`layout`], [`flow`], [`qr`], [`facts`], and
-//! [`cff`] (the embedded font programs made smaller).
+//! [`subset`] with [`cff`] (each document's own small font of the
+//! characters it draws).
 
 pub mod acceptance_notice;
 pub mod bundle_papers;
@@ -30,6 +31,7 @@ pub mod receipt;
 pub mod refusal_notice;
 pub mod revocation_notice;
 pub mod slip;
+pub mod subset;
 pub mod tolerance_commitment;
 pub mod wrap;
 
