@@ -229,8 +229,17 @@ impl From<Family> for Face {
     }
 }
 
-/// (family, char) → (face, advance in em), `None` when no face has it.
-type GlyphCache = HashMap<(Family, char), Option<(Face, f32)>>;
+/// How a character is drawn: the face that has it, its glyph there, and
+/// its advance in em.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Glyph {
+    face: Face,
+    id: u16,
+    em: f32,
+}
+
+/// (family, char) → its glyph, `None` when no face has it.
+type GlyphCache = HashMap<(Family, char), Option<Glyph>>;
 
 /// The faces, each parsed on first need and kept for the process, with a
 /// cache of each character's face and advance.
@@ -289,9 +298,9 @@ impl Fonts {
     }
 
     /// The face that has `ch` in `family` (its own face first, then the
-    /// rare-character face) and its advance in em, looked up once per
-    /// character per process.
-    fn glyph(&self, family: Family, ch: char) -> Result<Option<(Face, f32)>, DocumentError> {
+    /// rare-character face), its glyph there and its advance in em, looked
+    /// up once per character per process.
+    fn glyph(&self, family: Family, ch: char) -> Result<Option<Glyph>, DocumentError> {
         if let Some(hit) = self
             .glyphs
             .read()
@@ -300,16 +309,17 @@ impl Fonts {
         {
             return Ok(hit);
         }
-        let lookup = |face: Face| -> Result<Option<(Face, f32)>, DocumentError> {
+        let lookup = |face: Face| -> Result<Option<Glyph>, DocumentError> {
             let font = self.parsed(face)?;
             let Some(gid) = font.lookup_glyph_index(ch as u32).filter(|g| *g != 0) else {
                 return Ok(None);
             };
             let upem = f32::from(font.pdf_font_metrics.units_per_em.max(1));
-            Ok(Some((
+            Ok(Some(Glyph {
                 face,
-                f32::from(font.get_horizontal_advance(gid)) / upem,
-            )))
+                id: gid,
+                em: f32::from(font.get_horizontal_advance(gid)) / upem,
+            }))
         };
         let found = match lookup(family.into())? {
             Some(hit) => Some(hit),
@@ -325,7 +335,7 @@ impl Fonts {
     /// A face that cannot be loaded counts as not having it; [`check`]
     /// reports the font itself.
     pub fn face_for(&self, family: Family, ch: char) -> Option<Face> {
-        self.glyph(family, ch).ok().flatten().map(|(face, _)| face)
+        self.glyph(family, ch).ok().flatten().map(|g| g.face)
     }
 
     /// Refuses text with a visible character that no font of `family` has,
@@ -376,7 +386,7 @@ impl Fonts {
         self.glyph(family, ch)
             .ok()
             .flatten()
-            .map_or(0.0, |(_, em)| em * size)
+            .map_or(0.0, |g| g.em * size)
     }
 
     /// The width of `text` at `size` points, in millimetres.
@@ -384,17 +394,28 @@ impl Fonts {
         pt_to_mm(text.chars().map(|c| self.advance(family, c, size)).sum())
     }
 
+    /// Each character of `text` that is drawn, with the face that draws it
+    /// in `family` and its glyph id there. Control and invisible
+    /// characters are not drawn. Call [`check`](Self::check) first: a
+    /// character no face has is dropped here.
+    pub fn drawn<'a>(
+        &'a self,
+        family: Family,
+        text: &'a str,
+    ) -> impl Iterator<Item = (char, Face, u16)> + 'a {
+        text.chars()
+            .filter(|ch| !ch.is_control() && !is_invisible(*ch))
+            .filter_map(move |ch| {
+                let g = self.glyph(family, ch).ok().flatten()?;
+                Some((ch, g.face, g.id))
+            })
+    }
+
     /// Splits text into runs of one face each, dropping invisible characters.
     /// Call [`check`](Self::check) first: a character no face has is dropped here.
     pub fn runs(&self, family: Family, text: &str) -> Vec<(Face, String)> {
         let mut out: Vec<(Face, String)> = Vec::new();
-        for ch in text.chars() {
-            if ch.is_control() || is_invisible(ch) {
-                continue;
-            }
-            let Some(face) = self.face_for(family, ch) else {
-                continue;
-            };
+        for (ch, face, _) in self.drawn(family, text) {
             match out.last_mut() {
                 Some((f, s)) if *f == face => s.push(ch),
                 _ => out.push((face, ch.to_string())),

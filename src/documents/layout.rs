@@ -410,7 +410,8 @@ enum Subsets {
     Printpdf,
 }
 
-/// The font a document embeds for `face`, drawing `chars`.
+/// The font a document embeds for `face`, drawing `chars` (each with its
+/// glyph id in the face).
 ///
 /// For the CJK faces (CFF outlines), the document's own small font from
 /// [`subset::document_face`], which printpdf embeds as it is. The
@@ -419,7 +420,7 @@ enum Subsets {
 fn document_font(
     fonts: &Fonts,
     face: Face,
-    chars: &std::collections::BTreeSet<char>,
+    chars: &std::collections::BTreeMap<char, u16>,
     subsets: Subsets,
 ) -> Result<printpdf::PdfFont, DocumentError> {
     let parsed = fonts.parsed(face)?;
@@ -428,13 +429,9 @@ fn document_font(
             return None;
         }
         let source = parsed.source_bytes()?;
-        let glyphs = chars
-            .iter()
-            .filter_map(|c| parsed.lookup_glyph_index(*c as u32).map(|g| (*c, g)))
-            .collect();
         let name = parsed.font_name.as_deref().unwrap_or(face.resource_name());
         let bytes =
-            subset::document_face(source.as_slice(), parsed.original_index, name, &glyphs).ok()?;
+            subset::document_face(source.as_slice(), parsed.original_index, name, chars).ok()?;
         printpdf::ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())
     };
     Ok(match own() {
@@ -461,14 +458,14 @@ fn printpdf_document(
     subsets: Subsets,
 ) -> Result<lopdf::Document, DocumentError> {
     let fonts = fonts::get()?;
-    // The characters drawn in each face.
-    let mut used: std::collections::BTreeMap<Face, std::collections::BTreeSet<char>> =
+    // The characters drawn in each face, with their glyphs there.
+    let mut used: std::collections::BTreeMap<Face, std::collections::BTreeMap<char, u16>> =
         std::collections::BTreeMap::new();
     for page in pages {
         for text in page.texts() {
             fonts.check(page.family, text)?;
-            for (face, run) in fonts.runs(page.family, text) {
-                used.entry(face).or_default().extend(run.chars());
+            for (ch, face, id) in fonts.drawn(page.family, text) {
+                used.entry(face).or_default().insert(ch, id);
             }
         }
     }
