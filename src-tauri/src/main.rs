@@ -59,8 +59,20 @@ fn main() {
     // 261 → 130 MB PSS after 100 intakes, docs/BENCHMARKS.md). Set before
     // any thread starts; an explicit setting in the environment wins.
     #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    {
+        if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+            std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+        }
+        // Without compositing nothing in the window draws with OpenGL, so
+        // GTK need not set up GLX at start (loading Mesa and asking the X
+        // server for its GL visuals): the page process starts 60–100 ms
+        // sooner (docs/BENCHMARKS.md). WebKit reads any value but "0" as
+        // set. An explicit GDK_GL wins.
+        let compositing_off =
+            std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_some_and(|v| v != "0");
+        if compositing_off && std::env::var_os("GDK_GL").is_none() {
+            std::env::set_var("GDK_GL", "disable");
+        }
     }
     #[cfg(target_os = "linux")]
     chinese_gtk();
