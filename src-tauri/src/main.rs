@@ -15,6 +15,8 @@ mod state;
 
 use std::path::PathBuf;
 
+use tauri::Manager as _;
+
 fn database_from_args() -> Option<PathBuf> {
     let mut args = std::env::args_os().skip(1);
     while let Some(a) = args.next() {
@@ -83,7 +85,14 @@ fn main() {
         .manage(commands::sync::Sync::default())
         .manage(commands::setup::LanJoin::default())
         .setup(|app| {
-            commands::sync::start(app.handle());
+            // Beside the window's start, not before it: the page asks for
+            // app_status only once WebKit's page process is up, a few
+            // hundred milliseconds later, and finds the database open.
+            let app = app.handle().clone();
+            std::thread::spawn(move || {
+                app.state::<state::Desk>().open_ahead();
+                commands::sync::start(&app);
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

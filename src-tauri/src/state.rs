@@ -70,6 +70,15 @@ impl Desk {
         }
     }
 
+    /// Opens a plain database that is there, ahead of the first command
+    /// that needs it (encrypted ones wait for a login; a missing one for
+    /// the set-up screen). A failure is left for that command to report.
+    pub fn open_ahead(&self) {
+        if self.db.exists() && !self.needs_unlock() {
+            let _ = self.store(|_| Ok(()));
+        }
+    }
+
     /// Runs `f` with the database of a set-up device.
     pub fn device_store<T>(&self, f: impl FnOnce(&mut Store) -> UiResult<T>) -> UiResult<T> {
         self.store(|store| {
