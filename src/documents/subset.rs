@@ -204,6 +204,18 @@ pub fn document_face(
     Ok(sfnt(&tables))
 }
 
+/// A table's checksum: its big-endian 32-bit words summed, the last one
+/// padded with zeros.
+fn checksum(data: &[u8]) -> u32 {
+    data.chunks(4)
+        .map(|c| {
+            let mut w = [0u8; 4];
+            w[..c.len()].copy_from_slice(c);
+            u32::from_be_bytes(w)
+        })
+        .fold(0u32, u32::wrapping_add)
+}
+
 /// An OpenType file of `tables` (given in tag order), each padded to four
 /// bytes and with its checksum.
 fn sfnt(tables: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
@@ -220,16 +232,8 @@ fn sfnt(tables: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
     }
     let mut at = 12 + 16 * tables.len();
     for (tag, data) in tables {
-        let sum = data
-            .chunks(4)
-            .map(|c| {
-                let mut w = [0u8; 4];
-                w[..c.len()].copy_from_slice(c);
-                u32::from_be_bytes(w)
-            })
-            .fold(0u32, u32::wrapping_add);
         out.extend_from_slice(*tag);
-        out.extend_from_slice(&sum.to_be_bytes());
+        out.extend_from_slice(&checksum(data).to_be_bytes());
         out.extend_from_slice(&(at as u32).to_be_bytes());
         out.extend_from_slice(&(data.len() as u32).to_be_bytes());
         at += data.len().next_multiple_of(4);
@@ -303,15 +307,7 @@ mod tests {
             sorted.sort_unstable();
             assert_eq!(tags, sorted);
             for (i, (tag, at, len)) in tables.records.iter().enumerate() {
-                let data = &bytes[*at..at + len];
-                let sum = data
-                    .chunks(4)
-                    .map(|c| {
-                        let mut w = [0u8; 4];
-                        w[..c.len()].copy_from_slice(c);
-                        u32::from_be_bytes(w)
-                    })
-                    .fold(0u32, u32::wrapping_add);
+                let sum = checksum(&bytes[*at..at + len]);
                 assert_eq!(be32(&bytes, 12 + 16 * i + 4).expect("sum"), sum, "{tag:?}");
             }
             // The same characters, the same bytes.

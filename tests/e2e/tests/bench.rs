@@ -87,15 +87,10 @@ fn pss_kib(needles: &[&str]) -> (u64, Vec<ProcessPss>) {
     (total, each)
 }
 
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run by hand, see the module doc"]
-async fn window_figures() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = prepared_center(dir.path());
-    let t0 = Instant::now();
-    let w = Window::open(dir, db).await;
-    // Asked every 5 ms: the WebDriver client's own default (every 250 ms)
-    // would add up to a quarter of a second of waiting to the figure.
+/// Waits for the login field, asking every 5 ms: the WebDriver client's
+/// own default (every 250 ms) would add up to a quarter of a second of
+/// waiting to a cold start.
+async fn login_screen(w: &Window) {
     w.client
         .wait()
         .every(Duration::from_millis(5))
@@ -103,6 +98,16 @@ async fn window_figures() {
         .for_element(Locator::Css("#login-username"))
         .await
         .expect("the login screen");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "benchmark: run by hand, see the module doc"]
+async fn window_figures() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = prepared_center(dir.path());
+    let t0 = Instant::now();
+    let w = Window::open(dir, db).await;
+    login_screen(&w).await;
     let cold_start = t0.elapsed();
     // The floor: the window and WebKit with the login screen shown, before
     // anyone logs in (after a moment for the page to settle).
@@ -208,13 +213,7 @@ async fn cold_starts() {
         let db = prepared_center(dir.path());
         let t0 = Instant::now();
         let w = Window::open(dir, db).await;
-        w.client
-            .wait()
-            .every(Duration::from_millis(5))
-            .at_most(Duration::from_secs(30))
-            .for_element(Locator::Css("#login-username"))
-            .await
-            .expect("the login screen");
+        login_screen(&w).await;
         ms.push(t0.elapsed().as_secs_f64() * 1000.0);
         // The page's own clock, from the start of its navigation: when its
         // modules had run (DOMContentLoaded) and now (the login field found).
