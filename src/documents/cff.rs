@@ -77,15 +77,15 @@ fn byte(d: &[u8], at: usize) -> Result<u8> {
     d.get(at).copied().ok_or(Refused("truncated"))
 }
 
-fn card16(d: &[u8], at: usize) -> Result<usize> {
+pub(super) fn card16(d: &[u8], at: usize) -> Result<usize> {
     Ok(usize::from(byte(d, at)?) << 8 | usize::from(byte(d, at + 1)?))
 }
 
-fn offset(d: &[u8], at: usize, size: usize) -> Result<usize> {
+pub(super) fn offset(d: &[u8], at: usize, size: usize) -> Result<usize> {
     (0..size).try_fold(0usize, |v, i| Ok(v << 8 | usize::from(byte(d, at + i)?)))
 }
 
-fn slice(d: &[u8], from: usize, to: usize) -> Result<&[u8]> {
+pub(super) fn slice(d: &[u8], from: usize, to: usize) -> Result<&[u8]> {
     d.get(from..to).ok_or(Refused("truncated"))
 }
 

@@ -242,7 +242,7 @@ struct Glyph {
 type GlyphCache = HashMap<(Family, char), Option<Glyph>>;
 
 /// The faces, each parsed on first need and kept for the process, with a
-/// cache of each character's face and advance.
+/// cache of each character's face, glyph id and advance.
 pub struct Fonts {
     root: PathBuf,
     sans: OnceLock<Result<ParsedFont, DocumentError>>,

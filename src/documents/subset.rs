@@ -22,19 +22,9 @@ use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
-use super::cff::{self, Refused};
+use super::cff::{self, card16, offset, slice, Refused};
 
 type Result<T> = std::result::Result<T, Refused>;
-
-fn be16(d: &[u8], at: usize) -> Result<u16> {
-    let b = d.get(at..at + 2).ok_or(Refused("truncated sfnt"))?;
-    Ok(u16::from_be_bytes([b[0], b[1]]))
-}
-
-fn be32(d: &[u8], at: usize) -> Result<u32> {
-    let b = d.get(at..at + 4).ok_or(Refused("truncated sfnt"))?;
-    Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-}
 
 /// The tables of face `index` of an OpenType file or collection.
 struct Tables<'a> {
@@ -46,23 +36,23 @@ struct Tables<'a> {
 impl<'a> Tables<'a> {
     fn read(file: &'a [u8], index: usize) -> Result<Self> {
         let at = if file.get(..4) == Some(b"ttcf") {
-            let faces = be32(file, 8)? as usize;
+            let faces = offset(file, 8, 4)?;
             if index >= faces {
                 return Err(Refused("no such face in the collection"));
             }
-            be32(file, 12 + 4 * index)? as usize
+            offset(file, 12 + 4 * index, 4)?
         } else {
             0
         };
-        let count = usize::from(be16(file, at + 4)?);
+        let count = card16(file, at + 4)?;
         let records = (0..count)
             .map(|i| {
                 let r = at + 12 + 16 * i;
                 let tag = file.get(r..r + 4).ok_or(Refused("truncated sfnt"))?;
                 Ok((
                     [tag[0], tag[1], tag[2], tag[3]],
-                    be32(file, r + 8)? as usize,
-                    be32(file, r + 12)? as usize,
+                    offset(file, r + 8, 4)?,
+                    offset(file, r + 12, 4)?,
                 ))
             })
             .collect::<Result<Vec<_>>>()?;
@@ -110,8 +100,8 @@ pub fn document_face(
     let head = face.get(b"head")?;
     let hhea = face.get(b"hhea")?;
     let hmtx = face.get(b"hmtx")?;
-    let glyphs = usize::from(be16(face.get(b"maxp")?, 4)?);
-    let metrics = usize::from(be16(hhea, 34)?);
+    let glyphs = card16(face.get(b"maxp")?, 4)?;
+    let metrics = card16(hhea, 34)?;
     if metrics == 0 || head.len() < 54 || hhea.len() < 36 {
         return Err(Refused("bad head or hhea"));
     }
@@ -167,14 +157,14 @@ pub fn document_face(
     let mut new_hmtx = Vec::with_capacity(4 * gids.len());
     for g in &gids {
         let g = usize::from(*g);
-        let advance = be16(hmtx, 4 * g.min(metrics - 1))?;
+        let advance = 4 * g.min(metrics - 1);
         let bearing = if g < metrics {
-            be16(hmtx, 4 * g + 2)?
+            4 * g + 2
         } else {
-            be16(hmtx, 4 * metrics + 2 * (g - metrics))?
+            4 * metrics + 2 * (g - metrics)
         };
-        new_hmtx.extend_from_slice(&advance.to_be_bytes());
-        new_hmtx.extend_from_slice(&bearing.to_be_bytes());
+        new_hmtx.extend_from_slice(slice(hmtx, advance, advance + 2)?);
+        new_hmtx.extend_from_slice(slice(hmtx, bearing, bearing + 2)?);
     }
     tables.push((b"hmtx", new_hmtx));
 
@@ -308,7 +298,11 @@ mod tests {
             assert_eq!(tags, sorted);
             for (i, (tag, at, len)) in tables.records.iter().enumerate() {
                 let sum = checksum(&bytes[*at..at + len]);
-                assert_eq!(be32(&bytes, 12 + 16 * i + 4).expect("sum"), sum, "{tag:?}");
+                assert_eq!(
+                    offset(&bytes, 12 + 16 * i + 4, 4).expect("sum"),
+                    sum as usize,
+                    "{tag:?}"
+                );
             }
             // The same characters, the same bytes.
             assert_eq!(small_bytes(face), bytes);
